@@ -1,0 +1,46 @@
+// The computation of one feature or model node.
+//
+// A `node_fn` turns the as-of input values at a firing timestamp into at most
+// one output. It belongs to exactly one node (and so to one actor at a time);
+// it is not thread-safe and never shared. Implementations keep whatever state
+// they need between calls (windows, previous values, a Lua state).
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace shoal {
+
+/// What a call produced.
+enum class fn_status : uint8_t {
+  /// `out` holds the output (the caller still rejects a non-finite one).
+  value,
+  /// No output at this timestamp, and no error (e.g. `diff` at its first
+  /// sample, or Lua returning nil).
+  none,
+  /// The call failed; `err` says why. Counted as an error of the node.
+  error,
+};
+
+class node_fn {
+public:
+  virtual ~node_fn();
+
+  /// Computes the output at firing timestamp `ts` from the as-of values
+  /// `args[0..n)` of the node's inputs, in `needs` order. On `value`, writes
+  /// `out`; on `error`, writes `err`.
+  virtual fn_status call(int64_t ts, const double* args, size_t n, double& out,
+                         std::string& err)
+    = 0;
+
+  /// Bytes of heap memory this function holds (windows, interpreter), for
+  /// status and benchmarks. An estimate is fine.
+  virtual size_t memory_bytes() const;
+};
+
+using node_fn_ptr = std::unique_ptr<node_fn>;
+
+} // namespace shoal
