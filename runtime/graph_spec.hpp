@@ -21,14 +21,6 @@ enum class node_kind : uint8_t { sensor, feature, model };
 /// Returns "sensor", "feature" or "model".
 const char* to_string(node_kind x);
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, node_kind& x) {
-  auto tmp = static_cast<uint8_t>(x);
-  auto guard = [&] { x = static_cast<node_kind>(tmp); };
-  auto res = f(tmp);
-  guard();
-  return res;
-}
 
 /// One node of the graph as declared. Fields that do not apply to a node's
 /// kind or function keep their defaults.

@@ -1,0 +1,81 @@
+// The messages that Shoal's actors exchange, and their type IDs.
+//
+// Every message is a plain value (no pointers shared between actors) with an
+// `inspect()`, so any actor can live on another cluster member unchanged.
+// Control messages are tuples tagged with an atom; data travels in `batch`.
+//
+// Protocol between a node U and a subscriber D (and from a source to a
+// sensor):
+//   D -> U  (subscribe_atom, D)          reply (point last, int64_t wm)
+//   U -> D  batch{key(U), points, wm}    outputs in increasing ts, then U's
+//                                        output watermark
+//   D -> U  (need_atom, int64_t ts)      "send me your watermark once it
+//                                        reaches ts" (answered by a batch)
+//   D -> U  (unsubscribe_atom, D)
+// Watermarks travel on data; alone only where a subscriber asked for them,
+// and at end of stream (wm_end) to everyone.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/type_id.hpp"
+
+#include "runtime/counters.hpp"
+#include "runtime/graph_spec.hpp"
+#include "runtime/types.hpp"
+
+namespace shoal {
+
+/// Outputs of one node (or samples of one source) for one receiver, followed
+/// by the sender's watermark.
+struct batch {
+  /// Identifies the sender among the receiver's inputs (see `node_key`).
+  uint64_t from = 0;
+  std::vector<point> points;
+  int64_t wm = wm_none;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch& x) {
+  return f(x.from, x.points, x.wm);
+}
+
+/// The key of a node in batches: a 64-bit hash of its name (FNV-1a). A graph
+/// in which two inputs of one node share a key is rejected at deployment.
+uint64_t node_key(const std::string& name);
+
+} // namespace shoal
+
+CAF_BEGIN_TYPE_ID_BLOCK(shoal, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(shoal, (shoal::point))
+  CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::point>) )
+  CAF_ADD_TYPE_ID(shoal, (shoal::batch))
+  CAF_ADD_TYPE_ID(shoal, (shoal::node_counts))
+  CAF_ADD_TYPE_ID(shoal, (shoal::ingest_counts))
+  CAF_ADD_TYPE_ID(shoal, (shoal::node_spec))
+  CAF_ADD_TYPE_ID(shoal, (shoal::graph_spec))
+  CAF_ADD_TYPE_ID(shoal, (std::vector<uint64_t>) )
+  CAF_ADD_TYPE_ID(shoal, (std::vector<std::string>) )
+
+  CAF_ADD_ATOM(shoal, shoal, need_atom, "need")
+  CAF_ADD_ATOM(shoal, shoal, attach_atom, "attach")
+  CAF_ADD_ATOM(shoal, shoal, wire_atom, "wire")
+  CAF_ADD_ATOM(shoal, shoal, report_atom, "report")
+  CAF_ADD_ATOM(shoal, shoal, stats_atom, "stats")
+  CAF_ADD_ATOM(shoal, shoal, start_atom, "start")
+  CAF_ADD_ATOM(shoal, shoal, done_atom, "done")
+  CAF_ADD_ATOM(shoal, shoal, expect_atom, "expect")
+
+CAF_END_TYPE_ID_BLOCK(shoal)
+
+namespace shoal {
+
+/// Registers Shoal's message types and error category with `cfg`.
+void register_types(caf::actor_system_config& cfg);
+
+} // namespace shoal

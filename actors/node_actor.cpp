@@ -1,0 +1,144 @@
+#include "actors/node_actor.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "actors/wiring.hpp"
+#include "runtime/errc.hpp"
+#include "runtime/fn_factory.hpp"
+#include "runtime/metrics.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<node_state>*;
+
+std::string non_finite_text(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "non-finite output %g", x);
+  return buf;
+}
+
+/// Asks every input still below `t` for a watermark of at least `t`.
+void ask_inputs(self_ptr self, int64_t t) {
+  auto& st = self->state;
+  for (size_t i = 0; i < st.inputs.size(); ++i) {
+    if (st.join->input_wm(i) < t && st.asked[i] < t && st.inputs[i]) {
+      st.asked[i] = t;
+      self->send(st.inputs[i], need_atom_v, t);
+    }
+  }
+}
+
+/// Fires what is safe, publishes, and asks for what the node waits on.
+void process(self_ptr self) {
+  auto& st = self->state;
+  uint64_t firings = 0;
+  uint64_t outputs = 0;
+  uint64_t errors = 0;
+  std::string err;
+  st.join->drain([&](int64_t t, const double* args, size_t n) {
+    ++firings;
+    double out = 0;
+    switch (st.fn->call(t, args, n, out, err)) {
+      case fn_status::value:
+        if (std::isfinite(out)) {
+          ++outputs;
+          st.pub->push({t, out});
+        } else {
+          ++errors;
+          st.counts.last_error = non_finite_text(out);
+        }
+        break;
+      case fn_status::none: break;
+      case fn_status::error:
+        ++errors;
+        st.counts.last_error = err;
+        break;
+    }
+  });
+  st.counts.firings += firings;
+  st.counts.outputs += outputs;
+  st.counts.errors += errors;
+  process_metrics().add_firings(firings, outputs, errors);
+  auto wm = st.join->out_wm();
+  st.pub->flush(self, wm);
+  auto next = st.join->next_pending();
+  if (next != wm_end && next > wm)
+    ask_inputs(self, next);
+  auto wanted = st.pub->max_request();
+  if (wanted > wm)
+    ask_inputs(self, wanted);
+  if (wm == wm_end && !st.reported) {
+    st.reported = true;
+    if (st.monitor)
+      self->send(st.monitor, report_atom_v, st.node, st.counts);
+    // Nothing can follow end of stream: the actor is done.
+    self->quit();
+  }
+}
+
+} // namespace
+
+caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor) {
+  auto& st = self->state;
+  st.node = spec.name;
+  st.monitor = std::move(monitor);
+  st.pub = std::make_unique<publisher>(node_key(spec.name));
+  auto fn = make_fn(spec);
+  if (!fn) {
+    // The graph was validated before deployment; this only happens when a
+    // resource vanished in between (e.g. a model file was deleted).
+    self->quit(std::move(fn.error()));
+    return {};
+  }
+  st.fn = std::move(*fn);
+  std::vector<bool> triggers(spec.needs.size(), spec.trigger.empty());
+  for (size_t i = 0; i < spec.needs.size(); ++i) {
+    st.input_keys.push_back(node_key(spec.needs[i]));
+    for (auto& t : spec.trigger)
+      if (t == spec.needs[i])
+        triggers[i] = true;
+  }
+  st.join = std::make_unique<join_core>(std::move(triggers));
+  st.asked.assign(spec.needs.size(), wm_none);
+  return {
+    [=](batch& b) {
+      auto& s = self->state;
+      process_metrics().batch_received();
+      for (size_t i = 0; i < s.input_keys.size(); ++i)
+        if (s.input_keys[i] == b.from)
+          s.join->push(i, b.points.data(), b.points.size(), b.wm);
+      process(self);
+    },
+    [=](need_atom, int64_t ts) {
+      auto& s = self->state;
+      auto wm = s.join->out_wm();
+      s.pub->request(self, self->current_sender(), ts, wm);
+      if (ts > wm)
+        ask_inputs(self, ts);
+    },
+    [=](wire_atom, std::vector<caf::actor>& inputs) {
+      self->state.inputs = inputs;
+      return subscribe_all(self, std::move(inputs),
+                           [self](size_t i, point last, int64_t wm) {
+                             self->state.join->seed(i, last, wm);
+                           });
+    },
+    [=](caf::subscribe_atom, caf::actor& sub) {
+      auto& s = self->state;
+      s.pub->add(std::move(sub));
+      return caf::make_message(s.pub->last(), s.join->out_wm());
+    },
+    [=](caf::unsubscribe_atom, const caf::actor& sub) {
+      self->state.pub->remove(sub);
+    },
+    [=](stats_atom) { return self->state.counts; },
+  };
+}
+
+} // namespace shoal

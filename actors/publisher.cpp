@@ -1,0 +1,84 @@
+#include "actors/publisher.hpp"
+
+#include <algorithm>
+
+#include "caf/actor_cast.hpp"
+#include "caf/event_based_actor.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/metrics.hpp"
+
+namespace shoal {
+
+void publisher::add(caf::actor sub) {
+  for (auto& s : subs_)
+    if (s.handle == sub)
+      return;
+  subs_.push_back(subscriber{std::move(sub)});
+}
+
+void publisher::remove(const caf::actor& sub) {
+  subs_.erase(std::remove_if(subs_.begin(), subs_.end(),
+                             [&](const subscriber& s) {
+                               return s.handle == sub;
+                             }),
+              subs_.end());
+}
+
+void publisher::flush(caf::event_based_actor* self, int64_t wm) {
+  if (!pending_.empty()) {
+    // One message object shared by all subscribers: no copy per edge.
+    auto msg = caf::make_message(batch{key_, std::move(pending_), wm});
+    pending_.clear();
+    for (auto& s : subs_) {
+      self->send(s.handle, msg);
+      process_metrics().batch_sent();
+      s.sent_wm = wm;
+      if (s.requested <= wm)
+        s.requested = wm_none;
+    }
+    return;
+  }
+  for (auto& s : subs_) {
+    if (s.sent_wm >= wm)
+      continue;
+    if (wm == wm_end || (s.requested != wm_none && s.requested <= wm))
+      send_wm(self, s, wm);
+  }
+}
+
+void publisher::request(caf::event_based_actor* self,
+                        const caf::strong_actor_ptr& who, int64_t ts,
+                        int64_t wm) {
+  auto handle = caf::actor_cast<caf::actor>(who);
+  for (auto& s : subs_) {
+    if (s.handle != handle)
+      continue;
+    if (ts <= wm) {
+      // A request may cross a batch that already answered it.
+      if (s.sent_wm < ts)
+        send_wm(self, s, wm);
+    } else if (ts > s.requested) {
+      s.requested = ts;
+    }
+    return;
+  }
+}
+
+int64_t publisher::max_request() const {
+  int64_t result = wm_none;
+  for (auto& s : subs_)
+    if (s.requested > result)
+      result = s.requested;
+  return result;
+}
+
+void publisher::send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm) {
+  self->send(sub.handle, batch{key_, {}, wm});
+  process_metrics().batch_sent();
+  sub.sent_wm = wm;
+  if (sub.requested <= wm)
+    sub.requested = wm_none;
+}
+
+} // namespace shoal

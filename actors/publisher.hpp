@@ -1,0 +1,77 @@
+// The subscriber side of a node: who gets its outputs and its watermark.
+//
+// A publisher belongs to one actor (a sensor or a derived node) and is only
+// used from that actor's handlers. Outputs queued with `push` go out on
+// `flush` as one `batch` per subscriber that carries the node's output
+// watermark. A watermark alone goes only to subscribers that asked for it
+// (`request`) once it reaches what they asked for, and to everyone at end
+// of stream: watermark traffic follows demand, not the number of edges.
+
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/fwd.hpp"
+
+#include "runtime/types.hpp"
+
+namespace shoal {
+
+class publisher {
+public:
+  explicit publisher(uint64_t key) : key_(key) {
+    // nop
+  }
+
+  /// Adds `sub` unless it is already subscribed.
+  void add(caf::actor sub);
+
+  /// Removes `sub` if subscribed.
+  void remove(const caf::actor& sub);
+
+  size_t size() const {
+    return subs_.size();
+  }
+
+  /// Queues output `p` for the next flush; it becomes the latest output.
+  void push(point p) {
+    pending_.push_back(p);
+    last_ = p;
+  }
+
+  /// The latest output, with `ts == wm_none` if there was none yet.
+  point last() const {
+    return last_;
+  }
+
+  /// Sends queued outputs with watermark `wm` to every subscriber, then the
+  /// watermark alone to subscribers whose request `wm` now satisfies (and to
+  /// all at end of stream).
+  void flush(caf::event_based_actor* self, int64_t wm);
+
+  /// Subscriber `who` waits for a watermark of at least `ts`; answers at once
+  /// if `wm` already satisfies it, else remembers the request.
+  void request(caf::event_based_actor* self, const caf::strong_actor_ptr& who,
+               int64_t ts, int64_t wm);
+
+  /// The largest request still open, or `wm_none`.
+  int64_t max_request() const;
+
+private:
+  struct subscriber {
+    caf::actor handle;
+    int64_t requested = wm_none;
+    int64_t sent_wm = wm_none;
+  };
+
+  void send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm);
+
+  uint64_t key_;
+  std::vector<subscriber> subs_;
+  std::vector<point> pending_;
+  point last_{wm_none, 0.0};
+};
+
+} // namespace shoal

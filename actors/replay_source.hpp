@@ -1,0 +1,66 @@
+// The actor that replays an input CSV into the sensors (SPEC section 3,
+// "Replay of a file").
+//
+// It reads the file in chunks, applies the source checks and the replay
+// watermark rule, and sends each chunk's accepted samples through an
+// ingest_router. It slows down while the process's mailbox backlog is high,
+// so a large file never floods memory. At end of file it sends wm_end to
+// every sensor and `(report_atom, name, ingest_counts, malformed_lines)` to
+// its monitor, where `ingest_counts.accepted` counts samples that passed the
+// source (the sensors count out-of-order ones).
+//
+// Messages handled:
+//   (start_atom)                          reads the next chunk
+//   (need_atom, int64_t ts, uint32_t i)   from sensor i
+
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "actors/ingest_router.hpp"
+#include "runtime/csv.hpp"
+#include "runtime/source_filter.hpp"
+
+namespace shoal {
+
+struct replay_options {
+  int64_t allowed_lateness_ns = 0;
+  /// Rows read between two flushes.
+  size_t chunk_rows = 8192;
+  /// Pause reading while more batches than this wait in mailboxes.
+  int64_t max_backlog = 50000;
+};
+
+struct replay_source_state {
+  static inline const char* name = "shoal.replay";
+
+  std::string label;
+  std::shared_ptr<sample_reader> reader;
+  std::shared_ptr<const sensor_directory> dir;
+  std::unique_ptr<source_filter> filter;
+  std::unique_ptr<ingest_router> router;
+  std::vector<uint64_t> malformed_lines;
+  replay_options opts;
+  caf::actor monitor;
+};
+
+/// Replays `reader` (opened, header checked) into `sensors`, indexed like
+/// `dir`; `key` identifies this source at the sensors, which must have been
+/// attached to it with that key.
+caf::behavior replay_source(caf::stateful_actor<replay_source_state>* self,
+                            std::string label,
+                            std::shared_ptr<sample_reader> reader,
+                            std::shared_ptr<const sensor_directory> dir,
+                            std::vector<caf::actor> sensors, uint64_t key,
+                            replay_options opts, caf::actor monitor);
+
+/// How many malformed line numbers a source remembers.
+constexpr size_t max_malformed_lines = 10;
+
+} // namespace shoal

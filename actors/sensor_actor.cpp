@@ -1,0 +1,101 @@
+#include "actors/sensor_actor.hpp"
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/metrics.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<sensor_state>*;
+
+int64_t out_wm(const sensor_state& st) {
+  int64_t wm = st.sources.empty() ? wm_none : wm_end;
+  for (auto& s : st.sources)
+    if (s.wm < wm)
+      wm = s.wm;
+  return wm > st.gate.last_ts() ? wm : st.gate.last_ts();
+}
+
+void ask_sources(self_ptr self, int64_t t) {
+  for (auto& s : self->state.sources) {
+    if (s.wm < t && s.asked < t) {
+      s.asked = t;
+      self->send(s.handle, need_atom_v, t, s.index);
+    }
+  }
+}
+
+void publish(self_ptr self) {
+  auto& st = self->state;
+  auto wm = out_wm(st);
+  st.pub->flush(self, wm);
+  auto wanted = st.pub->max_request();
+  if (wanted > wm)
+    ask_sources(self, wanted);
+  if (wm == wm_end && !st.reported) {
+    st.reported = true;
+    if (st.monitor)
+      self->send(st.monitor, report_atom_v, st.sensor, st.counts);
+    // Nothing can follow end of stream: the actor is done.
+    self->quit();
+  }
+}
+
+} // namespace
+
+caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor) {
+  auto& st = self->state;
+  st.sensor = spec.name;
+  st.monitor = std::move(monitor);
+  st.pub = std::make_unique<publisher>(node_key(spec.name));
+  return {
+    [=](attach_atom, caf::actor& src, uint64_t key, uint32_t index) {
+      self->state.sources.push_back({std::move(src), key, index});
+      return caf::ok_atom_v;
+    },
+    [=](batch& b) {
+      auto& s = self->state;
+      process_metrics().batch_received();
+      for (auto& src : s.sources) {
+        if (src.key != b.from)
+          continue;
+        uint64_t accepted = 0;
+        for (auto& p : b.points) {
+          if (s.gate.admit(p.ts)) {
+            ++accepted;
+            s.pub->push(p);
+          }
+        }
+        auto rejected = b.points.size() - accepted;
+        s.counts.accepted += accepted;
+        s.counts[reject_reason::out_of_order] += rejected;
+        process_metrics().add_samples(accepted, rejected);
+        if (b.wm > src.wm)
+          src.wm = b.wm;
+        break;
+      }
+      publish(self);
+    },
+    [=](need_atom, int64_t ts) {
+      auto& s = self->state;
+      auto wm = out_wm(s);
+      s.pub->request(self, self->current_sender(), ts, wm);
+      if (ts > wm)
+        ask_sources(self, ts);
+    },
+    [=](caf::subscribe_atom, caf::actor& sub) {
+      auto& s = self->state;
+      s.pub->add(std::move(sub));
+      return caf::make_message(s.pub->last(), out_wm(s));
+    },
+    [=](caf::unsubscribe_atom, const caf::actor& sub) {
+      self->state.pub->remove(sub);
+    },
+    [=](stats_atom) { return self->state.counts; },
+  };
+}
+
+} // namespace shoal

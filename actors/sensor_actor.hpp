@@ -1,0 +1,59 @@
+// The actor of one sensor.
+//
+// Its output stream is its accepted samples. Sources attach to it and send
+// it batches of samples that already passed the source's checks; the sensor
+// rejects those not newer than its last accepted one (`out_of_order`). Its
+// output watermark is the smallest of its sources' watermarks (or its last
+// accepted timestamp, if larger). At end of stream it sends
+// `(report_atom, name, ingest_counts)` to its monitor.
+//
+// Messages handled:
+//   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
+//   batch                       from an attached source
+//   (need_atom, int64_t ts)     from a subscriber
+//   (subscribe_atom, actor)     -> (point last, int64_t wm)
+//   (unsubscribe_atom, actor)
+//   (stats_atom)                -> ingest_counts
+
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "actors/publisher.hpp"
+#include "runtime/counters.hpp"
+#include "runtime/graph_spec.hpp"
+#include "runtime/source_filter.hpp"
+
+namespace shoal {
+
+struct sensor_state {
+  static inline const char* name = "shoal.sensor";
+
+  struct source {
+    caf::actor handle;
+    uint64_t key = 0;
+    /// The sensor's index at that source, sent back in need requests.
+    uint32_t index = 0;
+    int64_t wm = wm_none;
+    int64_t asked = wm_none;
+  };
+
+  std::string sensor;
+  std::unique_ptr<publisher> pub;
+  sensor_gate gate;
+  std::vector<source> sources;
+  ingest_counts counts;
+  caf::actor monitor;
+  bool reported = false;
+};
+
+/// Runs sensor `spec`; `monitor` gets the final report.
+caf::behavior sensor_actor(caf::stateful_actor<sensor_state>* self,
+                           node_spec spec, caf::actor monitor);
+
+} // namespace shoal

@@ -1,0 +1,94 @@
+#include "actors/sink_actor.hpp"
+
+#include <chrono>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "actors/wiring.hpp"
+#include "runtime/metrics.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<sink_state>*;
+
+constexpr double alert_threshold = 0.5;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+void finish(self_ptr self) {
+  auto& st = self->state;
+  if (st.finished)
+    return;
+  st.finished = true;
+  auto err = st.out->flush();
+  if (st.monitor)
+    self->send(st.monitor, done_atom_v, st.outputs, std::move(err));
+  self->quit();
+}
+
+} // namespace
+
+caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
+                         caf::actor monitor) {
+  self->state.out = std::move(out);
+  self->state.monitor = std::move(monitor);
+  return {
+    [=](wire_atom, std::vector<caf::actor>& nodes,
+        std::vector<std::string>& names) {
+      auto& st = self->state;
+      for (auto& name : names) {
+        auto& in = st.inputs[node_key(name)];
+        if (in.name.empty()) {
+          in.name = name;
+          ++st.open;
+        }
+      }
+      if (st.open == 0)
+        finish(self);
+      return subscribe_all(self, std::move(nodes),
+                           [](size_t, point, int64_t) {});
+    },
+    [=](batch& b) {
+      auto& st = self->state;
+      process_metrics().batch_received();
+      auto i = st.inputs.find(b.from);
+      if (i == st.inputs.end())
+        return;
+      auto now = now_ns();
+      for (auto& p : b.points) {
+        st.out->write(i->second.name, p);
+        st.latency.record(now - p.ts);
+      }
+      if (!b.points.empty())
+        i->second.last = b.points.back().value;
+      st.outputs += b.points.size();
+      if (b.wm == wm_end && !i->second.done) {
+        i->second.done = true;
+        if (--st.open == 0)
+          finish(self);
+      }
+    },
+    [=](stats_atom) {
+      auto& st = self->state;
+      uint64_t alerting = 0;
+      for (auto& kvp : st.inputs)
+        if (kvp.second.last >= alert_threshold)
+          ++alerting;
+      auto reply = caf::make_message(st.outputs, st.latency.quantile(0.5),
+                                     st.latency.quantile(0.99),
+                                     st.latency.max(), alerting);
+      st.latency.reset();
+      return reply;
+    },
+    [=](caf::flush_atom) { self->state.out->flush(); },
+  };
+}
+
+} // namespace shoal

@@ -1,0 +1,59 @@
+// The actor that takes emitted outputs to an output_sink.
+//
+// It subscribes to every emitting node like any other subscriber, hands each
+// output to its output_sink, and records the latency from an output's
+// timestamp to its arrival here (meaningful in live mode, where timestamps
+// are arrival times). When every input reached end of stream it flushes and
+// sends `(done_atom, outputs)` to its monitor. In live mode it flushes
+// periodically.
+//
+// Messages handled:
+//   (wire_atom, std::vector<caf::actor> nodes, std::vector<std::string> names)
+//                               -> ok_atom once subscribed
+//   batch                       from a node
+//   (stats_atom)                -> (uint64_t outputs, int64_t p50_ns,
+//                                  int64_t p99_ns, int64_t max_ns, uint64_t
+//                                  alerting): latencies over the outputs
+//                                  since the last stats_atom; alerting counts
+//                                  inputs whose latest output is at least
+//                                  the alert threshold (0.5)
+//   (caf::flush_atom)           flushes the output_sink
+
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "caf/actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "runtime/latency_histogram.hpp"
+#include "runtime/output_sink.hpp"
+
+namespace shoal {
+
+struct sink_state {
+  static inline const char* name = "shoal.sink";
+
+  struct input {
+    std::string name;
+    double last = 0;
+    bool done = false;
+  };
+
+  std::unordered_map<uint64_t, input> inputs;
+  size_t open = 0;
+  std::shared_ptr<output_sink> out;
+  latency_histogram latency;
+  uint64_t outputs = 0;
+  caf::actor monitor;
+  bool finished = false;
+};
+
+/// Runs a sink that writes to `out`; `monitor` learns when all inputs ended.
+caf::behavior sink_actor(caf::stateful_actor<sink_state>* self,
+                         std::shared_ptr<output_sink> out, caf::actor monitor);
+
+} // namespace shoal

@@ -1,0 +1,155 @@
+// Reading input CSV files and writing output CSV rows (SPEC section 6).
+//
+// Input: a header line `sensor,ts,value`, then one sample per row. Fields are
+// separated by ',' with no quoting (sensor names cannot contain ',' or '"');
+// spaces and tabs around a field and a trailing '\r' are ignored, and so is a
+// UTF-8 byte order mark before the header. Blank lines (empty or only
+// whitespace, including a last line without content) are skipped: they are
+// neither samples nor malformed rows, but they do count for line numbers.
+// `value` accepts anything `std::from_chars` reads as a double, plus a
+// leading '+'; "nan" and "inf" parse (the source rejects them later as
+// `non_finite`), a value beyond the double range reads as +-inf and one
+// below it as +-0, as `strtod` would.
+//
+// Output: a header `node,ts,value`, then one row per output with the value
+// printed as by "%.17g", which parses back to the same double.
+//
+// `line_reader` and `sample_reader` own their file and buffer; the views
+// they hand out stay valid until their next call. Not thread-safe; all
+// functions are locale-independent.
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caf/error.hpp"
+#include "caf/expected.hpp"
+
+namespace shoal {
+
+/// One data row of an input CSV; `sensor` points into the line.
+struct sample_row {
+  std::string_view sensor;
+  int64_t ts = 0;
+  double value = 0;
+};
+
+/// Checks the header line of an input CSV. Returns an `errc::invalid_input`
+/// error "<file>: line 1: expected header 'sensor,ts,value', got '<line>'"
+/// if it is not the header.
+caf::error check_input_header(std::string_view line, const std::string& file);
+
+/// Returns whether `line` holds nothing but spaces, tabs and '\r'.
+bool is_blank_line(std::string_view line);
+
+/// Parses a data row. Returns false if the row is malformed: not exactly
+/// three fields, an empty sensor, a `ts` that is not an int64 or a `value`
+/// that is not a number.
+bool parse_sample_row(std::string_view line, sample_row& out);
+
+/// Reads a file line by line in large blocks, without allocating per line.
+class line_reader {
+public:
+  static constexpr size_t default_block_size = size_t{1} << 20;
+
+  /// Opens `path`; an `errc::io_error` if it cannot be opened. Reads
+  /// `block_size` bytes at a time (a longer line grows the buffer).
+  static caf::expected<line_reader>
+  open(const std::string& path, size_t block_size = default_block_size);
+
+  /// Returns the next line, without its '\n', in `line`; false at end of file
+  /// or on a read error (see `error()`). A last line without '\n' is returned
+  /// too; a file ending in '\n' has no empty last line.
+  bool next(std::string_view& line);
+
+  /// The 1-based number of the line last returned.
+  uint64_t line_number() const {
+    return line_;
+  }
+
+  /// The read error that ended the file early, if any.
+  const caf::error& error() const {
+    return err_;
+  }
+
+private:
+  struct file_closer {
+    void operator()(std::FILE* f) const {
+      std::fclose(f);
+    }
+  };
+
+  line_reader(std::FILE* f, std::string path, size_t block_size);
+
+  /// Moves the unread bytes to the front of the buffer and reads more;
+  /// false when nothing more could be read.
+  bool refill();
+
+  std::unique_ptr<std::FILE, file_closer> file_;
+  std::string path_;
+  std::vector<char> buf_;
+  size_t begin_ = 0;   // first unread byte
+  size_t scanned_ = 0; // bytes from begin_ known to hold no '\n'
+  size_t end_ = 0;     // one past the last valid byte
+  size_t block_size_;
+  bool eof_ = false;
+  uint64_t line_ = 0;
+  caf::error err_;
+};
+
+/// What `sample_reader::next` found.
+enum class row_kind : uint8_t {
+  /// A sample; the row was parsed into `out`.
+  sample,
+  /// A row that does not parse; count it as malformed at `line_number()`.
+  malformed,
+  /// End of file (or a read error, see `error()`).
+  end,
+};
+
+/// Reads the samples of an input CSV: checks the header when opening and
+/// skips blank lines.
+class sample_reader {
+public:
+  /// Opens `path` and checks its header; an `errc::io_error` if the file
+  /// cannot be opened, an `errc::invalid_input` if the header is wrong or
+  /// missing.
+  static caf::expected<sample_reader> open(const std::string& path,
+                                           size_t block_size
+                                           = line_reader::default_block_size);
+
+  /// Reads the next non-blank row.
+  row_kind next(sample_row& out);
+
+  /// The 1-based line number of the row last returned.
+  uint64_t line_number() const {
+    return lines_.line_number();
+  }
+
+  const caf::error& error() const {
+    return lines_.error();
+  }
+
+private:
+  explicit sample_reader(line_reader lines) : lines_(std::move(lines)) {
+    // nop
+  }
+
+  line_reader lines_;
+};
+
+/// The output CSV header line.
+constexpr std::string_view output_header = "node,ts,value\n";
+
+/// Appends the output row "node,ts,value\n" to `buf`, `value` printed as by
+/// "%.17g".
+void append_output_row(std::string& buf, std::string_view node, int64_t ts,
+                       double value);
+
+} // namespace shoal

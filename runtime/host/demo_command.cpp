@@ -1,0 +1,146 @@
+// `shoal-node` with no arguments: the simulated plant, live.
+
+#include <atomic>
+#include <cinttypes>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "actors/sim_source.hpp"
+#include "runtime/errc.hpp"
+#include "runtime/graph_loader.hpp"
+#include "runtime/host/deployment.hpp"
+#include "runtime/host/node_commands.hpp"
+#include "runtime/host/replay_run.hpp"
+#include "runtime/metrics.hpp"
+
+namespace shoal {
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void on_signal(int) {
+  stop_requested = true;
+}
+
+struct sink_stats {
+  uint64_t outputs = 0;
+  int64_t p50 = 0;
+  int64_t p99 = 0;
+  int64_t max = 0;
+  uint64_t alerting = 0;
+};
+
+sink_stats query_sink(caf::scoped_actor& self, const caf::actor& sink) {
+  sink_stats s;
+  self->request(sink, std::chrono::seconds(5), stats_atom_v)
+    .receive(
+      [&](uint64_t outputs, int64_t p50, int64_t p99, int64_t max,
+          uint64_t alerting) {
+        s = sink_stats{outputs, p50, p99, max, alerting};
+      },
+      [&](caf::error&) {});
+  return s;
+}
+
+} // namespace
+
+int demo_command(const node_args& args, const std::string& demo_graph) {
+  auto g = load_graph(demo_graph);
+  if (!g) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(g.error()).c_str());
+    return 2;
+  }
+  caf::actor_system_config cfg;
+  register_types(cfg);
+  auto threads = scheduler_threads(args.threads);
+  cfg.set("scheduler.max-threads", threads);
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  auto monitor = caf::actor_cast<caf::actor>(self);
+  auto d = deploy(self, *g, monitor);
+  if (!d) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(d.error()).c_str());
+    return 1;
+  }
+  size_t emitting = 0;
+  for (auto& n : g->nodes)
+    emitting += n.emit ? 1 : 0;
+  auto sink = deploy_sink(self, *g, *d, std::make_shared<discard_sink>(),
+                          monitor);
+  if (!sink) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(sink.error()).c_str());
+    return 1;
+  }
+  sim_options opts;
+  auto key = node_key("source:sim");
+  auto source = self->spawn(sim_source, d->sensors, d->sensor_actors, key,
+                            opts);
+  if (auto err = attach_source(self, *d, source, key)) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(err).c_str());
+    return 1;
+  }
+  plant_sim probe{opts.plant};
+  std::fprintf(stderr,
+               "shoal-node: demo: a simulated plant of %d pumps, %zu sensors "
+               "at about %.0f samples/s\n"
+               "  graph %s: %zu nodes (%zu derived, %zu emitting) on %zu "
+               "threads; allowed lateness %.0f ms\n"
+               "  latency is from a sample's timestamp (its arrival) to the "
+               "output it causes; Ctrl-C stops\n",
+               opts.plant.pumps, probe.sensor_names().size(),
+               probe.samples_per_second(), demo_graph.c_str(), g->nodes.size(),
+               d->derived, emitting, threads,
+               static_cast<double>(opts.allowed_lateness_ns) / 1e6);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  self->send(source, caf::tick_atom_v);
+  auto& m = process_metrics();
+  auto started = std::chrono::steady_clock::now();
+  auto last_samples = m.samples_accepted();
+  auto last_firings = m.firings();
+  auto last_tick = started;
+  uint64_t last_outputs = 0;
+  for (int second = 1; !stop_requested; ++second) {
+    auto next = started + std::chrono::seconds(second);
+    while (!stop_requested && std::chrono::steady_clock::now() < next)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto now = std::chrono::steady_clock::now();
+    double dt = std::chrono::duration<double>(now - last_tick).count();
+    last_tick = now;
+    auto stats = query_sink(self, *sink);
+    auto samples = m.samples_accepted();
+    auto firings = m.firings();
+    std::fprintf(stderr,
+                 "[%4ds] samples/s %7.0f  firings/s %8.0f  outputs/s %7.0f  "
+                 "latency p50 %6.1f ms p99 %6.1f ms  alerting %" PRIu64
+                 "/%zu  errors %" PRIu64 "\n",
+                 second, static_cast<double>(samples - last_samples) / dt,
+                 static_cast<double>(firings - last_firings) / dt,
+                 static_cast<double>(stats.outputs - last_outputs) / dt,
+                 static_cast<double>(stats.p50) / 1e6,
+                 static_cast<double>(stats.p99) / 1e6, stats.alerting,
+                 emitting, m.errors());
+    last_samples = samples;
+    last_firings = firings;
+    last_outputs = stats.outputs;
+    if (args.duration > 0
+        && std::chrono::duration<double>(now - started).count()
+             >= args.duration - 1e-3)
+      break;
+  }
+  std::fprintf(stderr, "shoal-node: stopping\n");
+  self->send_exit(source, caf::exit_reason::user_shutdown);
+  self->send_exit(*sink, caf::exit_reason::user_shutdown);
+  for (auto& a : d->actors)
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
+} // namespace shoal

@@ -1,0 +1,107 @@
+#include "runtime/host/deployment.hpp"
+
+#include <unordered_map>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "actors/node_actor.hpp"
+#include "actors/sensor_actor.hpp"
+#include "actors/sink_actor.hpp"
+#include "runtime/errc.hpp"
+#include "runtime/graph_error.hpp"
+
+namespace shoal {
+
+namespace {
+
+/// Waits for `n` replies of `ok_atom`; the first error wins.
+caf::error await_ok(caf::scoped_actor& self, size_t n, const char* what) {
+  caf::error result;
+  size_t received = 0;
+  self->receive_while([&] { return received < n; })(
+    [&](caf::ok_atom) { ++received; },
+    [&](caf::error& err) {
+      ++received;
+      if (!result)
+        result = std::move(err);
+    },
+    caf::after(std::chrono::seconds(120)) >>
+      [&] {
+        received = n;
+        result = make_error(errc::not_found,
+                            std::string{"timeout while "} + what);
+      });
+  return result;
+}
+
+} // namespace
+
+caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
+                                 const caf::actor& monitor) {
+  deployment d;
+  std::unordered_map<std::string, size_t> index;
+  index.reserve(g.nodes.size());
+  std::vector<std::string> sensor_names;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    auto& n = g.nodes[i];
+    index.emplace(n.name, i);
+    // Two inputs of one node must not share a batch key.
+    for (size_t a = 0; a < n.needs.size(); ++a)
+      for (size_t b = a + 1; b < n.needs.size(); ++b)
+        if (n.needs[a] != n.needs[b]
+            && node_key(n.needs[a]) == node_key(n.needs[b]))
+          return node_error(n, "inputs '" + n.needs[a] + "' and '"
+                                 + n.needs[b] + "' collide in the key hash");
+    if (n.kind == node_kind::sensor) {
+      d.actors.push_back(self->spawn(sensor_actor, n, monitor));
+      d.sensor_actors.push_back(d.actors.back());
+      sensor_names.push_back(n.name);
+    } else {
+      d.actors.push_back(self->spawn(node_actor, n, monitor));
+      ++d.derived;
+    }
+  }
+  d.sensors = std::make_shared<sensor_directory>(std::move(sensor_names));
+  // Wire every derived node; the replies come back as ordinary messages.
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    auto& n = g.nodes[i];
+    if (n.kind == node_kind::sensor)
+      continue;
+    std::vector<caf::actor> inputs;
+    for (auto& need : n.needs)
+      inputs.push_back(d.actors[index.at(need)]);
+    self->send(d.actors[i], wire_atom_v, std::move(inputs));
+  }
+  if (auto err = await_ok(self, d.derived, "wiring the graph"))
+    return err;
+  return d;
+}
+
+caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
+                                      const graph_spec& g, const deployment& d,
+                                      std::shared_ptr<output_sink> out,
+                                      const caf::actor& monitor) {
+  std::vector<caf::actor> nodes;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (g.nodes[i].emit) {
+      nodes.push_back(d.actors[i]);
+      names.push_back(g.nodes[i].name);
+    }
+  }
+  auto sink = self->spawn(sink_actor, std::move(out), monitor);
+  self->send(sink, wire_atom_v, std::move(nodes), std::move(names));
+  if (auto err = await_ok(self, 1, "wiring the sink"))
+    return err;
+  return sink;
+}
+
+caf::error attach_source(caf::scoped_actor& self, const deployment& d,
+                         const caf::actor& source, uint64_t key) {
+  for (uint32_t i = 0; i < d.sensor_actors.size(); ++i)
+    self->send(d.sensor_actors[i], attach_atom_v, source, key, i);
+  return await_ok(self, d.sensor_actors.size(), "attaching the source");
+}
+
+} // namespace shoal

@@ -1,0 +1,54 @@
+// Putting a validated graph into an actor system on this process.
+//
+// `deploy` spawns one actor per graph node (sensors, then features and
+// models in topological order), wires every `needs` edge as a subscription,
+// and returns when all are wired. `deploy_sink` adds a sink actor subscribed
+// to every emitting node; `attach_source` attaches a source to every sensor.
+// All three block the calling scoped_actor until the actors confirmed.
+// Reports and end-of-stream notices go to `monitor`.
+
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/expected.hpp"
+#include "caf/scoped_actor.hpp"
+
+#include "runtime/graph_spec.hpp"
+#include "runtime/output_sink.hpp"
+#include "runtime/source_filter.hpp"
+
+namespace shoal {
+
+struct deployment {
+  /// The actor of each graph node, indexed like `graph_spec::nodes`.
+  std::vector<caf::actor> actors;
+  /// The sensors' names in directory order.
+  std::shared_ptr<const sensor_directory> sensors;
+  /// The actor of each sensor, indexed like `sensors`.
+  std::vector<caf::actor> sensor_actors;
+  /// Number of features and models.
+  size_t derived = 0;
+};
+
+/// Spawns and wires `g`, which must be validated.
+caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
+                                 const caf::actor& monitor);
+
+/// Spawns a sink that writes the outputs of every emitting node of `g` to
+/// `out`. Returns it wired.
+caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
+                                      const graph_spec& g,
+                                      const deployment& d,
+                                      std::shared_ptr<output_sink> out,
+                                      const caf::actor& monitor);
+
+/// Attaches `source` to every sensor of `d` under `key`; sensor `i` learns
+/// index `i` for its watermark requests.
+caf::error attach_source(caf::scoped_actor& self, const deployment& d,
+                         const caf::actor& source, uint64_t key);
+
+} // namespace shoal

@@ -1,0 +1,42 @@
+// The commands of `shoal-node` (SPEC section 6): argument parsing, the
+// replay command and the live demo. `apps/shoal-node/main.cpp` only
+// dispatches to these; each returns the process exit code (0 ok, 2 bad
+// input or usage).
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "caf/expected.hpp"
+
+namespace shoal {
+
+struct node_args {
+  std::string graph;
+  std::string replay;
+  std::string out;
+  std::string config;
+  /// Scheduler threads (0: one per core).
+  size_t threads = 0;
+  /// Demo: stop after this many seconds (0: run until Ctrl-C).
+  double duration = 0;
+  /// Replay: allowed lateness in nanoseconds.
+  int64_t allowed_lateness_ns = 0;
+  bool help = false;
+};
+
+/// Parses the command line; errors name the offending argument.
+caf::expected<node_args> parse_node_args(int argc, char** argv);
+
+/// The usage text.
+const char* node_usage();
+
+/// `--graph G --replay IN --out OUT`.
+int replay_command(const node_args& args);
+
+/// No arguments: the simulated plant, live, with a status line a second.
+/// `demo_graph` is the graph file to run.
+int demo_command(const node_args& args, const std::string& demo_graph);
+
+} // namespace shoal

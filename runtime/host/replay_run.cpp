@@ -1,0 +1,92 @@
+#include "runtime/host/replay_run.hpp"
+
+#include <chrono>
+#include <thread>
+#include <unordered_map>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/errc.hpp"
+#include "runtime/host/deployment.hpp"
+
+namespace shoal {
+
+size_t scheduler_threads(size_t requested) {
+  if (requested > 0)
+    return requested;
+  auto cores = std::thread::hardware_concurrency();
+  return cores > 0 ? cores : 1;
+}
+
+caf::expected<replay_summary> run_replay(const graph_spec& g,
+                                         std::shared_ptr<sample_reader> input,
+                                         std::shared_ptr<output_sink> out,
+                                         const run_options& opts) {
+  caf::actor_system_config cfg;
+  register_types(cfg);
+  cfg.set("scheduler.max-threads", scheduler_threads(opts.threads));
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  auto monitor = caf::actor_cast<caf::actor>(self);
+  auto d = deploy(self, g, monitor);
+  if (!d)
+    return d.error();
+  auto sink = deploy_sink(self, g, *d, std::move(out), monitor);
+  if (!sink)
+    return sink.error();
+  auto key = node_key("source:replay");
+  auto source = self->spawn(replay_source, std::string{"replay"},
+                            std::move(input), d->sensors, d->sensor_actors,
+                            key, opts.replay, monitor);
+  if (auto err = attach_source(self, *d, source, key))
+    return err;
+  replay_summary summary;
+  std::unordered_map<std::string, node_counts> node_reports;
+  size_t sensors_left = d->sensor_actors.size();
+  size_t nodes_left = d->derived;
+  bool source_done = false;
+  bool sink_done = false;
+  caf::error sink_error;
+  auto started = std::chrono::steady_clock::now();
+  self->send(source, start_atom_v);
+  self->receive_while([&] {
+    return sensors_left + nodes_left > 0 || !source_done || !sink_done;
+  })(
+    [&](report_atom, std::string& name, node_counts& counts) {
+      node_reports.emplace(std::move(name), std::move(counts));
+      --nodes_left;
+    },
+    [&](report_atom, std::string&, ingest_counts& counts) {
+      // Sensors report what they accepted and what was out of order.
+      summary.ingest.accepted += counts.accepted;
+      summary.ingest[reject_reason::out_of_order]
+        += counts[reject_reason::out_of_order];
+      --sensors_left;
+    },
+    [&](report_atom, std::string&, ingest_counts& counts,
+        std::vector<uint64_t>& lines) {
+      // The source's accepted samples are counted again by the sensors.
+      counts.accepted = 0;
+      summary.ingest.merge(counts);
+      summary.malformed_lines = std::move(lines);
+      source_done = true;
+    },
+    [&](done_atom, uint64_t outputs, caf::error& err) {
+      summary.outputs = outputs;
+      sink_error = std::move(err);
+      sink_done = true;
+    });
+  summary.seconds = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  for (auto& n : g.nodes)
+    if (n.kind != node_kind::sensor)
+      summary.nodes.emplace_back(n.name, node_reports[n.name]);
+  if (sink_error)
+    return sink_error;
+  return summary;
+}
+
+} // namespace shoal

@@ -1,0 +1,211 @@
+#include <gtest/gtest.h>
+#include <limits>
+#include <lua.hpp>
+#include <string>
+#include <vector>
+
+#include "runtime/errc.hpp"
+#include "runtime/lua_fn.hpp"
+
+using namespace shoal;
+
+namespace {
+
+node_spec lua_spec(const std::string& code) {
+  node_spec spec;
+  spec.name = "n1";
+  spec.kind = node_kind::model;
+  spec.fn = "lua";
+  spec.code = code;
+  spec.file = "plant.toml";
+  return spec;
+}
+
+node_fn_ptr make(const std::string& code, const lua_limits& limits = {}) {
+  auto fn = make_lua_fn(lua_spec(code), limits);
+  EXPECT_TRUE(fn) << describe(fn.error());
+  return fn ? std::move(*fn) : nullptr;
+}
+
+struct outcome {
+  fn_status status;
+  double value;
+  std::string err;
+};
+
+outcome run(node_fn& fn, double x = 0) {
+  outcome res{fn_status::none, 0, {}};
+  res.status = fn.call(1, &x, 1, res.value, res.err);
+  return res;
+}
+
+/// A node whose function runs `body` when its input is positive and returns
+/// the input otherwise, to show that it keeps working after a failure.
+node_fn_ptr make_guarded(const std::string& body, const lua_limits& lim = {}) {
+  return make("return function(x) if x > 0 then " + body + " end return -x end",
+              lim);
+}
+
+/// Asserts that `body` fails, and that the node then still works.
+void expect_fails(const std::string& body, const std::string& what) {
+  SCOPED_TRACE(body);
+  auto fn = make_guarded(body + " return 1");
+  ASSERT_NE(fn, nullptr);
+  auto res = run(*fn, 1);
+  EXPECT_EQ(res.status, fn_status::error);
+  EXPECT_NE(res.err.find(what), std::string::npos) << res.err;
+  auto next = run(*fn, -7);
+  EXPECT_EQ(next.status, fn_status::value) << next.err;
+  EXPECT_EQ(next.value, 7);
+}
+
+int append_chunk(lua_State*, const void* data, size_t size, void* ud) {
+  static_cast<std::string*>(ud)->append(static_cast<const char*>(data), size);
+  return 0;
+}
+
+} // namespace
+
+TEST(LuaSandbox, EscapeAttemptsFail) {
+  const char* bodies[] = {
+    "io.open('/etc/passwd')",
+    "os.execute('true')",
+    "require('os')",
+    "load('return 1')",
+    "loadstring('return 1')",
+    "dofile('/etc/passwd')",
+    "loadfile('/etc/passwd')",
+    "debug.getinfo(1)",
+    "package.loaded.os.execute('true')",
+    "string.dump(function() end)",
+    "('').dump(function() end)",
+    "collectgarbage('count')",
+    "getmetatable('').__index.dump(function() end)",
+    "getmetatable('').__index = {}",
+    "rawget(_G, 'load')('return 1')",
+    "_G.print('escaped')",
+    "coroutine.wrap(function() end)",
+    "_ENV.os.exit(1)",
+  };
+  for (const char* body : bodies)
+    expect_fails(body, "lua: n1:1:");
+  expect_fails("setmetatable({}, {__gc = function() end})",
+               "__gc metamethods are not allowed");
+}
+
+TEST(LuaSandbox, RejectsPrecompiledBytecode) {
+  std::string bytecode;
+  lua_State* L = luaL_newstate();
+  ASSERT_EQ(luaL_loadstring(L, "return function() return 1 end"), LUA_OK);
+  ASSERT_EQ(lua_dump(L, append_chunk, &bytecode, 1), 0);
+  lua_close(L);
+  ASSERT_EQ(bytecode.rfind(LUA_SIGNATURE, 0), 0u);
+  auto fn = make_lua_fn(lua_spec(bytecode));
+  ASSERT_FALSE(fn);
+  EXPECT_NE(describe(fn.error()).find("attempt to load a binary chunk"),
+            std::string::npos)
+    << describe(fn.error());
+}
+
+TEST(LuaSandbox, MemoryBombsHitTheCap) {
+  lua_limits limits;
+  expect_fails("local s = string.rep('x', 1e9)",
+               "lua: not enough memory (cap of 4194304 bytes)");
+  expect_fails("local t = {} for i = 1, 1e9 do t[i] = i end",
+               "not enough memory");
+  expect_fails("local t = {} for i = 1, 1e9 do t['k' .. i] = i end",
+               "not enough memory");
+  auto fn = make_guarded("local s = 'x' while true do s = s .. s end");
+  ASSERT_NE(fn, nullptr);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(run(*fn, 1).status, fn_status::error);
+    EXPECT_LE(fn->memory_bytes(), limits.memory_bytes + 1024);
+    EXPECT_EQ(run(*fn, -2).value, 2);
+  }
+  // The heap is back near its size at load once the garbage is collected.
+  EXPECT_LT(fn->memory_bytes(), 64u * 1024u);
+}
+
+TEST(LuaSandbox, CapTooSmallForTheStateIsALoadError) {
+  lua_limits limits;
+  limits.memory_bytes = 1024;
+  auto fn = make_lua_fn(lua_spec("return function() return 1 end"), limits);
+  ASSERT_FALSE(fn);
+  EXPECT_NE(describe(fn.error()).find("not enough memory"), std::string::npos)
+    << describe(fn.error());
+}
+
+TEST(LuaSandbox, EndlessLoopIsStopped) {
+  expect_fails("while true do end", "lua: instruction budget exceeded");
+  expect_fails("local function f() return f() end f()",
+               "lua: instruction budget exceeded");
+  // A pcall in user code cannot swallow the stop.
+  expect_fails("while true do pcall(function() while true do end end) end",
+               "lua: instruction budget exceeded");
+  expect_fails("xpcall(function() while true do end end, "
+               "function() while true do end end)",
+               "lua: instruction budget exceeded");
+}
+
+TEST(LuaSandbox, TimeBudgetStopsSlowCalls) {
+  lua_limits limits;
+  limits.instructions = std::numeric_limits<uint64_t>::max();
+  limits.time_budget_ns = 5'000'000;
+  for (const char* body :
+       {"while true do end",
+        "while true do local s = string.rep('x', 3000000) end",
+        "local s = string.rep('x', 1000000) "
+        "while true do s:find('y', 1, true) end"}) {
+    SCOPED_TRACE(body);
+    auto fn = make_guarded(body, limits);
+    ASSERT_NE(fn, nullptr);
+    auto res = run(*fn, 1);
+    EXPECT_EQ(res.status, fn_status::error);
+    EXPECT_EQ(res.err, "lua: time budget exceeded");
+    EXPECT_EQ(run(*fn, -3).value, 3);
+  }
+}
+
+TEST(LuaSandbox, EndlessLoopAtLoadIsALoadError) {
+  auto fn = make_lua_fn(lua_spec("while true do end return function() end"));
+  ASSERT_FALSE(fn);
+  EXPECT_EQ(describe(fn.error()),
+            "plant.toml: node 'n1': lua: instruction budget exceeded");
+}
+
+TEST(LuaSandbox, UnboundedLibraryLoopsAreRefused) {
+  expect_fails("table.move({}, 1, math.maxinteger - 1, 1)",
+               "too many elements to move");
+  const char* huge_len = "setmetatable({}, {__len = function() "
+                         "return math.maxinteger - 1 end})";
+  expect_fails(std::string{"table.remove("} + huge_len + ", 1)",
+               "too many elements to shift");
+  expect_fails(std::string{"table.insert("} + huge_len + ", 1, 0)",
+               "too many elements to shift");
+  expect_fails("string.rep('a', 5000):find('a*b')", "pattern too costly");
+  expect_fails("string.rep('a', 300):match('(.-)(.-)(.-)b')",
+               "pattern too costly");
+  expect_fails("math.randomseed()", "needs a seed");
+}
+
+TEST(LuaSandbox, GuardedFunctionsStillWork) {
+  auto fn = make("return function() "
+                 "  assert(string.rep('', 1e18) == '') "
+                 "  assert(('ab'):rep(3, ',') == 'ab,ab,ab') "
+                 "  assert(select(2, ('a,b,c'):gsub(',', ';')) == 2) "
+                 "  assert(('key=42'):match('(%w+)=(%d+)') == 'key') "
+                 "  local s = string.rep('x', 100000) .. 'needle' "
+                 "  assert(s:find('needle', 1, true) == 100001) "
+                 "  local t = {1, 2, 3} "
+                 "  table.insert(t, 1, 0) table.remove(t) "
+                 "  assert(table.concat(table.move(t, 1, 3, 2), ',') "
+                 "         == '0,0,1,2') "
+                 "  math.randomseed(7) "
+                 "  local mt = setmetatable({}, {__index = function() "
+                 "    return 5 end}) "
+                 "  return mt.anything + unpack({1}) end");
+  ASSERT_NE(fn, nullptr);
+  auto res = run(*fn);
+  ASSERT_EQ(res.status, fn_status::value) << res.err;
+  EXPECT_EQ(res.value, 6);
+}
