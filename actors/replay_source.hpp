@@ -60,7 +60,4 @@ caf::behavior replay_source(caf::stateful_actor<replay_source_state>* self,
                             std::vector<caf::actor> sensors, uint64_t key,
                             replay_options opts, caf::actor monitor);
 
-/// How many malformed line numbers a source remembers.
-constexpr size_t max_malformed_lines = 10;
-
 } // namespace shoal

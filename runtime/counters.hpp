@@ -27,6 +27,9 @@ constexpr size_t reject_reason_count = 5;
 /// Returns "malformed", "unknown_sensor", ...
 const char* to_string(reject_reason x);
 
+/// How many malformed line numbers a source remembers for its report.
+constexpr size_t max_malformed_lines = 10;
+
 /// Samples accepted and rejected, by reason.
 struct ingest_counts {
   uint64_t accepted = 0;

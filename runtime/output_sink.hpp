@@ -6,9 +6,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "caf/error.hpp"
 
+#include "runtime/output_row.hpp"
 #include "runtime/types.hpp"
 
 namespace shoal {
@@ -22,6 +24,20 @@ public:
 
   /// Pushes buffered rows out; returns an error if that failed.
   virtual caf::error flush() = 0;
+};
+
+/// Keeps every row in memory (tests, collecting a replay's outputs).
+class memory_sink : public output_sink {
+public:
+  void write(const std::string& node, point p) override {
+    rows.push_back(output_row{node, p.ts, p.value});
+  }
+
+  caf::error flush() override {
+    return caf::none;
+  }
+
+  std::vector<output_row> rows;
 };
 
 /// Drops every row (live runs that only show status).

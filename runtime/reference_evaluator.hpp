@@ -35,32 +35,11 @@
 
 #include "runtime/counters.hpp"
 #include "runtime/graph_spec.hpp"
+#include "runtime/output_row.hpp"
 
 namespace shoal {
 
 /// One output of an emitting node.
-struct output_row {
-  std::string node;
-  int64_t ts = 0;
-  double value = 0;
-
-  friend bool operator==(const output_row& x, const output_row& y) {
-    return x.node == y.node && x.ts == y.ts && x.value == y.value;
-  }
-
-  friend bool operator!=(const output_row& x, const output_row& y) {
-    return !(x == y);
-  }
-
-  /// Orders by node, then ts, then value.
-  friend bool operator<(const output_row& x, const output_row& y) {
-    return std::tie(x.node, x.ts, x.value) < std::tie(y.node, y.ts, y.value);
-  }
-};
-
-/// How many malformed line numbers a run keeps.
-constexpr size_t max_malformed_lines = 10;
-
 /// Everything a run produced.
 struct run_result {
   /// Samples accepted, and rejected by reason.

@@ -1,0 +1,34 @@
+// Random graphs and faulty inputs for equivalence tests.
+//
+// `random_graph(seed)` builds a valid graph of sensors, built-in and Lua
+// features, and linear and Lua models (some of which fail or return nothing
+// on purpose), with random triggers and emit flags, in topological order.
+// `random_input(g, seed)` writes CSV rows with every kind of fault the
+// source must reject: malformed rows, unknown sensors, non-finite values,
+// late and out-of-order samples, and equal timestamps across sensors.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "runtime/graph_spec.hpp"
+
+namespace shoal::test_support {
+
+struct random_graph_options {
+  int min_sensors = 2;
+  int max_sensors = 6;
+  int max_features = 10;
+  int max_models = 8;
+};
+
+graph_spec random_graph(uint64_t seed, const random_graph_options& opts = {});
+
+/// The text of an input CSV (header included) for the sensors of `g`.
+std::string random_input(const graph_spec& g, uint64_t seed, int rows);
+
+/// Writes `text` to a fresh file under the temp directory; returns its path.
+std::string write_temp_file(const std::string& name, const std::string& text);
+
+} // namespace shoal::test_support
