@@ -73,7 +73,7 @@ struct reference_evaluator::state {
   std::vector<char> queued;
   std::vector<double> args;
   std::string err;
-  output_sink sink;
+  output_fn sink;
   run_result res;
 
   /// Node `n` outputs `value` at `t`.
@@ -227,7 +227,7 @@ reference_evaluator::operator=(reference_evaluator&&) noexcept = default;
 
 reference_evaluator::~reference_evaluator() = default;
 
-void reference_evaluator::set_output_sink(output_sink f) {
+void reference_evaluator::set_output_sink(output_fn f) {
   state_->sink = std::move(f);
 }
 

@@ -28,7 +28,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "caf/expected.hpp"
@@ -39,7 +38,6 @@
 
 namespace shoal {
 
-/// One output of an emitting node.
 /// Everything a run produced.
 struct run_result {
   /// Samples accepted, and rejected by reason.
@@ -56,7 +54,7 @@ struct run_result {
 class reference_evaluator {
 public:
   /// Receives each output of an emitting node, in processing order.
-  using output_sink
+  using output_fn
     = std::function<void(const std::string& node, int64_t ts, double value)>;
 
   /// Builds the evaluator of `g`, which must be validated (nodes in
@@ -72,7 +70,7 @@ public:
   ~reference_evaluator();
 
   /// Sends outputs to `f` instead of collecting them in `result().outputs`.
-  void set_output_sink(output_sink f);
+  void set_output_sink(output_fn f);
 
   /// Offers one parsed row, in file order, and processes what became safe.
   void offer(std::string_view sensor, int64_t ts, double value);

@@ -16,13 +16,25 @@ using namespace shoal;
 
 namespace {
 
+/// A file in the test's temporary directory, removed when it goes away.
+struct temp_file {
+  std::string path;
+
+  operator const std::string&() const {
+    return path;
+  }
+
+  ~temp_file() {
+    std::remove(path.c_str());
+  }
+};
+
 /// Writes `content` to a fresh file in the test's temporary directory.
-std::string write_temp(const std::string& name, const std::string& content) {
+temp_file write_temp(const std::string& name, const std::string& content) {
   auto path = ::testing::TempDir() + "csv_test_" + std::to_string(getpid())
               + "_" + name;
-  std::ofstream out{path, std::ios::binary};
-  out << content;
-  return path;
+  std::ofstream{path, std::ios::binary} << content;
+  return temp_file{path};
 }
 
 std::vector<std::string> read_lines(const std::string& path,

@@ -205,8 +205,9 @@ TEST(RollingFns, CountWindowMemoryIsBoundedByTheWindow) {
     // 100 entries of at most 16 bytes, plus the object.
     EXPECT_LE(f->memory_bytes(), 2048u) << to_string(op);
     // Mean and std keep the whole window; the max deque only the candidates.
-    if (op != rolling_op::max)
+    if (op != rolling_op::max) {
       EXPECT_GE(f->memory_bytes(), 100 * sizeof(double)) << to_string(op);
+    }
   }
   // A huge window does not reserve its size up front.
   auto big = make_rolling_count_fn(rolling_op::sum, 1'000'000'000);

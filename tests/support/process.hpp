@@ -1,0 +1,24 @@
+// Running a program of ours in a test: its exit code and what it printed.
+
+#pragma once
+
+#include <string>
+
+namespace shoal::test_support {
+
+struct process_result {
+  int exit_code = -1;
+  /// Standard output and standard error, interleaved.
+  std::string output;
+};
+
+/// Runs `command` through the shell, capturing stdout and stderr.
+process_result run_command(const std::string& command);
+
+/// The path of a binary built into build/bin/.
+std::string binary(const std::string& name);
+
+/// Reads a whole file; empty if it does not exist.
+std::string read_file(const std::string& path);
+
+} // namespace shoal::test_support
