@@ -5,6 +5,7 @@
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
+#include "runtime/errc.hpp"
 #include "runtime/metrics.hpp"
 
 namespace shoal {
@@ -13,13 +14,20 @@ namespace {
 
 using self_ptr = caf::stateful_actor<replay_source_state>*;
 
+/// Consecutive 1 ms pauses before reading on regardless.
+constexpr int max_pauses = 1000;
+
 void finish(self_ptr self) {
   auto& st = self->state;
+  if (auto& err = st.reader->error())
+    // A read error ends the stream early; what was read stands, and the
+    // error is reported in the source's report.
+    st.read_error = describe(err);
   st.filter->finish();
   st.router->flush(self, wm_end);
   if (st.monitor)
     self->send(st.monitor, report_atom_v, st.label, st.filter->counts(),
-               st.malformed_lines);
+               st.malformed_lines, st.read_error);
   self->quit();
 }
 
@@ -68,10 +76,15 @@ caf::behavior replay_source(self_ptr self, std::string label,
   return {
     [=](start_atom) {
       auto& s = self->state;
-      if (process_metrics().backlog() > s.opts.max_backlog) {
+      // Pace on the process's mailbox backlog, but never stall for good:
+      // the gauge is process-wide and only approximate.
+      if (process_metrics().backlog() > s.opts.max_backlog
+          && s.paused < max_pauses) {
+        ++s.paused;
         self->delayed_send(self, std::chrono::milliseconds(1), start_atom_v);
         return;
       }
+      s.paused = 0;
       if (!read_chunk(self)) {
         finish(self);
         return;

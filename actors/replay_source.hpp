@@ -5,8 +5,8 @@
 // watermark rule, and sends each chunk's accepted samples through an
 // ingest_router. It slows down while the process's mailbox backlog is high,
 // so a large file never floods memory. At end of file it sends wm_end to
-// every sensor and `(report_atom, name, ingest_counts, malformed_lines)` to
-// its monitor, where `ingest_counts.accepted` counts samples that passed the
+// every sensor and `(report_atom, name, ingest_counts, malformed_lines,
+// read_error)` to its monitor (read_error empty unless reading failed), where `ingest_counts.accepted` counts samples that passed the
 // source (the sensors count out-of-order ones).
 //
 // Messages handled:
@@ -48,6 +48,9 @@ struct replay_source_state {
   std::vector<uint64_t> malformed_lines;
   replay_options opts;
   caf::actor monitor;
+  int paused = 0;
+  /// Why the file ended early, if it did (empty otherwise).
+  std::string read_error;
 };
 
 /// Replays `reader` (opened, header checked) into `sensors`, indexed like

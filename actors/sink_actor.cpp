@@ -14,7 +14,7 @@ namespace {
 
 using self_ptr = caf::stateful_actor<sink_state>*;
 
-constexpr double alert_threshold = 0.5;
+
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -35,9 +35,16 @@ void finish(self_ptr self) {
 
 } // namespace
 
+bool alert_rule::covers(const std::string& name) const {
+  return name.size() >= suffix.size()
+         && name.compare(name.size() - suffix.size(), suffix.size(), suffix)
+              == 0;
+}
+
 caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
-                         caf::actor monitor) {
+                         caf::actor monitor, alert_rule alert) {
   self->state.out = std::move(out);
+  self->state.alert = std::move(alert);
   self->state.monitor = std::move(monitor);
   return {
     [=](wire_atom, std::vector<caf::actor>& nodes,
@@ -79,7 +86,8 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       auto& st = self->state;
       uint64_t alerting = 0;
       for (auto& kvp : st.inputs)
-        if (kvp.second.last >= alert_threshold)
+        if (kvp.second.last >= st.alert.threshold
+            && st.alert.covers(kvp.second.name))
           ++alerting;
       auto reply = caf::make_message(st.outputs, st.latency.quantile(0.5),
                                      st.latency.quantile(0.99),

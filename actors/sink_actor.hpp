@@ -15,8 +15,8 @@
 //                                  int64_t p99_ns, int64_t max_ns, uint64_t
 //                                  alerting): latencies over the outputs
 //                                  since the last stats_atom; alerting counts
-//                                  inputs whose latest output is at least
-//                                  the alert threshold (0.5)
+//                                  inputs named with the alert suffix whose
+//                                  latest output is at least the threshold
 //   (caf::flush_atom)           flushes the output_sink
 
 #pragma once
@@ -34,6 +34,16 @@
 
 namespace shoal {
 
+/// Which outputs count as alerting in status: inputs whose name ends with
+/// `suffix` (all when empty) and whose latest value is >= `threshold`.
+struct alert_rule {
+  std::string suffix;
+  double threshold = 0.5;
+
+  /// Whether outputs of node `name` are judged by this rule.
+  bool covers(const std::string& name) const;
+};
+
 struct sink_state {
   static inline const char* name = "shoal.sink";
 
@@ -50,10 +60,12 @@ struct sink_state {
   uint64_t outputs = 0;
   caf::actor monitor;
   bool finished = false;
+  alert_rule alert;
 };
 
 /// Runs a sink that writes to `out`; `monitor` learns when all inputs ended.
 caf::behavior sink_actor(caf::stateful_actor<sink_state>* self,
-                         std::shared_ptr<output_sink> out, caf::actor monitor);
+                         std::shared_ptr<output_sink> out, caf::actor monitor,
+                         alert_rule alert = {});
 
 } // namespace shoal

@@ -6,13 +6,9 @@
 
 #include "runtime/graph_error.hpp"
 #include "runtime/linear_model.hpp"
+#include "runtime/lua_fn.hpp"
 #include "runtime/rolling_fns.hpp"
 #include "runtime/stream_fns.hpp"
-
-#if __has_include("runtime/lua_fn.hpp")
-#include "runtime/lua_fn.hpp"
-#define SHOAL_HAS_LUA_FN 1
-#endif
 
 namespace shoal {
 
@@ -80,11 +76,7 @@ caf::expected<node_fn_ptr> make_lua(const node_spec& spec) {
                                             : std::string{"lua"};
   if (auto err = check_unused(spec, what, p_code | p_path))
     return err;
-#ifdef SHOAL_HAS_LUA_FN
   return make_lua_fn(spec);
-#else
-  return node_error(spec, "lua functions are not available");
-#endif
 }
 
 caf::expected<node_fn_ptr> make_rolling(const node_spec& spec, rolling_op op) {

@@ -10,8 +10,7 @@ namespace shoal {
 
 namespace {
 
-// -- randomness: random-access splitmix64 streams
-// -------------------------------
+// -- randomness: random-access splitmix64 streams -----------------------------
 
 constexpr uint64_t golden = 0x9E3779B97F4A7C15ull;
 
@@ -57,8 +56,7 @@ int64_t floor_mod(int64_t a, int64_t b) {
 constexpr double two_pi = 6.283185307179586;
 constexpr int64_t sec = 1'000'000'000;
 
-// -- the plant's physics, in one place
-// --------------------------------------------
+// -- the plant's physics, in one place ----------------------------------------
 
 constexpr double load_base = 0.62;
 constexpr double load_swing = 0.15;
@@ -146,7 +144,8 @@ plant_sim::plant_sim(plant_config cfg) : seed_(cfg.seed) {
       s.kind = static_cast<sim_sensor>(k);
       s.period = period_ns(s.kind);
       s.seed = sub(sub(seed_, tag_sensors), index);
-      s.phase = static_cast<int64_t>(draw(s.seed, 0) % uint64_t(s.period));
+      s.phase = static_cast<int64_t>(mix(s.seed ^ golden)
+                                     % static_cast<uint64_t>(s.period));
       s.jitter = s.period / 20;
       sensors_.push_back(s);
       names_.push_back(prefix + std::string{kind_names[k]});
@@ -163,8 +162,7 @@ double plant_sim::samples_per_second() const {
   return per_pump * static_cast<double>(pumps_.size());
 }
 
-// -- samples
-// ----------------------------------------------------------------------
+// -- samples ------------------------------------------------------------------
 
 void plant_sim::generate(int64_t from_ns, int64_t to_ns,
                          std::vector<sim_sample>& out) const {
@@ -242,8 +240,7 @@ double plant_sim::value_at(const sensor_state& s, int64_t tick,
   return v;
 }
 
-// -- load and temperature
-// -----------------------------------------------------------
+// -- load and temperature -----------------------------------------------------
 
 double plant_sim::step_level(int p, int64_t slot) const {
   auto u = uniform(draw(sub(pumps_[static_cast<size_t>(p)].seed, tag_steps),
@@ -301,8 +298,7 @@ double plant_sim::ambient(int p, int64_t ts) const {
          + 0.7 * (a + (b - a) * w);
 }
 
-// -- faults
-// -------------------------------------------------------------------------
+// -- faults -------------------------------------------------------------------
 
 bool plant_sim::fault_in_slot(int p, int64_t slot, sim_fault& f) const {
   auto seed = sub(pumps_[static_cast<size_t>(p)].seed, tag_faults);

@@ -16,9 +16,9 @@
 // model `(N - 1) % 3`. The demo graph generator (`config/demo/make_graph.py`)
 // writes the same nameplate values into each pump's graph file.
 //
-// A `plant_sim` is a value; `generate` and the accessors keep no mutable
-// state, but the class is not meant to be shared between threads without
-// synchronization.
+// A `plant_sim` is a value computed once from its configuration; every
+// member function is const and touches no shared mutable state, so
+// concurrent calls on one instance are safe.
 
 #pragma once
 
@@ -101,7 +101,8 @@ public:
   /// sensor index). Deterministic: the same config and the same sequence of
   /// calls give the same samples, and splitting an interval into several
   /// calls gives the same samples as one call. Values are NaN during sensor
-  /// glitches (and, rarely, otherwise), which a runtime must reject.
+  /// glitches (and, rarely, otherwise), which a runtime must reject. Both
+  /// bounds must lie at least a second inside the range of int64_t.
   void generate(int64_t from_ns, int64_t to_ns,
                 std::vector<sim_sample>& out) const;
 

@@ -69,11 +69,17 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(d.error()).c_str());
     return 1;
   }
+  // Alerting in the status line: anomaly scores of 0.5 and above.
+  alert_rule alert{".anomaly", 0.5};
   size_t emitting = 0;
-  for (auto& n : g->nodes)
+  size_t scored = 0;
+  for (auto& n : g->nodes) {
     emitting += n.emit ? 1 : 0;
+    if (n.emit && alert.covers(n.name))
+      ++scored;
+  }
   auto sink = deploy_sink(self, *g, *d, std::make_shared<discard_sink>(),
-                          monitor);
+                          monitor, alert);
   if (!sink) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(sink.error()).c_str());
     return 1;
@@ -119,14 +125,14 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
     auto firings = m.firings();
     std::fprintf(stderr,
                  "[%4ds] samples/s %7.0f  firings/s %8.0f  outputs/s %7.0f  "
-                 "latency p50 %6.1f ms p99 %6.1f ms  alerting %" PRIu64
+                 "latency p50 %6.1f ms p99 %6.1f ms  pumps alerting %" PRIu64
                  "/%zu  errors %" PRIu64 "\n",
                  second, static_cast<double>(samples - last_samples) / dt,
                  static_cast<double>(firings - last_firings) / dt,
                  static_cast<double>(stats.outputs - last_outputs) / dt,
                  static_cast<double>(stats.p50) / 1e6,
                  static_cast<double>(stats.p99) / 1e6, stats.alerting,
-                 emitting, m.errors());
+                 scored, m.errors());
     last_samples = samples;
     last_firings = firings;
     last_outputs = stats.outputs;

@@ -81,7 +81,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
 caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
                                       const graph_spec& g, const deployment& d,
                                       std::shared_ptr<output_sink> out,
-                                      const caf::actor& monitor) {
+                                      const caf::actor& monitor,
+                                      alert_rule alert) {
   std::vector<caf::actor> nodes;
   std::vector<std::string> names;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
@@ -90,7 +91,8 @@ caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
       names.push_back(g.nodes[i].name);
     }
   }
-  auto sink = self->spawn(sink_actor, std::move(out), monitor);
+  auto sink = self->spawn(sink_actor, std::move(out), monitor,
+                          std::move(alert));
   self->send(sink, wire_atom_v, std::move(nodes), std::move(names));
   if (auto err = await_ok(self, 1, "wiring the sink"))
     return err;

@@ -17,6 +17,8 @@
 #include "caf/expected.hpp"
 #include "caf/scoped_actor.hpp"
 
+#include "actors/sink_actor.hpp"
+
 #include "runtime/graph_spec.hpp"
 #include "runtime/output_sink.hpp"
 #include "runtime/source_filter.hpp"
@@ -44,7 +46,8 @@ caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
                                       const graph_spec& g,
                                       const deployment& d,
                                       std::shared_ptr<output_sink> out,
-                                      const caf::actor& monitor);
+                                      const caf::actor& monitor,
+                                      alert_rule alert = {});
 
 /// Attaches `source` to every sensor of `d` under `key`; sensor `i` learns
 /// index `i` for its watermark requests.

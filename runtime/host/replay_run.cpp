@@ -49,6 +49,7 @@ caf::expected<replay_summary> run_replay(const graph_spec& g,
   bool source_done = false;
   bool sink_done = false;
   caf::error sink_error;
+  caf::error source_error;
   auto started = std::chrono::steady_clock::now();
   self->send(source, start_atom_v);
   self->receive_while([&] {
@@ -66,11 +67,13 @@ caf::expected<replay_summary> run_replay(const graph_spec& g,
       --sensors_left;
     },
     [&](report_atom, std::string&, ingest_counts& counts,
-        std::vector<uint64_t>& lines) {
+        std::vector<uint64_t>& lines, std::string& read_error) {
       // The source's accepted samples are counted again by the sensors.
       counts.accepted = 0;
       summary.ingest.merge(counts);
       summary.malformed_lines = std::move(lines);
+      if (!read_error.empty())
+        source_error = make_error(errc::io_error, std::move(read_error));
       source_done = true;
     },
     [&](done_atom, uint64_t outputs, caf::error& err) {
@@ -84,6 +87,8 @@ caf::expected<replay_summary> run_replay(const graph_spec& g,
   for (auto& n : g.nodes)
     if (n.kind != node_kind::sensor)
       summary.nodes.emplace_back(n.name, node_reports[n.name]);
+  if (source_error)
+    return source_error;
   if (sink_error)
     return sink_error;
   return summary;

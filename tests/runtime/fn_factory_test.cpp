@@ -258,7 +258,6 @@ TEST(FnFactory, RejectsLinearModelsWithBadWeightsOrLink) {
                          "known: identity, logistic");
 }
 
-#if __has_include("runtime/lua_fn.hpp")
 TEST(FnFactory, DispatchesLuaToTheSandbox) {
   auto s = feature("lua", {"a", "b"});
   s.code = "return function(v, a) return v * a end";
@@ -270,15 +269,3 @@ TEST(FnFactory, DispatchesLuaToTheSandbox) {
   ASSERT_EQ((*f)->call(1, args, 2, out, err), fn_status::value) << err;
   EXPECT_EQ(out, 12.0);
 }
-#else
-TEST(FnFactory, ReportsLuaAsNotAvailableWithoutTheSandbox) {
-  auto s = feature("lua", {"a", "b"});
-  s.code = "return function(v, a) return v * a end";
-  EXPECT_EQ(error_of(s),
-            "plant.toml: node 'p1.f': lua functions are not available");
-  auto m = model("lua");
-  m.code = s.code;
-  EXPECT_EQ(error_of(m),
-            "plant.toml: node 'p1.m': lua functions are not available");
-}
-#endif
