@@ -2,10 +2,11 @@
 //
 // `open_lua_env` opens the base, string, table, math and utf8 libraries, keeps
 // only the safe globals, closes the known ways out (string.dump, the string
-// metatable, precompiled code, __gc finalizers that would run without the
-// budget hook) and installs guards on the library functions whose C loops the
-// instruction hook cannot see. Both functions raise Lua errors: call them only
-// inside a protected call, with no C++ objects of ours on the way.
+// metatable, precompiled code, user code that Lua would run with hooks off:
+// __gc finalizers and xpcall handlers of a stopped call) and installs guards
+// on the library functions whose C loops the instruction hook cannot see. Both
+// functions raise Lua errors: call them only inside a protected call, with no
+// C++ objects of ours on the way.
 
 #pragma once
 

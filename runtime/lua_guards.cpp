@@ -1,4 +1,6 @@
-// Guards on the library functions whose C loops the count hook cannot see.
+// Guards on the library functions whose C loops the count hook cannot see,
+// and on the two ways Lua runs user code with hooks off (__gc finalizers and
+// the xpcall message handler of an error raised by the hook).
 //
 // The instruction hook only runs between Lua VM instructions, so a single C
 // call that loops long (a backtracking pattern, `string.rep("", 1e18)`,
@@ -180,6 +182,24 @@ int guarded_randomseed(lua_State* L) {
   return call_original(L);
 }
 
+/// The message handler of a guarded xpcall; upvalue 1 is the user's.
+int guarded_handler(lua_State* L) {
+  // A stop raised by the budget hook runs the handler with hooks off, so
+  // user code must not run then: pass the error object on unchanged.
+  if (lua_sandbox::of(L).stopped())
+    return 1;
+  return call_original(L);
+}
+
+/// xpcall with the message handler behind `guarded_handler`.
+int guarded_xpcall(lua_State* L) {
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, guarded_handler, 1);
+  lua_replace(L, 2);
+  return call_original(L);
+}
+
 /// setmetatable without __gc: finalizers run inside the collector with
 /// hooks off, out of reach of the budgets.
 int guarded_setmetatable(lua_State* L) {
@@ -216,6 +236,7 @@ void wrap(lua_State* L, int lib, const char* name, lua_CFunction fn,
 void install_lua_guards(lua_State* L, int globals) {
   lua_pushcfunction(L, guarded_setmetatable);
   lua_setfield(L, globals, "setmetatable");
+  wrap(L, globals, "xpcall", guarded_xpcall);
   lua_getfield(L, globals, LUA_STRLIBNAME);
   int str = lua_gettop(L);
   for (const char* name : {"find", "match", "gmatch", "gsub"}) {

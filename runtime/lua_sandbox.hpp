@@ -59,6 +59,11 @@ public:
     return limits_;
   }
 
+  /// Whether the current call has spent one of its budgets.
+  bool stopped() const {
+    return trip_ != trip::none;
+  }
+
   /// Bytes the state holds right now, as counted by the allocator.
   size_t used_bytes() const {
     return used_;

@@ -23,7 +23,8 @@ source_filter::source_filter(const sensor_directory& dir,
                              bool advance_on_accept)
   : dir_(&dir),
     lateness_(allowed_lateness_ns),
-    advance_on_accept_(advance_on_accept) {
+    advance_on_accept_(advance_on_accept),
+    per_sensor_(dir.size()) {
   // nop
 }
 
@@ -44,6 +45,7 @@ verdict source_filter::offer(std::string_view sensor, int64_t ts,
   } else {
     v.accepted = true;
     ++counts_.accepted;
+    ++per_sensor_[v.sensor].accepted;
     if (advance_on_accept_ && ts > max_ts_) {
       max_ts_ = ts;
       // W = m - 1 - lateness, saturating at the bottom of the range.
@@ -53,6 +55,7 @@ verdict source_filter::offer(std::string_view sensor, int64_t ts,
     return v;
   }
   ++counts_[v.reason];
+  ++per_sensor_[v.sensor][v.reason];
   return v;
 }
 

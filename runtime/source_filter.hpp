@@ -87,6 +87,12 @@ public:
     return counts_;
   }
 
+  /// The same, for the sensor with directory index `sensor` (rejections for
+  /// which the sensor is known: non_finite and late).
+  const ingest_counts& sensor_counts(uint32_t sensor) const {
+    return per_sensor_[sensor];
+  }
+
   const sensor_directory& directory() const {
     return *dir_;
   }
@@ -98,6 +104,7 @@ private:
   int64_t max_ts_ = wm_none;
   int64_t wm_ = wm_none;
   ingest_counts counts_;
+  std::vector<ingest_counts> per_sensor_;
 };
 
 /// A sensor's own check: strictly increasing timestamps.

@@ -47,9 +47,10 @@ node_fn_ptr make_guarded(const std::string& body, const lua_limits& lim = {}) {
 }
 
 /// Asserts that `body` fails, and that the node then still works.
-void expect_fails(const std::string& body, const std::string& what) {
+void expect_fails(const std::string& body, const std::string& what,
+                  const lua_limits& limits = {}) {
   SCOPED_TRACE(body);
-  auto fn = make_guarded(body + " return 1");
+  auto fn = make_guarded(body + " return 1", limits);
   ASSERT_NE(fn, nullptr);
   auto res = run(*fn, 1);
   EXPECT_EQ(res.status, fn_status::error);
@@ -57,6 +58,20 @@ void expect_fails(const std::string& body, const std::string& what) {
   auto next = run(*fn, -7);
   EXPECT_EQ(next.status, fn_status::value) << next.err;
   EXPECT_EQ(next.value, 7);
+}
+
+/// Limits under which only `instructions` can stop a call: the tests do not
+/// depend on the speed of the machine.
+lua_limits instructions_only(uint64_t instructions = 10'000'000) {
+  lua_limits limits;
+  limits.instructions = instructions;
+  limits.time_budget_ns = 60'000'000'000;
+  return limits;
+}
+
+/// Limits under which only the memory cap can stop a call.
+lua_limits memory_only() {
+  return instructions_only(std::numeric_limits<uint64_t>::max());
 }
 
 int append_chunk(lua_State*, const void* data, size_t size, void* ud) {
@@ -108,14 +123,20 @@ TEST(LuaSandbox, RejectsPrecompiledBytecode) {
 }
 
 TEST(LuaSandbox, MemoryBombsHitTheCap) {
-  lua_limits limits;
+  auto limits = memory_only();
   expect_fails("local s = string.rep('x', 1e9)",
-               "lua: not enough memory (cap of 4194304 bytes)");
+               "lua: not enough memory (cap of 4194304 bytes)", limits);
   expect_fails("local t = {} for i = 1, 1e9 do t[i] = i end",
-               "not enough memory");
+               "lua: not enough memory", limits);
   expect_fails("local t = {} for i = 1, 1e9 do t['k' .. i] = i end",
-               "not enough memory");
-  auto fn = make_guarded("local s = 'x' while true do s = s .. s end");
+               "lua: not enough memory", limits);
+  // A pcall in user code catches the memory error; the loop goes on and the
+  // cap holds.
+  expect_fails("local t = {} for i = 1, 1e9 do "
+               "  pcall(function() t[#t + 1] = string.rep('y', 1000) end) "
+               "end",
+               "lua: not enough memory", limits);
+  auto fn = make_guarded("local s = 'x' while true do s = s .. s end", limits);
   ASSERT_NE(fn, nullptr);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(run(*fn, 1).status, fn_status::error);
@@ -136,15 +157,22 @@ TEST(LuaSandbox, CapTooSmallForTheStateIsALoadError) {
 }
 
 TEST(LuaSandbox, EndlessLoopIsStopped) {
-  expect_fails("while true do end", "lua: instruction budget exceeded");
-  expect_fails("local function f() return f() end f()",
-               "lua: instruction budget exceeded");
-  // A pcall in user code cannot swallow the stop.
-  expect_fails("while true do pcall(function() while true do end end) end",
-               "lua: instruction budget exceeded");
-  expect_fails("xpcall(function() while true do end end, "
-               "function() while true do end end)",
-               "lua: instruction budget exceeded");
+  auto limits = instructions_only();
+  const char* bodies[] = {
+    "while true do end",
+    "local function f() return f() end f()",
+    // A pcall or xpcall in user code cannot swallow the stop, and the
+    // message handler does not run unbounded.
+    "while true do pcall(function() while true do end end) end",
+    "xpcall(function() while true do end end, "
+    "function() while true do end end)",
+    "while true do xpcall(function() while true do end end, "
+    "function(e) return e end) end",
+  };
+  for (const char* body : bodies)
+    expect_fails(body, "lua: instruction budget exceeded", limits);
+  // With the default limits, whichever budget runs out first stops it.
+  expect_fails("while true do end", "budget exceeded");
 }
 
 TEST(LuaSandbox, TimeBudgetStopsSlowCalls) {
@@ -167,7 +195,8 @@ TEST(LuaSandbox, TimeBudgetStopsSlowCalls) {
 }
 
 TEST(LuaSandbox, EndlessLoopAtLoadIsALoadError) {
-  auto fn = make_lua_fn(lua_spec("while true do end return function() end"));
+  auto fn = make_lua_fn(lua_spec("while true do end return function() end"),
+                        instructions_only());
   ASSERT_FALSE(fn);
   EXPECT_EQ(describe(fn.error()),
             "plant.toml: node 'n1': lua: instruction budget exceeded");

@@ -25,6 +25,11 @@ TEST(SourceFilter, RejectsInSpecOrder) {
   EXPECT_EQ(f.counts()[reject_reason::late], 1u);
   EXPECT_EQ(f.counts()[reject_reason::unknown_sensor], 1u);
   EXPECT_EQ(f.counts()[reject_reason::non_finite], 1u);
+  // Per sensor, where the sensor is known.
+  EXPECT_EQ(f.sensor_counts(0).accepted, 1u);
+  EXPECT_EQ(f.sensor_counts(1)[reject_reason::non_finite], 1u);
+  EXPECT_EQ(f.sensor_counts(1)[reject_reason::late], 1u);
+  EXPECT_EQ(f.sensor_counts(0).rejected_total(), 0u);
 }
 
 TEST(SourceFilter, ReplayWatermarkFollowsLargestAcceptedTimestamp) {
