@@ -215,6 +215,11 @@ int guarded_setmetatable(lua_State* L) {
   }
   if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
     return luaL_error(L, "cannot change a protected metatable");
+  // The global table's metatable opens libraries on use: open them all
+  // before user code replaces it (a "strict" module, say).
+  lua_pushglobaltable(L);
+  if (lua_rawequal(L, 1, -1))
+    open_lazy_libs(L, 1);
   lua_settop(L, 2);
   lua_setmetatable(L, 1);
   return 1;
@@ -233,27 +238,30 @@ void wrap(lua_State* L, int lib, const char* name, lua_CFunction fn,
 
 } // namespace
 
-void install_lua_guards(lua_State* L, int globals) {
+void guard_base(lua_State* L, int globals) {
   lua_pushcfunction(L, guarded_setmetatable);
   lua_setfield(L, globals, "setmetatable");
   wrap(L, globals, "xpcall", guarded_xpcall);
-  lua_getfield(L, globals, LUA_STRLIBNAME);
-  int str = lua_gettop(L);
+}
+
+void guard_string(lua_State* L, int lib) {
   for (const char* name : {"find", "match", "gmatch", "gsub"}) {
     lua_pushboolean(L, std::strcmp(name, "find") == 0);
-    wrap(L, str, name, guarded_pattern, true);
+    wrap(L, lib, name, guarded_pattern, true);
   }
-  wrap(L, str, "rep", guarded_rep);
-  lua_getfield(L, globals, LUA_TABLIBNAME);
-  int tab = lua_gettop(L);
-  wrap(L, tab, "move", guarded_move);
+  wrap(L, lib, "rep", guarded_rep);
+}
+
+void guard_table(lua_State* L, int lib) {
+  wrap(L, lib, "move", guarded_move);
   lua_pushinteger(L, 3);
-  wrap(L, tab, "insert", guarded_shift, true);
+  wrap(L, lib, "insert", guarded_shift, true);
   lua_pushinteger(L, 2);
-  wrap(L, tab, "remove", guarded_shift, true);
-  lua_getfield(L, globals, LUA_MATHLIBNAME);
-  wrap(L, lua_gettop(L), "randomseed", guarded_randomseed);
-  lua_pop(L, 3);
+  wrap(L, lib, "remove", guarded_shift, true);
+}
+
+void guard_math(lua_State* L, int lib) {
+  wrap(L, lib, "randomseed", guarded_randomseed);
 }
 
 } // namespace shoal

@@ -187,8 +187,11 @@ void lua_sandbox::arm() {
   constexpr auto max_remaining = std::numeric_limits<int64_t>::max();
   remaining_ = static_cast<int64_t>(
     std::min<uint64_t>(limits_.instructions, max_remaining));
-  deadline_ = std::chrono::steady_clock::now()
-              + std::chrono::nanoseconds{limits_.time_budget_ns};
+  // A century is as good as no limit, and cannot overflow the clock.
+  constexpr int64_t max_budget = 100LL * 365 * 24 * 3600 * 1'000'000'000;
+  deadline_
+    = std::chrono::steady_clock::now()
+      + std::chrono::nanoseconds{std::min(limits_.time_budget_ns, max_budget)};
   trip_ = trip::none;
   armed_ = true;
   // Also restarts the hook's instruction count from zero.

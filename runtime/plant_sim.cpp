@@ -6,64 +6,22 @@
 #include <cstdio>
 #include <limits>
 
+#include "runtime/plant_faults.hpp"
+#include "runtime/sim_random.hpp"
+
 namespace shoal {
+
+using namespace sim_random;
 
 namespace {
 
-// -- randomness: random-access splitmix64 streams -----------------------------
-
-constexpr uint64_t golden = 0x9E3779B97F4A7C15ull;
-
-uint64_t mix(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-/// The n-th output (0-based) of a splitmix64 generator seeded with `seed`.
-uint64_t draw(uint64_t seed, uint64_t n) {
-  return mix(seed + (n + 1) * golden);
-}
-
-/// Seed of the sub-stream `tag` of stream `seed`.
-uint64_t sub(uint64_t seed, uint64_t tag) {
-  return mix(seed ^ mix(tag * golden + 0x5151u));
-}
-
-/// Uniform in [0, 1).
-double uniform(uint64_t h) {
-  return static_cast<double>(h >> 11) * 0x1.0p-53;
-}
-
-/// Approximately standard normal (Irwin-Hall of four 16-bit uniforms): cheap,
-/// bounded by +-3.5, close enough for sensor noise.
-double gauss(uint64_t h) {
-  double sum = 0;
-  for (int i = 0; i < 4; ++i, h >>= 16)
-    sum += static_cast<double>(h & 0xFFFF) * 0x1.0p-16;
-  return (sum - 2.0) * 1.7320508075688772;
-}
-
-int64_t floor_div(int64_t a, int64_t b) {
-  auto q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-int64_t floor_mod(int64_t a, int64_t b) {
-  return a - floor_div(a, b) * b;
-}
-
-constexpr double two_pi = 6.283185307179586;
-constexpr int64_t sec = 1'000'000'000;
-
 // -- the plant's physics, in one place ----------------------------------------
 
+constexpr double two_pi = 6.283185307179586;
 constexpr double load_base = 0.62;
 constexpr double load_swing = 0.15;
-constexpr int64_t step_slot = 600 * sec;   // load may step every 10 minutes
-constexpr double temp_tau_s = 240;         // thermal time constant
-constexpr int64_t fault_slot = 1200 * sec; // at most one new fault per 20 min
-constexpr double fault_chance = 0.3;       // per pump and fault slot
+constexpr int64_t step_slot = 600 * sec; // load may step every 10 minutes
+constexpr double temp_tau_s = 240;       // thermal time constant
 // Chances of a NaN and of a spike per reading, for a glitching sensor and
 // for any other: rare, but a live demo should see a few every few seconds.
 constexpr double glitch_nan = 0.04;
@@ -92,15 +50,6 @@ const std::array<pump_model, 3>& pump_models() {
     {"P-40", 4.0, 25.0, 7.5},
   }};
   return models;
-}
-
-const char* to_string(fault_kind x) {
-  switch (x) {
-    case fault_kind::bearing_wear: return "bearing_wear";
-    case fault_kind::cavitation: return "cavitation";
-    case fault_kind::sensor_glitch: return "sensor_glitch";
-  }
-  return "unknown";
 }
 
 int64_t plant_sim::period_ns(sim_sensor kind) {
@@ -200,7 +149,7 @@ double plant_sim::value_at(const sensor_state& s, int64_t tick,
   const auto& ps = pumps_[s.pump];
   auto n = static_cast<uint64_t>(tick) * 4;
   auto g = gauss(draw(s.seed, n + 1));
-  auto lv = levels(p, ts);
+  auto lv = fault_levels_at(fault_stream(p), p, ts);
   auto wear = lv.wear;
   auto cav = lv.cavitation;
   auto x = load(p, ts);
@@ -300,80 +249,16 @@ double plant_sim::ambient(int p, int64_t ts) const {
 
 // -- faults -------------------------------------------------------------------
 
-bool plant_sim::fault_in_slot(int p, int64_t slot, sim_fault& f) const {
-  auto seed = sub(pumps_[static_cast<size_t>(p)].seed, tag_faults);
-  auto n = static_cast<uint64_t>(slot) * 3;
-  if (uniform(draw(seed, n)) >= fault_chance)
-    return false;
-  auto h = draw(seed, n + 1);
-  auto which = uniform(h);
-  auto span = static_cast<double>(h & 0xFFFFFFFF) * 0x1.0p-32;
-  double minutes = 0;
-  if (which < 0.4) {
-    f.kind = fault_kind::bearing_wear;
-    minutes = 8 + 12 * span;
-  } else if (which < 0.75) {
-    f.kind = fault_kind::cavitation;
-    minutes = 2 + 6 * span;
-  } else {
-    f.kind = fault_kind::sensor_glitch;
-    minutes = 0.5 + 2.5 * span;
-  }
-  auto h2 = draw(seed, n + 2);
-  f.pump = p;
-  f.start
-    = slot * fault_slot
-      + static_cast<int64_t>(uniform(h2) * static_cast<double>(fault_slot));
-  // Strictly shorter than a fault slot, so only the previous slot's fault can
-  // still be active.
-  f.end = f.start + static_cast<int64_t>(minutes * 60e9) - 1;
-  f.sensor = static_cast<uint32_t>(p) * sensors_per_pump
-             + static_cast<uint32_t>(h2 & 3);
-  return true;
-}
-
-plant_sim::fault_levels plant_sim::levels(int p, int64_t ts) const {
-  fault_levels lv;
-  auto slot = floor_div(ts, fault_slot);
-  sim_fault f{};
-  for (auto j = slot - 1; j <= slot; ++j) {
-    if (!fault_in_slot(p, j, f) || ts < f.start || ts >= f.end)
-      continue;
-    auto elapsed = static_cast<double>(ts - f.start);
-    auto left = static_cast<double>(f.end - ts);
-    switch (f.kind) {
-      case fault_kind::bearing_wear:
-        // Creeps up until the bearing is replaced at the end.
-        lv.wear
-          = std::max(lv.wear, elapsed / static_cast<double>(f.end - f.start));
-        break;
-      case fault_kind::cavitation:
-        lv.cavitation = std::max(lv.cavitation,
-                                 std::min({1.0, elapsed / 20e9, left / 20e9}));
-        break;
-      case fault_kind::sensor_glitch:
-        lv.glitch_sensor = static_cast<int>(f.sensor);
-        break;
-    }
-  }
-  return lv;
+uint64_t plant_sim::fault_stream(int p) const {
+  return sub(pumps_[static_cast<size_t>(p)].seed, tag_faults);
 }
 
 std::vector<sim_fault> plant_sim::faults(int64_t from_ns, int64_t to_ns) const {
   std::vector<sim_fault> result;
   if (to_ns <= from_ns)
     return result;
-  sim_fault f{};
-  for (int p = 0; p < pumps(); ++p) {
-    auto last = floor_div(to_ns, fault_slot);
-    for (auto j = floor_div(from_ns, fault_slot) - 1; j <= last; ++j) {
-      if (!fault_in_slot(p, j, f))
-        continue;
-      auto first_ts = std::max(from_ns + 1, f.start);
-      if (first_ts < f.end && first_ts <= to_ns)
-        result.push_back(f);
-    }
-  }
+  for (int p = 0; p < pumps(); ++p)
+    append_faults(fault_stream(p), p, from_ns, to_ns, result);
   std::sort(result.begin(), result.end(),
             [](const sim_fault& x, const sim_fault& y) {
               return x.start != y.start ? x.start < y.start : x.pump < y.pump;

@@ -10,7 +10,8 @@
 // each sample is computed from its sensor's tick index with a random-access
 // splitmix64 stream seeded per sensor, and faults and load steps from
 // per-pump streams indexed by time slot. So output never depends on how the
-// caller splits time into `generate` calls, or on earlier calls.
+// caller splits time into `generate` calls, or on earlier calls. The
+// streams are in sim_random.hpp, the fault schedule in plant_faults.hpp.
 //
 // The pumps come in three models (see `pump_models()`); pump N (1-based) is
 // model `(N - 1) % 3`. The demo graph generator (`config/demo/make_graph.py`)
@@ -142,13 +143,6 @@ private:
     uint64_t seed;
   };
 
-  /// Severities of the faults active at `ts`, each in [0, 1].
-  struct fault_levels {
-    double wear = 0;
-    double cavitation = 0;
-    int glitch_sensor = -1;
-  };
-
   // -- computing one sample ---------------------------------------------------
 
   void generate_sensor(uint32_t index, int64_t from_ns, int64_t to_ns,
@@ -156,10 +150,8 @@ private:
 
   double value_at(const sensor_state& s, int64_t tick, int64_t ts) const;
 
-  /// The fault of pump `p` that starts in fault slot `slot`, if any.
-  bool fault_in_slot(int p, int64_t slot, sim_fault& f) const;
-
-  fault_levels levels(int p, int64_t ts) const;
+  /// Seed of pump `p`'s fault stream (see plant_faults.hpp).
+  uint64_t fault_stream(int p) const;
 
   double step_level(int p, int64_t slot) const;
 

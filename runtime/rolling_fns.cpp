@@ -7,167 +7,19 @@
 #include <string>
 #include <type_traits>
 
+#include "runtime/double_double.hpp"
+#include "runtime/ring.hpp"
 #include "runtime/types.hpp"
 
 namespace shoal {
 
 namespace {
 
-// -- double-double arithmetic -------------------------------------------------
-
-// A number as the unevaluated sum hi + lo with |lo| <= ulp(hi) / 2: about 106
-// bits of precision, so that adding and removing samples of very different
-// magnitudes leaves no visible residue.
-struct dd {
-  double hi = 0;
-  double lo = 0;
-};
-
-dd two_sum(double a, double b) {
-  double s = a + b;
-  double bb = s - a;
-  return {s, (a - (s - bb)) + (b - bb)};
-}
-
-dd fast_two_sum(double a, double b) {
-  double s = a + b;
-  return {s, b - (s - a)};
-}
-
-dd two_prod(double a, double b) {
-  double p = a * b;
-#ifdef FP_FAST_FMA
-  return {p, std::fma(a, b, -p)};
-#else
-  // Veltkamp split: without a hardware fma, libm's fma is slow.
-  auto split = [](double x, double& h, double& l) {
-    double t = 134217729.0 * x; // 2^27 + 1
-    h = t - (t - x);
-    l = x - h;
-  };
-  double ah, al, bh, bl;
-  split(a, ah, al);
-  split(b, bh, bl);
-  return {p, ((ah * bh - p) + ah * bl + al * bh) + al * bl};
-#endif
-}
-
-dd operator+(dd a, dd b) {
-  dd s = two_sum(a.hi, b.hi);
-  dd t = two_sum(a.lo, b.lo);
-  s = fast_two_sum(s.hi, s.lo + t.hi);
-  return fast_two_sum(s.hi, s.lo + t.lo);
-}
-
-dd operator-(dd a) {
-  return {-a.hi, -a.lo};
-}
-
-dd square(dd a) {
-  dd p = two_prod(a.hi, a.hi);
-  return fast_two_sum(p.hi, p.lo + (2 * a.hi * a.lo + a.lo * a.lo));
-}
-
-dd operator/(dd a, double b) {
-  double q1 = a.hi / b;
-  dd r = a + -two_prod(q1, b);
-  return fast_two_sum(q1, (r.hi + r.lo) / b);
-}
-
-double value(dd x) {
-  return x.hi + x.lo;
-}
-
-/// Bound on the rounding error of one double-double operation, relative to
-/// the magnitudes involved (8 u^2 with u = 2^-53; the proven bound is ~3 u^2).
-constexpr double dd_eps = 0x1p-103;
-
 /// Fraction of the SPEC tolerance (1e-9) the running sums may lose before a
 /// recomputation from the window.
 constexpr double budget = 1e-12;
 
-// -- a growable ring ----------------------------------------------------------
-
-/// A FIFO that also pops at the back (for monotonic deques). Grows by
-/// doubling up to `max_size`; with `shrink`, halves when at most 1/8 full so
-/// that a time window gives back memory after a burst without reallocating
-/// on every call.
-template <class T>
-class ring {
-public:
-  ring(size_t max_size, bool shrink) : max_size_(max_size), shrink_(shrink) {
-    // nop
-  }
-
-  bool empty() const {
-    return size_ == 0;
-  }
-
-  size_t size() const {
-    return size_;
-  }
-
-  size_t capacity() const {
-    return cap_;
-  }
-
-  const T& operator[](size_t i) const {
-    return buf_[wrap(head_ + i)];
-  }
-
-  const T& front() const {
-    return buf_[head_];
-  }
-
-  const T& back() const {
-    return (*this)[size_ - 1];
-  }
-
-  /// Precondition: `size() < max_size`.
-  void push_back(const T& x) {
-    if (size_ == cap_)
-      reallocate(std::min(std::max<size_t>(2 * cap_, 4), max_size_));
-    buf_[wrap(head_ + size_)] = x;
-    ++size_;
-  }
-
-  void pop_front() {
-    head_ = wrap(head_ + 1);
-    --size_;
-    maybe_shrink();
-  }
-
-  void pop_back() {
-    --size_;
-    maybe_shrink();
-  }
-
-private:
-  size_t wrap(size_t i) const {
-    return i >= cap_ ? i - cap_ : i;
-  }
-
-  void maybe_shrink() {
-    if (shrink_ && cap_ > 32 && size_ * 8 <= cap_)
-      reallocate(cap_ / 2);
-  }
-
-  void reallocate(size_t cap) {
-    std::unique_ptr<T[]> buf{new T[cap]};
-    for (size_t i = 0; i < size_; ++i)
-      buf[i] = (*this)[i];
-    buf_ = std::move(buf);
-    cap_ = cap;
-    head_ = 0;
-  }
-
-  std::unique_ptr<T[]> buf_;
-  size_t cap_ = 0;
-  size_t head_ = 0;
-  size_t size_ = 0;
-  size_t max_size_;
-  bool shrink_;
-};
+// -- windows ------------------------------------------------------------------
 
 /// Whether a sample with key `old_key` has left a window of extent `limit`
 /// that ends at `now` (both keys timestamps, or both sample numbers). The

@@ -10,6 +10,7 @@
 #include "runtime/output_sink.hpp"
 #include "runtime/reference_evaluator.hpp"
 #include "tests/support/random_graph.hpp"
+#include "tests/support/temp_files.hpp"
 
 using namespace shoal;
 
@@ -34,9 +35,9 @@ class RuntimeEquivalence : public ::testing::TestWithParam<equivalence_case> {};
 TEST_P(RuntimeEquivalence, ActorsEqualReferenceEvaluator) {
   auto [seed, threads, lateness] = GetParam();
   auto g = test_support::random_graph(seed);
-  auto path = test_support::write_temp_file("eq_" + std::to_string(seed) + "_"
-                                         + std::to_string(threads) + ".csv",
-                                       test_support::random_input(g, seed, 1500));
+  auto path = test_support::write_temp_file(
+    "eq_" + std::to_string(seed) + "_" + std::to_string(threads) + ".csv",
+    test_support::random_input(g, seed, 1500));
   auto expected = reference_replay(g, path, lateness);
   ASSERT_TRUE(expected) << describe(expected.error());
   auto reader = sample_reader::open(path);
@@ -47,8 +48,8 @@ TEST_P(RuntimeEquivalence, ActorsEqualReferenceEvaluator) {
   opts.replay.allowed_lateness_ns = lateness;
   // Small chunks interleave watermark requests with data.
   opts.replay.chunk_rows = 7;
-  auto got = run_replay(
-    g, std::make_shared<sample_reader>(std::move(*reader)), sink, opts);
+  auto got = run_replay(g, std::make_shared<sample_reader>(std::move(*reader)),
+                        sink, opts);
   ASSERT_TRUE(got) << describe(got.error());
   // Samples, by reason.
   EXPECT_EQ(got->ingest.accepted, expected->ingest.accepted);

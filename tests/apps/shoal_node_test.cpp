@@ -11,6 +11,7 @@
 #include "runtime/reference_evaluator.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/random_graph.hpp"
+#include "tests/support/temp_files.hpp"
 
 using namespace shoal;
 using namespace shoal::test_support;
@@ -73,8 +74,8 @@ TEST(ShoalNodeReplay, WritesOutputsAndSummary) {
   auto graph = write_temp_file("e2e_graph.toml", graph_text);
   auto input = write_temp_file("e2e_in.csv", input_text);
   auto out = write_temp_file("e2e_out.csv", "");
-  auto res = run_command(node_cmd("--graph " + graph + " --replay " + input
-                                  + " --out " + out));
+  auto res = run_command(
+    node_cmd("--graph " + graph + " --replay " + input + " --out " + out));
   ASSERT_EQ(res.exit_code, 0) << res.output;
   auto rows = parse_output(read_file(out));
   std::vector<output_row> want{
@@ -100,8 +101,8 @@ TEST(ShoalNodeReplay, MatchesReferenceOnDemoGraph) {
   ASSERT_TRUE(g) << describe(g.error());
   auto input = write_temp_file("e2e_demo_in.csv", random_input(*g, 7, 20000));
   auto out = write_temp_file("e2e_demo_out.csv", "");
-  auto res = run_command(node_cmd("--threads 2 --graph " + graph
-                                  + " --replay " + input + " --out " + out));
+  auto res = run_command(node_cmd("--threads 2 --graph " + graph + " --replay "
+                                  + input + " --out " + out));
   ASSERT_EQ(res.exit_code, 0) << res.output;
   auto expected = reference_replay(*g, input, 0);
   ASSERT_TRUE(expected);
@@ -132,8 +133,7 @@ needs = ["x"]
   auto res = run_command(node_cmd("--graph " + graph + " --replay " + input
                                   + " --out " + out.string()));
   EXPECT_EQ(res.exit_code, 2);
-  EXPECT_NE(res.output.find("e2e_cycle.toml"), std::string::npos)
-    << res.output;
+  EXPECT_NE(res.output.find("e2e_cycle.toml"), std::string::npos) << res.output;
   EXPECT_NE(res.output.find("cycle"), std::string::npos) << res.output;
   EXPECT_NE(res.output.find("x -> y -> x"), std::string::npos) << res.output;
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -154,8 +154,8 @@ TEST(ShoalNodeReplay, BadHeaderExitsTwoWithoutOutput) {
 
 TEST(ShoalNodeReplay, MissingInputAndBadOptionsExitTwo) {
   auto graph = write_temp_file("e2e_graph4.toml", graph_text);
-  auto res = run_command(node_cmd("--graph " + graph
-                                  + " --replay /nonexistent.csv --out /tmp/x"));
+  auto res = run_command(
+    node_cmd("--graph " + graph + " --replay /nonexistent.csv --out /tmp/x"));
   EXPECT_EQ(res.exit_code, 2);
   EXPECT_NE(res.output.find("/nonexistent.csv"), std::string::npos);
   res = run_command(node_cmd("--bogus 1"));

@@ -2,40 +2,19 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <gtest/gtest.h>
 #include <limits>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "runtime/csv.hpp"
 #include "runtime/errc.hpp"
+#include "tests/support/temp_files.hpp"
 
 using namespace shoal;
+using namespace shoal::test_support;
 
 namespace {
-
-/// A file in the test's temporary directory, removed when it goes away.
-struct temp_file {
-  std::string path;
-
-  operator const std::string&() const {
-    return path;
-  }
-
-  ~temp_file() {
-    std::remove(path.c_str());
-  }
-};
-
-/// Writes `content` to a fresh file in the test's temporary directory.
-temp_file write_temp(const std::string& name, const std::string& content) {
-  auto path = ::testing::TempDir() + "csv_test_" + std::to_string(getpid())
-              + "_" + name;
-  std::ofstream{path, std::ios::binary} << content;
-  return temp_file{path};
-}
 
 std::vector<std::string> read_lines(const std::string& path,
                                     size_t block_size) {
@@ -223,7 +202,7 @@ TEST(CsvOutput, AppendsRowsAfterHeader) {
 // -- line_reader ------------------------------------------------------------
 
 TEST(LineReader, ReadsFileWithFinalNewline) {
-  auto path = write_temp("final_nl.csv", "a\n\nbc\r\nd\n");
+  temp_file path{"final_nl.csv", "a\n\nbc\r\nd\n"};
   std::vector<std::string> expected{"a", "", "bc\r", "d"};
   EXPECT_EQ(read_lines(path, line_reader::default_block_size), expected);
   EXPECT_EQ(read_lines(path, 1), expected);
@@ -231,21 +210,21 @@ TEST(LineReader, ReadsFileWithFinalNewline) {
 }
 
 TEST(LineReader, ReadsFileWithoutFinalNewline) {
-  auto path = write_temp("no_final_nl.csv", "a\nbc\nlast");
+  temp_file path{"no_final_nl.csv", "a\nbc\nlast"};
   std::vector<std::string> expected{"a", "bc", "last"};
   EXPECT_EQ(read_lines(path, line_reader::default_block_size), expected);
   EXPECT_EQ(read_lines(path, 2), expected);
 }
 
 TEST(LineReader, ReadsEmptyFile) {
-  auto path = write_temp("empty.csv", "");
+  temp_file path{"empty.csv", ""};
   EXPECT_TRUE(read_lines(path, 4).empty());
 }
 
 TEST(LineReader, ReadsLinesLongerThanItsBlock) {
   std::string long1(100000, 'x');
   std::string long2(33333, 'y');
-  auto path = write_temp("long.csv", "s\n" + long1 + "\n" + long2);
+  temp_file path{"long.csv", "s\n" + long1 + "\n" + long2};
   std::vector<std::string> expected{"s", long1, long2};
   EXPECT_EQ(read_lines(path, 16), expected);
   EXPECT_EQ(read_lines(path, 4096), expected);
@@ -260,7 +239,7 @@ TEST(LineReader, ReadsFileLargerThanItsBlock) {
     content += expected.back();
     content += '\n';
   }
-  auto path = write_temp("large.csv", content);
+  temp_file path{"large.csv", content};
   EXPECT_EQ(read_lines(path, 7), expected);
   EXPECT_EQ(read_lines(path, 1000), expected);
   EXPECT_EQ(read_lines(path, line_reader::default_block_size), expected);
@@ -276,13 +255,13 @@ TEST(LineReader, FailsOnMissingFile) {
 // -- sample_reader ----------------------------------------------------------
 
 TEST(SampleReader, SkipsBlankLinesAndReportsMalformedRowsByLine) {
-  auto path = write_temp("samples.csv", "\xEF\xBB\xBFsensor,ts,value\r\n"
-                                        "a,1,1.5\r\n"
-                                        "\r\n"
-                                        "a,2\r\n"
-                                        "   \n"
-                                        "b,3,nan\n"
-                                        "\n");
+  temp_file path{"samples.csv", "\xEF\xBB\xBFsensor,ts,value\r\n"
+                                "a,1,1.5\r\n"
+                                "\r\n"
+                                "a,2\r\n"
+                                "   \n"
+                                "b,3,nan\n"
+                                "\n"};
   auto rd = sample_reader::open(path, 5);
   ASSERT_TRUE(rd) << describe(rd.error());
   sample_row row;
@@ -301,11 +280,11 @@ TEST(SampleReader, SkipsBlankLinesAndReportsMalformedRowsByLine) {
 }
 
 TEST(SampleReader, RejectsBadOrMissingHeader) {
-  auto bad = sample_reader::open(write_temp("bad.csv", "a,1,2\n"));
+  auto bad = sample_reader::open(temp_file{"bad.csv", "a,1,2\n"});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code(), static_cast<uint8_t>(errc::invalid_input));
   EXPECT_NE(describe(bad.error()).find("got 'a,1,2'"), std::string::npos);
-  auto empty = sample_reader::open(write_temp("nothing.csv", ""));
+  auto empty = sample_reader::open(temp_file{"nothing.csv", ""});
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().code(), static_cast<uint8_t>(errc::invalid_input));
   EXPECT_NE(describe(empty.error()).find("line 1"), std::string::npos);

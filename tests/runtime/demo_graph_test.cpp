@@ -13,13 +13,12 @@
 #include "runtime/plant_sim.hpp"
 #include "runtime/reference_evaluator.hpp"
 #include "runtime/types.hpp"
+#include "tests/support/plant_samples.hpp"
 
 using namespace shoal;
+using namespace shoal::test_support;
 
 namespace {
-
-constexpr int64_t sec = 1'000'000'000;
-constexpr int64_t t0 = 1'700'000'000 * sec;
 
 const std::string demo_graph = SHOAL_SOURCE_DIR "/config/demo/plant.toml";
 
@@ -88,17 +87,10 @@ double mean_between(const std::vector<point>& xs, int64_t from, int64_t to) {
 
 /// The first fault of `kind` after t0 whose pump was quiet for 20 minutes.
 sim_fault quiet_fault(const plant_sim& sim, fault_kind kind) {
-  for (const auto& f : sim.faults(t0, t0 + 12 * 3600 * sec)) {
-    if (f.kind != kind)
-      continue;
-    auto before = sim.faults(f.start - 1200 * sec, f.start - 1);
-    if (std::none_of(before.begin(), before.end(), [&](const sim_fault& x) {
-          return x.pump == f.pump;
-        }))
-      return f;
-  }
-  ADD_FAILURE() << "no quiet " << to_string(kind) << " fault";
-  return sim_fault{};
+  auto f = find_fault(sim, kind, 1200 * sec, 12 * 3600 * sec);
+  if (!f)
+    ADD_FAILURE() << "no quiet " << to_string(kind) << " fault";
+  return f.value_or(sim_fault{});
 }
 
 } // namespace

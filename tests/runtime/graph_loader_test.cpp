@@ -1,61 +1,16 @@
-#include <filesystem>
-#include <fstream>
+// The graph loader on one file: keys, their types and defaults, and the
+// errors that name what is wrong where.
+
 #include <gtest/gtest.h>
 #include <string>
-#include <unistd.h>
+#include <vector>
 
 #include "runtime/errc.hpp"
 #include "runtime/graph_loader.hpp"
+#include "tests/support/graph_loader_fixture.hpp"
 
 using namespace shoal;
-
-namespace fs = std::filesystem;
-
-namespace {
-
-/// Gives each test a fresh directory for its graph files.
-class GraphLoader : public testing::Test {
-protected:
-  void SetUp() override {
-    auto info = testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path()
-           / ("shoal_graph_loader_" + std::to_string(getpid()) + "_"
-              + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  /// Writes `text` to `rel` under the test directory; returns its path.
-  std::string write(const std::string& rel, const std::string& text) {
-    auto p = dir_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream out{p, std::ios::binary};
-    out << text;
-    return p.string();
-  }
-
-  /// Parses `text` as the graph file main.toml and returns the error text.
-  std::string parse_error_of(const std::string& text) {
-    auto g = parse_graph_file(write("main.toml", text));
-    if (g)
-      return "no error";
-    EXPECT_EQ(g.error().code(), static_cast<uint8_t>(errc::invalid_graph));
-    return describe(g.error());
-  }
-
-  std::string main_file() const {
-    return (dir_ / "main.toml").string();
-  }
-
-  fs::path dir_;
-};
-
-} // namespace
+using namespace shoal::test_support;
 
 TEST_F(GraphLoader, ParsesEveryParameterWithItsType) {
   auto g = parse_graph_file(write("main.toml", R"(
@@ -164,66 +119,6 @@ name = "s2"
   EXPECT_EQ(g->nodes[3].name, "s2");
 }
 
-TEST_F(GraphLoader, FollowsIncludesWithRelativePathsAndNestedDirectories) {
-  write("sub/deeper/b.toml", "[[sensor]]\nname = \"b\"\n");
-  write("c.toml", "[[sensor]]\nname = \"c\"\n");
-  write("sub/a.toml", "include = [\"deeper/b.toml\", \"../c.toml\"]\n"
-                      "[[sensor]]\nname = \"a\"\n");
-  auto g = parse_graph_file(
-    write("main.toml", "include = [\"sub/a.toml\"]\n[[sensor]]\nname = "
-                       "\"top\"\n"));
-  ASSERT_TRUE(g) << describe(g.error());
-  ASSERT_EQ(g->nodes.size(), 4u);
-  // A file's own nodes first, then its includes depth first.
-  EXPECT_EQ(g->nodes[0].name, "top");
-  EXPECT_EQ(g->nodes[1].name, "a");
-  EXPECT_EQ(g->nodes[2].name, "b");
-  EXPECT_EQ(g->nodes[3].name, "c");
-  EXPECT_EQ(g->nodes[0].file, main_file());
-  EXPECT_EQ(g->nodes[1].file, (dir_ / "sub/a.toml").string());
-  EXPECT_EQ(g->nodes[2].file, (dir_ / "sub/deeper/b.toml").string());
-  EXPECT_EQ(g->nodes[3].file, (dir_ / "c.toml").string());
-}
-
-TEST_F(GraphLoader, ReadsAFileReachedTwiceOnlyOnce) {
-  write("common.toml", "[[sensor]]\nname = \"shared\"\n");
-  write("x.toml", "include = [\"common.toml\"]\n");
-  write("y.toml", "include = [\"./common.toml\"]\n");
-  auto g = parse_graph_file(
-    write("main.toml", "include = [\"x.toml\", \"y.toml\"]\n"));
-  ASSERT_TRUE(g) << describe(g.error());
-  ASSERT_EQ(g->nodes.size(), 1u);
-  EXPECT_EQ(g->nodes[0].name, "shared");
-}
-
-TEST_F(GraphLoader, RejectsIncludeCycle) {
-  write("a.toml", "include = [\"b.toml\"]\n");
-  write("b.toml", "include = [\"a.toml\"]\n");
-  auto err = parse_error_of("include = [\"a.toml\"]\n");
-  auto a = (dir_ / "a.toml").string();
-  auto b = (dir_ / "b.toml").string();
-  EXPECT_EQ(err, b + ": include cycle: " + a + " -> " + b + " -> " + a);
-}
-
-TEST_F(GraphLoader, RejectsFileIncludingItself) {
-  auto err = parse_error_of("include = [\"main.toml\"]\n");
-  EXPECT_NE(err.find("include cycle"), std::string::npos) << err;
-}
-
-TEST_F(GraphLoader, RejectsMissingInclude) {
-  auto err = parse_error_of("include = [\"sub/nope.toml\"]\n");
-  EXPECT_EQ(err, main_file() + ": cannot read included file '"
-                   + (dir_ / "sub/nope.toml").string() + "': no such file");
-}
-
-TEST_F(GraphLoader, RejectsMissingGraphFile) {
-  auto path = (dir_ / "absent.toml").string();
-  auto g = parse_graph_file(path);
-  ASSERT_FALSE(g);
-  EXPECT_EQ(describe(g.error()),
-            path + ": cannot read graph file: no such file");
-}
-
 TEST_F(GraphLoader, RejectsUnknownKeyNamingIt) {
   auto err = parse_error_of(R"(
 [[feature]]
@@ -305,71 +200,6 @@ TEST_F(GraphLoader, RejectsMissingRequiredKeys) {
             main_file() + ": node 'f': missing required key 'needs'");
   EXPECT_EQ(parse_error_of("[[model]]\nname = \"m\"\nneeds = [\"s\"]\n"),
             main_file() + ": node 'm': missing required key 'kind'");
-}
-
-TEST_F(GraphLoader, ReadsLuaCodeFromPathRelativeToGraphFile) {
-  std::string code = "return function(v, a) return v * a end\n";
-  write("sub/lua/power.lua", code);
-  write("sub/part.toml", R"(
-[[feature]]
-name = "power"
-fn = "lua"
-needs = ["v", "a"]
-path = "lua/../lua/power.lua"
-[[model]]
-name = "m"
-kind = "lua"
-needs = ["power"]
-path = "lua/power.lua"
-)");
-  auto g
-    = parse_graph_file(write("main.toml", "include = [\"sub/part.toml\"]"));
-  ASSERT_TRUE(g) << describe(g.error());
-  ASSERT_EQ(g->nodes.size(), 2u);
-  auto expected_path = (dir_ / "sub/lua/power.lua").string();
-  for (const auto& n : g->nodes) {
-    EXPECT_EQ(n.code, code) << n.name;
-    EXPECT_EQ(n.path, expected_path) << n.name;
-  }
-}
-
-TEST_F(GraphLoader, RejectsLuaWithBothCodeAndPath) {
-  write("f.lua", "return function(x) return x end");
-  auto err = parse_error_of("[[feature]]\nname = \"f\"\nfn = \"lua\"\n"
-                            "needs = [\"s\"]\npath = \"f.lua\"\n"
-                            "code = \"return function(x) return x end\"\n");
-  EXPECT_EQ(err,
-            main_file() + ": node 'f': give either 'code' or 'path', not both");
-}
-
-TEST_F(GraphLoader, RejectsUnreadableLuaPath) {
-  auto err = parse_error_of("[[model]]\nname = \"m\"\nkind = \"lua\"\n"
-                            "needs = [\"s\"]\npath = \"missing.lua\"\n");
-  EXPECT_EQ(err, main_file() + ": node 'm': cannot read Lua file '"
-                   + (dir_ / "missing.lua").string() + "': no such file");
-}
-
-TEST_F(GraphLoader, ResolvesModelPathWithoutReadingIt) {
-  auto g = parse_graph_file(
-    write("g/main.toml", "[[model]]\nname = \"m\"\nkind = \"xgboost\"\n"
-                         "needs = [\"s\"]\npath = \"../models/./m.json\"\n"));
-  ASSERT_TRUE(g) << describe(g.error());
-  ASSERT_EQ(g->nodes.size(), 1u);
-  EXPECT_EQ(g->nodes[0].path, (dir_ / "models/m.json").string());
-  EXPECT_TRUE(g->nodes[0].code.empty());
-}
-
-TEST_F(GraphLoader, ResolvesRelativeGraphPathToAbsoluteNodePath) {
-  write("rel/main.toml", "[[model]]\nname = \"m\"\nkind = \"onnx\"\n"
-                         "needs = [\"s\"]\npath = \"m.onnx\"\n");
-  auto old = fs::current_path();
-  fs::current_path(dir_);
-  auto g = parse_graph_file("rel/main.toml");
-  fs::current_path(old);
-  ASSERT_TRUE(g) << describe(g.error());
-  EXPECT_EQ(g->nodes[0].file, "rel/main.toml");
-  EXPECT_EQ(g->nodes[0].path,
-            (fs::canonical(dir_) / "rel/m.onnx").lexically_normal().string());
 }
 
 TEST_F(GraphLoader, ReportsTomlSyntaxErrorWithLineAndColumn) {

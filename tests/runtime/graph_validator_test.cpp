@@ -1,47 +1,21 @@
-#include <filesystem>
-#include <fstream>
 #include <gtest/gtest.h>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "runtime/errc.hpp"
 #include "runtime/graph_error.hpp"
 #include "runtime/graph_loader.hpp"
 #include "runtime/graph_validator.hpp"
+#include "tests/support/temp_files.hpp"
 
 using namespace shoal;
-
-namespace fs = std::filesystem;
 
 namespace {
 
 /// Writes graph files into a fresh directory, parses them and validates the
 /// result with a `check_fn` that records its calls.
-class GraphValidator : public testing::Test {
+class GraphValidator : public test_support::temp_dir_test {
 protected:
-  void SetUp() override {
-    auto info = testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path()
-           / ("shoal_graph_validator_" + std::to_string(getpid()) + "_"
-              + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  std::string write(const std::string& rel, const std::string& text) {
-    auto p = dir_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream out{p, std::ios::binary};
-    out << text;
-    return p.string();
-  }
-
   /// Parses `text` as main.toml; fails the test if it does not parse.
   graph_spec parse(const std::string& text) {
     auto g = parse_graph_file(write("main.toml", text));
@@ -80,7 +54,6 @@ protected:
     return result;
   }
 
-  fs::path dir_;
   std::vector<std::string> checked;
 };
 

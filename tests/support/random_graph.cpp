@@ -1,9 +1,7 @@
 #include "tests/support/random_graph.hpp"
 
-#include <filesystem>
-#include <fstream>
+#include <cstdio>
 #include <random>
-#include <unistd.h>
 
 #include "runtime/fn_factory.hpp"
 #include "runtime/graph_validator.hpp"
@@ -24,9 +22,9 @@ const char* lua_features[] = {
   "return a + ts % 7 end",
 };
 
-const char* builtins[] = {"rolling_mean", "rolling_sum", "rolling_min",
-                          "rolling_max",  "rolling_std", "ewma",
-                          "diff",         "rate"};
+const char* builtins[]
+  = {"rolling_mean", "rolling_sum", "rolling_min", "rolling_max",
+     "rolling_std",  "ewma",        "diff",        "rate"};
 
 } // namespace
 
@@ -153,15 +151,6 @@ std::string random_input(const graph_spec& g, uint64_t seed, int rows) {
     out += sensor + "," + std::to_string(ts) + "," + buf + "\n";
   }
   return out;
-}
-
-std::string write_temp_file(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path()
-             / ("shoal_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto path = (dir / name).string();
-  std::ofstream{path, std::ios::binary} << text;
-  return path;
 }
 
 } // namespace shoal::test_support

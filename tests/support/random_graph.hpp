@@ -28,7 +28,4 @@ graph_spec random_graph(uint64_t seed, const random_graph_options& opts = {});
 /// The text of an input CSV (header included) for the sensors of `g`.
 std::string random_input(const graph_spec& g, uint64_t seed, int rows);
 
-/// Writes `text` to a fresh file under the temp directory; returns its path.
-std::string write_temp_file(const std::string& name, const std::string& text);
-
 } // namespace shoal::test_support
