@@ -7,8 +7,10 @@
 #include "runtime/graph_error.hpp"
 #include "runtime/linear_model.hpp"
 #include "runtime/lua_fn.hpp"
+#include "runtime/onnx_fn.hpp"
 #include "runtime/rolling_fns.hpp"
 #include "runtime/stream_fns.hpp"
+#include "runtime/xgboost_fn.hpp"
 
 namespace shoal {
 
@@ -159,9 +161,16 @@ caf::expected<node_fn_ptr> make_model(const node_spec& spec) {
     return make_linear(spec);
   if (spec.fn == "lua")
     return make_lua(spec);
-  if (spec.fn == "xgboost" || spec.fn == "onnx")
-    return node_error(spec, "model kind '" + spec.fn
-                              + "' is not supported by this build");
+  if (spec.fn == "xgboost") {
+    if (auto err = check_unused(spec, "xgboost model", p_path))
+      return err;
+    return make_xgboost_fn(spec);
+  }
+  if (spec.fn == "onnx") {
+    if (auto err = check_unused(spec, "onnx model", p_path))
+      return err;
+    return make_onnx_fn(spec);
+  }
   if (spec.fn.empty())
     return node_error(spec, std::string{"missing kind; known: "} + known_kinds);
   return node_error(spec, "unknown model kind '" + spec.fn

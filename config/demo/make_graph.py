@@ -38,6 +38,28 @@ ANOMALY_BIAS = 2.5
 ALERT_ON = 0.6
 ALERT_OFF = 0.4
 
+# The two fault detectors, trained by train_models.py (XGBoost, and a small
+# MLP exported to ONNX) on the simulated plant's features. A model's inputs
+# are positional: this list is the models' feature order, shared with the
+# training script, so change it only together with a retraining.
+FAULT_FEATURES = [  # (feature suffix, what the models learn from it)
+    ("vibration.rms1s", "a worn bearing shakes; cavitation a little"),
+    ("vibration.peak10s", "the worst second, robust to a missed reading"),
+    ("head_ratio.mean5s", "below 1 when cavitating"),
+    ("head_ratio.std5s", "a cavitating pump's pressure is noisy"),
+    ("temp.ewma", "a worn bearing runs hot"),
+    ("wear_index", "the minutes-long memory of vibration and heat"),
+]
+FAULT_TRIGGER = "wear_index"  # a 1-Hz input: score each pump once a second
+FAULT_MODELS = {  # model kind -> file, relative to a pump file
+    "xgboost": "../models/pump_fault.ubj",
+    "onnx": "../models/pump_fault_mlp.onnx",
+}
+
+# Nodes per pump: 4 sensors, 11 features, 4 models; and 3 plant models.
+NODES_PER_PUMP = 19
+PLANT_NODES = 3
+
 
 def hydraulic_kw(model):
     _, bar, m3h, _ = model
@@ -63,14 +85,57 @@ def q(name):
     return '"' + name + '"'
 
 
-def pump_file(tag, number, model):
+def fault_models(p):
+    """The pump's two fault detectors: one XGBoost, one ONNX model."""
+    inputs = toml_list([q(p + "." + s) for s, _ in FAULT_FEATURES])
+    notes = "\n".join(f"#   {i + 1}. {s}: {why}"
+                      for i, (s, why) in enumerate(FAULT_FEATURES))
+    xgb, onnx = FAULT_MODELS["xgboost"], FAULT_MODELS["onnx"]
+    return f"""\
+# Fault detectors: the probability that the pump's bearing is wearing out or
+# that it cavitates, once a second. Both models were trained on the same rows
+# by config/demo/train_models.py: it simulates pumps with the physics of
+# runtime/plant_sim.cpp, replays their readings through this very file with
+# shoal-node to compute the features, labels each row with the simulator's
+# ground truth and fits the models with the real libraries. Retrain with
+# `/usr/bin/python3 config/demo/train_models.py`. The inputs, in the order
+# the models were trained on (a model's inputs are positional):
+{notes}
+# All pumps share the two files; Shoal loads each file once.
+
+# Gradient-boosted trees (objective binary:logistic), saved by XGBoost's
+# Booster.save_model as UBJSON.
+[[model]]
+name = "{p}.fault_xgb"
+kind = "xgboost"
+path = "{xgb}"
+needs = {inputs}
+trigger = ["{p}.{FAULT_TRIGGER}"]
+emit = true
+
+# The same task for a small neural network built with onnx.helper: scaling,
+# one hidden layer of ReLU units, a sigmoid output; input "x" of shape
+# [1, {len(FAULT_FEATURES)}].
+[[model]]
+name = "{p}.fault_mlp"
+kind = "onnx"
+path = "{onnx}"
+needs = {inputs}
+trigger = ["{p}.{FAULT_TRIGGER}"]
+emit = true
+"""
+
+
+def pump_file(tag, number, model, models=True):
+    """One pump's graph file; without its models if `models` is False (the
+    training script adds nodes of its own)."""
     name, bar, m3h, amp = model
     p = tag
     inputs = [q(p + "." + s) for s, _, _ in ANOMALY_INPUTS]
     weights = ", ".join(repr(w) for _, w, _ in ANOMALY_INPUTS)
     weight_notes = "\n".join(
         f"#   {w:>5}  {s}: {why}" for s, w, why in ANOMALY_INPUTS)
-    return f"""\
+    text = f"""\
 # Pump {number}: a {name} centrifugal pump, rated {bar} bar at {m3h:g} m3/h,
 # motor current {amp} A at rated flow.
 #
@@ -188,7 +253,10 @@ path = "../lua/wear_index.lua"  # shared by all pumps; relative to this file
 name = "{p}.wear_index.growth"
 fn = "diff"                 # change since the previous firing (1 s)
 needs = ["{p}.wear_index"]
-
+"""
+    if not models:
+        return text
+    return text + f"""
 # -- models --------------------------------------------------------------------
 
 # Probability-like anomaly score: logistic(bias + sum(weight * input)).
@@ -215,7 +283,8 @@ needs = {toml_list([
 trigger = ["{p}.wear_index"]
 path = "../lua/health.lua"
 emit = true
-"""
+
+""" + fault_models(p)
 
 
 def plant_file(tags):
@@ -223,8 +292,10 @@ def plant_file(tags):
     total_kw = sum(hydraulic_kw(m) for m in models)
     weights = [f"{hydraulic_kw(m) / total_kw:.6f}" for m in models]
     scores = [q(t + ".anomaly") for t in tags]
+    faults = [q(t + ".fault_xgb") for t in tags]
     includes = [q(f"pumps/{t}.toml") for t in tags]
     triggers = ", ".join(scores[:3])
+    first = len(tags[:3])
     fleet = "\n".join(
         f"#   {sum(1 for m in models if m is pm):3} x {pm[0]}: {pm[1]} bar, "
         f"{pm[2]:g} m3/h, {pm[3]} A ({hydraulic_kw(pm):.2f} kW hydraulic)"
@@ -283,6 +354,19 @@ return function(...)
   return n
 end
 '''
+
+# Expected number of pumps with a fault: the sum of the pumps' XGBoost fault
+# probabilities, a model whose inputs are {len(tags)} models. It fires when
+# one of the first {first} pumps' detectors does: about {first} times a second.
+[[model]]
+name = "plant.faulty_pumps"
+kind = "linear"
+needs = {toml_list(faults)}
+weights = {toml_list(["1.0"] * len(tags))}
+bias = 0.0
+link = "identity"
+trigger = [{", ".join(faults[:3])}]
+emit = true
 """
 
 
@@ -318,8 +402,9 @@ def main():
             old.unlink()
             changed += 1
     changed += write(args.out / "plant.toml", plant_file(tags))
-    print(f"{args.out / 'plant.toml'}: {len(tags)} pumps, "
-          f"{len(tags) * 17 + 2} nodes, {changed} file(s) changed")
+    nodes = len(tags) * NODES_PER_PUMP + PLANT_NODES
+    print(f"{args.out / 'plant.toml'}: {len(tags)} pumps, {nodes} nodes, "
+          f"{changed} file(s) changed")
 
 
 if __name__ == "__main__":

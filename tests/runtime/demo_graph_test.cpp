@@ -41,6 +41,9 @@ graph_spec pump_subgraph(const graph_spec& g, const std::string& prefix) {
 struct scores {
   std::vector<point> anomaly;
   std::vector<point> health;
+  /// The trained fault detectors (config/demo/train_models.py).
+  std::vector<point> fault_xgb;
+  std::vector<point> fault_mlp;
 };
 
 /// Runs pump `pump`'s part of the demo graph over its simulated readings in
@@ -54,13 +57,15 @@ scores run_pump(const graph_spec& g, const plant_sim& sim, int pump,
   scores result;
   if (!ev)
     return result;
-  auto anomaly = std::string{prefix} + "anomaly";
-  auto health = std::string{prefix} + "health";
+  const std::map<std::string, std::vector<point>*> wanted = {
+    {std::string{prefix} + "anomaly", &result.anomaly},
+    {std::string{prefix} + "health", &result.health},
+    {std::string{prefix} + "fault_xgb", &result.fault_xgb},
+    {std::string{prefix} + "fault_mlp", &result.fault_mlp},
+  };
   ev->set_output_sink([&](const std::string& node, int64_t ts, double v) {
-    if (node == anomaly)
-      result.anomaly.push_back({ts, v});
-    else if (node == health)
-      result.health.push_back({ts, v});
+    if (auto i = wanted.find(node); i != wanted.end())
+      i->second->push_back({ts, v});
   });
   std::vector<sim_sample> buf;
   for (auto at = from; at < to; at += 60 * sec) {
@@ -103,7 +108,7 @@ TEST(DemoGraph, LoadsAndMatchesTheSimulatedPlant) {
   auto kinds = count_kinds(*g);
   EXPECT_EQ(kinds[node_kind::sensor], 200u);
   EXPECT_EQ(kinds[node_kind::feature], 50u * 11);
-  EXPECT_EQ(kinds[node_kind::model], 50u * 2 + 2);
+  EXPECT_EQ(kinds[node_kind::model], 50u * 4 + 3);
   // The graph's sensors are exactly the simulator's, with the same units.
   plant_sim sim{plant_config{}};
   std::map<std::string, std::string> units;
@@ -116,8 +121,9 @@ TEST(DemoGraph, LoadsAndMatchesTheSimulatedPlant) {
     ASSERT_NE(j, units.end()) << sim.sensor_names()[i];
     EXPECT_EQ(j->second, sim.sensor_units()[i]) << j->first;
   }
-  // Every pump has its anomaly score and health; the plant models read all.
-  for (auto name : {"plant.risk", "plant.alerts"}) {
+  // Every pump has its anomaly score, health and fault detectors; the plant
+  // models read all pumps.
+  for (auto name : {"plant.risk", "plant.alerts", "plant.faulty_pumps"}) {
     auto i = g->find(name);
     ASSERT_TRUE(i) << name;
     EXPECT_EQ(g->nodes[*i].needs.size(), 50u);
@@ -149,6 +155,12 @@ TEST(DemoGraph, ScoresSeparateFaultyFromHealthyPumps) {
     auto to = kind == fault_kind::cavitation ? f.end - len / 4 : f.end;
     EXPECT_GT(mean_between(out.anomaly, from, to), 0.5);
     EXPECT_LT(mean_between(out.health, from, to), 70);
+    // The trained models were fitted on readings of other simulated pumps
+    // (train_models.py); they must tell this pump's fault from health too.
+    for (const auto* fault : {&out.fault_xgb, &out.fault_mlp}) {
+      EXPECT_LT(mean_between(*fault, calm, f.start), 0.05);
+      EXPECT_GT(mean_between(*fault, from, to), 0.9);
+    }
   }
 }
 
@@ -159,11 +171,14 @@ TEST(DemoGraph, WholePlantRunsForTwoMinutes) {
   ASSERT_TRUE(ev) << describe(ev.error());
   std::vector<double> risk;
   std::vector<double> alerts;
+  std::vector<double> faulty;
   ev->set_output_sink([&](const std::string& node, int64_t, double v) {
     if (node == "plant.risk")
       risk.push_back(v);
     else if (node == "plant.alerts")
       alerts.push_back(v);
+    else if (node == "plant.faulty_pumps")
+      faulty.push_back(v);
   });
   plant_sim sim{plant_config{}};
   std::vector<sim_sample> buf;
@@ -201,6 +216,11 @@ TEST(DemoGraph, WholePlantRunsForTwoMinutes) {
   }
   for (auto x : alerts) {
     EXPECT_EQ(x, std::floor(x));
+    EXPECT_LE(x, 50.0);
+  }
+  ASSERT_FALSE(faulty.empty());
+  for (auto x : faulty) {
+    EXPECT_GE(x, 0.0);
     EXPECT_LE(x, 50.0);
   }
 }

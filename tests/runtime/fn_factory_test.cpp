@@ -136,13 +136,15 @@ TEST(FnFactory, RejectsUnknownFunctionsAndKinds) {
             "graph: node 'p1.temp': a sensor has no function");
 }
 
-TEST(FnFactory, RejectsModelKindsOfALaterBuild) {
+TEST(FnFactory, RejectsModelFileKindsWithoutPathOrWithForeignParameters) {
   EXPECT_EQ(error_of(model("xgboost")),
-            "plant.toml: node 'p1.m': model kind 'xgboost' is not supported "
-            "by this build");
+            "plant.toml: node 'p1.m': xgboost model needs path");
   EXPECT_EQ(error_of(model("onnx")),
-            "plant.toml: node 'p1.m': model kind 'onnx' is not supported by "
-            "this build");
+            "plant.toml: node 'p1.m': onnx model needs path");
+  auto m = model("onnx");
+  m.path = "/nonexistent.onnx";
+  m.weights = {1.0};
+  EXPECT_NE(error_of(m).find("weights"), std::string::npos) << error_of(m);
 }
 
 TEST(FnFactory, RejectsRollingWindowsThatAreMissingOrAmbiguous) {

@@ -1,0 +1,21 @@
+// shoal-bench: measures Shoal on a synthetic IoT plant (issue 4). Thin: the
+// commands live in runtime/bench/.
+
+#include <cstdio>
+
+#include "runtime/bench/bench_command.hpp"
+#include "runtime/errc.hpp"
+
+int main(int argc, char** argv) {
+  auto args = shoal::parse_bench_args(argc, argv);
+  if (!args) {
+    std::fprintf(stderr, "shoal-bench: %s\n%s",
+                 shoal::describe(args.error()).c_str(), shoal::bench_usage());
+    return 2;
+  }
+  if (args->help) {
+    std::fputs(shoal::bench_usage(), stdout);
+    return 0;
+  }
+  return shoal::bench_command(*args);
+}

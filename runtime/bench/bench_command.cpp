@@ -1,0 +1,138 @@
+#include "runtime/bench/bench_command.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+#include "runtime/bench/bench_report.hpp"
+#include "runtime/bench/bench_runs.hpp"
+#include "runtime/bench/bench_scale.hpp"
+#include "runtime/bench/synthetic_samples.hpp"
+#include "runtime/errc.hpp"
+#include "runtime/host/replay_run.hpp"
+
+namespace shoal {
+
+namespace {
+
+/// Progress for people, on stderr, so that `--json` output stays clean.
+template <class... Ts>
+void progress(const char* fmt, Ts... xs) {
+  std::fprintf(stderr, "shoal-bench: ");
+  std::fprintf(stderr, fmt, xs...);
+  std::fputc('\n', stderr);
+}
+
+throughput figures_of(const run_figures& r) {
+  return throughput{r.samples, r.firings, r.outputs, r.errors, r.seconds};
+}
+
+std::vector<std::string> sensor_names(const graph_spec& g) {
+  std::vector<std::string> names;
+  for (const auto& n : g.nodes)
+    if (n.kind == node_kind::sensor)
+      names.push_back(n.name);
+  return names;
+}
+
+/// Removes its file when it goes away.
+struct temp_csv {
+  std::string path;
+
+  temp_csv()
+    : path((std::filesystem::temp_directory_path()
+            / ("shoal-bench-" + std::to_string(::getpid()) + ".csv"))
+             .string()) {
+    // nop
+  }
+
+  ~temp_csv() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+caf::error run_scale(const bench_args& args, const synthetic_options& opts,
+                     bench_report& report) {
+  progress("scale: building and deploying %zu nodes",
+           synthetic_node_count(opts));
+  auto s = bench_scale(opts, args.threads);
+  if (!s)
+    return std::move(s.error());
+  progress("scale: loaded in %.2f s, shut down in %.2f s", s->load_s(),
+           s->shutdown_s);
+  report.scale = *s;
+  return caf::none;
+}
+
+/// The limit run and, if `with_replay`, the replay run and the comparison.
+caf::error run_throughput(const bench_args& args, bool with_replay,
+                          bench_report& report) {
+  progress("building the graph of %zu nodes", synthetic_node_count(args.graph));
+  auto g = make_synthetic_graph(args.graph);
+  if (!g)
+    return std::move(g.error());
+  report.nodes = g->nodes.size();
+  sample_generator gen{sensor_names(*g), args.rate, args.graph.seed};
+  report.sample_rate = gen.rate_per_s();
+  report.samples = args.samples;
+  auto samples = gen.first(args.samples);
+  progress("limit: %zu samples through the reference evaluator",
+           samples.size());
+  auto limit = bench_limit(*g, gen, samples);
+  if (!limit)
+    return std::move(limit.error());
+  report.limit = figures_of(*limit);
+  if (!with_replay)
+    return caf::none;
+  samples = {};
+  temp_csv csv;
+  if (auto err = write_samples_csv(csv.path, gen, args.samples))
+    return err;
+  progress("replay: %zu samples through the actor runtime", args.samples);
+  auto replay = bench_replay(*g, csv.path, args.threads);
+  if (!replay)
+    return std::move(replay.error());
+  report.replay = figures_of(*replay);
+  std::string why;
+  report.outputs_equal = same_run(*limit, *replay, why);
+  report.difference = why;
+  return caf::none;
+}
+
+} // namespace
+
+int bench_command(const bench_args& args) {
+  bench_report report;
+  report.command = args.command.empty() ? "standard" : args.command;
+  report.threads = scheduler_threads(args.threads);
+  report.graph = args.graph;
+  report.nodes = synthetic_node_count(args.graph);
+  caf::error err;
+  if (args.command == "scale") {
+    report.graph = synthetic_for_nodes(args.graph, args.nodes);
+    report.nodes = synthetic_node_count(report.graph);
+    if (report.graph.join_fanin >= report.graph.sensors)
+      report.graph.join_fanin = report.graph.sensors - 1;
+    err = run_scale(args, report.graph, report);
+  } else if (args.command.empty()) {
+    // Scale first, while the heap is fresh: see bench_scale.hpp.
+    err = run_scale(args, args.graph, report);
+    if (!err)
+      err = run_throughput(args, true, report);
+  } else {
+    err = run_throughput(args, args.command == "replay", report);
+  }
+  if (err) {
+    std::fprintf(stderr, "shoal-bench: %s\n", describe(err).c_str());
+    return 1;
+  }
+  if (args.json)
+    std::printf("%s\n", to_json(report).c_str());
+  else
+    print_table(stdout, report);
+  return report.outputs_equal.value_or(true) ? 0 : 1;
+}
+
+} // namespace shoal

@@ -1,0 +1,108 @@
+// shoal-bench end to end: the real binary on a tiny plant, through the shell.
+// Behaviour only: which fields it reports and whether its runs agree, never
+// how fast they were.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/process.hpp"
+
+using namespace shoal::test_support;
+using json = nlohmann::json;
+
+namespace {
+
+/// A plant of 60 nodes: 6 sensors x (1 + 3 features + 6 models).
+const std::string tiny = " --sensors 6 --samples 3000 --rate 600 --threads 2";
+
+std::string bench(const std::string& args) {
+  return binary("shoal-bench") + " " + args;
+}
+
+/// The JSON object on the last line of `output` (stderr has progress).
+json last_json(const std::string& output) {
+  auto start = output.rfind("\n{");
+  auto text = output.substr(start == std::string::npos ? 0 : start + 1);
+  return json::parse(text, nullptr, false);
+}
+
+} // namespace
+
+TEST(ShoalBench, StandardRunReportsEveryFieldAndAgrees) {
+  auto res = run_command(bench("--json" + tiny));
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  auto j = last_json(res.output);
+  ASSERT_TRUE(j.is_object()) << res.output;
+  for (const char* field :
+       {"nodes", "samples", "firings", "limit_firings_per_s",
+        "replay_firings_per_s", "replay_vs_limit", "rss_bytes_per_node",
+        "load_s", "outputs_equal", "shutdown_s"})
+    EXPECT_TRUE(j.contains(field)) << field << " missing in " << j.dump();
+  EXPECT_EQ(j["command"], "standard");
+  EXPECT_EQ(j["nodes"], 60);
+  EXPECT_EQ(j["scale_nodes"], 60);
+  EXPECT_EQ(j["samples"], 3000);
+  EXPECT_EQ(j["outputs_equal"], true);
+  EXPECT_GT(j["firings"].get<double>(), 3000.0);
+  EXPECT_EQ(j["limit"]["firings"], j["replay"]["firings"]);
+  EXPECT_EQ(j["limit"]["outputs"], j["replay"]["outputs"]);
+  EXPECT_GT(j["limit_firings_per_s"].get<double>(), 0.0);
+  EXPECT_GT(j["replay_firings_per_s"].get<double>(), 0.0);
+  // The live run is not part of this tool yet: no made-up figures.
+  EXPECT_FALSE(j.contains("latency_ms"));
+  EXPECT_FALSE(j.contains("latency_single_ms"));
+  EXPECT_FALSE(j.contains("live_rate"));
+}
+
+TEST(ShoalBench, RunsAreDeterministic) {
+  auto a = last_json(run_command(bench("replay --json" + tiny)).output);
+  auto b = last_json(run_command(bench("replay --json" + tiny)).output);
+  ASSERT_TRUE(a.is_object() && b.is_object());
+  EXPECT_EQ(a["outputs_equal"], true);
+  EXPECT_EQ(a["firings"], b["firings"]);
+  EXPECT_EQ(a["outputs"], b["outputs"]);
+  EXPECT_EQ(a["limit"]["errors"], b["limit"]["errors"]);
+  auto c
+    = last_json(run_command(bench("replay --json --seed 9" + tiny)).output);
+  EXPECT_EQ(c["outputs_equal"], true);
+}
+
+TEST(ShoalBench, LimitAndScaleReportTheirOwnFigures) {
+  auto limit = run_command(bench("limit --json" + tiny));
+  ASSERT_EQ(limit.exit_code, 0) << limit.output;
+  auto l = last_json(limit.output);
+  EXPECT_TRUE(l.contains("limit_firings_per_s"));
+  EXPECT_FALSE(l.contains("replay_firings_per_s"));
+  EXPECT_FALSE(l.contains("outputs_equal"));
+  auto scale = run_command(bench("scale --json --nodes 505 --threads 1"));
+  ASSERT_EQ(scale.exit_code, 0) << scale.output;
+  auto s = last_json(scale.output);
+  // 505 nodes round up to 51 sensors of 10 nodes.
+  EXPECT_EQ(s["nodes"], 510);
+  EXPECT_EQ(s["sensors"], 51);
+  EXPECT_TRUE(s.contains("load_s"));
+  EXPECT_TRUE(s.contains("rss_bytes_per_node"));
+  EXPECT_FALSE(s.contains("firings"));
+}
+
+TEST(ShoalBench, PrintsATableWithTheVerdict) {
+  auto res = run_command(bench("replay" + tiny + " --lua-share 0.5"));
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  EXPECT_NE(res.output.find("limit (reference)"), std::string::npos);
+  EXPECT_NE(res.output.find("replay (actors)"), std::string::npos);
+  EXPECT_NE(res.output.find("outputs equal: yes"), std::string::npos)
+    << res.output;
+}
+
+TEST(ShoalBench, RejectsBadUsage) {
+  for (const char* args : {"bogus", "--sensors 0", "--layers 9",
+                           "--lua-share 2", "--samples", "--frobnicate 1"}) {
+    auto res = run_command(bench(args));
+    EXPECT_EQ(res.exit_code, 2) << args << ": " << res.output;
+    EXPECT_NE(res.output.find("usage: shoal-bench"), std::string::npos) << args;
+  }
+  auto help = run_command(bench("--help"));
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--join-fanin"), std::string::npos);
+}
