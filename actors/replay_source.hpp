@@ -32,7 +32,7 @@ namespace shoal {
 struct replay_options {
   int64_t allowed_lateness_ns = 0;
   /// Rows read between two flushes.
-  size_t chunk_rows = 8192;
+  size_t chunk_rows = 65536;
   /// Pause reading while more batches than this wait in mailboxes.
   int64_t max_backlog = 50000;
 };
