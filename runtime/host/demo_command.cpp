@@ -16,6 +16,7 @@
 #include "runtime/host/deployment.hpp"
 #include "runtime/host/node_commands.hpp"
 #include "runtime/host/replay_run.hpp"
+#include "runtime/host/system_config.hpp"
 #include "runtime/metrics.hpp"
 
 namespace shoal {
@@ -57,10 +58,8 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
     return 2;
   }
   caf::actor_system_config cfg;
-  register_types(cfg);
   auto threads = scheduler_threads(args.threads);
-  cfg.set("scheduler.max-threads", threads);
-  cfg.set("logger.verbosity", caf::atom("quiet"));
+  configure_system(cfg, threads);
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   auto monitor = caf::actor_cast<caf::actor>(self);

@@ -1,7 +1,6 @@
 #include "runtime/host/replay_run.hpp"
 
 #include <chrono>
-#include <thread>
 #include <unordered_map>
 
 #include "caf/all.hpp"
@@ -9,24 +8,16 @@
 #include "actors/messages.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/host/deployment.hpp"
+#include "runtime/host/system_config.hpp"
 
 namespace shoal {
-
-size_t scheduler_threads(size_t requested) {
-  if (requested > 0)
-    return requested;
-  auto cores = std::thread::hardware_concurrency();
-  return cores > 0 ? cores : 1;
-}
 
 caf::expected<replay_summary> run_replay(const graph_spec& g,
                                          std::shared_ptr<sample_reader> input,
                                          std::shared_ptr<output_sink> out,
                                          const run_options& opts) {
   caf::actor_system_config cfg;
-  register_types(cfg);
-  cfg.set("scheduler.max-threads", scheduler_threads(opts.threads));
-  cfg.set("logger.verbosity", caf::atom("quiet"));
+  configure_system(cfg, opts.threads);
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   auto monitor = caf::actor_cast<caf::actor>(self);

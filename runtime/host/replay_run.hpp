@@ -20,6 +20,7 @@
 #include "runtime/counters.hpp"
 #include "runtime/csv.hpp"
 #include "runtime/graph_spec.hpp"
+#include "runtime/host/system_config.hpp"
 #include "runtime/output_sink.hpp"
 
 namespace shoal {
@@ -49,8 +50,5 @@ caf::expected<replay_summary> run_replay(const graph_spec& g,
                                          std::shared_ptr<sample_reader> input,
                                          std::shared_ptr<output_sink> out,
                                          const run_options& opts);
-
-/// The scheduler thread count for `requested` (0: one per core).
-size_t scheduler_threads(size_t requested);
 
 } // namespace shoal
