@@ -2,11 +2,15 @@
 // commands live in runtime/bench/.
 
 #include <cstdio>
+#include <cstring>
 
 #include "runtime/bench/bench_command.hpp"
+#include "runtime/bench/models_command.hpp"
 #include "runtime/errc.hpp"
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "models") == 0)
+    return shoal::models_command(argc - 2, argv + 2);
   auto args = shoal::parse_bench_args(argc, argv);
   if (!args) {
     std::fprintf(stderr, "shoal-bench: %s\n%s",
