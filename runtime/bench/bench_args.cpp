@@ -8,6 +8,8 @@ namespace shoal {
 
 const char* bench_usage() {
   return "usage: shoal-bench [limit | replay | scale] [options]\n"
+         "       shoal-bench models --dir DIR   model evaluations per "
+         "second\n"
          "  (no command)   the standard workload: scale at the graph's size, "
          "limit, replay\n"
          "  limit          the reference evaluator over the samples\n"

@@ -10,7 +10,7 @@
 #include "runtime/bench/bench_scale.hpp"
 #include "runtime/bench/synthetic_samples.hpp"
 #include "runtime/errc.hpp"
-#include "runtime/host/replay_run.hpp"
+#include "runtime/host/system_config.hpp"
 
 namespace shoal {
 
@@ -26,6 +26,17 @@ void progress(const char* fmt, Ts... xs) {
 
 throughput figures_of(const run_figures& r) {
   return throughput{r.samples, r.firings, r.outputs, r.errors, r.seconds};
+}
+
+/// The 1-minute load average from /proc/loadavg (0 if unknown).
+double load_average() {
+  double x = 0;
+  if (auto* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &x) != 1)
+      x = 0;
+    std::fclose(f);
+  }
+  return x;
 }
 
 std::vector<std::string> sensor_names(const graph_spec& g) {
@@ -55,13 +66,16 @@ struct temp_csv {
 
 caf::error run_scale(const bench_args& args, const synthetic_options& opts,
                      bench_report& report) {
-  progress("scale: building and deploying %zu nodes",
-           synthetic_node_count(opts));
-  auto s = bench_scale(opts, args.threads);
+  auto s = bench_scale(opts, args.threads, [](const std::string& step) {
+    progress("scale: %s", step.c_str());
+  });
   if (!s)
     return std::move(s.error());
-  progress("scale: loaded in %.2f s, shut down in %.2f s", s->load_s(),
-           s->shutdown_s);
+  if (s->complete())
+    progress("scale: loaded in %.2f s, shut down in %.2f s", s->load_s(),
+             s->shutdown_s);
+  else
+    progress("scale: %s", s->sink_error.c_str());
   report.scale = *s;
   return caf::none;
 }
@@ -107,6 +121,7 @@ int bench_command(const bench_args& args) {
   bench_report report;
   report.command = args.command.empty() ? "standard" : args.command;
   report.threads = scheduler_threads(args.threads);
+  report.load_average = load_average();
   report.graph = args.graph;
   report.nodes = synthetic_node_count(args.graph);
   caf::error err;
@@ -132,7 +147,9 @@ int bench_command(const bench_args& args) {
     std::printf("%s\n", to_json(report).c_str());
   else
     print_table(stdout, report);
-  return report.outputs_equal.value_or(true) ? 0 : 1;
+  bool ok = report.outputs_equal.value_or(true)
+            && (!report.scale || report.scale->complete());
+  return ok ? 0 : 1;
 }
 
 } // namespace shoal

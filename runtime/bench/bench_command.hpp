@@ -6,11 +6,12 @@
 //   shoal-bench limit [options]    the reference evaluator over the samples
 //   shoal-bench replay [options]   limit, then the actor runtime over the
 //                                  same samples, and whether they agree
-//   shoal-bench scale [--nodes N]  load, memory and shutdown of N nodes
+//   shoal-bench scale [--nodes N]  load, memory and shutdown of N nodes (the
+//                                  sensor count follows from N)
 //
 // Progress goes to stderr; the table (or with `--json` one JSON object) to
-// stdout. Exit codes: 0 ok, 1 a run failed or replay and limit disagreed,
-// 2 bad usage.
+// stdout. Exit codes: 0 ok; 1 a run failed, replay and limit disagreed, or
+// the sink could not be wired; 2 bad usage. What is timed: docs/performance.md.
 
 #pragma once
 

@@ -37,9 +37,8 @@ std::string grouped(double x) {
 }
 
 void print_run(std::FILE* out, const char* label, const throughput& t) {
-  std::fprintf(out, "  %-22s %10.3f s %14s firings/s %12s firings\n", label,
-               t.seconds, grouped(t.firings_per_s()).c_str(),
-               grouped(t.firings).c_str());
+  std::fprintf(out, "  %-20s %10.3f %14s %14s\n", label, t.seconds,
+               grouped(t.firings_per_s()).c_str(), grouped(t.firings).c_str());
 }
 
 } // namespace
@@ -56,6 +55,7 @@ std::string to_json(const bench_report& r) {
   j["lua_share"] = r.graph.lua_share;
   j["seed"] = r.graph.seed;
   j["threads"] = r.threads;
+  j["load_average"] = r.load_average;
   const auto* runs = r.limit ? &*r.limit : (r.replay ? &*r.replay : nullptr);
   if (runs) {
     j["samples"] = r.samples;
@@ -86,7 +86,10 @@ std::string to_json(const bench_report& r) {
   if (r.scale) {
     const auto& s = *r.scale;
     j["scale_nodes"] = s.nodes;
-    j["load_s"] = s.load_s();
+    if (s.complete())
+      j["load_s"] = s.load_s();
+    else
+      j["sink_error"] = s.sink_error;
     j["build_s"] = s.build_s;
     j["deploy_s"] = s.deploy_s;
     j["sink_s"] = s.sink_s;
@@ -104,23 +107,29 @@ std::string to_json(const bench_report& r) {
 void print_table(std::FILE* out, const bench_report& r) {
   const auto& g = r.graph;
   std::fprintf(out,
-               "shoal-bench %s: %s nodes (%s sensors x (1 + %zu features + "
-               "%zu models in %zu layers, joins of %zu other sensors)), Lua "
-               "share %.2f, seed %" PRIu64 ", %zu scheduler threads\n",
+               "shoal-bench %s: %s nodes = %s sensors x (1 + %zu features + "
+               "%zu models)\n"
+               "  models in %zu layers, joins of %zu other sensors; Lua share "
+               "%.2f; seed %" PRIu64 "; %zu scheduler threads; load average "
+               "%.2f\n",
                r.command.c_str(), grouped(uint64_t{r.nodes}).c_str(),
                grouped(uint64_t{g.sensors}).c_str(), g.features_per_sensor,
                g.models_per_sensor, g.layers, g.join_fanin, g.lua_share, g.seed,
-               r.threads);
-  if (r.limit || r.replay)
-    std::fprintf(out, "  samples: %s at %s samples/s of event time\n",
+               r.threads, r.load_average);
+  if (r.limit || r.replay) {
+    std::fprintf(out,
+                 "  %s samples at %s samples/s of event time\n\n"
+                 "  %-20s %10s %14s %14s\n",
                  grouped(uint64_t{r.samples}).c_str(),
-                 grouped(r.sample_rate).c_str());
+                 grouped(r.sample_rate).c_str(), "run", "seconds", "firings/s",
+                 "firings");
+  }
   if (r.limit)
     print_run(out, "limit (reference)", *r.limit);
   if (r.replay)
     print_run(out, "replay (actors)", *r.replay);
   if (r.limit && r.replay && r.limit->firings_per_s() > 0)
-    std::fprintf(out, "  replay_vs_limit        %10.3f\n",
+    std::fprintf(out, "  %-20s %10.3f\n", "replay_vs_limit",
                  r.replay->firings_per_s() / r.limit->firings_per_s());
   if (r.outputs_equal)
     std::fprintf(out, "  outputs equal: %s%s%s\n",
@@ -129,7 +138,7 @@ void print_table(std::FILE* out, const bench_report& r) {
   if (r.live) {
     const auto& l = *r.live;
     std::fprintf(out,
-                 "  live at %s samples/s: latency p50 %.2f ms, p99 %.2f ms, "
+                 "\n  live at %s samples/s: latency p50 %.2f ms, p99 %.2f ms, "
                  "p99.9 %.2f ms, max %.2f ms; single-sensor nodes p99 %.2f "
                  "ms\n",
                  grouped(l.rate).c_str(), l.all.p50, l.all.p99, l.all.p999,
@@ -137,13 +146,28 @@ void print_table(std::FILE* out, const bench_report& r) {
   }
   if (r.scale) {
     const auto& s = *r.scale;
+    std::fprintf(out, "\n  scale: %s nodes\n",
+                 grouped(uint64_t{s.nodes}).c_str());
+    if (s.complete())
+      std::fprintf(out, "    load     %8.2f s\n", s.load_s());
     std::fprintf(out,
-                 "  scale (%s nodes): load %.2f s (build %.2f s, deploy %.2f "
-                 "s, sink %.2f s), %.0f bytes resident per node (spec %.0f), "
-                 "shutdown %.2f s\n",
-                 grouped(uint64_t{s.nodes}).c_str(), s.load_s(), s.build_s,
-                 s.deploy_s, s.sink_s, s.rss_bytes_per_node(),
-                 s.spec_bytes_per_node(), s.shutdown_s);
+                 "    build    %8.2f s      graph spec, validated\n"
+                 "    deploy   %8.2f s      spawn and wire every node's "
+                 "actor\n",
+                 s.build_s, s.deploy_s);
+    if (s.complete())
+      std::fprintf(out,
+                   "    sink     %8.2f s      subscribe a sink to every "
+                   "emitting node\n",
+                   s.sink_s);
+    else
+      std::fprintf(out, "    sink     failed after %.2f s: %s\n", s.sink_s,
+                   s.sink_error.c_str());
+    std::fprintf(out,
+                 "    resident %8.0f bytes  per node, %.0f of them the graph "
+                 "spec\n"
+                 "    shutdown %8.2f s\n",
+                 s.rss_bytes_per_node(), s.spec_bytes_per_node(), s.shutdown_s);
   }
 }
 

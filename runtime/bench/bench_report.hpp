@@ -55,6 +55,9 @@ struct bench_report {
   /// "standard", "limit", "replay" or "scale".
   std::string command;
   size_t threads = 0;
+  /// The machine's 1-minute load average when the run started: a figure
+  /// taken while other work ran is not comparable.
+  double load_average = 0;
   /// The graph of the throughput runs (of the scale run for `scale`).
   synthetic_options graph;
   size_t nodes = 0;

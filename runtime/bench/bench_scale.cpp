@@ -8,9 +8,9 @@
 
 #include "caf/all.hpp"
 
-#include "actors/messages.hpp"
+#include "runtime/errc.hpp"
 #include "runtime/host/deployment.hpp"
-#include "runtime/host/replay_run.hpp"
+#include "runtime/host/system_config.hpp"
 
 namespace shoal {
 
@@ -51,9 +51,15 @@ int64_t resident_bytes() {
 }
 
 caf::expected<scale_figures> bench_scale(const synthetic_options& opts,
-                                         size_t threads) {
+                                         size_t threads,
+                                         const scale_progress& progress) {
+  auto step = [&](const std::string& what) {
+    if (progress)
+      progress(what);
+  };
   scale_figures r;
   r.rss_start = resident_bytes();
+  step("building the graph");
   auto start = clock_type::now();
   auto g = make_synthetic_graph(opts);
   if (!g)
@@ -61,11 +67,10 @@ caf::expected<scale_figures> bench_scale(const synthetic_options& opts,
   r.build_s = seconds_since(start);
   r.nodes = g->nodes.size();
   r.rss_built = resident_bytes();
+  step("deploying " + std::to_string(r.nodes) + " nodes");
   start = clock_type::now();
   caf::actor_system_config cfg;
-  register_types(cfg);
-  cfg.set("scheduler.max-threads", scheduler_threads(threads));
-  cfg.set("logger.verbosity", caf::atom("quiet"));
+  configure_system(cfg, threads);
   std::optional<caf::actor_system> sys;
   sys.emplace(cfg);
   clock_type::time_point stopping;
@@ -73,18 +78,26 @@ caf::expected<scale_figures> bench_scale(const synthetic_options& opts,
     caf::scoped_actor self{*sys};
     auto monitor = caf::actor_cast<caf::actor>(self);
     auto d = deploy(self, *g, monitor);
-    if (!d)
+    if (!d) {
+      // The actors spawned so far are out of reach: do not wait for them.
+      sys->await_actors_before_shutdown(false);
       return std::move(d.error());
+    }
     r.deploy_s = seconds_since(start);
+    step("wiring the sink");
     start = clock_type::now();
     auto sink
       = deploy_sink(self, *g, *d, std::make_shared<discard_sink>(), monitor);
-    if (!sink)
-      return std::move(sink.error());
     r.sink_s = seconds_since(start);
     r.rss_deployed = resident_bytes();
+    step("shutting down");
     stopping = clock_type::now();
-    self->send_exit(*sink, caf::exit_reason::user_shutdown);
+    if (sink) {
+      self->send_exit(*sink, caf::exit_reason::user_shutdown);
+    } else {
+      r.sink_error = describe(sink.error());
+      sys->await_actors_before_shutdown(false);
+    }
     for (auto& a : d->actors)
       self->send_exit(a, caf::exit_reason::user_shutdown);
   }

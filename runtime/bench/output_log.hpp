@@ -1,18 +1,24 @@
 // The outputs of a benchmark run in compact form, to check that two runs
-// produced the same outputs without keeping a string per row.
+// produced the same outputs without slowing the runs down.
 //
-// An `output_log` maps node names to their index in the graph once, then
-// keeps (node index, ts, value) per output: 24 bytes a row. `log_sink` is the
-// output_sink that fills one from the sink actor. Row order is not part of
-// the contract (SPEC section 6), so comparing sorts first. Not thread-safe:
-// one writer at a time, and read it only after the run ended.
+// An `output_log` keeps (hash of the node name, ts, value) per output: 24
+// bytes and one hash of a short string per row, no table look-up, so that
+// collecting outputs costs both runs little and the same. The names of the
+// graph's emitting nodes are hashed once up front to check, when comparing,
+// that every row belongs to one of them and to name nodes in messages. A
+// 64-bit hash collision between two emitting nodes would make rows of the
+// two indistinguishable; the log detects that and then refuses to compare.
+// `log_sink` is the output_sink that fills one from the sink actor. Row
+// order is not part of the contract (SPEC section 6), so comparing sorts
+// first. Not thread-safe: one writer at a time, and read it only after the
+// run ended.
 
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "runtime/graph_spec.hpp"
@@ -23,7 +29,7 @@ namespace shoal {
 class output_log {
 public:
   struct row {
-    uint32_t node;
+    uint64_t node; // hash of the node's name
     int64_t ts;
     double value;
 
@@ -34,36 +40,43 @@ public:
 
   output_log() = default;
 
-  /// A log for the nodes of `g`.
+  /// A log for the emitting nodes of `g`.
   explicit output_log(const graph_spec& g);
 
-  /// Records an output of node `node`; an unknown name is counted apart.
-  void add(const std::string& node, int64_t ts, double value);
-
-  /// Sorts by node, ts and value; `equal` does it.
-  void sort();
+  /// Records an output of node `node`.
+  void add(const std::string& node, int64_t ts, double value) {
+    rows_.push_back(row{hash(node), ts, value});
+    sorted_ = false;
+  }
 
   size_t size() const {
     return rows_.size();
-  }
-
-  /// Outputs of names not in the graph (should stay 0).
-  uint64_t unknown() const {
-    return unknown_;
   }
 
   const std::vector<row>& rows() const {
     return rows_;
   }
 
-  /// Whether both logs hold the same rows in any order. Sorts both. If they
-  /// differ, `why` says where first.
+  /// The name of the emitting node whose hash is `h` ("?" if none).
+  std::string name_of(uint64_t h) const;
+
+  /// Rows whose node is not an emitting node of the graph. Sorts.
+  uint64_t unknown();
+
+  /// Sorts by node hash, ts and value.
+  void sort();
+
+  /// Whether both logs hold the same rows in any order, all of emitting
+  /// nodes. Sorts both. If not, `why` says where first.
   friend bool equal(output_log& x, output_log& y, std::string& why);
 
+  static uint64_t hash(const std::string& name);
+
 private:
-  std::shared_ptr<const std::unordered_map<std::string, uint32_t>> index_;
+  /// (hash, name) of every emitting node, sorted by hash.
+  std::shared_ptr<const std::vector<std::pair<uint64_t, std::string>>> names_;
+  bool collision_ = false;
   std::vector<row> rows_;
-  uint64_t unknown_ = 0;
   bool sorted_ = true;
 };
 
