@@ -6,7 +6,8 @@
 //
 // Protocol between a node U and a subscriber D (and from a source to a
 // sensor):
-//   D -> U  (subscribe_atom, D)          reply (point last, int64_t wm)
+//   D -> U  (subscribe_atom, D)          answered with
+//   U -> D  (subscribed_atom, key(U), point last, int64_t wm)
 //   U -> D  batch{key(U), points, wm}    outputs in increasing ts, then U's
 //                                        output watermark
 //   D -> U  (need_atom, int64_t ts)      "send me your watermark once it
@@ -70,6 +71,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(shoal, caf::first_custom_type_id)
   CAF_ADD_ATOM(shoal, shoal, start_atom, "start")
   CAF_ADD_ATOM(shoal, shoal, done_atom, "done")
   CAF_ADD_ATOM(shoal, shoal, expect_atom, "expect")
+  CAF_ADD_ATOM(shoal, shoal, subscribed_atom, "subscribed")
 
 CAF_END_TYPE_ID_BLOCK(shoal)
 

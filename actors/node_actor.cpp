@@ -88,7 +88,8 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor) {
   auto& st = self->state;
   st.node = spec.name;
   st.monitor = std::move(monitor);
-  st.pub = std::make_unique<publisher>(node_key(spec.name));
+  st.key = node_key(spec.name);
+  st.pub = std::make_unique<publisher>(st.key);
   auto fn = make_fn(spec);
   if (!fn) {
     // The graph was validated before deployment; this only happens when a
@@ -124,15 +125,20 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor) {
     },
     [=](wire_atom, std::vector<caf::actor>& inputs) {
       self->state.inputs = inputs;
-      return subscribe_all(self, std::move(inputs),
-                           [self](size_t i, point last, int64_t wm) {
-                             self->state.join->seed(i, last, wm);
-                           });
+      return self->state.wiring.start(self, std::move(inputs));
+    },
+    [=](subscribed_atom, uint64_t key, point last, int64_t wm) {
+      auto& s = self->state;
+      for (size_t i = 0; i < s.input_keys.size(); ++i)
+        if (s.input_keys[i] == key)
+          s.join->seed(i, last, wm);
+      s.wiring.confirm();
     },
     [=](caf::subscribe_atom, caf::actor& sub) {
       auto& s = self->state;
       s.pub->add(std::move(sub));
-      return caf::make_message(s.pub->last(), s.join->out_wm());
+      return caf::make_message(subscribed_atom_v, s.key, s.pub->last(),
+                               s.join->out_wm());
     },
     [=](caf::unsubscribe_atom, const caf::actor& sub) {
       self->state.pub->remove(sub);

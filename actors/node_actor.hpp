@@ -10,7 +10,8 @@
 //   (wire_atom, std::vector<caf::actor> inputs) -> ok_atom, once subscribed
 //   batch                       from an input
 //   (need_atom, int64_t ts)     from a subscriber
-//   (subscribe_atom, actor)     -> (point last, int64_t wm)
+//   (subscribe_atom, actor)     -> (subscribed_atom, key, point last, wm)
+//   (subscribed_atom, key, point last, int64_t wm)   from an input
 //   (unsubscribe_atom, actor)
 //   (stats_atom)                -> node_counts
 
@@ -24,6 +25,7 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/publisher.hpp"
+#include "actors/wiring.hpp"
 #include "runtime/counters.hpp"
 #include "runtime/graph_spec.hpp"
 #include "runtime/join_core.hpp"
@@ -35,6 +37,7 @@ struct node_state {
   static inline const char* name = "shoal.node";
 
   std::string node;
+  uint64_t key = 0;
   node_fn_ptr fn;
   std::unique_ptr<join_core> join;
   std::vector<caf::actor> inputs;
@@ -44,6 +47,7 @@ struct node_state {
   std::unique_ptr<publisher> pub;
   node_counts counts;
   caf::actor monitor;
+  input_wiring wiring;
   bool reported = false;
 };
 

@@ -89,7 +89,8 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor) {
     [=](caf::subscribe_atom, caf::actor& sub) {
       auto& s = self->state;
       s.pub->add(std::move(sub));
-      return caf::make_message(s.pub->last(), out_wm(s));
+      return caf::make_message(subscribed_atom_v, node_key(s.sensor),
+                               s.pub->last(), out_wm(s));
     },
     [=](caf::unsubscribe_atom, const caf::actor& sub) {
       self->state.pub->remove(sub);

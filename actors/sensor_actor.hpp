@@ -11,7 +11,7 @@
 //   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
 //   batch                       from an attached source
 //   (need_atom, int64_t ts)     from a subscriber
-//   (subscribe_atom, actor)     -> (point last, int64_t wm)
+//   (subscribe_atom, actor)     -> (subscribed_atom, key, point last, wm)
 //   (unsubscribe_atom, actor)
 //   (stats_atom)                -> ingest_counts
 

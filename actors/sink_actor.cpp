@@ -59,8 +59,10 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       }
       if (st.open == 0)
         finish(self);
-      return subscribe_all(self, std::move(nodes),
-                           [](size_t, point, int64_t) {});
+      return st.wiring.start(self, std::move(nodes));
+    },
+    [=](subscribed_atom, uint64_t, point, int64_t) {
+      self->state.wiring.confirm();
     },
     [=](batch& b) {
       auto& st = self->state;

@@ -29,6 +29,7 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/wiring.hpp"
 #include "runtime/latency_histogram.hpp"
 #include "runtime/output_sink.hpp"
 
@@ -59,6 +60,7 @@ struct sink_state {
   latency_histogram latency;
   uint64_t outputs = 0;
   caf::actor monitor;
+  input_wiring wiring;
   bool finished = false;
   alert_rule alert;
 };

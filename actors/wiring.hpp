@@ -1,13 +1,16 @@
-// Subscribing a node to its inputs.
+// Subscribing an actor to its inputs.
 //
-// `subscribe_all` sends `(subscribe_atom, self)` to every input and hands
-// each reply (the input's latest output and watermark) to `on_reply(i, ...)`.
-// The returned promise is delivered with `ok_atom` once every input has
-// answered, or with the first error.
+// `input_wiring::start` sends `(subscribe_atom, self)` once to every distinct
+// input. Each input answers with a plain message
+// `(subscribed_atom, key, point last, int64_t wm)`, which the owner hands to
+// `confirm`; once every input confirmed, the promise returned by `start` is
+// delivered with `ok_atom`. Plain messages instead of one request per input:
+// CAF 0.17 keeps pending responses in a flat vector, which made wiring a
+// sink to 100,000 nodes quadratic. Owned by one actor.
 
 #pragma once
 
-#include <memory>
+#include <algorithm>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -18,32 +21,31 @@
 
 namespace shoal {
 
-template <class Self, class OnReply>
-caf::response_promise subscribe_all(Self* self, std::vector<caf::actor> inputs,
-                                    OnReply on_reply) {
-  auto rp = self->make_response_promise();
-  if (inputs.empty()) {
-    rp.deliver(caf::ok_atom_v);
-    return rp;
+class input_wiring {
+public:
+  template <class Self>
+  caf::response_promise start(Self* self, std::vector<caf::actor> inputs) {
+    rp_ = self->make_response_promise();
+    std::sort(inputs.begin(), inputs.end());
+    inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+    pending_ = inputs.size();
+    auto me = caf::actor_cast<caf::actor>(self);
+    for (auto& in : inputs)
+      self->send(in, caf::subscribe_atom_v, me);
+    if (pending_ == 0)
+      rp_.deliver(caf::ok_atom_v);
+    return rp_;
   }
-  auto pending = std::make_shared<size_t>(inputs.size());
-  auto me = caf::actor_cast<caf::actor>(self);
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    self->request(inputs[i], caf::infinite, caf::subscribe_atom_v, me)
-      .then(
-        [=](point last, int64_t wm) mutable {
-          on_reply(i, last, wm);
-          if (--*pending == 0)
-            rp.deliver(caf::ok_atom_v);
-        },
-        [=](caf::error& err) mutable {
-          if (*pending > 0) {
-            *pending = 0;
-            rp.deliver(std::move(err));
-          }
-        });
+
+  /// One input confirmed its subscription.
+  void confirm() {
+    if (pending_ > 0 && --pending_ == 0)
+      rp_.deliver(caf::ok_atom_v);
   }
-  return rp;
-}
+
+private:
+  caf::response_promise rp_;
+  size_t pending_ = 0;
+};
 
 } // namespace shoal
