@@ -8,9 +8,7 @@
 namespace shoal {
 
 ingest_router::ingest_router(uint64_t key, std::vector<caf::actor> sensors)
-  : key_(key),
-    sensors_(std::move(sensors)),
-    buffers_(sensors_.size()),
+  : key_(key), sensors_(std::move(sensors)), buffers_(sensors_.size()),
     sent_wm_(sensors_.size(), wm_none) {
   // nop
 }

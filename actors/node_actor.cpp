@@ -143,7 +143,9 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor) {
     [=](caf::unsubscribe_atom, const caf::actor& sub) {
       self->state.pub->remove(sub);
     },
-    [=](stats_atom) { return self->state.counts; },
+    [=](stats_atom) {
+      return self->state.counts;
+    },
   };
 }
 

@@ -73,7 +73,8 @@ int64_t publisher::max_request() const {
   return result;
 }
 
-void publisher::send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm) {
+void publisher::send_wm(caf::event_based_actor* self, subscriber& sub,
+                        int64_t wm) {
   self->send(sub.handle, batch{key_, {}, wm});
   process_metrics().batch_sent();
   sub.sent_wm = wm;

@@ -68,8 +68,8 @@ caf::behavior replay_source(self_ptr self, std::string label,
   st.label = std::move(label);
   st.reader = std::move(reader);
   st.dir = std::move(dir);
-  st.filter = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns,
-                                              true);
+  st.filter
+    = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns, true);
   st.router = std::make_unique<ingest_router>(key, std::move(sensors));
   st.opts = opts;
   st.monitor = std::move(monitor);

@@ -6,8 +6,9 @@
 // ingest_router. It slows down while the process's mailbox backlog is high,
 // so a large file never floods memory. At end of file it sends wm_end to
 // every sensor and `(report_atom, name, ingest_counts, malformed_lines,
-// read_error)` to its monitor (read_error empty unless reading failed), where `ingest_counts.accepted` counts samples that passed the
-// source (the sensors count out-of-order ones).
+// read_error)` to its monitor (read_error empty unless reading failed), where
+// `ingest_counts.accepted` counts samples that passed the source (the sensors
+// count out-of-order ones).
 //
 // Messages handled:
 //   (start_atom)                          reads the next chunk

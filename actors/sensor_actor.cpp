@@ -95,7 +95,9 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor) {
     [=](caf::unsubscribe_atom, const caf::actor& sub) {
       self->state.pub->remove(sub);
     },
-    [=](stats_atom) { return self->state.counts; },
+    [=](stats_atom) {
+      return self->state.counts;
+    },
   };
 }
 

@@ -20,8 +20,8 @@ caf::behavior sim_source(caf::stateful_actor<sim_source_state>* self,
   auto& st = self->state;
   st.sim = std::make_unique<plant_sim>(opts.plant);
   st.dir = std::move(dir);
-  st.filter = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns,
-                                              false);
+  st.filter
+    = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns, false);
   st.router = std::make_unique<ingest_router>(key, std::move(sensors));
   st.opts = opts;
   st.last = wall_clock_ns();
@@ -49,7 +49,9 @@ caf::behavior sim_source(caf::stateful_actor<sim_source_state>* self,
     [=](need_atom, int64_t ts, uint32_t index) {
       self->state.router->request(index, ts);
     },
-    [=](stats_atom) { return self->state.filter->counts(); },
+    [=](stats_atom) {
+      return self->state.filter->counts();
+    },
   };
 }
 

@@ -14,8 +14,6 @@ namespace {
 
 using self_ptr = caf::stateful_actor<sink_state>*;
 
-
-
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
            std::chrono::system_clock::now().time_since_epoch())
@@ -97,7 +95,9 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       st.latency.reset();
       return reply;
     },
-    [=](caf::flush_atom) { self->state.out->flush(); },
+    [=](caf::flush_atom) {
+      self->state.out->flush();
+    },
   };
 }
 

@@ -50,9 +50,8 @@ caf::error csv_file_sink::flush() {
   if (!failed_ && std::fflush(file_) != 0)
     failed_ = true;
   if (failed_)
-    return make_error(errc::io_error,
-                      path_ + ": cannot write output file: "
-                        + std::strerror(errno));
+    return make_error(errc::io_error, path_ + ": cannot write output file: "
+                                        + std::strerror(errno));
   return caf::none;
 }
 

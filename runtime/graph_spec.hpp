@@ -21,7 +21,6 @@ enum class node_kind : uint8_t { sensor, feature, model };
 /// Returns "sensor", "feature" or "model".
 const char* to_string(node_kind x);
 
-
 /// One node of the graph as declared. Fields that do not apply to a node's
 /// kind or function keep their defaults.
 struct node_spec {

@@ -94,8 +94,8 @@ size_t join_core::queued() const {
 }
 
 size_t join_core::memory_bytes() const {
-  size_t n = inputs_.capacity() * sizeof(input)
-             + args_.capacity() * sizeof(double);
+  size_t n
+    = inputs_.capacity() * sizeof(input) + args_.capacity() * sizeof(double);
   for (const auto& in : inputs_)
     n += in.queue.capacity() * sizeof(point);
   return n;

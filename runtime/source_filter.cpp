@@ -21,10 +21,8 @@ std::optional<uint32_t> sensor_directory::find(std::string_view name) const {
 source_filter::source_filter(const sensor_directory& dir,
                              int64_t allowed_lateness_ns,
                              bool advance_on_accept)
-  : dir_(&dir),
-    lateness_(allowed_lateness_ns),
-    advance_on_accept_(advance_on_accept),
-    per_sensor_(dir.size()) {
+  : dir_(&dir), lateness_(allowed_lateness_ns),
+    advance_on_accept_(advance_on_accept), per_sensor_(dir.size()) {
   // nop
 }
 

@@ -16,8 +16,9 @@ int models_command(int argc, char** argv) {
     if (arg == "--dir" && i + 1 < argc) {
       dir = argv[++i];
     } else {
-      std::fprintf(stderr, "shoal-bench models: unknown argument '%s'\n"
-                           "usage: shoal-bench models --dir DIR\n",
+      std::fprintf(stderr,
+                   "shoal-bench models: unknown argument '%s'\n"
+                   "usage: shoal-bench models --dir DIR\n",
                    arg.c_str());
       return 2;
     }

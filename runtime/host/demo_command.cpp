@@ -1,8 +1,8 @@
 // `shoal-node` with no arguments: the simulated plant, live.
 
 #include <atomic>
-#include <cinttypes>
 #include <chrono>
+#include <cinttypes>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -85,8 +85,8 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
   }
   sim_options opts;
   auto key = node_key("source:sim");
-  auto source = self->spawn(sim_source, d->sensors, d->sensor_actors, key,
-                            opts);
+  auto source
+    = self->spawn(sim_source, d->sensors, d->sensor_actors, key, opts);
   if (auto err = attach_source(self, *d, source, key)) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(err).c_str());
     return 1;
@@ -130,8 +130,8 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
                  static_cast<double>(firings - last_firings) / dt,
                  static_cast<double>(stats.outputs - last_outputs) / dt,
                  static_cast<double>(stats.p50) / 1e6,
-                 static_cast<double>(stats.p99) / 1e6, stats.alerting,
-                 scored, m.errors());
+                 static_cast<double>(stats.p99) / 1e6, stats.alerting, scored,
+                 m.errors());
     last_samples = samples;
     last_firings = firings;
     last_outputs = stats.outputs;

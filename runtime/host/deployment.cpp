@@ -19,8 +19,12 @@ namespace {
 caf::error await_ok(caf::scoped_actor& self, size_t n, const char* what) {
   caf::error result;
   size_t received = 0;
-  self->receive_while([&] { return received < n; })(
-    [&](caf::ok_atom) { ++received; },
+  self->receive_while([&] {
+    return received < n;
+  })(
+    [&](caf::ok_atom) {
+      ++received;
+    },
     [&](caf::error& err) {
       ++received;
       if (!result)
@@ -29,8 +33,8 @@ caf::error await_ok(caf::scoped_actor& self, size_t n, const char* what) {
     caf::after(std::chrono::seconds(120)) >>
       [&] {
         received = n;
-        result = make_error(errc::not_found,
-                            std::string{"timeout while "} + what);
+        result
+          = make_error(errc::not_found, std::string{"timeout while "} + what);
       });
   return result;
 }
@@ -51,8 +55,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
       for (size_t b = a + 1; b < n.needs.size(); ++b)
         if (n.needs[a] != n.needs[b]
             && node_key(n.needs[a]) == node_key(n.needs[b]))
-          return node_error(n, "inputs '" + n.needs[a] + "' and '"
-                                 + n.needs[b] + "' collide in the key hash");
+          return node_error(n, "inputs '" + n.needs[a] + "' and '" + n.needs[b]
+                                 + "' collide in the key hash");
     if (n.kind == node_kind::sensor) {
       d.actors.push_back(self->spawn(sensor_actor, n, monitor));
       d.sensor_actors.push_back(d.actors.back());
@@ -91,8 +95,8 @@ caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
       names.push_back(g.nodes[i].name);
     }
   }
-  auto sink = self->spawn(sink_actor, std::move(out), monitor,
-                          std::move(alert));
+  auto sink
+    = self->spawn(sink_actor, std::move(out), monitor, std::move(alert));
   self->send(sink, wire_atom_v, std::move(nodes), std::move(names));
   if (auto err = await_ok(self, 1, "wiring the sink"))
     return err;

@@ -18,7 +18,6 @@
 #include "caf/scoped_actor.hpp"
 
 #include "actors/sink_actor.hpp"
-
 #include "runtime/graph_spec.hpp"
 #include "runtime/output_sink.hpp"
 #include "runtime/source_filter.hpp"
@@ -43,8 +42,7 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
 /// Spawns a sink that writes the outputs of every emitting node of `g` to
 /// `out`. Returns it wired.
 caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
-                                      const graph_spec& g,
-                                      const deployment& d,
+                                      const graph_spec& g, const deployment& d,
                                       std::shared_ptr<output_sink> out,
                                       const caf::actor& monitor,
                                       alert_rule alert = {});

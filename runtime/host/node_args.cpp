@@ -68,8 +68,8 @@ caf::expected<node_args> parse_node_args(int argc, char** argv) {
       return fail("unknown option '" + arg + "'");
     }
   }
-  bool replay_mode = !args.graph.empty() || !args.replay.empty()
-                     || !args.out.empty();
+  bool replay_mode
+    = !args.graph.empty() || !args.replay.empty() || !args.out.empty();
   if (replay_mode
       && (args.graph.empty() || args.replay.empty() || args.out.empty()))
     return fail("--graph, --replay and --out go together");

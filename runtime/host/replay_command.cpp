@@ -36,8 +36,7 @@ int replay_command(const node_args& args) {
   std::shared_ptr<output_sink> sink{std::move(*out)};
   auto summary = run_replay(*g, reader, sink, opts);
   if (!summary) {
-    std::fprintf(stderr, "shoal-node: %s\n",
-                 describe(summary.error()).c_str());
+    std::fprintf(stderr, "shoal-node: %s\n", describe(summary.error()).c_str());
     return 1;
   }
   print_summary(stderr, *g, args.replay, *summary,

@@ -28,9 +28,9 @@ caf::expected<replay_summary> run_replay(const graph_spec& g,
   if (!sink)
     return sink.error();
   auto key = node_key("source:replay");
-  auto source = self->spawn(replay_source, std::string{"replay"},
-                            std::move(input), d->sensors, d->sensor_actors,
-                            key, opts.replay, monitor);
+  auto source
+    = self->spawn(replay_source, std::string{"replay"}, std::move(input),
+                  d->sensors, d->sensor_actors, key, opts.replay, monitor);
   if (auto err = attach_source(self, *d, source, key))
     return err;
   replay_summary summary;
@@ -72,9 +72,9 @@ caf::expected<replay_summary> run_replay(const graph_spec& g,
       sink_error = std::move(err);
       sink_done = true;
     });
-  summary.seconds = std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - started)
-                      .count();
+  summary.seconds
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+        .count();
   for (auto& n : g.nodes)
     if (n.kind != node_kind::sensor)
       summary.nodes.emplace_back(n.name, node_reports[n.name]);

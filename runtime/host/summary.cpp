@@ -28,7 +28,8 @@ void print_summary(std::FILE* out, const graph_spec& g,
   const char* sep = " (";
   for (size_t r = 0; r < reject_reason_count; ++r) {
     std::fprintf(out, "%s%s %" PRIu64, sep,
-                 to_string(static_cast<reject_reason>(r)), s.ingest.rejected[r]);
+                 to_string(static_cast<reject_reason>(r)),
+                 s.ingest.rejected[r]);
     sep = ", ";
   }
   std::fprintf(out, ")\n");
@@ -65,8 +66,7 @@ void print_summary(std::FILE* out, const graph_spec& g,
                  failing.size() - max_listed_failures);
   auto secs = s.seconds > 0 ? s.seconds : 1e-9;
   auto offered = s.ingest.accepted + s.ingest.rejected_total();
-  std::fprintf(out,
-               "  time:     %.3f s, %.0f samples/s, %.0f firings/s\n",
+  std::fprintf(out, "  time:     %.3f s, %.0f samples/s, %.0f firings/s\n",
                s.seconds, static_cast<double>(offered) / secs,
                static_cast<double>(total.firings) / secs);
 }

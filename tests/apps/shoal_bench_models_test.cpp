@@ -8,8 +8,8 @@
 using namespace shoal::test_support;
 
 TEST(ShoalBenchModels, TimesBothFormatsAndAgreesWithXGBoost) {
-  auto res = run_command(binary("shoal-bench") + " models --dir "
-                         + BENCH_MODELS);
+  auto res
+    = run_command(binary("shoal-bench") + " models --dir " + BENCH_MODELS);
   ASSERT_EQ(res.exit_code, 0) << res.output;
   EXPECT_NE(res.output.find("shoal xgboost node_fn"), std::string::npos)
     << res.output;
@@ -20,8 +20,7 @@ TEST(ShoalBenchModels, TimesBothFormatsAndAgreesWithXGBoost) {
     << res.output;
   EXPECT_NE(res.output.find("shoal onnx node function"), std::string::npos)
     << res.output;
-  EXPECT_NE(res.output.find("0 failed calls"), std::string::npos)
-    << res.output;
+  EXPECT_NE(res.output.find("0 failed calls"), std::string::npos) << res.output;
 }
 
 TEST(ShoalBenchModels, SaysHowToMakeTheModelsWhenTheyAreMissing) {

@@ -1,7 +1,7 @@
-#include "runtime/join_core.hpp"
-
 #include <gtest/gtest.h>
 #include <vector>
+
+#include "runtime/join_core.hpp"
 
 using namespace shoal;
 

@@ -1,7 +1,7 @@
-#include "runtime/source_filter.hpp"
-
 #include <cmath>
 #include <gtest/gtest.h>
+
+#include "runtime/source_filter.hpp"
 
 using namespace shoal;
 
