@@ -1,8 +1,8 @@
-#include <charconv>
 #include <cstring>
 
 #include "runtime/bench/bench_command.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/parse_number.hpp"
 
 namespace shoal {
 
@@ -32,17 +32,6 @@ const char* bench_usage() {
          "  --nodes N                1000000 (scale only)\n"
          "  --json                   one JSON object instead of the table\n";
 }
-
-namespace {
-
-template <class T>
-bool parse_number(const char* text, T& out) {
-  auto end = text + std::strlen(text);
-  auto res = std::from_chars(text, end, out);
-  return res.ec == std::errc{} && res.ptr == end;
-}
-
-} // namespace
 
 caf::expected<bench_args> parse_bench_args(int argc, char** argv) {
   bench_args args;

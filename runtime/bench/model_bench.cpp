@@ -7,6 +7,7 @@
 #include <vector>
 #include <xgboost/c_api.h>
 
+#include "runtime/bench/bench_fn.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/fn_factory.hpp"
 #include "runtime/xgboost_model.hpp"
@@ -108,14 +109,7 @@ void bench_xgboost(const std::string& model_path, std::FILE* out) {
     return;
   }
   auto features = (*model)->num_features();
-  node_spec spec;
-  spec.name = "bench.xgb";
-  spec.kind = node_kind::model;
-  spec.fn = "xgboost";
-  spec.path = model_path;
-  for (size_t i = 0; i < features; ++i)
-    spec.needs.push_back("x" + std::to_string(i));
-  auto fn = make_fn(spec);
+  auto fn = make_bench_model_fn("xgboost", model_path, features);
   if (!fn) {
     std::fprintf(out, "%s\n", describe(fn.error()).c_str());
     return;

@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "runtime/bench/bench_fn.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/fn_factory.hpp"
 #include "runtime/model_cache.hpp"
@@ -39,14 +40,7 @@ void bench_onnx(const std::string& model_path, std::FILE* out) {
     return;
   }
   auto k = (*model)->input_count();
-  node_spec spec;
-  spec.name = "bench.onnx";
-  spec.kind = node_kind::model;
-  spec.fn = "onnx";
-  spec.path = model_path;
-  for (size_t i = 0; i < k; ++i)
-    spec.needs.push_back("x" + std::to_string(i));
-  auto fn = make_fn(spec);
+  auto fn = make_bench_model_fn("onnx", model_path, k);
   if (!fn) {
     std::fprintf(out, "%s\n", describe(fn.error()).c_str());
     return;

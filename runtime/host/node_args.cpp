@@ -1,8 +1,8 @@
-#include <charconv>
 #include <cstring>
 
 #include "runtime/errc.hpp"
 #include "runtime/host/node_commands.hpp"
+#include "runtime/parse_number.hpp"
 
 namespace shoal {
 
@@ -17,17 +17,6 @@ const char* node_usage() {
          "exit\n"
          "  shoal-node --config NODE.toml  start a cluster member\n";
 }
-
-namespace {
-
-template <class T>
-bool parse_number(const char* text, T& out) {
-  auto end = text + std::strlen(text);
-  auto res = std::from_chars(text, end, out);
-  return res.ec == std::errc{} && res.ptr == end;
-}
-
-} // namespace
 
 caf::expected<node_args> parse_node_args(int argc, char** argv) {
   node_args args;
