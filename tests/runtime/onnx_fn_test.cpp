@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <gtest/gtest.h>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -12,29 +11,9 @@
 #include "runtime/fn_factory.hpp"
 #include "runtime/model_cache.hpp"
 #include "runtime/onnx_model.hpp"
+#include "tests/support/alloc_counter.hpp"
 
 using namespace shoal;
-
-// Counts heap allocations of the whole binary, so that a test can check that
-// a call allocates nothing.
-namespace {
-size_t allocations = 0;
-} // namespace
-
-void* operator new(size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n))
-    return p;
-  throw std::bad_alloc{};
-}
-
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -108,12 +87,12 @@ TEST(OnnxFn, AllocatesNothingPerCall) {
     std::string err;
     double out = 0;
     ASSERT_EQ((*fn)->call(0, xs.data(), k, out, err), fn_status::value);
-    auto before = allocations;
+    auto before = test_support::heap_allocations();
     for (int i = 0; i < 1000; ++i) {
       xs[static_cast<size_t>(i) % k] += 0.25;
       ASSERT_EQ((*fn)->call(0, xs.data(), k, out, err), fn_status::value);
     }
-    EXPECT_EQ(allocations, before) << name;
+    EXPECT_EQ(test_support::heap_allocations(), before) << name;
     EXPECT_TRUE(std::isfinite(out)) << name;
   }
 }

@@ -2,36 +2,15 @@
 #include <cstdlib>
 #include <gtest/gtest.h>
 #include <limits>
-#include <new>
 #include <optional>
 #include <random>
 #include <vector>
 
 #include "runtime/rolling_fns.hpp"
 #include "runtime/types.hpp"
+#include "tests/support/alloc_counter.hpp"
 
 using namespace shoal;
-
-// Counts heap allocations of the whole binary, so that a test can check that a
-// function allocates nothing per call once its window is full.
-namespace {
-size_t allocations = 0;
-} // namespace
-
-void* operator new(size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n))
-    return p;
-  throw std::bad_alloc{};
-}
-
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -249,9 +228,9 @@ TEST(RollingFns, NoAllocationPerCallOnceWindowsAreFull) {
     }
   };
   run(0, 10000); // Windows reach their steady size (50 samples each).
-  auto before = allocations;
+  auto before = test_support::heap_allocations();
   run(10000, 200000);
-  EXPECT_EQ(allocations, before);
+  EXPECT_EQ(test_support::heap_allocations(), before);
 }
 
 TEST(RollingFns, RejectsAWrongInputCount) {

@@ -1,12 +1,9 @@
 // The `xgboost` node function: rejections at load, sharing one model between
 // many nodes, and no heap allocation per call.
 
-#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <gtest/gtest.h>
-#include <malloc.h>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -14,36 +11,11 @@
 #include "runtime/fn_factory.hpp"
 #include "runtime/model_cache.hpp"
 #include "runtime/xgboost_model.hpp"
+#include "tests/support/alloc_counter.hpp"
 #include "tests/support/xgboost_fixtures.hpp"
 
 using namespace shoal;
 using namespace shoal::xgb_test;
-
-// Counts heap allocations and live heap bytes of the whole binary (XGBoost's
-// threads allocate too, hence atomics).
-namespace {
-std::atomic<size_t> allocations{0};
-std::atomic<int64_t> live_bytes{0};
-} // namespace
-
-void* operator new(size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) {
-    live_bytes += static_cast<int64_t>(malloc_usable_size(p));
-    return p;
-  }
-  throw std::bad_alloc{};
-}
-
-void operator delete(void* p) noexcept {
-  if (p != nullptr)
-    live_bytes -= static_cast<int64_t>(malloc_usable_size(p));
-  std::free(p);
-}
-
-void operator delete(void* p, size_t) noexcept {
-  operator delete(p);
-}
 
 namespace {
 
@@ -182,13 +154,14 @@ TEST(XgboostFn, AThousandNodesShareOneModel) {
                                                         load_xgboost_model);
   ASSERT_TRUE(model);
   auto model_bytes = (*model)->memory_bytes();
-  auto before = live_bytes.load();
+  auto before = test_support::live_heap_bytes();
   for (int i = 1; i < 1000; ++i) {
     auto fn = make_fn(model_node(path, 8));
     ASSERT_TRUE(fn);
     fns.push_back(std::move(*fn));
   }
-  auto per_node = static_cast<size_t>(live_bytes.load() - before) / 999;
+  auto per_node
+    = static_cast<size_t>(test_support::live_heap_bytes() - before) / 999;
   EXPECT_EQ(process_model_cache().size(), 1u);
   // A node holds its scratch row and a handle, nothing of the model.
   auto own = fns.back()->memory_bytes();
@@ -208,7 +181,7 @@ TEST(XgboostFn, AllocatesNothingPerCall) {
   std::string err;
   double out = 0;
   double sum = 0;
-  auto before = allocations.load();
+  auto before = test_support::heap_allocations();
   for (int i = 0; i < 10000; ++i) {
     for (size_t j = 0; j < args.size(); ++j)
       args[j] = (i % 7 == 0 && j == 3) ? NAN : (i * 0.37 - j * 11.0);
@@ -216,6 +189,6 @@ TEST(XgboostFn, AllocatesNothingPerCall) {
               fn_status::value);
     sum += out;
   }
-  EXPECT_EQ(allocations.load(), before);
+  EXPECT_EQ(test_support::heap_allocations(), before);
   EXPECT_TRUE(std::isfinite(sum));
 }
