@@ -71,6 +71,8 @@ CAF_ADD_ATOM(shoal, shoal, stats_atom, "stats")
 CAF_ADD_ATOM(shoal, shoal, start_atom, "start")
 CAF_ADD_ATOM(shoal, shoal, done_atom, "done")
 CAF_ADD_ATOM(shoal, shoal, subscribed_atom, "subscribed")
+CAF_ADD_ATOM(shoal, shoal, latency_atom, "latency")
+CAF_ADD_ATOM(shoal, shoal, single_atom, "single")
 
 CAF_END_TYPE_ID_BLOCK(shoal)
 

@@ -2,57 +2,15 @@
 
 #include "caf/all.hpp"
 
-#include "actors/messages.hpp"
-#include "runtime/metrics.hpp"
-
 namespace shoal {
-
-int64_t wall_clock_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 caf::behavior sim_source(caf::stateful_actor<sim_source_state>* self,
                          std::shared_ptr<const sensor_directory> dir,
                          std::vector<caf::actor> sensors, uint64_t key,
                          sim_options opts) {
-  auto& st = self->state;
-  st.sim = std::make_unique<plant_sim>(opts.plant);
-  st.dir = std::move(dir);
-  st.filter
-    = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns, false);
-  st.router = std::make_unique<ingest_router>(key, std::move(sensors));
-  st.opts = opts;
-  st.last = wall_clock_ns();
-  return {
-    [=](caf::tick_atom) {
-      auto& s = self->state;
-      auto now = wall_clock_ns();
-      s.buf.clear();
-      s.sim->generate(s.last, now, s.buf);
-      s.last = now;
-      auto& names = s.sim->sensor_names();
-      uint64_t rejected = 0;
-      for (auto& x : s.buf) {
-        auto v = s.filter->offer(names[x.sensor], x.ts, x.value);
-        if (v.accepted)
-          s.router->add(v.sensor, {x.ts, x.value});
-        else
-          ++rejected;
-      }
-      process_metrics().add_samples(0, rejected);
-      s.filter->set_watermark(now - s.opts.allowed_lateness_ns);
-      s.router->flush(self, s.filter->watermark());
-      self->delayed_send(self, s.opts.tick, caf::tick_atom_v);
-    },
-    [=](need_atom, int64_t ts, uint32_t index) {
-      self->state.router->request(index, ts);
-    },
-    [=](stats_atom) {
-      return self->state.filter->counts();
-    },
-  };
+  return live_source(self, std::make_shared<plant_feed>(opts.plant),
+                     std::move(dir), std::move(sensors), key,
+                     live_options{opts.allowed_lateness_ns, opts.tick});
 }
 
 } // namespace shoal

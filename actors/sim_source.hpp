@@ -1,14 +1,8 @@
-// A live source fed by the simulated plant (the bundled demo).
+// A live source fed by the simulated plant (the bundled demo): a
+// live_source (actors/live_source.hpp) over a `plant_feed`.
 //
-// The owner sends the first `tick_atom` once the sensors are attached.
-// Every tick it asks the plant simulator for the samples between the last
-// tick and now (wall clock), offers them to a live source filter, and sends
-// them to the sensors; then it raises its watermark to
-// `now - allowed_lateness_ns` and answers the sensors' watermark requests.
-//
-// Messages handled:
-//   (caf::tick_atom)                      generates the next samples
-//   (need_atom, int64_t ts, uint32_t i)   from sensor i
+// The owner sends the first `tick_atom` once the sensors are attached; the
+// messages are those of live_source.
 
 #pragma once
 
@@ -20,9 +14,8 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
-#include "actors/ingest_router.hpp"
+#include "actors/live_source.hpp"
 #include "runtime/plant_sim.hpp"
-#include "runtime/source_filter.hpp"
 
 namespace shoal {
 
@@ -32,25 +25,12 @@ struct sim_options {
   std::chrono::milliseconds tick{1};
 };
 
-struct sim_source_state {
-  static inline const char* name = "shoal.sim";
-
-  std::unique_ptr<plant_sim> sim;
-  std::shared_ptr<const sensor_directory> dir;
-  std::unique_ptr<source_filter> filter;
-  std::unique_ptr<ingest_router> router;
-  std::vector<sim_sample> buf;
-  sim_options opts;
-  int64_t last = 0;
-};
+using sim_source_state = live_source_state;
 
 /// Feeds `sensors` (indexed like `dir`) from a simulated plant.
 caf::behavior sim_source(caf::stateful_actor<sim_source_state>* self,
                          std::shared_ptr<const sensor_directory> dir,
                          std::vector<caf::actor> sensors, uint64_t key,
                          sim_options opts);
-
-/// Wall-clock time in nanoseconds since the Unix epoch.
-int64_t wall_clock_ns();
 
 } // namespace shoal

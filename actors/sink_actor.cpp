@@ -1,6 +1,8 @@
 #include "actors/sink_actor.hpp"
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "caf/all.hpp"
 
@@ -72,6 +74,8 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       for (auto& p : b.points) {
         st.out->write(i->second.name, p);
         st.latency.record(now - p.ts);
+        if (i->second.single)
+          st.latency_single.record(now - p.ts);
       }
       if (!b.points.empty())
         i->second.last = b.points.back().value;
@@ -93,6 +97,28 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
                                      st.latency.quantile(0.99),
                                      st.latency.max(), alerting);
       st.latency.reset();
+      return reply;
+    },
+    [=](single_atom, const std::vector<std::string>& names) {
+      auto& st = self->state;
+      for (auto& name : names) {
+        auto i = st.inputs.find(node_key(name));
+        if (i != st.inputs.end() && i->second.name == name)
+          i->second.single = true;
+      }
+      return caf::ok_atom_v;
+    },
+    [=](latency_atom, bool reset) {
+      auto& st = self->state;
+      std::vector<uint64_t> reply;
+      for (auto* h : {&st.latency, &st.latency_single}) {
+        reply.push_back(h->count());
+        for (double q : {0.5, 0.99, 0.999})
+          reply.push_back(static_cast<uint64_t>(h->quantile(q)));
+        reply.push_back(static_cast<uint64_t>(h->max()));
+        if (reset)
+          h->reset();
+      }
       return reply;
     },
     [=](caf::flush_atom) {

@@ -17,6 +17,15 @@
 //                                  since the last stats_atom; alerting counts
 //                                  inputs named with the alert suffix whose
 //                                  latest output is at least the threshold
+//   (single_atom, std::vector<std::string> names)
+//                               -> ok_atom; outputs of these inputs also go
+//                                  to the single-sensor histogram
+//   (latency_atom, bool reset)  -> std::vector<uint64_t> {outputs, p50_ns,
+//                                  p99_ns, p999_ns, max_ns} over all outputs
+//                                  followed by the same five over the
+//                                  single-sensor inputs, since the last reset
+//                                  (stats_atom resets the first histogram
+//                                  too); then resets both if `reset`
 //   (caf::flush_atom)           flushes the output_sink
 
 #pragma once
@@ -52,12 +61,15 @@ struct sink_state {
     std::string name;
     double last = 0;
     bool done = false;
+    /// Whether its latencies also go to `latency_single`.
+    bool single = false;
   };
 
   std::unordered_map<uint64_t, input> inputs;
   size_t open = 0;
   std::shared_ptr<output_sink> out;
   latency_histogram latency;
+  latency_histogram latency_single;
   uint64_t outputs = 0;
   caf::actor monitor;
   input_wiring wiring;

@@ -7,7 +7,7 @@
 namespace shoal {
 
 const char* bench_usage() {
-  return "usage: shoal-bench [limit | replay | scale] [options]\n"
+  return "usage: shoal-bench [limit | replay | live | scale] [options]\n"
          "       shoal-bench models --dir DIR   model evaluations per "
          "second\n"
          "  (no command)   the standard workload: scale at the graph's size, "
@@ -15,6 +15,8 @@ const char* bench_usage() {
          "  limit          the reference evaluator over the samples\n"
          "  replay         limit, then the actor runtime on the same "
          "samples\n"
+         "  live           the actor runtime fed at --rate samples/s on the "
+         "wall clock\n"
          "  scale          load, memory per node and shutdown of --nodes "
          "nodes\n"
          "options (defaults: the standard 100,000-node workload):\n"
@@ -27,6 +29,9 @@ const char* bench_usage() {
          "  --lua-share X            0 (fraction of features in Lua)\n"
          "  --samples N              200000\n"
          "  --rate R                 100000 (samples/s of event time)\n"
+         "  --duration S             10 (seconds of the live run, 1 of "
+         "warm-up)\n"
+         "  --lateness-ns N          0 (allowed lateness of the live run)\n"
          "  --threads N              one per core\n"
          "  --seed N                 1\n"
          "  --nodes N                1000000 (scale only)\n"
@@ -42,7 +47,7 @@ caf::expected<bench_args> parse_bench_args(int argc, char** argv) {
   if (i < argc && argv[i][0] != '-') {
     args.command = argv[i++];
     if (args.command != "limit" && args.command != "replay"
-        && args.command != "scale")
+        && args.command != "live" && args.command != "scale")
       return fail("unknown command '" + args.command + "'");
   }
   for (; i < argc; ++i) {
@@ -89,6 +94,15 @@ caf::expected<bench_args> parse_bench_args(int argc, char** argv) {
       auto& x = args.graph.lua_share;
       if (!parse_number(value, x) || !(x >= 0.0 && x <= 1.0))
         err = fail("--lua-share needs a number from 0 to 1, got '"
+                   + std::string{value} + "'");
+    } else if (arg == "--duration") {
+      if (!parse_number(value, args.duration)
+          || !(args.duration > 1 && args.duration < 1e6))
+        err = fail("--duration needs a number of seconds above 1, got '"
+                   + std::string{value} + "'");
+    } else if (arg == "--lateness-ns") {
+      if (!parse_number(value, args.lateness_ns) || args.lateness_ns < 0)
+        err = fail("--lateness-ns needs a non-negative integer, got '"
                    + std::string{value} + "'");
     } else if (arg == "--rate") {
       if (!parse_number(value, args.rate)

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include "runtime/bench/bench_live.hpp"
 #include "runtime/bench/bench_report.hpp"
 #include "runtime/bench/bench_runs.hpp"
 #include "runtime/bench/bench_scale.hpp"
@@ -115,6 +116,29 @@ caf::error run_throughput(const bench_args& args, bool with_replay,
   return caf::none;
 }
 
+/// The live run: the graph fed at `args.rate` on the wall clock.
+caf::error run_live(const bench_args& args, bench_report& report) {
+  progress("building the graph of %zu nodes", synthetic_node_count(args.graph));
+  auto g = make_synthetic_graph(args.graph);
+  if (!g)
+    return std::move(g.error());
+  report.nodes = g->nodes.size();
+  sample_generator gen{sensor_names(*g), args.rate, args.graph.seed};
+  report.sample_rate = gen.rate_per_s();
+  progress("live: %.0f samples/s for %.1f s (the first second not measured)",
+           gen.rate_per_s(), args.duration);
+  live_run_options opts;
+  opts.duration_s = args.duration;
+  opts.lateness_ns = args.lateness_ns;
+  opts.threads = args.threads;
+  auto live = bench_live(*g, gen, opts);
+  if (!live)
+    return std::move(live.error());
+  live->lateness_ns = args.lateness_ns;
+  report.live = *live;
+  return caf::none;
+}
+
 } // namespace
 
 int bench_command(const bench_args& args) {
@@ -136,6 +160,8 @@ int bench_command(const bench_args& args) {
     err = run_scale(args, args.graph, report);
     if (!err)
       err = run_throughput(args, true, report);
+  } else if (args.command == "live") {
+    err = run_live(args, report);
   } else {
     err = run_throughput(args, args.command == "replay", report);
   }

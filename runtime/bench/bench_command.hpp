@@ -6,6 +6,9 @@
 //   shoal-bench limit [options]    the reference evaluator over the samples
 //   shoal-bench replay [options]   limit, then the actor runtime over the
 //                                  same samples, and whether they agree
+//   shoal-bench live [options]     the actor runtime fed at --rate samples/s
+//                                  on the wall clock for --duration s; latency
+//                                  from a sample's arrival to its outputs
 //   shoal-bench scale [--nodes N]  load, memory and shutdown of N nodes (the
 //                                  sensor count follows from N)
 //
@@ -25,13 +28,17 @@
 namespace shoal {
 
 struct bench_args {
-  /// "" (the standard workload), "limit", "replay" or "scale".
+  /// "" (the standard workload), "limit", "replay", "live" or "scale".
   std::string command;
   synthetic_options graph;
   /// Samples of the limit and replay runs.
   size_t samples = 200'000;
   /// Their total rate in samples per second of event time.
   double rate = 100'000;
+  /// Seconds of the live run, its first second of warm-up included.
+  double duration = 10;
+  /// Allowed lateness of the live run's source.
+  int64_t lateness_ns = 0;
   /// Scheduler threads (0: one per core).
   size_t threads = 0;
   /// Nodes of the `scale` run.

@@ -79,9 +79,15 @@ std::string to_json(const bench_report& r) {
       j["difference"] = r.difference;
   }
   if (r.live) {
+    j["sample_rate"] = r.sample_rate;
     j["live_rate"] = r.live->rate;
+    j["lateness_ns"] = r.live->lateness_ns;
     j["latency_ms"] = to_json(r.live->all);
     j["latency_single_ms"] = to_json(r.live->single);
+    j["live_samples"] = r.live->samples;
+    j["live_seconds"] = r.live->seconds;
+    j["live_outputs"] = r.live->outputs;
+    j["live_single_outputs"] = r.live->single_outputs;
   }
   if (r.scale) {
     const auto& s = *r.scale;
@@ -138,11 +144,16 @@ void print_table(std::FILE* out, const bench_report& r) {
   if (r.live) {
     const auto& l = *r.live;
     std::fprintf(out,
-                 "\n  live at %s samples/s: latency p50 %.2f ms, p99 %.2f ms, "
-                 "p99.9 %.2f ms, max %.2f ms; single-sensor nodes p99 %.2f "
-                 "ms\n",
-                 grouped(l.rate).c_str(), l.all.p50, l.all.p99, l.all.p999,
-                 l.all.max, l.single.p99);
+                 "\n  live at %s samples/s for %.1f s (after the warm-up)\n"
+                 "  %-20s %10s %9s %9s %9s %9s\n"
+                 "  %-20s %10s %9.2f %9.2f %9.2f %9.2f\n"
+                 "  %-20s %10s %9.2f %9.2f %9.2f %9.2f\n",
+                 grouped(l.rate).c_str(), l.seconds, "latency (ms)", "outputs",
+                 "p50", "p99", "p99.9", "max", "all outputs",
+                 grouped(l.outputs).c_str(), l.all.p50, l.all.p99, l.all.p999,
+                 l.all.max, "single-sensor nodes",
+                 grouped(l.single_outputs).c_str(), l.single.p50, l.single.p99,
+                 l.single.p999, l.single.max);
   }
   if (r.scale) {
     const auto& s = *r.scale;

@@ -46,13 +46,22 @@ struct latency_ms {
 /// watermarks; latency over all outputs, and over the outputs of nodes that
 /// depend on one sensor only.
 struct live_figures {
+  /// Samples fed per second over the measured window (after the warm-up).
   double rate = 0;
+  /// Samples fed in the measured window, and its length.
+  uint64_t samples = 0;
+  double seconds = 0;
+  /// Outputs measured: all, and of the single-sensor nodes.
+  uint64_t outputs = 0;
+  uint64_t single_outputs = 0;
+  /// The source's allowed lateness: its watermark is `now - lateness_ns`.
+  int64_t lateness_ns = 0;
   latency_ms all;
   latency_ms single;
 };
 
 struct bench_report {
-  /// "standard", "limit", "replay" or "scale".
+  /// "standard", "limit", "replay", "live" or "scale".
   std::string command;
   size_t threads = 0;
   /// The machine's 1-minute load average when the run started: a figure

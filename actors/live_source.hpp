@@ -1,0 +1,60 @@
+// A live source: feeds sensors from a sample_feed on the wall clock.
+//
+// The owner sends the first `tick_atom` once the sensors are attached.
+// Every tick it asks the feed for the samples between the last tick and now
+// (wall clock; a sample's timestamp is its arrival), offers them to a live
+// source filter, and sends them to the sensors; then it raises its
+// watermark to `now - allowed_lateness_ns` and answers the sensors'
+// watermark requests. The actor owns the feed's use; the feed's
+// `generated()` counter may be read by others.
+//
+// Messages handled:
+//   (caf::tick_atom)                      generates the next samples
+//   (need_atom, int64_t ts, uint32_t i)   from sensor i
+//   (stats_atom)                          -> ingest_counts of the filter
+
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "actors/ingest_router.hpp"
+#include "runtime/sample_feed.hpp"
+#include "runtime/source_filter.hpp"
+
+namespace shoal {
+
+struct live_options {
+  int64_t allowed_lateness_ns = 100'000'000;
+  std::chrono::milliseconds tick{1};
+};
+
+struct live_source_state {
+  static inline const char* name = "shoal.live";
+
+  std::shared_ptr<sample_feed> feed;
+  std::shared_ptr<const sensor_directory> dir;
+  std::unique_ptr<source_filter> filter;
+  std::unique_ptr<ingest_router> router;
+  std::vector<sim_sample> buf;
+  live_options opts;
+  int64_t last = 0;
+};
+
+/// Feeds `sensors` (indexed like `dir`) from `feed`, whose sensor names
+/// must be in `dir`.
+caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
+                          std::shared_ptr<sample_feed> feed,
+                          std::shared_ptr<const sensor_directory> dir,
+                          std::vector<caf::actor> sensors, uint64_t key,
+                          live_options opts);
+
+/// Wall-clock time in nanoseconds since the Unix epoch.
+int64_t wall_clock_ns();
+
+} // namespace shoal
