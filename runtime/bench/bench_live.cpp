@@ -109,16 +109,13 @@ caf::expected<live_figures> bench_live(const graph_spec& g,
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   auto monitor = caf::actor_cast<caf::actor>(self);
-  auto d = deploy(self, g, monitor);
+  auto d = deploy_with_sink(self, g, std::make_shared<discard_sink>(), monitor);
   if (!d)
     return d.error();
-  auto sink
-    = deploy_sink(self, g, *d, std::make_shared<discard_sink>(), monitor);
-  if (!sink)
-    return sink.error();
+  auto& sink = d->sink;
   caf::error err;
   self
-    ->request(*sink, std::chrono::seconds(60), single_atom_v,
+    ->request(sink, std::chrono::seconds(60), single_atom_v,
               single_sensor_nodes(g))
     .receive([](caf::ok_atom) {},
              [&](caf::error& e) {
@@ -136,7 +133,7 @@ caf::expected<live_figures> bench_live(const graph_spec& g,
     return e;
   auto stop = [&] {
     self->send_exit(source, caf::exit_reason::user_shutdown);
-    self->send_exit(*sink, caf::exit_reason::user_shutdown);
+    self->send_exit(sink, caf::exit_reason::user_shutdown);
     for (auto& a : d->actors)
       self->send_exit(a, caf::exit_reason::user_shutdown);
   };
@@ -147,7 +144,7 @@ caf::expected<live_figures> bench_live(const graph_spec& g,
       std::chrono::duration<double>(s));
   };
   sleep_until(started + seconds(opts.warmup_s));
-  auto warm = query_latency(self, *sink, true);
+  auto warm = query_latency(self, sink, true);
   auto from = clock_type::now();
   auto generated = feed->generated();
   if (!warm) {
@@ -157,7 +154,7 @@ caf::expected<live_figures> bench_live(const graph_spec& g,
   sleep_until(started + seconds(opts.duration_s));
   auto to = clock_type::now();
   auto fed = feed->generated() - generated;
-  auto xs = query_latency(self, *sink, false);
+  auto xs = query_latency(self, sink, false);
   stop();
   if (!xs)
     return xs.error();

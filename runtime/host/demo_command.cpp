@@ -63,11 +63,6 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   auto monitor = caf::actor_cast<caf::actor>(self);
-  auto d = deploy(self, *g, monitor);
-  if (!d) {
-    std::fprintf(stderr, "shoal-node: %s\n", describe(d.error()).c_str());
-    return 1;
-  }
   // Alerting in the status line: anomaly scores of 0.5 and above.
   alert_rule alert{".anomaly", 0.5};
   size_t emitting = 0;
@@ -77,10 +72,10 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
     if (n.emit && alert.covers(n.name))
       ++scored;
   }
-  auto sink = deploy_sink(self, *g, *d, std::make_shared<discard_sink>(),
-                          monitor, alert);
-  if (!sink) {
-    std::fprintf(stderr, "shoal-node: %s\n", describe(sink.error()).c_str());
+  auto d = deploy_with_sink(self, *g, std::make_shared<discard_sink>(), monitor,
+                            alert);
+  if (!d) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(d.error()).c_str());
     return 1;
   }
   sim_options opts;
@@ -119,7 +114,7 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
     auto now = std::chrono::steady_clock::now();
     double dt = std::chrono::duration<double>(now - last_tick).count();
     last_tick = now;
-    auto stats = query_sink(self, *sink);
+    auto stats = query_sink(self, d->sink);
     auto samples = m.samples_accepted();
     auto firings = m.firings();
     std::fprintf(stderr,
@@ -142,7 +137,7 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
   }
   std::fprintf(stderr, "shoal-node: stopping\n");
   self->send_exit(source, caf::exit_reason::user_shutdown);
-  self->send_exit(*sink, caf::exit_reason::user_shutdown);
+  self->send_exit(d->sink, caf::exit_reason::user_shutdown);
   for (auto& a : d->actors)
     self->send_exit(a, caf::exit_reason::user_shutdown);
   return 0;

@@ -103,6 +103,22 @@ caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
   return sink;
 }
 
+caf::expected<deployment> deploy_with_sink(caf::scoped_actor& self,
+                                           const graph_spec& g,
+                                           std::shared_ptr<output_sink> out,
+                                           const caf::actor& monitor,
+                                           alert_rule alert) {
+  auto d = deploy(self, g, monitor);
+  if (!d)
+    return d.error();
+  auto sink
+    = deploy_sink(self, g, *d, std::move(out), monitor, std::move(alert));
+  if (!sink)
+    return sink.error();
+  d->sink = std::move(*sink);
+  return d;
+}
+
 caf::error attach_source(caf::scoped_actor& self, const deployment& d,
                          const caf::actor& source, uint64_t key) {
   for (uint32_t i = 0; i < d.sensor_actors.size(); ++i)

@@ -33,6 +33,8 @@ struct deployment {
   std::vector<caf::actor> sensor_actors;
   /// Number of features and models.
   size_t derived = 0;
+  /// The sink of the emitting nodes, once `deploy_with_sink` added one.
+  caf::actor sink;
 };
 
 /// Spawns and wires `g`, which must be validated.
@@ -46,6 +48,13 @@ caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
                                       std::shared_ptr<output_sink> out,
                                       const caf::actor& monitor,
                                       alert_rule alert = {});
+
+/// `deploy` followed by `deploy_sink`: the graph with its sink, wired.
+caf::expected<deployment> deploy_with_sink(caf::scoped_actor& self,
+                                           const graph_spec& g,
+                                           std::shared_ptr<output_sink> out,
+                                           const caf::actor& monitor,
+                                           alert_rule alert = {});
 
 /// Attaches `source` to every sensor of `d` under `key`; sensor `i` learns
 /// index `i` for its watermark requests.

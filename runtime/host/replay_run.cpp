@@ -21,12 +21,9 @@ caf::expected<replay_summary> run_replay(const graph_spec& g,
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   auto monitor = caf::actor_cast<caf::actor>(self);
-  auto d = deploy(self, g, monitor);
+  auto d = deploy_with_sink(self, g, std::move(out), monitor);
   if (!d)
     return d.error();
-  auto sink = deploy_sink(self, g, *d, std::move(out), monitor);
-  if (!sink)
-    return sink.error();
   auto key = node_key("source:replay");
   auto source
     = self->spawn(replay_source, std::string{"replay"}, std::move(input),
