@@ -1,5 +1,7 @@
 #include "actors/ingest_router.hpp"
 
+#include <algorithm>
+
 #include "caf/event_based_actor.hpp"
 
 #include "actors/messages.hpp"
@@ -29,7 +31,15 @@ void ingest_router::request(uint32_t sensor, int64_t ts) {
 void ingest_router::send(caf::event_based_actor* self, uint32_t sensor,
                          int64_t wm) {
   auto& buf = buffers_[sensor];
-  self->send(sensors_[sensor], batch{key_, std::move(buf), wm});
+  auto token = progress_tracker::no_token;
+  if (tracker_ && !buf.empty()) {
+    auto first = buf.front().ts;
+    for (auto& p : buf)
+      first = std::min(first, p.ts);
+    token = tracker_->token_for(first);
+    tracker_->add(0, token);
+  }
+  self->send(sensors_[sensor], batch{key_, std::move(buf), wm, token});
   process_metrics().batch_sent();
   buf = std::vector<point>{};
   sent_wm_[sensor] = wm;

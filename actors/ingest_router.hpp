@@ -5,7 +5,9 @@
 // with buffered samples gets one batch carrying them and the watermark;
 // sensors that asked for a watermark (`request`) get it alone once the
 // source's watermark reaches what they asked for; at end of stream
-// (wm_end) every sensor gets it. Owned by one source actor.
+// (wm_end) every sensor gets it. With a progress tracker (`track`), every
+// batch of samples is counted in band 0 before it is sent. Owned by one
+// source actor.
 
 #pragma once
 
@@ -18,6 +20,7 @@
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 
+#include "actors/progress.hpp"
 #include "runtime/types.hpp"
 
 namespace shoal {
@@ -34,6 +37,12 @@ public:
 
   const std::vector<caf::actor>& sensors() const {
     return sensors_;
+  }
+
+  /// Counts the batches of samples with `tracker` (which must outlive the
+  /// router), from now on.
+  void track(progress_tracker* tracker) {
+    tracker_ = tracker;
   }
 
   /// Buffers accepted sample `p` of sensor `sensor`.
@@ -56,6 +65,7 @@ private:
   using request_entry = std::pair<int64_t, uint32_t>;
 
   uint64_t key_;
+  progress_tracker* tracker_ = nullptr;
   std::vector<caf::actor> sensors_;
   std::vector<std::vector<point>> buffers_;
   std::vector<int64_t> sent_wm_;

@@ -26,6 +26,19 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
   st.router = std::make_unique<ingest_router>(key, std::move(sensors));
   st.opts = opts;
   st.last = wall_clock_ns();
+  if (st.opts.tracker) {
+    // Nothing at or before the start is accepted: the tracker may count
+    // from here.
+    auto wm = st.last - st.opts.allowed_lateness_ns;
+    st.filter->set_watermark(wm);
+    auto index = st.opts.tracker->add_source(wm);
+    if (!index) {
+      self->quit(std::move(index.error()));
+      return {};
+    }
+    st.tracker_index = *index;
+    st.router->track(st.opts.tracker.get());
+  }
   return {
     [=](caf::tick_atom) {
       auto& s = self->state;
@@ -45,10 +58,24 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
       process_metrics().add_samples(0, rejected);
       s.filter->set_watermark(now - s.opts.allowed_lateness_ns);
       s.router->flush(self, s.filter->watermark());
+      if (auto& t = s.opts.tracker) {
+        t->set_source_wm(s.tracker_index, s.filter->watermark());
+        t->advance([self](const caf::actor& who, int64_t f) {
+          self->send(who, frontier_atom_v, f);
+        });
+      }
       self->delayed_send(self, s.opts.tick, caf::tick_atom_v);
     },
     [=](need_atom, int64_t ts, uint32_t index) {
       self->state.router->request(index, ts);
+    },
+    [=](done_atom) {
+      // End of stream: what was generated is sent, then wm_end to all.
+      auto& s = self->state;
+      s.router->flush(self, wm_end);
+      if (s.opts.tracker)
+        s.opts.tracker->set_source_wm(s.tracker_index, wm_end);
+      self->quit();
     },
     [=](stats_atom) {
       return self->state.filter->counts();

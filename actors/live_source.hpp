@@ -5,12 +5,15 @@
 // (wall clock; a sample's timestamp is its arrival), offers them to a live
 // source filter, and sends them to the sensors; then it raises its
 // watermark to `now - allowed_lateness_ns` and answers the sensors'
-// watermark requests. The actor owns the feed's use; the feed's
+// watermark requests, and (with a progress tracker) advances the band
+// frontiers. The actor owns the feed's use; the feed's
 // `generated()` counter may be read by others.
 //
 // Messages handled:
 //   (caf::tick_atom)                      generates the next samples
 //   (need_atom, int64_t ts, uint32_t i)   from sensor i
+//   (done_atom)                           ends the stream: every sensor
+//                                         gets wm_end, the source quits
 //   (stats_atom)                          -> ingest_counts of the filter
 
 #pragma once
@@ -24,6 +27,7 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/ingest_router.hpp"
+#include "actors/progress.hpp"
 #include "runtime/sample_feed.hpp"
 #include "runtime/source_filter.hpp"
 
@@ -32,6 +36,10 @@ namespace shoal {
 struct live_options {
   int64_t allowed_lateness_ns = 100'000'000;
   std::chrono::milliseconds tick{1};
+  /// The deployment's progress tracker, if it tracks progress: the source
+  /// registers, counts its batches, declares its watermark and advances the
+  /// frontiers every tick.
+  std::shared_ptr<progress_tracker> tracker;
 };
 
 struct live_source_state {
@@ -43,6 +51,7 @@ struct live_source_state {
   std::unique_ptr<ingest_router> router;
   std::vector<sim_sample> buf;
   live_options opts;
+  size_t tracker_index = 0;
   int64_t last = 0;
 };
 

@@ -6,15 +6,19 @@
 //
 // Protocol between a node U and a subscriber D (and from a source to a
 // sensor):
-//   D -> U  (subscribe_atom, D)          answered with
+//   D -> U  (subscribe_atom, D, uint32_t band)   answered with
 //   U -> D  (subscribed_atom, key(U), point last, int64_t wm)
 //   U -> D  batch{key(U), points, wm}    outputs in increasing ts, then U's
 //                                        output watermark
 //   D -> U  (need_atom, int64_t ts)      "send me your watermark once it
 //                                        reaches ts" (answered by a batch)
 //   D -> U  (unsubscribe_atom, D)
+//   U -> D  (frontier_atom, int64_t F)   from a progress tracker, to itself
+//                                        (actors/progress.hpp)
 // Watermarks travel on data; alone only where a subscriber asked for them,
-// and at end of stream (wm_end) to everyone.
+// and at end of stream (wm_end) to everyone. Within one deployment that
+// tracks progress, `band` is the subscriber's band and a batch's `token`
+// counts it; elsewhere band is `no_band` and token `no_token`.
 
 #pragma once
 
@@ -38,11 +42,15 @@ struct batch {
   uint64_t from = 0;
   std::vector<point> points;
   int64_t wm = wm_none;
+  /// Progress token (actors/progress.hpp) the sender counted this batch
+  /// under, for receivers in the sender's band-counted deployment; INT64_MIN
+  /// when not counted.
+  int64_t token = INT64_MIN;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch& x) {
-  return f(x.from, x.points, x.wm);
+  return f(x.from, x.points, x.wm, x.token);
 }
 
 /// The key of a node in batches: a 64-bit hash of its name (FNV-1a). A graph
@@ -73,7 +81,7 @@ CAF_ADD_ATOM(shoal, shoal, done_atom, "done")
 CAF_ADD_ATOM(shoal, shoal, subscribed_atom, "subscribed")
 CAF_ADD_ATOM(shoal, shoal, latency_atom, "latency")
 CAF_ADD_ATOM(shoal, shoal, single_atom, "single")
-
+CAF_ADD_ATOM(shoal, shoal, frontier_atom, "frontier")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -23,15 +23,45 @@ std::string non_finite_text(double x) {
   return buf;
 }
 
-/// Asks every input still below `t` for a watermark of at least `t`.
+/// Asks every input still below `t` for a watermark of at least `t`: the
+/// inputs that the band frontier covers through the tracker, the others edge
+/// by edge.
 void ask_inputs(self_ptr self, int64_t t) {
   auto& st = self->state;
+  bool wait = false;
   for (size_t i = 0; i < st.inputs.size(); ++i) {
-    if (st.join->input_wm(i) < t && st.asked[i] < t && st.inputs[i]) {
+    if (st.join->input_wm(i) >= t)
+      continue;
+    if (st.covered[i]) {
+      wait = true;
+    } else if (st.asked[i] < t && st.inputs[i]) {
       st.asked[i] = t;
       self->send(st.inputs[i], need_atom_v, t);
     }
   }
+  if (wait && t < st.waiting) {
+    st.waiting = t;
+    auto f = st.tracker->wait(st.band, t, caf::actor_cast<caf::actor>(self));
+    if (f >= t)
+      self->send(self, frontier_atom_v, f);
+  }
+}
+
+/// Holds an item in the tracker for the firings still queued.
+void update_hold(self_ptr self) {
+  auto& st = self->state;
+  if (!st.tracker)
+    return;
+  auto next = st.join->next_pending();
+  auto token
+    = next == wm_end ? progress_tracker::no_token : st.tracker->token_for(next);
+  if (token == st.hold)
+    return;
+  // Count the new item before releasing the old one.
+  if (token != progress_tracker::no_token)
+    st.tracker->add(st.band, token);
+  st.tracker->release(st.band, st.hold);
+  st.hold = token;
 }
 
 /// Fires what is safe, publishes, and asks for what the node waits on.
@@ -67,6 +97,7 @@ void process(self_ptr self) {
   process_metrics().add_firings(firings, outputs, errors);
   auto wm = st.join->out_wm();
   st.pub->flush(self, wm);
+  update_hold(self);
   auto next = st.join->next_pending();
   if (next != wm_end && next > wm)
     ask_inputs(self, next);
@@ -84,12 +115,20 @@ void process(self_ptr self) {
 
 } // namespace
 
-caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor) {
+caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
+                         node_band where) {
   auto& st = self->state;
   st.node = spec.name;
   st.monitor = std::move(monitor);
   st.key = node_key(spec.name);
-  st.pub = std::make_unique<publisher>(st.key);
+  st.tracker = std::move(where.tracker);
+  st.band = st.tracker ? where.band : progress_tracker::no_band;
+  st.covered.assign(spec.needs.size(), false);
+  if (st.tracker)
+    for (size_t i = 0; i < spec.needs.size() && i < where.input_bands.size();
+         ++i)
+      st.covered[i] = where.input_bands[i] < st.band;
+  st.pub = std::make_unique<publisher>(st.key, st.tracker.get());
   auto fn = make_fn(spec);
   if (!fn) {
     // The graph was validated before deployment; this only happens when a
@@ -115,6 +154,16 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor) {
         if (s.input_keys[i] == b.from)
           s.join->push(i, b.points.data(), b.points.size(), b.wm);
       process(self);
+      if (s.tracker && b.token != progress_tracker::no_token)
+        s.tracker->release(s.band, b.token);
+    },
+    [=](frontier_atom, int64_t f) {
+      auto& s = self->state;
+      s.waiting = wm_end;
+      for (size_t i = 0; i < s.covered.size(); ++i)
+        if (s.covered[i])
+          s.join->push(i, nullptr, 0, f);
+      process(self);
     },
     [=](need_atom, int64_t ts) {
       auto& s = self->state;
@@ -125,7 +174,8 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor) {
     },
     [=](wire_atom, std::vector<caf::actor>& inputs) {
       self->state.inputs = inputs;
-      return self->state.wiring.start(self, std::move(inputs));
+      return self->state.wiring.start(self, std::move(inputs),
+                                      self->state.band);
     },
     [=](subscribed_atom, uint64_t key, point last, int64_t wm) {
       auto& s = self->state;
@@ -134,9 +184,9 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor) {
           s.join->seed(i, last, wm);
       s.wiring.confirm();
     },
-    [=](caf::subscribe_atom, caf::actor& sub) {
+    [=](caf::subscribe_atom, caf::actor& sub, uint32_t band) {
       auto& s = self->state;
-      s.pub->add(std::move(sub));
+      s.pub->add(std::move(sub), band);
       return caf::make_message(subscribed_atom_v, s.key, s.pub->last(),
                                s.join->out_wm());
     },

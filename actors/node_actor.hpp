@@ -5,12 +5,18 @@
 // every safe timestamp (SPEC section 3), sends its outputs to subscribers,
 // asks lagging inputs for watermarks when it waits on them, and sends
 // `(report_atom, name, node_counts)` to its monitor once at end of stream.
+// With a progress tracker (actors/progress.hpp) the node has a band; it
+// waits for the frontier of its band instead of asking inputs of lower bands
+// for watermarks, holds an item while firings are queued, and releases each
+// counted batch once handled.
 //
 // Messages handled:
 //   (wire_atom, std::vector<caf::actor> inputs) -> ok_atom, once subscribed
 //   batch                       from an input
 //   (need_atom, int64_t ts)     from a subscriber
-//   (subscribe_atom, actor)     -> (subscribed_atom, key, point last, wm)
+//   (frontier_atom, int64_t F)  inputs of lower bands reached F
+//   (subscribe_atom, actor, uint32_t band)
+//                               -> (subscribed_atom, key, point last, wm)
 //   (subscribed_atom, key, point last, int64_t wm)   from an input
 //   (unsubscribe_atom, actor)
 //   (stats_atom)                -> node_counts
@@ -24,6 +30,7 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/progress.hpp"
 #include "actors/publisher.hpp"
 #include "actors/wiring.hpp"
 #include "runtime/counters.hpp"
@@ -44,6 +51,15 @@ struct node_state {
   std::vector<uint64_t> input_keys;
   /// Per input: the largest watermark we asked it for.
   std::vector<int64_t> asked;
+  /// Progress tracking; `tracker` null when the deployment does not track.
+  std::shared_ptr<progress_tracker> tracker;
+  uint32_t band = progress_tracker::no_band;
+  /// Per input: whether the band frontier covers it (it is in a lower band).
+  std::vector<bool> covered;
+  /// The token of the item held for queued firings.
+  int64_t hold = progress_tracker::no_token;
+  /// The frontier waited for, `wm_end` when not waiting.
+  int64_t waiting = wm_end;
   std::unique_ptr<publisher> pub;
   node_counts counts;
   caf::actor monitor;
@@ -51,8 +67,18 @@ struct node_state {
   bool reported = false;
 };
 
+/// Where a node sits in a deployment that tracks progress.
+struct node_band {
+  std::shared_ptr<progress_tracker> tracker;
+  /// The node's band.
+  uint32_t band = progress_tracker::no_band;
+  /// The band of each input, in `needs` order.
+  std::vector<uint32_t> input_bands;
+};
+
 /// Runs node `spec` (a feature or a model); `monitor` gets the final report.
+/// `where.tracker` may be null.
 caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_spec spec,
-                         caf::actor monitor);
+                         caf::actor monitor, node_band where);
 
 } // namespace shoal

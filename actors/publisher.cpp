@@ -10,11 +10,13 @@
 
 namespace shoal {
 
-void publisher::add(caf::actor sub) {
+void publisher::add(caf::actor sub, uint32_t band) {
   for (auto& s : subs_)
     if (s.handle == sub)
       return;
-  subs_.push_back(subscriber{std::move(sub)});
+  if (!tracker_ || band >= tracker_->bands())
+    band = progress_tracker::no_band;
+  subs_.push_back(subscriber{std::move(sub), band});
 }
 
 void publisher::remove(const caf::actor& sub) {
@@ -28,7 +30,18 @@ void publisher::remove(const caf::actor& sub) {
 void publisher::flush(caf::event_based_actor* self, int64_t wm) {
   if (!pending_.empty()) {
     // One message object shared by all subscribers: no copy per edge.
-    auto msg = caf::make_message(batch{key_, std::move(pending_), wm});
+    // Subscribers without a band ignore the token.
+    auto token = progress_tracker::no_token;
+    if (tracker_) {
+      for (auto& s : subs_) {
+        if (s.band == progress_tracker::no_band)
+          continue;
+        if (token == progress_tracker::no_token)
+          token = tracker_->token_for(pending_.front().ts);
+        tracker_->add(s.band, token);
+      }
+    }
+    auto msg = caf::make_message(batch{key_, std::move(pending_), wm, token});
     pending_.clear();
     for (auto& s : subs_) {
       self->send(s.handle, msg);

@@ -6,6 +6,8 @@
 // watermark. A watermark alone goes only to subscribers that asked for it
 // (`request`) once it reaches what they asked for, and to everyone at end
 // of stream: watermark traffic follows demand, not the number of edges.
+// With a progress tracker, a batch of outputs is counted for every
+// subscriber that has a band before it is sent (actors/progress.hpp).
 
 #pragma once
 
@@ -15,18 +17,23 @@
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 
+#include "actors/progress.hpp"
 #include "runtime/types.hpp"
 
 namespace shoal {
 
 class publisher {
 public:
-  explicit publisher(uint64_t key) : key_(key) {
+  /// Publishes under `key`; counts batches with `tracker` if not null (the
+  /// owner keeps the tracker alive).
+  explicit publisher(uint64_t key, progress_tracker* tracker = nullptr)
+    : key_(key), tracker_(tracker) {
     // nop
   }
 
-  /// Adds `sub` unless it is already subscribed.
-  void add(caf::actor sub);
+  /// Adds `sub` unless it is already subscribed; `band` is its band in the
+  /// tracker, or `progress_tracker::no_band`.
+  void add(caf::actor sub, uint32_t band);
 
   /// Removes `sub` if subscribed.
   void remove(const caf::actor& sub);
@@ -62,6 +69,7 @@ public:
 private:
   struct subscriber {
     caf::actor handle;
+    uint32_t band = progress_tracker::no_band;
     int64_t requested = wm_none;
     int64_t sent_wm = wm_none;
   };
@@ -69,6 +77,7 @@ private:
   void send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm);
 
   uint64_t key_;
+  progress_tracker* tracker_;
   std::vector<subscriber> subs_;
   std::vector<point> pending_;
   point last_{wm_none, 0.0};

@@ -46,11 +46,13 @@ void publish(self_ptr self) {
 
 } // namespace
 
-caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor) {
+caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
+                           std::shared_ptr<progress_tracker> tracker) {
   auto& st = self->state;
   st.sensor = spec.name;
   st.monitor = std::move(monitor);
-  st.pub = std::make_unique<publisher>(node_key(spec.name));
+  st.tracker = std::move(tracker);
+  st.pub = std::make_unique<publisher>(node_key(spec.name), st.tracker.get());
   return {
     [=](attach_atom, caf::actor& src, uint64_t key, uint32_t index) {
       self->state.sources.push_back({std::move(src), key, index});
@@ -78,6 +80,8 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor) {
         break;
       }
       publish(self);
+      if (s.tracker && b.token != progress_tracker::no_token)
+        s.tracker->release(0, b.token);
     },
     [=](need_atom, int64_t ts) {
       auto& s = self->state;
@@ -86,9 +90,9 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor) {
       if (ts > wm)
         ask_sources(self, ts);
     },
-    [=](caf::subscribe_atom, caf::actor& sub) {
+    [=](caf::subscribe_atom, caf::actor& sub, uint32_t band) {
       auto& s = self->state;
-      s.pub->add(std::move(sub));
+      s.pub->add(std::move(sub), band);
       return caf::make_message(subscribed_atom_v, node_key(s.sensor),
                                s.pub->last(), out_wm(s));
     },

@@ -5,13 +5,15 @@
 // rejects those not newer than its last accepted one (`out_of_order`). Its
 // output watermark is the smallest of its sources' watermarks (or its last
 // accepted timestamp, if larger). At end of stream it sends
-// `(report_atom, name, ingest_counts)` to its monitor.
+// `(report_atom, name, ingest_counts)` to its monitor. With a progress
+// tracker it is in band 0 and releases each counted batch once handled.
 //
 // Messages handled:
 //   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
 //   batch                       from an attached source
 //   (need_atom, int64_t ts)     from a subscriber
-//   (subscribe_atom, actor)     -> (subscribed_atom, key, point last, wm)
+//   (subscribe_atom, actor, uint32_t band)
+//                               -> (subscribed_atom, key, point last, wm)
 //   (unsubscribe_atom, actor)
 //   (stats_atom)                -> ingest_counts
 
@@ -24,6 +26,7 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/progress.hpp"
 #include "actors/publisher.hpp"
 #include "runtime/counters.hpp"
 #include "runtime/graph_spec.hpp"
@@ -44,6 +47,7 @@ struct sensor_state {
   };
 
   std::string sensor;
+  std::shared_ptr<progress_tracker> tracker;
   std::unique_ptr<publisher> pub;
   sensor_gate gate;
   std::vector<source> sources;
@@ -52,8 +56,10 @@ struct sensor_state {
   bool reported = false;
 };
 
-/// Runs sensor `spec`; `monitor` gets the final report.
+/// Runs sensor `spec`; `monitor` gets the final report. `tracker` may be
+/// null.
 caf::behavior sensor_actor(caf::stateful_actor<sensor_state>* self,
-                           node_spec spec, caf::actor monitor);
+                           node_spec spec, caf::actor monitor,
+                           std::shared_ptr<progress_tracker> tracker);
 
 } // namespace shoal

@@ -23,6 +23,8 @@ struct sim_options {
   plant_config plant;
   int64_t allowed_lateness_ns = 100'000'000;
   std::chrono::milliseconds tick{1};
+  /// The deployment's progress tracker, if it tracks progress.
+  std::shared_ptr<progress_tracker> tracker;
 };
 
 using sim_source_state = live_source_state;

@@ -7,6 +7,7 @@
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
+#include "actors/progress.hpp"
 #include "actors/wiring.hpp"
 #include "runtime/metrics.hpp"
 
@@ -59,7 +60,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       }
       if (st.open == 0)
         finish(self);
-      return st.wiring.start(self, std::move(nodes));
+      return st.wiring.start(self, std::move(nodes), progress_tracker::no_band);
     },
     [=](subscribed_atom, uint64_t, point, int64_t) {
       self->state.wiring.confirm();

@@ -1,7 +1,7 @@
 // Subscribing an actor to its inputs.
 //
-// `input_wiring::start` sends `(subscribe_atom, self)` once to every distinct
-// input. Each input answers with a plain message
+// `input_wiring::start` sends `(subscribe_atom, self, band)` once to every
+// distinct input. Each input answers with a plain message
 // `(subscribed_atom, key, point last, int64_t wm)`, which the owner hands to
 // `confirm`; once every input confirmed, the promise returned by `start` is
 // delivered with `ok_atom`. Plain messages instead of one request per input:
@@ -11,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -24,14 +25,15 @@ namespace shoal {
 class input_wiring {
 public:
   template <class Self>
-  caf::response_promise start(Self* self, std::vector<caf::actor> inputs) {
+  caf::response_promise start(Self* self, std::vector<caf::actor> inputs,
+                              uint32_t band) {
     rp_ = self->make_response_promise();
     std::sort(inputs.begin(), inputs.end());
     inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
     pending_ = inputs.size();
     auto me = caf::actor_cast<caf::actor>(self);
     for (auto& in : inputs)
-      self->send(in, caf::subscribe_atom_v, me);
+      self->send(in, caf::subscribe_atom_v, me, band);
     if (pending_ == 0)
       rp_.deliver(caf::ok_atom_v);
     return rp_;

@@ -32,6 +32,8 @@ const char* bench_usage() {
          "  --duration S             10 (seconds of the live run, 1 of "
          "warm-up)\n"
          "  --lateness-ns N          0 (allowed lateness of the live run)\n"
+         "  --edge-watermarks        live: ask for watermarks edge by edge\n"
+         "                           instead of tracking progress\n"
          "  --threads N              one per core\n"
          "  --seed N                 1\n"
          "  --nodes N                1000000 (scale only)\n"
@@ -58,6 +60,10 @@ caf::expected<bench_args> parse_bench_args(int argc, char** argv) {
     }
     if (arg == "--json") {
       args.json = true;
+      continue;
+    }
+    if (arg == "--edge-watermarks") {
+      args.edge_watermarks = true;
       continue;
     }
     if (i + 1 >= argc)

@@ -131,6 +131,7 @@ caf::error run_live(const bench_args& args, bench_report& report) {
   opts.duration_s = args.duration;
   opts.lateness_ns = args.lateness_ns;
   opts.threads = args.threads;
+  opts.track_progress = !args.edge_watermarks;
   auto live = bench_live(*g, gen, opts);
   if (!live)
     return std::move(live.error());

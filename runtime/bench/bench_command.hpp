@@ -41,6 +41,9 @@ struct bench_args {
   int64_t lateness_ns = 0;
   /// Scheduler threads (0: one per core).
   size_t threads = 0;
+  /// The live run asks for watermarks edge by edge instead of tracking
+  /// progress.
+  bool edge_watermarks = false;
   /// Nodes of the `scale` run.
   size_t nodes = 1'000'000;
   bool json = false;

@@ -109,7 +109,10 @@ caf::expected<live_figures> bench_live(const graph_spec& g,
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   auto monitor = caf::actor_cast<caf::actor>(self);
-  auto d = deploy_with_sink(self, g, std::make_shared<discard_sink>(), monitor);
+  deploy_options dopts;
+  dopts.track_progress = opts.track_progress;
+  auto d = deploy_with_sink(self, g, std::make_shared<discard_sink>(), monitor,
+                            {}, dopts);
   if (!d)
     return d.error();
   auto& sink = d->sink;
@@ -127,6 +130,7 @@ caf::expected<live_figures> bench_live(const graph_spec& g,
   auto key = node_key("source:live");
   live_options lo;
   lo.allowed_lateness_ns = opts.lateness_ns;
+  lo.tracker = d->tracker;
   auto source
     = self->spawn(live_source, feed, d->sensors, d->sensor_actors, key, lo);
   if (auto e = attach_source(self, *d, source, key))

@@ -32,6 +32,9 @@ struct live_run_options {
   int64_t lateness_ns = 0;
   /// Scheduler threads (0: one per core).
   size_t threads = 0;
+  /// Joins wait for band frontiers (actors/progress.hpp) instead of asking
+  /// for watermarks edge by edge.
+  bool track_progress = true;
 };
 
 /// The names of the derived nodes of `g` (validated, topologically ordered)

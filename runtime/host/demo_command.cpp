@@ -72,13 +72,16 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
     if (n.emit && alert.covers(n.name))
       ++scored;
   }
+  deploy_options dopts;
+  dopts.track_progress = true;
   auto d = deploy_with_sink(self, *g, std::make_shared<discard_sink>(), monitor,
-                            alert);
+                            alert, dopts);
   if (!d) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(d.error()).c_str());
     return 1;
   }
   sim_options opts;
+  opts.tracker = d->tracker;
   auto key = node_key("source:sim");
   auto source
     = self->spawn(sim_source, d->sensors, d->sensor_actors, key, opts);

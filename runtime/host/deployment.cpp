@@ -1,5 +1,6 @@
 #include "runtime/host/deployment.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "caf/all.hpp"
@@ -39,10 +40,27 @@ caf::error await_ok(caf::scoped_actor& self, size_t n, const char* what) {
   return result;
 }
 
+/// The band of every node: its depth (sensors 0, a derived node one more
+/// than its deepest input), capped at the tracker's largest band.
+std::vector<uint32_t>
+bands_of(const graph_spec& g,
+         const std::unordered_map<std::string, size_t>& index) {
+  std::vector<uint32_t> band(g.nodes.size(), 0);
+  // Nodes come in topological order; a second pass would change nothing.
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    uint32_t b = 0;
+    for (auto& need : g.nodes[i].needs)
+      b = std::max(b, band[index.at(need)] + 1);
+    band[i] = std::min(b, progress_tracker::max_bands - 1);
+  }
+  return band;
+}
+
 } // namespace
 
 caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
-                                 const caf::actor& monitor) {
+                                 const caf::actor& monitor,
+                                 deploy_options opts) {
   deployment d;
   std::unordered_map<std::string, size_t> index;
   index.reserve(g.nodes.size());
@@ -50,6 +68,17 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     auto& n = g.nodes[i];
     index.emplace(n.name, i);
+  }
+  std::vector<uint32_t> bands;
+  if (opts.track_progress) {
+    bands = bands_of(g, index);
+    uint32_t top = 0;
+    for (auto b : bands)
+      top = std::max(top, b);
+    d.tracker = std::make_shared<progress_tracker>(top + 1);
+  }
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    auto& n = g.nodes[i];
     // Two inputs of one node must not share a batch key.
     for (size_t a = 0; a < n.needs.size(); ++a)
       for (size_t b = a + 1; b < n.needs.size(); ++b)
@@ -58,11 +87,18 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
           return node_error(n, "inputs '" + n.needs[a] + "' and '" + n.needs[b]
                                  + "' collide in the key hash");
     if (n.kind == node_kind::sensor) {
-      d.actors.push_back(self->spawn(sensor_actor, n, monitor));
+      d.actors.push_back(self->spawn(sensor_actor, n, monitor, d.tracker));
       d.sensor_actors.push_back(d.actors.back());
       sensor_names.push_back(n.name);
     } else {
-      d.actors.push_back(self->spawn(node_actor, n, monitor));
+      node_band where;
+      if (d.tracker) {
+        where.tracker = d.tracker;
+        where.band = bands[i];
+        for (auto& need : n.needs)
+          where.input_bands.push_back(bands[index.at(need)]);
+      }
+      d.actors.push_back(self->spawn(node_actor, n, monitor, where));
       ++d.derived;
     }
   }
@@ -103,12 +139,11 @@ caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
   return sink;
 }
 
-caf::expected<deployment> deploy_with_sink(caf::scoped_actor& self,
-                                           const graph_spec& g,
-                                           std::shared_ptr<output_sink> out,
-                                           const caf::actor& monitor,
-                                           alert_rule alert) {
-  auto d = deploy(self, g, monitor);
+caf::expected<deployment>
+deploy_with_sink(caf::scoped_actor& self, const graph_spec& g,
+                 std::shared_ptr<output_sink> out, const caf::actor& monitor,
+                 alert_rule alert, deploy_options opts) {
+  auto d = deploy(self, g, monitor, opts);
   if (!d)
     return d.error();
   auto sink

@@ -17,6 +17,7 @@
 #include "caf/expected.hpp"
 #include "caf/scoped_actor.hpp"
 
+#include "actors/progress.hpp"
 #include "actors/sink_actor.hpp"
 #include "runtime/graph_spec.hpp"
 #include "runtime/output_sink.hpp"
@@ -35,11 +36,22 @@ struct deployment {
   size_t derived = 0;
   /// The sink of the emitting nodes, once `deploy_with_sink` added one.
   caf::actor sink;
+  /// The progress tracker of the graph's actors, when deployed with
+  /// `track_progress` (live sources register with it).
+  std::shared_ptr<progress_tracker> tracker;
+};
+
+struct deploy_options {
+  /// Count progress so that joins wait for band frontiers instead of asking
+  /// for watermarks edge by edge (actors/progress.hpp). For graphs fed by
+  /// live sources only: every source must register with the tracker.
+  bool track_progress = false;
 };
 
 /// Spawns and wires `g`, which must be validated.
 caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
-                                 const caf::actor& monitor);
+                                 const caf::actor& monitor,
+                                 deploy_options opts = {});
 
 /// Spawns a sink that writes the outputs of every emitting node of `g` to
 /// `out`. Returns it wired.
@@ -50,11 +62,10 @@ caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
                                       alert_rule alert = {});
 
 /// `deploy` followed by `deploy_sink`: the graph with its sink, wired.
-caf::expected<deployment> deploy_with_sink(caf::scoped_actor& self,
-                                           const graph_spec& g,
-                                           std::shared_ptr<output_sink> out,
-                                           const caf::actor& monitor,
-                                           alert_rule alert = {});
+caf::expected<deployment>
+deploy_with_sink(caf::scoped_actor& self, const graph_spec& g,
+                 std::shared_ptr<output_sink> out, const caf::actor& monitor,
+                 alert_rule alert = {}, deploy_options opts = {});
 
 /// Attaches `source` to every sensor of `d` under `key`; sensor `i` learns
 /// index `i` for its watermark requests.
