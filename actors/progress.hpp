@@ -78,12 +78,12 @@ public:
   /// The token of an item whose smallest timestamp is `ts`.
   int64_t token_for(int64_t ts) const;
 
-  /// Counts one item of band `band`.
-  void add(uint32_t band, int64_t token) {
+  /// Counts `n` items of band `band`.
+  void add(uint32_t band, int64_t token, int64_t n = 1) {
     if (token >= 0)
-      slot(band, token).fetch_add(1, std::memory_order_seq_cst);
+      slot(band, token).fetch_add(n, std::memory_order_seq_cst);
     else
-      add_overflow(band, token, 1);
+      add_overflow(band, token, n);
   }
 
   /// Releases one item counted with `add(band, token)`.

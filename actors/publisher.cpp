@@ -17,14 +17,30 @@ void publisher::add(caf::actor sub, uint32_t band) {
   if (!tracker_ || band >= tracker_->bands())
     band = progress_tracker::no_band;
   subs_.push_back(subscriber{std::move(sub), band});
+  count_band(band, 1);
+}
+
+void publisher::count_band(uint32_t band, int64_t n) {
+  if (band == progress_tracker::no_band)
+    return;
+  for (auto i = bands_.begin(); i != bands_.end(); ++i) {
+    if (i->first == band) {
+      i->second += n;
+      if (i->second == 0)
+        bands_.erase(i);
+      return;
+    }
+  }
+  bands_.emplace_back(band, n);
 }
 
 void publisher::remove(const caf::actor& sub) {
-  subs_.erase(std::remove_if(subs_.begin(), subs_.end(),
-                             [&](const subscriber& s) {
-                               return s.handle == sub;
-                             }),
-              subs_.end());
+  auto i = std::find_if(subs_.begin(), subs_.end(),
+                        [&](const subscriber& s) { return s.handle == sub; });
+  if (i == subs_.end())
+    return;
+  count_band(i->band, -1);
+  subs_.erase(i);
 }
 
 void publisher::flush(caf::event_based_actor* self, int64_t wm) {
@@ -32,20 +48,16 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm) {
     // One message object shared by all subscribers: no copy per edge.
     // Subscribers without a band ignore the token.
     auto token = progress_tracker::no_token;
-    if (tracker_) {
-      for (auto& s : subs_) {
-        if (s.band == progress_tracker::no_band)
-          continue;
-        if (token == progress_tracker::no_token)
-          token = tracker_->token_for(pending_.front().ts);
-        tracker_->add(s.band, token);
-      }
+    if (!bands_.empty()) {
+      token = tracker_->token_for(pending_.front().ts);
+      for (auto& [band, n] : bands_)
+        tracker_->add(band, token, n);
     }
     auto msg = caf::make_message(batch{key_, std::move(pending_), wm, token});
     pending_.clear();
+    process_metrics().batch_sent(subs_.size());
     for (auto& s : subs_) {
       self->send(s.handle, msg);
-      process_metrics().batch_sent();
       s.sent_wm = wm;
       if (s.requested <= wm)
         s.requested = wm_none;

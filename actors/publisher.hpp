@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -76,9 +77,14 @@ private:
 
   void send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm);
 
+  /// Adds `n` to the subscribers counted in band `band`.
+  void count_band(uint32_t band, int64_t n);
+
   uint64_t key_;
   progress_tracker* tracker_;
   std::vector<subscriber> subs_;
+  /// Subscribers per band, for counting a batch once per band.
+  std::vector<std::pair<uint32_t, int64_t>> bands_;
   std::vector<point> pending_;
   point last_{wm_none, 0.0};
 };

@@ -1,12 +1,16 @@
 // Process-wide counters for live status, health and flow control.
 //
-// These are rates and gauges for people and for pacing sources, updated with
-// relaxed atomics from any thread. Results that must be exact (the replay
-// summary, tests) come from the actors' own counters instead.
+// These are rates and gauges for people and for pacing sources, updated from
+// any thread. Results that must be exact (the replay summary, tests) come
+// from the actors' own counters instead. Every counter is split into
+// per-thread shards (each on its own cache line) so that scheduler threads
+// never write the same line; a read sums the shards.
 
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 namespace shoal {
@@ -14,53 +18,79 @@ namespace shoal {
 class metrics {
 public:
   void add_samples(uint64_t accepted, uint64_t rejected) {
-    samples_accepted_.fetch_add(accepted, std::memory_order_relaxed);
-    samples_rejected_.fetch_add(rejected, std::memory_order_relaxed);
+    auto& s = mine();
+    bump(s.samples_accepted, accepted);
+    bump(s.samples_rejected, rejected);
   }
 
   void add_firings(uint64_t firings, uint64_t outputs, uint64_t errors) {
-    firings_.fetch_add(firings, std::memory_order_relaxed);
-    outputs_.fetch_add(outputs, std::memory_order_relaxed);
-    errors_.fetch_add(errors, std::memory_order_relaxed);
+    auto& s = mine();
+    bump(s.firings, firings);
+    bump(s.outputs, outputs);
+    bump(s.errors, errors);
   }
 
-  /// A batch was sent to an actor of this process.
-  void batch_sent() {
-    backlog_.fetch_add(1, std::memory_order_relaxed);
+  /// `n` batches were sent to actors of this process.
+  void batch_sent(uint64_t n = 1) {
+    bump(mine().sent, n);
   }
 
   /// A batch was taken out of a mailbox of this process.
   void batch_received() {
-    backlog_.fetch_sub(1, std::memory_order_relaxed);
+    bump(mine().received, 1);
   }
 
   uint64_t samples_accepted() const {
-    return samples_accepted_.load(std::memory_order_relaxed);
+    return sum(&shard::samples_accepted);
   }
   uint64_t samples_rejected() const {
-    return samples_rejected_.load(std::memory_order_relaxed);
+    return sum(&shard::samples_rejected);
   }
   uint64_t firings() const {
-    return firings_.load(std::memory_order_relaxed);
+    return sum(&shard::firings);
   }
   uint64_t outputs() const {
-    return outputs_.load(std::memory_order_relaxed);
+    return sum(&shard::outputs);
   }
   uint64_t errors() const {
-    return errors_.load(std::memory_order_relaxed);
+    return sum(&shard::errors);
   }
   /// Batches sent but not yet handled (mailbox backlog).
   int64_t backlog() const {
-    return backlog_.load(std::memory_order_relaxed);
+    return static_cast<int64_t>(sum(&shard::sent) - sum(&shard::received));
   }
 
 private:
-  std::atomic<uint64_t> samples_accepted_{0};
-  std::atomic<uint64_t> samples_rejected_{0};
-  std::atomic<uint64_t> firings_{0};
-  std::atomic<uint64_t> outputs_{0};
-  std::atomic<uint64_t> errors_{0};
-  std::atomic<int64_t> backlog_{0};
+  struct alignas(64) shard {
+    std::atomic<uint64_t> samples_accepted{0};
+    std::atomic<uint64_t> samples_rejected{0};
+    std::atomic<uint64_t> firings{0};
+    std::atomic<uint64_t> outputs{0};
+    std::atomic<uint64_t> errors{0};
+    std::atomic<uint64_t> sent{0};
+    std::atomic<uint64_t> received{0};
+  };
+
+  static constexpr size_t shard_count = 64;
+
+  /// Only this thread writes its shard (threads beyond `shard_count` share),
+  /// so a relaxed load and store would do; fetch_add keeps sharing safe.
+  static void bump(std::atomic<uint64_t>& x, uint64_t n) {
+    if (n != 0)
+      x.fetch_add(n, std::memory_order_relaxed);
+  }
+
+  shard& mine();
+
+  uint64_t sum(std::atomic<uint64_t> shard::*field) const {
+    uint64_t n = 0;
+    for (auto& s : shards_)
+      n += (s.*field).load(std::memory_order_relaxed);
+    return n;
+  }
+
+  std::array<shard, shard_count> shards_;
+  std::atomic<size_t> next_{0};
 };
 
 /// The counters of this process.
