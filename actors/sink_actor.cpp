@@ -78,8 +78,13 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         if (i->second.single)
           st.latency_single.record(now - p.ts);
       }
-      if (!b.points.empty())
+      if (!b.points.empty()) {
         i->second.last = b.points.back().value;
+        if (!st.flush_scheduled) {
+          st.flush_scheduled = true;
+          self->delayed_send(self, sink_flush_interval, caf::flush_atom_v);
+        }
+      }
       st.outputs += b.points.size();
       if (b.wm == wm_end && !i->second.done) {
         i->second.done = true;
@@ -123,6 +128,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       return reply;
     },
     [=](caf::flush_atom) {
+      self->state.flush_scheduled = false;
       self->state.out->flush();
     },
   };

@@ -4,8 +4,10 @@
 // output to its output_sink, and records the latency from an output's
 // timestamp to its arrival here (meaningful in live mode, where timestamps
 // are arrival times). When every input reached end of stream it flushes and
-// sends `(done_atom, outputs)` to its monitor. In live mode it flushes
-// periodically.
+// sends `(done_atom, outputs)` to its monitor. While outputs arrive it
+// flushes at least every `sink_flush_interval` (a flush_atom to itself,
+// scheduled by the first output after a flush), so that files and sockets
+// are never more than that behind in a live run.
 //
 // Messages handled:
 //   (wire_atom, std::vector<caf::actor> nodes, std::vector<std::string> names)
@@ -26,10 +28,12 @@
 //                                  single-sensor inputs, since the last reset
 //                                  (stats_atom resets the first histogram
 //                                  too); then resets both if `reset`
-//   (caf::flush_atom)           flushes the output_sink
+//   (caf::flush_atom)           flushes the output_sink (also sent to
+//                               itself periodically, see above)
 
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -54,6 +58,9 @@ struct alert_rule {
   bool covers(const std::string& name) const;
 };
 
+/// The longest an output waits in a sink's buffer while outputs arrive.
+constexpr std::chrono::milliseconds sink_flush_interval{1000};
+
 struct sink_state {
   static inline const char* name = "shoal.sink";
 
@@ -74,6 +81,8 @@ struct sink_state {
   caf::actor monitor;
   input_wiring wiring;
   bool finished = false;
+  /// Whether a periodic flush_atom is on its way.
+  bool flush_scheduled = false;
   alert_rule alert;
 };
 

@@ -9,6 +9,7 @@ SHOAL_PACKAGES=(
   build-essential cmake pkg-config
   libcaf-dev libtomlplusplus-dev liblua5.4-dev libgtest-dev
   libmsgpack-cxx-dev libboost-dev
+  libmosquitto-dev mosquitto mosquitto-clients
   libxgboost-dev libonnx-dev libprotobuf-dev nlohmann-json3-dev
   python3-xgboost python3-onnx python3-numpy
 )

@@ -1,0 +1,106 @@
+#include "actors/ingest_source.hpp"
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/counters.hpp"
+#include "runtime/metrics.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<ingest_source_state>*;
+
+/// Offers everything waiting in the inbox to the filter and the router.
+void drain(self_ptr self) {
+  auto& s = self->state;
+  s.inbox->drain(s.samples, s.notices);
+  uint64_t rejected = 0;
+  for (auto& n : s.notices) {
+    for (uint64_t i = 0; i < n.count; ++i)
+      s.filter->count_malformed();
+    rejected += n.count;
+    if (s.malformed.size() < max_malformed_lines)
+      s.malformed.push_back(n.origin + ": " + n.reason);
+  }
+  for (auto& x : s.samples) {
+    auto v = s.filter->offer(x.sensor, x.ts, x.value);
+    if (v.accepted)
+      s.router->add(v.sensor, {x.ts, x.value});
+    else
+      ++rejected;
+  }
+  process_metrics().add_samples(0, rejected);
+}
+
+/// Declares the watermark to the progress tracker, if any.
+void advance(self_ptr self) {
+  auto& s = self->state;
+  if (auto& t = s.opts.tracker) {
+    t->set_source_wm(s.tracker_index, s.filter->watermark());
+    t->advance([self](const caf::actor& who, int64_t f) {
+      self->send(who, frontier_atom_v, f);
+    });
+  }
+}
+
+} // namespace
+
+caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
+                            std::shared_ptr<const sensor_directory> dir,
+                            std::vector<caf::actor> sensors, uint64_t key,
+                            live_options opts) {
+  auto& st = self->state;
+  st.inbox = std::move(inbox);
+  st.dir = std::move(dir);
+  st.filter
+    = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns, false);
+  st.router = std::make_unique<ingest_router>(key, std::move(sensors));
+  st.opts = opts;
+  if (st.opts.tracker) {
+    // As live_source: nothing at or before the start is accepted, so the
+    // tracker may count from here.
+    auto wm = wall_clock_ns() - st.opts.allowed_lateness_ns;
+    st.filter->set_watermark(wm);
+    auto index = st.opts.tracker->add_source(wm);
+    if (!index) {
+      self->quit(std::move(index.error()));
+      return {};
+    }
+    st.tracker_index = *index;
+    st.router->track(st.opts.tracker.get());
+  }
+  return {
+    [=](caf::tick_atom) {
+      auto& s = self->state;
+      if (s.done)
+        return;
+      drain(self);
+      s.filter->set_watermark(wall_clock_ns() - s.opts.allowed_lateness_ns);
+      s.router->flush(self, s.filter->watermark());
+      advance(self);
+      self->delayed_send(self, s.opts.tick, caf::tick_atom_v);
+    },
+    [=](need_atom, int64_t ts, uint32_t index) {
+      self->state.router->request(index, ts);
+    },
+    [=](stats_atom) {
+      auto& s = self->state;
+      return caf::make_message(s.filter->counts(), s.malformed,
+                               s.inbox->overflow());
+    },
+    [=](done_atom) {
+      auto& s = self->state;
+      if (s.done)
+        return;
+      s.done = true;
+      drain(self);
+      s.filter->finish();
+      s.router->flush(self, wm_end);
+      advance(self);
+    },
+  };
+}
+
+} // namespace shoal

@@ -1,0 +1,75 @@
+// The live inputs and outputs of a cluster member: the `[[source]]` and
+// `[[sink]]` arrays of its configuration file (SPEC section 8).
+//
+// `parse_io_config` reads both arrays from the member's parsed TOML table and
+// checks every key: its presence, its type, its range, and that it belongs to
+// the entry's kind (unknown keys are errors). Errors are `errc::invalid_config`
+// errors of the form "<file>: source #2: <reason>" (entries counted from 1).
+// Relative sink paths are resolved against the configuration file's folder.
+// Pure; safe to call from any thread.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <toml++/toml.h>
+#include <vector>
+
+#include "caf/expected.hpp"
+
+#include "runtime/io/net_address.hpp"
+
+namespace shoal {
+
+enum class source_kind : uint8_t { mqtt, tcp };
+
+enum class sink_kind : uint8_t { mqtt, tcp, csv, jsonl };
+
+/// Returns "mqtt", "tcp", ...
+const char* to_string(source_kind x);
+
+/// Returns "mqtt", "tcp", "csv" or "jsonl".
+const char* to_string(sink_kind x);
+
+/// One `[[source]]` entry.
+struct source_spec {
+  source_kind kind = source_kind::mqtt;
+  /// mqtt: the broker (`url = "mqtt://host:port"`).
+  std::string url;
+  net_address broker;
+  /// mqtt: the subscription filter.
+  std::string topic;
+  /// tcp: the address to listen on (port 0: any free port).
+  net_address listen;
+  int64_t allowed_lateness_ns = 100'000'000;
+  /// mqtt: the subscription's QoS, 0 or 1.
+  int qos = 1;
+};
+
+/// One `[[sink]]` entry.
+struct sink_spec {
+  sink_kind kind = sink_kind::csv;
+  /// mqtt: the broker.
+  std::string url;
+  net_address broker;
+  /// mqtt: outputs go to topic_prefix + '/' + node name with '.' as '/'.
+  std::string topic_prefix = "shoal/out";
+  /// mqtt: the QoS of the publications, 0 or 1.
+  int qos = 1;
+  /// tcp: the address subscribers connect to.
+  net_address listen;
+  /// csv, jsonl: the output file (absolute after parsing).
+  std::string path;
+};
+
+struct io_config {
+  std::vector<source_spec> sources;
+  std::vector<sink_spec> sinks;
+};
+
+/// Reads the `source` and `sink` arrays of `tbl`, the parsed configuration
+/// file `file` (named in errors). Both arrays are optional.
+caf::expected<io_config> parse_io_config(const toml::table& tbl,
+                                         const std::string& file);
+
+} // namespace shoal

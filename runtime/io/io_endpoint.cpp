@@ -1,0 +1,7 @@
+#include "runtime/io/io_endpoint.hpp"
+
+namespace shoal {
+
+io_endpoint::~io_endpoint() = default;
+
+} // namespace shoal

@@ -1,0 +1,178 @@
+#include "runtime/io/mqtt_client.hpp"
+
+#include <algorithm>
+#include <mosquitto.h>
+#include <mutex>
+#include <unistd.h>
+
+#include "runtime/errc.hpp"
+
+namespace shoal {
+
+namespace {
+
+constexpr int keepalive_s = 30;
+
+void init_library() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mosquitto_lib_init();
+  });
+}
+
+/// A client id unique in this process and across processes on this host.
+std::string make_client_id() {
+  static std::atomic<uint64_t> next{0};
+  return "shoal-" + std::to_string(::getpid()) + "-"
+         + std::to_string(next.fetch_add(1));
+}
+
+caf::error mqtt_error(const net_address& broker, const std::string& what,
+                      int rc) {
+  return make_error(errc::io_error, "mqtt " + broker.to_string() + ": " + what
+                                      + ": " + mosquitto_strerror(rc));
+}
+
+} // namespace
+
+mqtt_client::mqtt_client(net_address broker, connect_handler on_connect,
+                         message_handler on_message)
+  : broker_(std::move(broker)), on_connect_(std::move(on_connect)),
+    on_message_(std::move(on_message)) {
+  init_library();
+}
+
+mqtt_client::~mqtt_client() {
+  if (mosq_ == nullptr)
+    return;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (connector_.joinable())
+    connector_.join();
+  if (loop_started_) {
+    // Disconnecting also ends the reconnect wait of the network thread.
+    mosquitto_disconnect(mosq_);
+    mosquitto_loop_stop(mosq_, false);
+  }
+  mosquitto_destroy(mosq_);
+}
+
+caf::error mqtt_client::start() {
+  auto id = make_client_id();
+  mosq_ = mosquitto_new(id.c_str(), true, this);
+  if (mosq_ == nullptr)
+    return make_error(errc::io_error, "mqtt: cannot create a client");
+  mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  mosquitto_connect_callback_set(mosq_, &on_connect_cb);
+  mosquitto_disconnect_callback_set(mosq_, &on_disconnect_cb);
+  mosquitto_message_callback_set(mosq_, &on_message_cb);
+  mosquitto_subscribe_callback_set(mosq_, &on_subscribe_cb);
+  mosquitto_reconnect_delay_set(mosq_, 1, max_backoff_s, true);
+  connector_ = std::thread{[this] {
+    connect_loop();
+  }};
+  return caf::none;
+}
+
+void mqtt_client::connect_loop() {
+  int delay_s = 1;
+  for (;;) {
+    auto rc = mosquitto_connect(mosq_, broker_.host.c_str(), broker_.port,
+                                keepalive_s);
+    if (rc == MOSQ_ERR_SUCCESS) {
+      rc = mosquitto_loop_start(mosq_);
+      if (rc == MOSQ_ERR_SUCCESS) {
+        loop_started_ = true;
+        return;
+      }
+    }
+    set_error(describe(mqtt_error(broker_, "cannot connect", rc))
+              + "; retrying in " + std::to_string(delay_s) + " s");
+    std::unique_lock<std::mutex> guard{mtx_};
+    if (stop_cv_.wait_for(guard, std::chrono::seconds(delay_s), [this] {
+          return stopping_;
+        }))
+      return;
+    delay_s = std::min(delay_s * 2, max_backoff_s);
+  }
+}
+
+caf::error mqtt_client::subscribe(const std::string& filter, int qos) {
+  ++pending_subacks_;
+  auto rc = mosquitto_subscribe(mosq_, nullptr, filter.c_str(), qos);
+  if (rc == MOSQ_ERR_SUCCESS)
+    return caf::none;
+  --pending_subacks_;
+  auto err = mqtt_error(broker_, "cannot subscribe to '" + filter + "'", rc);
+  set_error(describe(err));
+  return err;
+}
+
+caf::error mqtt_client::publish(const std::string& topic,
+                                std::string_view payload, int qos) {
+  if (!connected_)
+    return make_error(errc::io_error,
+                      "mqtt " + broker_.to_string() + ": not connected");
+  auto rc = mosquitto_publish(mosq_, nullptr, topic.c_str(),
+                              static_cast<int>(payload.size()), payload.data(),
+                              qos, false);
+  if (rc != MOSQ_ERR_SUCCESS)
+    return mqtt_error(broker_, "cannot publish", rc);
+  return caf::none;
+}
+
+std::string mqtt_client::last_error() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return last_error_;
+}
+
+void mqtt_client::set_error(std::string text) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  last_error_ = std::move(text);
+}
+
+void mqtt_client::on_connect_cb(mosquitto*, void* ptr, int rc) {
+  auto* self = static_cast<mqtt_client*>(ptr);
+  if (rc != 0) {
+    self->set_error(std::string{"connection refused: "}
+                    + mosquitto_connack_string(rc));
+    return;
+  }
+  if (self->ever_connected_.exchange(true))
+    ++self->reconnects_;
+  self->pending_subacks_ = 0;
+  if (self->on_connect_)
+    self->on_connect_(*self);
+  self->connected_ = true;
+}
+
+void mqtt_client::on_disconnect_cb(mosquitto*, void* ptr, int rc) {
+  auto* self = static_cast<mqtt_client*>(ptr);
+  self->connected_ = false;
+  if (rc != 0)
+    self->set_error("connection lost; reconnecting with back-off up to "
+                    + std::to_string(max_backoff_s) + " s");
+}
+
+void mqtt_client::on_subscribe_cb(mosquitto*, void* ptr, int, int, const int*) {
+  auto* self = static_cast<mqtt_client*>(ptr);
+  if (self->pending_subacks_ > 0)
+    --self->pending_subacks_;
+}
+
+void mqtt_client::on_message_cb(mosquitto*, void* ptr,
+                                const mosquitto_message* msg) {
+  auto* self = static_cast<mqtt_client*>(ptr);
+  if (!self->on_message_)
+    return;
+  std::string_view payload;
+  if (msg->payload != nullptr && msg->payloadlen > 0)
+    payload = std::string_view{static_cast<const char*>(msg->payload),
+                               static_cast<size_t>(msg->payloadlen)};
+  self->on_message_(msg->topic, payload);
+}
+
+} // namespace shoal

@@ -1,0 +1,113 @@
+// An MQTT client on libmosquitto with its own network thread.
+//
+// The client connects in the background (the broker need not be up yet) and
+// keeps reconnecting after a loss, with exponential back-off from 1 s capped
+// at `max_backoff_s`. Until the first connection succeeds a connector thread
+// of ours retries (libmosquitto 2.0's network thread gives up when the very
+// first connect fails); from then on libmosquitto's own network thread
+// (mosquitto_loop_start) and its reconnect logic take over. `on_connect` runs
+// on that thread after every successful connection, so a subscriber renews its
+// subscriptions there (clean sessions: the broker forgets them on a loss);
+// `on_message` runs there for every message received. `publish` may be
+// called from any thread; it never blocks on the network and fails at once
+// when the client is not connected. Connection state, reconnect count and
+// last error are readable from any thread. The destructor disconnects and
+// joins the thread. Not copyable or movable.
+
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "caf/error.hpp"
+
+#include "runtime/io/net_address.hpp"
+
+struct mosquitto;
+struct mosquitto_message;
+
+namespace shoal {
+
+class mqtt_client {
+public:
+  using connect_handler = std::function<void(mqtt_client&)>;
+  using message_handler
+    = std::function<void(std::string_view topic, std::string_view payload)>;
+
+  static constexpr int max_backoff_s = 4;
+
+  mqtt_client(net_address broker, connect_handler on_connect,
+              message_handler on_message);
+
+  mqtt_client(const mqtt_client&) = delete;
+
+  mqtt_client& operator=(const mqtt_client&) = delete;
+
+  ~mqtt_client();
+
+  /// Starts connecting; returns an error if the client could not start.
+  caf::error start();
+
+  /// Subscribes to `filter` (call from `on_connect`); a failure is also
+  /// kept as the last error.
+  caf::error subscribe(const std::string& filter, int qos);
+
+  /// Publishes `payload` on `topic`; fails when not connected.
+  caf::error publish(const std::string& topic, std::string_view payload,
+                     int qos);
+
+  bool connected() const {
+    return connected_.load();
+  }
+
+  /// Connected, and the broker acknowledged the subscriptions made since.
+  bool ready() const {
+    return connected_.load() && pending_subacks_.load() == 0;
+  }
+
+  /// Connections re-established after a loss.
+  uint64_t reconnects() const {
+    return reconnects_.load();
+  }
+
+  std::string last_error() const;
+
+  const net_address& broker() const {
+    return broker_;
+  }
+
+private:
+  static void on_connect_cb(mosquitto*, void* self, int rc);
+  static void on_disconnect_cb(mosquitto*, void* self, int rc);
+  static void on_message_cb(mosquitto*, void* self, const mosquitto_message*);
+  static void on_subscribe_cb(mosquitto*, void* self, int mid, int n,
+                              const int* granted);
+
+  void set_error(std::string text);
+
+  /// The connector thread: connects with back-off, then starts the loop.
+  void connect_loop();
+
+  net_address broker_;
+  connect_handler on_connect_;
+  message_handler on_message_;
+  mosquitto* mosq_ = nullptr;
+  std::thread connector_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false; // guarded by mtx_
+  std::atomic<bool> loop_started_{false};
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> ever_connected_{false};
+  std::atomic<uint64_t> reconnects_{0};
+  std::atomic<int> pending_subacks_{0};
+  mutable std::mutex mtx_;
+  std::string last_error_;
+};
+
+} // namespace shoal

@@ -1,0 +1,32 @@
+// Parsing one MQTT message payload into a sample's timestamp and value.
+//
+// Three forms are accepted (SPEC section 8):
+// - JSON: an object {"ts": <int ns>, "value": <number>};
+// - msgpack: a map with the same keys ("ts" an integer, "value" any number);
+// - a bare number as text ("21.5", "-3e2"; surrounding whitespace allowed).
+// A bare number, and a map or object without "ts", take `arrival_ns` as
+// their timestamp. Other keys of a map or object are ignored. Anything else
+// is an `errc::invalid_input` error whose text says what was wrong, for the
+// `malformed` notice. "nan" and "inf" parse (the source rejects them later as
+// `non_finite`). Pure; safe to call from any thread.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "caf/expected.hpp"
+
+#include "runtime/types.hpp"
+
+namespace shoal {
+
+caf::expected<point> parse_mqtt_payload(std::string_view payload,
+                                        int64_t arrival_ns);
+
+/// The JSON text {"ts":<ts>,"value":<value>} that MQTT sinks publish,
+/// `value` printed as by "%.17g".
+std::string format_mqtt_payload(point p);
+
+} // namespace shoal

@@ -1,0 +1,63 @@
+#include "runtime/io/mqtt_sink.hpp"
+
+#include "runtime/io/mqtt_payload.hpp"
+
+namespace shoal {
+
+caf::expected<std::unique_ptr<mqtt_sink>>
+mqtt_sink::start(const sink_spec& spec) {
+  std::unique_ptr<mqtt_sink> sink{new mqtt_sink(spec)};
+  if (auto err = sink->client_.start())
+    return err;
+  return sink;
+}
+
+mqtt_sink::mqtt_sink(const sink_spec& spec)
+  : prefix_(spec.topic_prefix), qos_(spec.qos),
+    client_(spec.broker, nullptr, nullptr) {
+  // nop
+}
+
+std::string mqtt_sink::topic_of(const std::string& prefix,
+                                const std::string& node) {
+  std::string topic = prefix;
+  if (!topic.empty())
+    topic += '/';
+  for (auto c : node)
+    topic += c == '.' ? '/' : c;
+  return topic;
+}
+
+void mqtt_sink::write(const std::string& node, point p) {
+  if (!client_.connected()) {
+    ++dropped_;
+    return;
+  }
+  auto i = topics_.find(node);
+  if (i == topics_.end())
+    i = topics_.emplace(node, topic_of(prefix_, node)).first;
+  if (client_.publish(i->second, format_mqtt_payload(p), qos_))
+    ++dropped_;
+  else
+    ++published_;
+}
+
+caf::error mqtt_sink::flush() {
+  // Nothing is buffered here; libmosquitto's thread sends as it can.
+  return caf::none;
+}
+
+endpoint_status mqtt_sink::status() const {
+  endpoint_status st;
+  st.kind = "mqtt sink";
+  st.address = "mqtt://" + client_.broker().to_string() + " " + prefix_;
+  st.port = client_.broker().port;
+  st.connected = client_.connected();
+  st.reconnects = client_.reconnects();
+  st.messages = published_.load();
+  st.dropped = dropped_.load();
+  st.last_error = client_.last_error();
+  return st;
+}
+
+} // namespace shoal

@@ -1,0 +1,66 @@
+#include "runtime/io/mqtt_source.hpp"
+
+#include "actors/live_source.hpp"
+#include "runtime/errc.hpp"
+#include "runtime/io/mqtt_payload.hpp"
+
+namespace shoal {
+
+caf::expected<std::unique_ptr<mqtt_source>>
+mqtt_source::start(const source_spec& spec,
+                   std::shared_ptr<sample_inbox> inbox) {
+  std::unique_ptr<mqtt_source> src{new mqtt_source(spec, std::move(inbox))};
+  if (auto err = src->client_.start())
+    return err;
+  return src;
+}
+
+mqtt_source::mqtt_source(const source_spec& spec,
+                         std::shared_ptr<sample_inbox> inbox)
+  : topic_(spec.topic), qos_(spec.qos), inbox_(std::move(inbox)),
+    client_(
+      spec.broker,
+      [this](mqtt_client& c) {
+        // A failure is kept as the client's last error, shown in status.
+        static_cast<void>(c.subscribe(topic_, qos_));
+      },
+      [this](std::string_view topic, std::string_view payload) {
+        on_message(topic, payload);
+      }) {
+  // nop
+}
+
+std::string mqtt_source::sensor_name(std::string_view topic) {
+  std::string name{topic};
+  for (auto& c : name)
+    if (c == '/')
+      c = '.';
+  return name;
+}
+
+void mqtt_source::on_message(std::string_view topic, std::string_view payload) {
+  ++received_;
+  auto p = parse_mqtt_payload(payload, wall_clock_ns());
+  if (!p) {
+    ++malformed_;
+    inbox_->push_malformed("mqtt topic " + std::string{topic},
+                           describe(p.error()));
+    return;
+  }
+  inbox_->push(sensor_name(topic), p->ts, p->value);
+}
+
+endpoint_status mqtt_source::status() const {
+  endpoint_status st;
+  st.kind = "mqtt source";
+  st.address = "mqtt://" + client_.broker().to_string() + " " + topic_;
+  st.port = client_.broker().port;
+  st.connected = client_.connected();
+  st.reconnects = client_.reconnects();
+  st.messages = received_.load();
+  st.dropped = malformed_.load();
+  st.last_error = client_.last_error();
+  return st;
+}
+
+} // namespace shoal

@@ -1,0 +1,57 @@
+// A live MQTT source: subscribes to a topic filter and pushes what arrives
+// into a sample_inbox, for an ingest_source actor to check and route.
+//
+// A message on topic "plant/pump1/temp" is a sample of sensor
+// "plant.pump1.temp" ('/' read as '.'); its payload is parsed by
+// `parse_mqtt_payload` (JSON, msgpack map or bare number, the latter
+// stamped with the arrival time). A payload that does not parse is pushed as
+// a malformed notice whose origin names the topic. The subscription is
+// renewed after every reconnect. Owns its mqtt_client (and so its network
+// thread); the inbox is shared with the actor.
+
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "caf/expected.hpp"
+
+#include "runtime/io/io_config.hpp"
+#include "runtime/io/io_endpoint.hpp"
+#include "runtime/io/mqtt_client.hpp"
+#include "runtime/io/sample_inbox.hpp"
+
+namespace shoal {
+
+class mqtt_source : public io_endpoint {
+public:
+  /// Starts subscribing as `spec` says; samples go to `inbox`.
+  static caf::expected<std::unique_ptr<mqtt_source>>
+  start(const source_spec& spec, std::shared_ptr<sample_inbox> inbox);
+
+  endpoint_status status() const override;
+
+  /// Connected and subscribed (the broker acknowledged the subscription).
+  bool ready() const {
+    return client_.ready();
+  }
+
+  /// The sensor name of a topic: '/' read as '.'.
+  static std::string sensor_name(std::string_view topic);
+
+private:
+  mqtt_source(const source_spec& spec, std::shared_ptr<sample_inbox> inbox);
+
+  void on_message(std::string_view topic, std::string_view payload);
+
+  std::string topic_;
+  int qos_;
+  std::shared_ptr<sample_inbox> inbox_;
+  std::atomic<uint64_t> received_{0};
+  std::atomic<uint64_t> malformed_{0};
+  mqtt_client client_;
+};
+
+} // namespace shoal

@@ -1,0 +1,93 @@
+#include "runtime/io/net_address.hpp"
+
+#include <charconv>
+
+#include "runtime/errc.hpp"
+
+namespace shoal {
+
+namespace {
+
+caf::error bad(std::string_view text, const char* why) {
+  std::string msg = "'";
+  msg += text;
+  msg += "' ";
+  msg += why;
+  return make_error(errc::invalid_config, std::move(msg));
+}
+
+/// Splits "host:port" or "[v6]:port"; `port` is empty when absent.
+bool split_host(std::string_view text, std::string_view& host,
+                std::string_view& port) {
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos)
+      return false;
+    host = text.substr(1, close - 1);
+    auto rest = text.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':')
+      return false;
+    port = rest.empty() ? rest : rest.substr(1);
+    return true;
+  }
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    host = text;
+    port = {};
+    return true;
+  }
+  host = text.substr(0, colon);
+  port = text.substr(colon + 1);
+  return host.find(':') == std::string_view::npos;
+}
+
+bool parse_port(std::string_view text, uint16_t& out) {
+  unsigned value = 0;
+  auto end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end || value > 65535)
+    return false;
+  out = static_cast<uint16_t>(value);
+  return true;
+}
+
+} // namespace
+
+std::string net_address::to_string() const {
+  if (host.find(':') != std::string::npos)
+    return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+caf::expected<net_address> parse_host_port(std::string_view text) {
+  std::string_view host;
+  std::string_view port;
+  if (!split_host(text, host, port) || port.empty())
+    return bad(text, "is not host:port");
+  if (host.empty())
+    return bad(text, "has no host");
+  net_address result{std::string{host}, 0};
+  if (!parse_port(port, result.port))
+    return bad(text, "has no valid port (0 to 65535)");
+  return result;
+}
+
+caf::expected<net_address> parse_mqtt_url(std::string_view text) {
+  constexpr std::string_view scheme = "mqtt://";
+  if (text.substr(0, scheme.size()) != scheme)
+    return bad(text, "is not an mqtt://host[:port] URL");
+  auto rest = text.substr(scheme.size());
+  if (!rest.empty() && rest.back() == '/')
+    rest.remove_suffix(1);
+  std::string_view host;
+  std::string_view port;
+  if (!split_host(rest, host, port) || host.empty()
+      || host.find('/') != std::string_view::npos)
+    return bad(text, "is not an mqtt://host[:port] URL");
+  net_address result{std::string{host}, 1883};
+  if (!port.empty() && (!parse_port(port, result.port) || result.port == 0))
+    return bad(text, "has no valid port (1 to 65535)");
+  return result;
+}
+
+} // namespace shoal
