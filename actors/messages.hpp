@@ -53,6 +53,20 @@ typename Inspector::result_type inspect(Inspector& f, batch& x) {
   return f(x.from, x.points, x.wm, x.token);
 }
 
+/// A cluster member as the others know it.
+struct member_info {
+  std::string name;
+  /// "host:port" where its middleman listens.
+  std::string address;
+  /// Its member actor (actors/member_actor.hpp).
+  caf::actor handle;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, member_info& x) {
+  return f(x.name, x.address, x.handle);
+}
+
 /// The key of a node in batches: a 64-bit hash of its name (FNV-1a). A graph
 /// in which two inputs of one node share a key is rejected at deployment.
 uint64_t node_key(const std::string& name);
@@ -70,6 +84,8 @@ CAF_ADD_TYPE_ID(shoal, (shoal::node_spec))
 CAF_ADD_TYPE_ID(shoal, (shoal::graph_spec))
 CAF_ADD_TYPE_ID(shoal, (std::vector<uint64_t>))
 CAF_ADD_TYPE_ID(shoal, (std::vector<std::string>))
+CAF_ADD_TYPE_ID(shoal, (shoal::member_info))
+CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::member_info>))
 
 CAF_ADD_ATOM(shoal, shoal, need_atom, "need")
 CAF_ADD_ATOM(shoal, shoal, attach_atom, "attach")
@@ -82,6 +98,10 @@ CAF_ADD_ATOM(shoal, shoal, subscribed_atom, "subscribed")
 CAF_ADD_ATOM(shoal, shoal, latency_atom, "latency")
 CAF_ADD_ATOM(shoal, shoal, single_atom, "single")
 CAF_ADD_ATOM(shoal, shoal, frontier_atom, "frontier")
+CAF_ADD_ATOM(shoal, shoal, join_atom, "join")
+CAF_ADD_ATOM(shoal, shoal, members_atom, "members")
+CAF_ADD_ATOM(shoal, shoal, heartbeat_atom, "heartbeat")
+CAF_ADD_ATOM(shoal, shoal, left_atom, "left")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -35,11 +35,8 @@ int main(int argc, char** argv) {
     std::fputs(shoal::node_usage(), stdout);
     return 0;
   }
-  if (!args->config.empty()) {
-    std::fprintf(stderr, "shoal-node: cluster members (--config) are not "
-                         "part of this build yet\n");
-    return 2;
-  }
+  if (!args->config.empty())
+    return shoal::member_command(*args);
   if (!args->graph.empty())
     return shoal::replay_command(*args);
   return shoal::demo_command(*args, demo_graph());

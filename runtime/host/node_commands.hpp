@@ -35,6 +35,9 @@ const char* node_usage();
 /// `--graph G --replay IN --out OUT`.
 int replay_command(const node_args& args);
 
+/// `--config NODE.toml`: a cluster member, until SIGINT or SIGTERM.
+int member_command(const node_args& args);
+
 /// No arguments: the simulated plant, live, with a status line a second.
 /// `demo_graph` is the graph file to run.
 int demo_command(const node_args& args, const std::string& demo_graph);

@@ -1,0 +1,186 @@
+#include "actors/member_actor.hpp"
+
+#include <set>
+
+#include "caf/all.hpp"
+#include "caf/io/middleman.hpp"
+
+#include "runtime/errc.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<member_state>*;
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+std::vector<member_info> all_members(const member_state& st) {
+  std::vector<member_info> xs;
+  for (auto& [name, e] : st.members)
+    xs.push_back(e.info);
+  return xs;
+}
+
+/// Sends `msg` parts to every member but this one (and `except`).
+template <class... Ts>
+void tell_others(self_ptr self, const std::string& except, Ts&&... xs) {
+  for (auto& [name, e] : self->state.members)
+    if (name != self->state.opts.name && name != except)
+      self->send(e.info.handle, xs...);
+}
+
+void add_member(self_ptr self, member_info x) {
+  auto& st = self->state;
+  if (x.name == st.opts.name || !x.handle)
+    return;
+  auto i = st.members.find(x.name);
+  if (i != st.members.end() && i->second.info.handle == x.handle)
+    return;
+  self->monitor(x.handle);
+  std::fprintf(stderr, "shoal-node: member %s: %s joined (%s)\n",
+               st.opts.name.c_str(), x.name.c_str(), x.address.c_str());
+  auto name = x.name;
+  st.members[name] = member_state::entry{std::move(x), steady_ns()};
+}
+
+void remove_member(self_ptr self, const std::string& name,
+                   const std::string& reason) {
+  auto& st = self->state;
+  auto i = st.members.find(name);
+  if (i == st.members.end() || name == st.opts.name)
+    return;
+  self->demonitor(i->second.info.handle);
+  st.members.erase(i);
+  st.departed.push_back(name + ": " + reason);
+  std::fprintf(stderr, "shoal-node: member %s: %s left (%s)\n",
+               st.opts.name.c_str(), name.c_str(), reason.c_str());
+  tell_others(self, name, left_atom_v, name, reason);
+}
+
+/// Asks the next seed to let us in, unless we know other members already.
+void try_join(self_ptr self) {
+  auto& st = self->state;
+  if (st.joining || st.members.size() > 1)
+    return;
+  std::vector<net_address> others;
+  for (auto& s : st.opts.seeds)
+    if (s.to_string() != st.opts.listen.to_string())
+      others.push_back(s);
+  if (others.empty())
+    return;
+  auto seed = others[st.next_seed++ % others.size()];
+  st.joining = true;
+  auto mm = self->home_system().middleman().actor_handle();
+  self
+    ->request(mm, std::chrono::seconds(5), caf::connect_atom_v, seed.host,
+              seed.port)
+    .then(
+      [=](const caf::node_id&, caf::strong_actor_ptr& ptr,
+          const std::set<std::string>&) {
+        auto peer = caf::actor_cast<caf::actor>(ptr);
+        if (!peer) {
+          self->state.joining = false;
+          return;
+        }
+        auto& s = self->state;
+        member_info me{s.opts.name, s.opts.listen.to_string(),
+                       caf::actor_cast<caf::actor>(self)};
+        self->request(peer, std::chrono::seconds(5), join_atom_v, me)
+          .then(
+            [=](std::vector<member_info>& xs) {
+              self->state.joining = false;
+              for (auto& x : xs)
+                add_member(self, std::move(x));
+            },
+            [=](caf::error& err) {
+              self->state.joining = false;
+              if (err.category() == caf::atom("shoal")) {
+                // Refused: our name is taken. Nothing to retry.
+                self->send(self->state.monitor, std::move(err));
+                self->quit();
+              }
+            });
+      },
+      [=](caf::error&) {
+        // The seed is not up (yet): the next heartbeat tries another.
+        self->state.joining = false;
+      });
+}
+
+} // namespace
+
+caf::behavior member_actor(self_ptr self, member_options opts,
+                           caf::actor monitor) {
+  auto& st = self->state;
+  st.opts = std::move(opts);
+  st.monitor = std::move(monitor);
+  st.members[st.opts.name]
+    = member_state::entry{member_info{st.opts.name, st.opts.listen.to_string(),
+                                      caf::actor_cast<caf::actor>(self)},
+                          steady_ns()};
+  self->set_down_handler([=](caf::down_msg& dm) {
+    for (auto& [name, e] : self->state.members) {
+      if (e.info.handle.address() == dm.source) {
+        auto who = name;
+        remove_member(self, who, "connection lost: " + to_string(dm.reason));
+        return;
+      }
+    }
+  });
+  self->send(self, caf::tick_atom_v);
+  return {
+    [=](join_atom, member_info& who) -> caf::result<std::vector<member_info>> {
+      auto& s = self->state;
+      auto i = s.members.find(who.name);
+      if (i != s.members.end() && i->second.info.handle != who.handle)
+        return make_error(errc::invalid_config,
+                          "member name '" + who.name + "' is taken by "
+                            + i->second.info.address + " (asked by "
+                            + who.address + ")");
+      add_member(self, who);
+      auto xs = all_members(s);
+      tell_others(self, who.name, members_atom_v, xs);
+      return xs;
+    },
+    [=](members_atom, std::vector<member_info>& xs) {
+      for (auto& x : xs)
+        add_member(self, std::move(x));
+    },
+    [=](heartbeat_atom, const std::string& name) {
+      auto& s = self->state;
+      auto i = s.members.find(name);
+      if (i != s.members.end())
+        i->second.last_seen = steady_ns();
+    },
+    [=](left_atom, const std::string& name, const std::string& reason) {
+      remove_member(self, name, reason);
+    },
+    [=](caf::get_atom) {
+      return all_members(self->state);
+    },
+    [=](caf::tick_atom) {
+      auto& s = self->state;
+      tell_others(self, "", heartbeat_atom_v, s.opts.name);
+      auto now = steady_ns();
+      auto limit = std::chrono::nanoseconds(s.opts.failure_timeout).count();
+      std::vector<std::string> silent;
+      for (auto& [name, e] : s.members)
+        if (name != s.opts.name && now - e.last_seen > limit)
+          silent.push_back(name);
+      for (auto& name : silent)
+        remove_member(self, name,
+                      "no heartbeat for "
+                        + std::to_string(s.opts.failure_timeout.count())
+                        + " ms");
+      try_join(self);
+      self->delayed_send(self, s.opts.heartbeat, caf::tick_atom_v);
+    },
+  };
+}
+
+} // namespace shoal

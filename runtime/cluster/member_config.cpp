@@ -1,0 +1,212 @@
+#include "runtime/cluster/member_config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <initializer_list>
+#include <regex>
+#include <string_view>
+#include <toml++/toml.h>
+
+#include "runtime/errc.hpp"
+#include "runtime/toml_fields.hpp"
+
+namespace shoal {
+
+namespace {
+
+/// Reads the keys of one table of the file; errors say "<file>: [<table>]".
+class table_reader {
+public:
+  table_reader(const toml::table* tbl, std::string where)
+    : tbl_(tbl), where_(std::move(where)) {
+    // nop
+  }
+
+  caf::error fail(std::string_view key, const std::string& reason) const {
+    return make_error(errc::invalid_config,
+                      where_ + " '" + std::string{key} + "': " + reason);
+  }
+
+  caf::error check_keys(std::initializer_list<std::string_view> allowed) const {
+    if (tbl_ == nullptr)
+      return caf::none;
+    for (const auto& [key, value] : *tbl_)
+      if (std::find(allowed.begin(), allowed.end(), key.str())
+          == allowed.end()) {
+        std::string list;
+        for (auto name : allowed)
+          list += " " + std::string{name};
+        return make_error(errc::invalid_config, where_ + ": unknown key '"
+                                                  + std::string{key.str()}
+                                                  + "' (allowed:" + list + ")");
+      }
+    return caf::none;
+  }
+
+  const toml::node* get(std::string_view key) const {
+    return tbl_ == nullptr ? nullptr : tbl_->get(key);
+  }
+
+  caf::error read(std::string_view key, std::string& out, bool required) const {
+    auto x = get(key);
+    if (x == nullptr)
+      return required ? fail(key, "missing") : caf::none;
+    auto str = x->as_string();
+    if (str == nullptr)
+      return fail(key,
+                  std::string{"must be a string, not "} + toml_type_name(*x));
+    if (str->get().empty())
+      return fail(key, "must not be empty");
+    out = str->get();
+    return caf::none;
+  }
+
+  caf::error read(std::string_view key, int64_t& out, int64_t min,
+                  int64_t max) const {
+    auto x = get(key);
+    if (x == nullptr)
+      return caf::none;
+    auto i = x->as_integer();
+    if (i == nullptr)
+      return fail(key,
+                  std::string{"must be an integer, not "} + toml_type_name(*x));
+    if (i->get() < min || i->get() > max)
+      return fail(key, "must be from " + std::to_string(min) + " to "
+                         + std::to_string(max) + ", not "
+                         + std::to_string(i->get()));
+    out = i->get();
+    return caf::none;
+  }
+
+  caf::error read(std::string_view key, net_address& out, bool required) const {
+    std::string text;
+    if (auto err = read(key, text, required))
+      return err;
+    if (text.empty())
+      return caf::none;
+    auto addr = parse_host_port(text);
+    if (!addr)
+      return fail(key, describe(addr.error()));
+    out = *addr;
+    return caf::none;
+  }
+
+  caf::error read(std::string_view key, std::vector<net_address>& out) const {
+    auto x = get(key);
+    if (x == nullptr)
+      return caf::none;
+    auto arr = x->as_array();
+    if (arr == nullptr)
+      return fail(key, std::string{"must be an array of \"host:port\", not "}
+                         + toml_type_name(*x));
+    for (size_t i = 0; i < arr->size(); ++i) {
+      auto str = (*arr)[i].as_string();
+      if (str == nullptr)
+        return fail(key, "entry " + std::to_string(i + 1)
+                           + " must be a string, not "
+                           + toml_type_name((*arr)[i]));
+      auto addr = parse_host_port(str->get());
+      if (!addr)
+        return fail(key, "entry " + std::to_string(i + 1) + ": "
+                           + describe(addr.error()));
+      if (addr->port == 0)
+        return fail(key,
+                    "entry " + std::to_string(i + 1) + ": a seed needs a port");
+      out.push_back(*addr);
+    }
+    return caf::none;
+  }
+
+private:
+  const toml::table* tbl_;
+  std::string where_;
+};
+
+caf::error read_node(const table_reader& r, member_config& cfg) {
+  if (auto err = r.check_keys({"name", "listen", "http", "threads"}))
+    return err;
+  if (auto err = r.read("name", cfg.name, true))
+    return err;
+  static const std::regex name_rx{"[A-Za-z0-9_.:-]{1,128}"};
+  if (!std::regex_match(cfg.name, name_rx))
+    return r.fail("name",
+                  "must match [A-Za-z0-9_.:-]{1,128}, not '" + cfg.name + "'");
+  if (auto err = r.read("listen", cfg.listen, true))
+    return err;
+  if (cfg.listen.port == 0)
+    return r.fail("listen", "needs a port other than 0 (others connect to it)");
+  if (auto err = r.read("http", cfg.http, false))
+    return err;
+  cfg.has_http = r.get("http") != nullptr;
+  int64_t threads = 0;
+  if (auto err = r.read("threads", threads, 1, 1024))
+    return err;
+  cfg.threads = static_cast<size_t>(threads);
+  return caf::none;
+}
+
+caf::error read_cluster(const table_reader& r, member_config& cfg,
+                        const std::filesystem::path& dir) {
+  if (auto err
+      = r.check_keys({"seeds", "graph", "heartbeat_ms", "failure_timeout_ms"}))
+    return err;
+  if (auto err = r.read("seeds", cfg.seeds))
+    return err;
+  if (auto err = r.read("graph", cfg.graph, false))
+    return err;
+  if (!cfg.graph.empty())
+    cfg.graph = (dir / cfg.graph).lexically_normal().string();
+  if (auto err = r.read("heartbeat_ms", cfg.heartbeat_ms, 10, 60'000))
+    return err;
+  if (auto err
+      = r.read("failure_timeout_ms", cfg.failure_timeout_ms, 100, 600'000))
+    return err;
+  if (cfg.failure_timeout_ms <= cfg.heartbeat_ms)
+    return r.fail("failure_timeout_ms", "must be longer than heartbeat_ms");
+  return caf::none;
+}
+
+} // namespace
+
+caf::expected<member_config> load_member_config(const std::string& path) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    auto& where = e.source().begin;
+    return make_error(errc::invalid_config,
+                      path + ":" + std::to_string(where.line) + ":"
+                        + std::to_string(where.column) + ": "
+                        + std::string{e.description()});
+  }
+  member_config cfg;
+  cfg.file = path;
+  for (const auto& [key, value] : doc) {
+    auto k = key.str();
+    if (k != "node" && k != "cluster" && k != "source" && k != "sink")
+      return make_error(errc::invalid_config,
+                        path + ": unknown table '" + std::string{k}
+                          + "' (allowed: node cluster source sink)");
+    if ((k == "node" || k == "cluster") && !value.is_table())
+      return make_error(errc::invalid_config,
+                        path + ": '" + std::string{k} + "' must be a table");
+  }
+  auto node = doc["node"].as_table();
+  if (node == nullptr)
+    return make_error(errc::invalid_config,
+                      path + ": missing table [node] (name and listen)");
+  if (auto err = read_node(table_reader{node, path + ": [node]"}, cfg))
+    return err;
+  auto dir = std::filesystem::absolute(path).parent_path();
+  if (auto err = read_cluster(
+        table_reader{doc["cluster"].as_table(), path + ": [cluster]"}, cfg,
+        dir))
+    return err;
+  auto io = parse_io_config(doc, path);
+  if (!io)
+    return std::move(io.error());
+  cfg.io = std::move(*io);
+  return cfg;
+}
+
+} // namespace shoal

@@ -1,0 +1,50 @@
+// A cluster member's configuration file (SPEC section 7), read and checked.
+//
+// `load_member_config` parses NODE.toml: `[node]` (name, listen, http,
+// threads), `[cluster]` (seeds, graph, heartbeat_ms, failure_timeout_ms)
+// and the `[[source]]`/`[[sink]]` arrays (runtime/io/io_config.hpp).
+// Unknown tables and keys, missing required keys, wrong types and bad
+// addresses are `errc::invalid_config` errors of the form
+// "<file>: [node] 'listen': <reason>". Relative paths are resolved against
+// the file's folder. Pure apart from reading the file.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/expected.hpp"
+
+#include "runtime/io/io_config.hpp"
+#include "runtime/io/net_address.hpp"
+
+namespace shoal {
+
+struct member_config {
+  /// The file it was read from.
+  std::string file;
+  /// Unique in the cluster; a graph-name-like word.
+  std::string name;
+  /// Where the member's CAF middleman listens (members and shoalctl).
+  net_address listen;
+  /// The HTTP endpoint, if any (port 0 when absent).
+  net_address http;
+  bool has_http = false;
+  /// Scheduler threads (0: one per core).
+  size_t threads = 0;
+  /// Members to contact when joining; may include this member.
+  std::vector<net_address> seeds;
+  /// Graph applied when the cluster first forms (absolute path), if any.
+  std::string graph;
+  /// How often members tell each other they are alive.
+  int64_t heartbeat_ms = 500;
+  /// Silence after which a member counts as dead.
+  int64_t failure_timeout_ms = 3000;
+  io_config io;
+};
+
+/// Reads and checks the member configuration at `path`.
+caf::expected<member_config> load_member_config(const std::string& path);
+
+} // namespace shoal

@@ -1,0 +1,55 @@
+// Real `shoal-node --config` processes for cluster tests.
+//
+// `member_process` writes nothing itself: the test writes the member's
+// NODE.toml and passes its path. The process's stdout and stderr go to a log
+// file next to it (`log()` reads it). The destructor stops the process
+// (SIGTERM, then SIGKILL after 5 s) and waits for it, so a test never leaves
+// a member running. Not thread-safe: for the test's main thread.
+
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+namespace shoal::test_support {
+
+class member_process {
+public:
+  /// Starts build/bin/shoal-node --config `config`.
+  explicit member_process(std::string config);
+  member_process(const member_process&) = delete;
+  member_process& operator=(const member_process&) = delete;
+  ~member_process();
+
+  /// Sends SIGKILL and waits.
+  void kill9();
+
+  /// Sends SIGTERM and waits up to 5 s; returns the exit code (-1 if it had
+  /// to be killed or was not running).
+  int stop();
+
+  /// Waits up to `seconds` for the process to exit by itself; returns its
+  /// exit code, or -1 if it is still running (and stays running).
+  int wait_exit(double seconds);
+
+  bool running() const {
+    return pid_ > 0;
+  }
+
+  /// Everything the process printed so far.
+  std::string log() const;
+
+private:
+  std::string config_;
+  std::string log_;
+  pid_t pid_ = -1;
+};
+
+/// `build/bin/shoalctl --connect 127.0.0.1:PORT ARGS`, with its output.
+struct ctl_result {
+  int exit_code = -1;
+  std::string output;
+};
+ctl_result shoalctl(int port, const std::string& args);
+
+} // namespace shoal::test_support
