@@ -21,6 +21,23 @@
 //   (left_atom, std::string name, std::string reason)
 //   (caf::get_atom)                      -> std::vector<member_info>
 //   (caf::tick_atom)                     heartbeat and failure detection
+//   (apply_atom, graph_spec)             -> std::string summary: validates
+//                                           the graph, places its nodes over
+//                                           the members and deploys them
+//   (deploy_atom, graph_spec, names, actors, members)
+//                                        the deployment, from the member
+//                                        that applied it (empty: ended)
+//   (graph_atom)                         -> std::vector<std::string>: one
+//                                           "node member" line per node
+//   (replay_atom, std::string csv)       -> std::vector<output_row>: streams
+//                                           the file into the graph as one
+//                                           more source, returns the outputs
+//                                           up to its end of stream
+//
+// Placement (`place_nodes`): every sensor starts a cell; a feature or model
+// joins the cell of its first input, so a sensor's chain stays on one
+// member; cells go, largest first, to the member with the least estimated
+// load (nodes so far).
 // Fatal problems (our name taken) go to `monitor` as
 // `(caf::error)` and the actor quits.
 
@@ -29,14 +46,18 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
 #include "actors/messages.hpp"
+#include "runtime/graph_spec.hpp"
 #include "runtime/io/net_address.hpp"
+#include "runtime/output_sink.hpp"
 
 namespace shoal {
 
@@ -66,7 +87,29 @@ struct member_state {
   size_t next_seed = 0;
   /// Members removed since start, with the reason (for status).
   std::vector<std::string> departed;
+  /// This member's graph host.
+  caf::actor host;
+  /// The deployed graph (coordinator only) and where its nodes run.
+  graph_spec graph;
+  std::vector<std::string> dir_names;
+  std::vector<caf::actor> dir_actors;
+  std::vector<std::string> dir_members;
+  bool deployed = false;
+  bool busy = false;
+  /// The replay under way, if any.
+  struct replay_run {
+    caf::response_promise rp;
+    std::shared_ptr<memory_sink> out;
+    bool source_done = false;
+    bool sink_done = false;
+    std::string error;
+  };
+  std::shared_ptr<replay_run> replay;
 };
+
+/// Assigns each node of the validated `g` to one of `members` (by index);
+/// see the header comment.
+std::vector<size_t> place_nodes(const graph_spec& g, size_t members);
 
 /// Runs the member `opts.name`; `monitor` learns of fatal errors.
 caf::behavior member_actor(caf::stateful_actor<member_state>* self,

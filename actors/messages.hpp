@@ -31,6 +31,7 @@
 
 #include "runtime/counters.hpp"
 #include "runtime/graph_spec.hpp"
+#include "runtime/output_row.hpp"
 #include "runtime/types.hpp"
 
 namespace shoal {
@@ -60,11 +61,13 @@ struct member_info {
   std::string address;
   /// Its member actor (actors/member_actor.hpp).
   caf::actor handle;
+  /// Its graph host (actors/graph_host.hpp), which runs its nodes.
+  caf::actor host;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
-  return f(x.name, x.address, x.handle);
+  return f(x.name, x.address, x.handle, x.host);
 }
 
 /// The key of a node in batches: a 64-bit hash of its name (FNV-1a). A graph
@@ -86,6 +89,8 @@ CAF_ADD_TYPE_ID(shoal, (std::vector<uint64_t>))
 CAF_ADD_TYPE_ID(shoal, (std::vector<std::string>))
 CAF_ADD_TYPE_ID(shoal, (shoal::member_info))
 CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::member_info>))
+CAF_ADD_TYPE_ID(shoal, (shoal::output_row))
+CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::output_row>))
 
 CAF_ADD_ATOM(shoal, shoal, need_atom, "need")
 CAF_ADD_ATOM(shoal, shoal, attach_atom, "attach")
@@ -102,6 +107,10 @@ CAF_ADD_ATOM(shoal, shoal, join_atom, "join")
 CAF_ADD_ATOM(shoal, shoal, members_atom, "members")
 CAF_ADD_ATOM(shoal, shoal, heartbeat_atom, "heartbeat")
 CAF_ADD_ATOM(shoal, shoal, left_atom, "left")
+CAF_ADD_ATOM(shoal, shoal, apply_atom, "apply")
+CAF_ADD_ATOM(shoal, shoal, deploy_atom, "deploy")
+CAF_ADD_ATOM(shoal, shoal, replay_atom, "replay")
+CAF_ADD_ATOM(shoal, shoal, graph_atom, "graph")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -146,4 +146,3 @@ void progress_tracker::recompute() {
 }
 
 } // namespace shoal
-

@@ -35,8 +35,9 @@ void publisher::count_band(uint32_t band, int64_t n) {
 }
 
 void publisher::remove(const caf::actor& sub) {
-  auto i = std::find_if(subs_.begin(), subs_.end(),
-                        [&](const subscriber& s) { return s.handle == sub; });
+  auto i = std::find_if(subs_.begin(), subs_.end(), [&](const subscriber& s) {
+    return s.handle == sub;
+  });
   if (i == subs_.end())
     return;
   count_band(i->band, -1);

@@ -28,4 +28,9 @@ struct output_row {
   }
 };
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, output_row& x) {
+  return f(x.node, x.ts, x.value);
+}
+
 } // namespace shoal

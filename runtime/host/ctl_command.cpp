@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -10,7 +11,9 @@
 #include "caf/io/all.hpp"
 
 #include "actors/messages.hpp"
+#include "runtime/csv_file_sink.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/graph_loader.hpp"
 #include "runtime/host/system_config.hpp"
 #include "runtime/io/net_address.hpp"
 
@@ -21,13 +24,22 @@ namespace {
 const char* ctl_usage() {
   return "usage: shoalctl --connect HOST:PORT <command>\n"
          "commands:\n"
-         "  status [--json]   members of the cluster\n";
+         "  status [--json]            members of the cluster\n"
+         "  apply G.toml               validate G.toml here, then place and\n"
+         "                             deploy it over the members\n"
+         "  graph                      where each node of the graph runs\n"
+         "  replay IN.csv --out OUT.csv\n"
+         "                             stream IN.csv (read by the member) "
+         "into\n"
+         "                             the graph, write its outputs to "
+         "OUT.csv\n";
 }
 
 struct ctl_args {
   net_address connect;
   std::string command;
   std::vector<std::string> rest;
+  std::string out;
   bool json = false;
 };
 
@@ -47,6 +59,10 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
       has_connect = true;
     } else if (arg == "--json") {
       args.json = true;
+    } else if (arg == "--out") {
+      if (i + 1 >= argc)
+        return make_error(errc::invalid_config, "--out needs a file");
+      args.out = argv[++i];
     } else if (args.command.empty()) {
       args.command = arg;
     } else {
@@ -57,12 +73,20 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
     return make_error(errc::invalid_config, "missing --connect HOST:PORT");
   if (args.command.empty())
     return make_error(errc::invalid_config, "missing command");
-  if (args.command != "status")
+  size_t operands = 0;
+  if (args.command == "apply" || args.command == "replay")
+    operands = 1;
+  else if (args.command != "status" && args.command != "graph")
     return make_error(errc::invalid_config,
                       "unknown command '" + args.command + "'");
-  if (!args.rest.empty())
+  if (args.rest.size() < operands)
     return make_error(errc::invalid_config,
-                      "unexpected argument '" + args.rest.front() + "'");
+                      args.command + " needs a file argument");
+  if (args.rest.size() > operands)
+    return make_error(errc::invalid_config,
+                      "unexpected argument '" + args.rest[operands] + "'");
+  if (args.command == "replay" && args.out.empty())
+    return make_error(errc::invalid_config, "replay needs --out OUT.csv");
   return args;
 }
 
@@ -88,6 +112,76 @@ int status(caf::scoped_actor& self, const caf::actor& member,
         std::fprintf(stderr, "shoalctl: status: %s\n",
                      self->system().render(err).c_str());
         rc = 1;
+      });
+  return rc;
+}
+
+/// Prints a refusal or failure of the cluster; returns 1.
+int refused(caf::scoped_actor& self, const std::string& what,
+            const caf::error& err) {
+  std::fprintf(stderr, "shoalctl: %s: %s\n", what.c_str(),
+               err.category() == caf::atom("shoal")
+                 ? describe(err).c_str()
+                 : self->system().render(err).c_str());
+  return 1;
+}
+
+int apply(caf::scoped_actor& self, const caf::actor& member,
+          const ctl_args& args) {
+  auto g = load_graph(args.rest[0]);
+  if (!g) {
+    std::fprintf(stderr, "shoalctl: apply: %s\n", describe(g.error()).c_str());
+    return 1;
+  }
+  int rc = 0;
+  self->request(member, std::chrono::minutes(5), apply_atom_v, *g)
+    .receive(
+      [&](const std::string& summary) {
+        std::printf("%s\n", summary.c_str());
+      },
+      [&](caf::error& err) {
+        rc = refused(self, "apply", err);
+      });
+  return rc;
+}
+
+int graph(caf::scoped_actor& self, const caf::actor& member) {
+  int rc = 0;
+  self->request(member, std::chrono::seconds(30), graph_atom_v)
+    .receive(
+      [&](const std::vector<std::string>& lines) {
+        for (auto& line : lines)
+          std::printf("%s\n", line.c_str());
+      },
+      [&](caf::error& err) {
+        rc = refused(self, "graph", err);
+      });
+  return rc;
+}
+
+int replay(caf::scoped_actor& self, const caf::actor& member,
+           const ctl_args& args) {
+  auto in = std::filesystem::absolute(args.rest[0]).string();
+  int rc = 0;
+  self->request(member, caf::infinite, replay_atom_v, in)
+    .receive(
+      [&](const std::vector<output_row>& rows) {
+        auto out = csv_file_sink::open(args.out);
+        if (!out) {
+          rc = refused(self, "replay", out.error());
+          return;
+        }
+        for (auto& r : rows)
+          (*out)->write(r.node, point{r.ts, r.value});
+        if (auto err = (*out)->flush()) {
+          rc = refused(self, "replay", err);
+          return;
+        }
+        std::fprintf(stderr, "shoalctl: replay: %zu outputs written to %s\n",
+                     rows.size(), args.out.c_str());
+      },
+      [&](caf::error& err) {
+        rc = refused(self, "replay", err);
       });
   return rc;
 }
@@ -121,6 +215,12 @@ int ctl_main(int argc, char** argv) {
     return 2;
   }
   caf::scoped_actor self{sys};
+  if (args->command == "apply")
+    return apply(self, *member, *args);
+  if (args->command == "graph")
+    return graph(self, *member);
+  if (args->command == "replay")
+    return replay(self, *member, *args);
   return status(self, *member, *args);
 }
 

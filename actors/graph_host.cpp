@@ -1,0 +1,89 @@
+#include "actors/graph_host.hpp"
+
+#include <memory>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "actors/node_actor.hpp"
+#include "actors/sensor_actor.hpp"
+#include "runtime/errc.hpp"
+
+namespace shoal {
+
+using self_ptr = caf::stateful_actor<graph_host_state>*;
+
+caf::behavior graph_host(self_ptr self) {
+  return {
+    [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names)
+      -> caf::result<std::vector<caf::actor>> {
+      std::unordered_map<std::string, const node_spec*> by_name;
+      for (auto& n : g.nodes)
+        by_name.emplace(n.name, &n);
+      auto me = caf::actor_cast<caf::actor>(self);
+      std::vector<caf::actor> out;
+      for (auto& name : names) {
+        auto i = by_name.find(name);
+        if (i == by_name.end())
+          return make_error(errc::not_found,
+                            "node '" + name + "' is not in the graph");
+        auto& n = *i->second;
+        // Linked: when the member shuts down, its nodes go with it.
+        auto a = n.kind == node_kind::sensor
+                   ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr)
+                   : self->spawn<caf::linked>(node_actor, n, me, node_band{});
+        self->state.local[name] = a;
+        self->state.specs[name] = n;
+        out.push_back(a);
+      }
+      return out;
+    },
+    [=](wire_atom, const std::vector<std::string>& names,
+        const std::vector<caf::actor>& xs) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      std::unordered_map<std::string, caf::actor> dir;
+      for (size_t i = 0; i < names.size() && i < xs.size(); ++i)
+        dir.emplace(names[i], xs[i]);
+      auto rp = self->make_response_promise<caf::ok_atom>();
+      auto pending = std::make_shared<size_t>(0);
+      auto failed = std::make_shared<bool>(false);
+      for (auto& [name, actor] : st.local) {
+        auto& spec = st.specs[name];
+        if (spec.kind == node_kind::sensor)
+          continue;
+        std::vector<caf::actor> inputs;
+        for (auto& need : spec.needs) {
+          auto i = dir.find(need);
+          if (i == dir.end())
+            return make_error(errc::not_found, "node '" + name + "': input '"
+                                                 + need + "' is nowhere");
+          inputs.push_back(i->second);
+        }
+        ++*pending;
+        self->request(actor, caf::infinite, wire_atom_v, std::move(inputs))
+          .then(
+            [=](caf::ok_atom) mutable {
+              if (--*pending == 0 && !*failed)
+                rp.deliver(caf::ok_atom_v);
+            },
+            [=](caf::error& err) mutable {
+              if (!*failed) {
+                *failed = true;
+                rp.deliver(std::move(err));
+              }
+            });
+      }
+      if (*pending == 0)
+        rp.deliver(caf::ok_atom_v);
+      return rp;
+    },
+    [=](report_atom, const std::string& name, const node_counts&) {
+      self->state.local.erase(name);
+    },
+    [=](report_atom, const std::string& name, const ingest_counts&) {
+      self->state.local.erase(name);
+    },
+  };
+}
+
+} // namespace shoal

@@ -1,0 +1,42 @@
+// The actor that runs one member's share of the cluster's graph.
+//
+// A coordinator (the member actor that received `apply`) places the graph's
+// nodes and asks each member's graph host to spawn its nodes, then hands
+// every host the directory of all nodes (name -> actor, local or remote) so
+// that each host wires its own nodes to their inputs wherever these live:
+// edges between members are ordinary CAF remote handles. Nodes run without
+// a progress tracker (watermarks are asked edge by edge, which works across
+// processes). Reports of nodes at end of stream come back here and are
+// dropped.
+//
+// Messages handled:
+//   (deploy_atom, graph_spec g, std::vector<std::string> names)
+//       -> std::vector<caf::actor>: spawns the nodes named (which must be in
+//          the validated `g`), in the order of `names`
+//   (wire_atom, std::vector<std::string> names, std::vector<caf::actor> xs)
+//       -> ok_atom once every local feature and model subscribed to its
+//          inputs, found by name in the directory (`names[i]` runs as
+//          `xs[i]`); an error naming a missing input otherwise
+
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "caf/actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "runtime/graph_spec.hpp"
+
+namespace shoal {
+
+struct graph_host_state {
+  static inline const char* name = "shoal.host";
+  /// The nodes spawned here, by name, with their specs.
+  std::unordered_map<std::string, caf::actor> local;
+  std::unordered_map<std::string, node_spec> specs;
+};
+
+caf::behavior graph_host(caf::stateful_actor<graph_host_state>* self);
+
+} // namespace shoal
