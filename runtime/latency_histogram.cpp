@@ -48,6 +48,27 @@ int64_t latency_histogram::quantile(double q) const {
   return max_;
 }
 
+uint64_t latency_histogram::count_at_or_below(int64_t ns) const {
+  if (ns < 0)
+    return 0;
+  uint64_t n = 0;
+  for (int b = 0; b < buckets && upper_bound_of(b) <= ns; ++b)
+    n += counts_[b];
+  return n;
+}
+
+double latency_histogram::approximate_sum() const {
+  double sum = 0;
+  for (int b = 0; b < buckets; ++b) {
+    if (counts_[b] == 0)
+      continue;
+    auto lower = b == 0 ? 0.0 : static_cast<double>(upper_bound_of(b - 1)) + 1;
+    auto mid = (lower + static_cast<double>(upper_bound_of(b))) / 2;
+    sum += mid * static_cast<double>(counts_[b]);
+  }
+  return sum;
+}
+
 void latency_histogram::merge(const latency_histogram& other) {
   for (int b = 0; b < buckets; ++b)
     counts_[b] += other.counts_[b];

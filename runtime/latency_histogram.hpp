@@ -30,6 +30,16 @@ public:
     return count_;
   }
 
+  /// How many recordings fell into buckets whose upper bound is at most `ns`
+  /// (exact at bucket bounds; between them it leaves out the bucket that
+  /// holds `ns`, an undercount of at most one bucket). For cumulative
+  /// exports such as Prometheus `le` buckets.
+  uint64_t count_at_or_below(int64_t ns) const;
+
+  /// The sum of all recordings in nanoseconds, estimated as each bucket's
+  /// midpoint times its count (within 1/16 of the true sum).
+  double approximate_sum() const;
+
   void merge(const latency_histogram& other);
 
   void reset();

@@ -12,6 +12,7 @@ SHOAL_PACKAGES=(
   libmosquitto-dev mosquitto mosquitto-clients
   libxgboost-dev libonnx-dev libprotobuf-dev nlohmann-json3-dev
   python3-xgboost python3-onnx python3-numpy
+  chromium
 )
 
 shoal_install_deps() {

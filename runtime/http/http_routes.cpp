@@ -1,0 +1,52 @@
+#include "runtime/http/http_routes.hpp"
+
+#include <exception>
+
+#include "runtime/http/prometheus.hpp"
+#include "runtime/http/status_page.hpp"
+
+namespace shoal {
+
+namespace {
+
+http_reply text(unsigned status, std::string body) {
+  return http_reply{status, "text/plain; charset=utf-8", std::move(body), {}};
+}
+
+} // namespace
+
+http_reply route_request(std::string_view method, std::string_view target,
+                         const status_provider& provider) {
+  auto path = target.substr(0, target.find('?'));
+  bool known = path == "/" || path == "/metrics" || path == "/healthz"
+               || path == "/status";
+  if (!known)
+    return text(404, "not found: " + std::string{path} + "\n");
+  if (method != "GET" && method != "HEAD") {
+    auto reply = text(405, "method not allowed: " + std::string{method}
+                             + " (use GET or HEAD)\n");
+    reply.allow = "GET, HEAD";
+    return reply;
+  }
+  if (path == "/healthz")
+    return text(200, "ok\n");
+  if (path == "/")
+    return http_reply{
+      200, "text/html; charset=utf-8", std::string{status_page_html()}, {}};
+  try {
+    auto model = provider();
+    if (path == "/metrics")
+      return http_reply{200,
+                        std::string{prometheus_content_type},
+                        render_metrics(model, model.latency),
+                        {}};
+    return http_reply{200, "application/json", render_status_json(model), {}};
+  } catch (const std::exception& ex) {
+    return text(500,
+                std::string{"cannot read the status: "} + ex.what() + "\n");
+  } catch (...) {
+    return text(500, "cannot read the status\n");
+  }
+}
+
+} // namespace shoal

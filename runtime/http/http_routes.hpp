@@ -1,0 +1,36 @@
+// What the HTTP endpoint answers, without the networking: a method and a
+// target in, a status, a content type and a body out.
+//
+// The server (http_server) does the parsing, limits and timeouts and calls
+// `route_request` for each well-formed request; tests call it directly too.
+// `provider` is called once for `/metrics`, `/status` and nothing else; an
+// exception it throws becomes a 500 reply (caught here, at the edge).
+
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "runtime/http/status_model.hpp"
+
+namespace shoal {
+
+/// Builds the status of the running system; see docs/http.md.
+using status_provider = std::function<status_model()>;
+
+struct http_reply {
+  unsigned status = 200;
+  std::string content_type;
+  /// The body; the server sends none for HEAD but keeps its length.
+  std::string body;
+  /// A 405 reply's Allow header; empty otherwise.
+  std::string allow;
+};
+
+/// Answers `method` (only GET and HEAD are allowed) on `target` (a path,
+/// optionally with a query string, which is ignored).
+http_reply route_request(std::string_view method, std::string_view target,
+                         const status_provider& provider);
+
+} // namespace shoal

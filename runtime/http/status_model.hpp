@@ -1,0 +1,87 @@
+// What the HTTP endpoint shows: a snapshot of the running system as plain
+// values, and its JSON rendering for `/status`.
+//
+// The host fills a `status_model` from its actors and counters (see
+// docs/http.md for what each field means and who computes it); the HTTP
+// code only renders it, so it knows nothing about actors. Rates are computed
+// by the host; nothing here keeps state between snapshots. Pure values:
+// build one per request, on any thread.
+
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/counters.hpp"
+#include "runtime/graph_spec.hpp"
+#include "runtime/io/io_endpoint.hpp"
+#include "runtime/latency_histogram.hpp"
+
+namespace shoal {
+
+/// One member of the cluster (a shoal-node process).
+struct member_status {
+  std::string name;
+  /// Where it can be reached ("10.0.0.2:4242"); informational.
+  std::string address;
+  bool alive = false;
+  /// Firings per second over the host's last interval.
+  double load = 0;
+  /// Graph nodes placed on it.
+  uint64_t nodes = 0;
+  /// Batches sent to its actors and not yet handled (mailbox backlog).
+  int64_t backlog = 0;
+  /// Samples its sources accepted and rejected, by reason.
+  ingest_counts samples;
+};
+
+/// One node of the graph with its placement and counters.
+struct node_status {
+  std::string name;
+  node_kind kind = node_kind::sensor;
+  /// Feature: its function; model: its model kind; sensor: empty.
+  std::string fn;
+  std::vector<std::string> needs;
+  /// The member it is placed on (empty: not placed).
+  std::string member;
+  /// Features and models: firings, outputs, errors and the last error.
+  node_counts counts;
+  /// Sensors: samples accepted and rejected, by reason.
+  ingest_counts samples;
+  /// Output latency percentiles in nanoseconds, when known.
+  std::optional<int64_t> p50_ns;
+  std::optional<int64_t> p99_ns;
+};
+
+/// Figures of the whole system (sums over the members).
+struct totals_status {
+  ingest_counts samples;
+  uint64_t firings = 0;
+  uint64_t outputs = 0;
+  uint64_t errors = 0;
+  int64_t backlog = 0;
+  /// Per second over the host's last interval.
+  double samples_per_s = 0;
+  double firings_per_s = 0;
+  double outputs_per_s = 0;
+  double errors_per_s = 0;
+};
+
+struct status_model {
+  /// Seconds since the member serving the page started.
+  double uptime_s = 0;
+  totals_status totals;
+  std::vector<member_status> members;
+  std::vector<node_status> nodes;
+  /// Network endpoints of the live I/O.
+  std::vector<endpoint_status> endpoints;
+  /// Latency from a sample's arrival to the output it caused, all outputs.
+  latency_histogram latency;
+};
+
+/// Renders `/status` (compact JSON; the shape is in docs/http.md).
+std::string render_status_json(const status_model& model);
+
+} // namespace shoal
