@@ -62,4 +62,15 @@ void ingest_router::flush(caf::event_based_actor* self, int64_t wm) {
         send(self, sensor, wm);
 }
 
+caf::expected<size_t> track_live_source(progress_tracker& tracker,
+                                        source_filter& filter,
+                                        ingest_router& router, int64_t wm) {
+  // Nothing at or before `wm` is accepted: the tracker may count from there.
+  filter.set_watermark(wm);
+  auto index = tracker.add_source(wm);
+  if (index)
+    router.track(&tracker);
+  return index;
+}
+
 } // namespace shoal

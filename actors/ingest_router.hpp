@@ -18,9 +18,11 @@
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/expected.hpp"
 #include "caf/fwd.hpp"
 
 #include "actors/progress.hpp"
+#include "runtime/source_filter.hpp"
 #include "runtime/types.hpp"
 
 namespace shoal {
@@ -75,5 +77,13 @@ private:
     requests_;
   size_t buffered_ = 0;
 };
+
+/// Makes a live source count its samples with `tracker`: the source's filter
+/// rejects everything at or before `wm` (now minus its lateness), the tracker
+/// learns the source with that watermark, and `router` counts its batches.
+/// Returns the source's index in the tracker.
+caf::expected<size_t> track_live_source(progress_tracker& tracker,
+                                        source_filter& filter,
+                                        ingest_router& router, int64_t wm);
 
 } // namespace shoal

@@ -59,17 +59,14 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
   st.router = std::make_unique<ingest_router>(key, std::move(sensors));
   st.opts = opts;
   if (st.opts.tracker) {
-    // As live_source: nothing at or before the start is accepted, so the
-    // tracker may count from here.
-    auto wm = wall_clock_ns() - st.opts.allowed_lateness_ns;
-    st.filter->set_watermark(wm);
-    auto index = st.opts.tracker->add_source(wm);
+    auto index
+      = track_live_source(*st.opts.tracker, *st.filter, *st.router,
+                          wall_clock_ns() - st.opts.allowed_lateness_ns);
     if (!index) {
       self->quit(std::move(index.error()));
       return {};
     }
     st.tracker_index = *index;
-    st.router->track(st.opts.tracker.get());
   }
   return {
     [=](caf::tick_atom) {

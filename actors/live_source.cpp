@@ -27,17 +27,13 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
   st.opts = opts;
   st.last = wall_clock_ns();
   if (st.opts.tracker) {
-    // Nothing at or before the start is accepted: the tracker may count
-    // from here.
-    auto wm = st.last - st.opts.allowed_lateness_ns;
-    st.filter->set_watermark(wm);
-    auto index = st.opts.tracker->add_source(wm);
+    auto index = track_live_source(*st.opts.tracker, *st.filter, *st.router,
+                                   st.last - st.opts.allowed_lateness_ns);
     if (!index) {
       self->quit(std::move(index.error()));
       return {};
     }
     st.tracker_index = *index;
-    st.router->track(st.opts.tracker.get());
   }
   return {
     [=](caf::tick_atom) {

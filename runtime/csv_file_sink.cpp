@@ -14,34 +14,37 @@ constexpr size_t flush_threshold = 1 << 20;
 
 } // namespace
 
-caf::expected<std::unique_ptr<csv_file_sink>>
-csv_file_sink::open(const std::string& path) {
+caf::expected<std::unique_ptr<buffered_file_sink>>
+buffered_file_sink::open(const std::string& path, row_format format,
+                         std::string header) {
   auto* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr)
     return make_error(errc::io_error, path + ": cannot create output file: "
                                         + std::strerror(errno));
-  std::unique_ptr<csv_file_sink> sink{new csv_file_sink(path, f)};
-  sink->buf_.append(output_header);
+  std::unique_ptr<buffered_file_sink> sink{
+    new buffered_file_sink(path, f, format)};
+  sink->buf_.append(header);
   return sink;
 }
 
-csv_file_sink::csv_file_sink(std::string path, std::FILE* file)
-  : path_(std::move(path)), file_(file) {
+buffered_file_sink::buffered_file_sink(std::string path, std::FILE* file,
+                                       row_format format)
+  : path_(std::move(path)), file_(file), format_(format) {
   buf_.reserve(flush_threshold + 256);
 }
 
-csv_file_sink::~csv_file_sink() {
+buffered_file_sink::~buffered_file_sink() {
   flush();
   std::fclose(file_);
 }
 
-void csv_file_sink::write(const std::string& node, point p) {
-  append_output_row(buf_, node, p.ts, p.value);
+void buffered_file_sink::write(const std::string& node, point p) {
+  format_(buf_, node, p.ts, p.value);
   if (buf_.size() >= flush_threshold)
     flush();
 }
 
-caf::error csv_file_sink::flush() {
+caf::error buffered_file_sink::flush() {
   if (!buf_.empty() && !failed_) {
     if (std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size())
       failed_ = true;
@@ -53,6 +56,15 @@ caf::error csv_file_sink::flush() {
     return make_error(errc::io_error, path_ + ": cannot write output file: "
                                         + std::strerror(errno));
   return caf::none;
+}
+
+caf::expected<std::unique_ptr<buffered_file_sink>>
+csv_file_sink::open(const std::string& path) {
+  auto row
+    = [](std::string& buf, const std::string& node, int64_t ts, double value) {
+        append_output_row(buf, node, ts, value);
+      };
+  return buffered_file_sink::open(path, row, std::string{output_header});
 }
 
 } // namespace shoal
