@@ -15,8 +15,10 @@
 #include "runtime/graph_loader.hpp"
 #include "runtime/host/deployment.hpp"
 #include "runtime/host/node_commands.hpp"
+#include "runtime/host/plant_publisher.hpp"
 #include "runtime/host/replay_run.hpp"
 #include "runtime/host/system_config.hpp"
+#include "runtime/io/live_io.hpp"
 #include "runtime/metrics.hpp"
 
 namespace shoal {
@@ -52,6 +54,16 @@ sink_stats query_sink(caf::scoped_actor& self, const caf::actor& sink) {
 } // namespace
 
 int demo_command(const node_args& args, const std::string& demo_graph) {
+  net_address broker;
+  if (!args.mqtt.empty()) {
+    auto addr = parse_mqtt_url(args.mqtt);
+    if (!addr) {
+      std::fprintf(stderr, "shoal-node: --mqtt: %s\n",
+                   describe(addr.error()).c_str());
+      return 2;
+    }
+    broker = *addr;
+  }
   auto g = load_graph(demo_graph);
   if (!g) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(g.error()).c_str());
@@ -82,12 +94,46 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
   }
   sim_options opts;
   opts.tracker = d->tracker;
-  auto key = node_key("source:sim");
-  auto source
-    = self->spawn(sim_source, d->sensors, d->sensor_actors, key, opts);
-  if (auto err = attach_source(self, *d, source, key)) {
+  // Either the plant feeds the graph directly, or it publishes to a broker
+  // and an MQTT source subscribes (`--mqtt`).
+  live_io io;
+  std::unique_ptr<plant_publisher> publisher;
+  caf::actor source;
+  // Errors from here on must stop the graph's actors, or the actor system
+  // would wait for them forever.
+  auto fail = [&](const caf::error& err) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(err).c_str());
+    if (source)
+      self->send_exit(source, caf::exit_reason::user_shutdown);
+    self->send_exit(d->sink, caf::exit_reason::user_shutdown);
+    for (auto& a : d->actors)
+      self->send_exit(a, caf::exit_reason::user_shutdown);
     return 1;
+  };
+  if (!args.mqtt.empty()) {
+    source_spec spec;
+    spec.kind = source_kind::mqtt;
+    spec.url = args.mqtt;
+    spec.broker = broker;
+    spec.topic = "+/+";
+    spec.qos = 0;
+    spec.allowed_lateness_ns = opts.allowed_lateness_ns;
+    if (auto err = start_sources(io, self, *d, {spec}))
+      return fail(err);
+    source = io.sources.front();
+    publisher = std::make_unique<plant_publisher>(broker, opts.plant);
+    if (auto err = publisher->start())
+      return fail(err);
+    std::fprintf(stderr,
+                 "shoal-node: demo: the plant publishes to %s (topics "
+                 "pumpNN/<sensor>), an MQTT source subscribes to +/+\n",
+                 args.mqtt.c_str());
+  } else {
+    auto key = node_key("source:sim");
+    source = self->spawn(sim_source, d->sensors, d->sensor_actors, key, opts);
+    if (auto err = attach_source(self, *d, source, key))
+      return fail(err);
+    self->send(source, caf::tick_atom_v);
   }
   plant_sim probe{opts.plant};
   std::fprintf(stderr,
@@ -103,7 +149,6 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
                static_cast<double>(opts.allowed_lateness_ns) / 1e6);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  self->send(source, caf::tick_atom_v);
   auto& m = process_metrics();
   auto started = std::chrono::steady_clock::now();
   auto last_samples = m.samples_accepted();
@@ -139,6 +184,7 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
       break;
   }
   std::fprintf(stderr, "shoal-node: stopping\n");
+  publisher.reset();
   self->send_exit(source, caf::exit_reason::user_shutdown);
   self->send_exit(d->sink, caf::exit_reason::user_shutdown);
   for (auto& a : d->actors)

@@ -11,6 +11,7 @@ const char* node_usage() {
          "  shoal-node                     run the bundled demo (simulated "
          "plant)\n"
          "      [--duration SECONDS] [--threads N]\n"
+         "      [--mqtt mqtt://HOST:PORT]  feed the plant through this broker\n"
          "  shoal-node --graph G.toml --replay IN.csv --out OUT.csv\n"
          "      [--threads N] [--allowed-lateness-ns NS]\n"
          "                                 run the graph over a file, then "
@@ -38,6 +39,8 @@ caf::expected<node_args> parse_node_args(int argc, char** argv) {
       args.replay = value;
     } else if (arg == "--out") {
       args.out = value;
+    } else if (arg == "--mqtt") {
+      args.mqtt = value;
     } else if (arg == "--config") {
       args.config = value;
     } else if (arg == "--threads") {
@@ -64,6 +67,8 @@ caf::expected<node_args> parse_node_args(int argc, char** argv) {
     return fail("--graph, --replay and --out go together");
   if (replay_mode && !args.config.empty())
     return fail("--config does not go with --graph/--replay/--out");
+  if (!args.mqtt.empty() && (replay_mode || !args.config.empty()))
+    return fail("--mqtt is for the demo (no --graph or --config)");
   return args;
 }
 

@@ -17,6 +17,8 @@ struct node_args {
   std::string replay;
   std::string out;
   std::string config;
+  /// Demo: feed the plant through this MQTT broker ("mqtt://host:port").
+  std::string mqtt;
   /// Scheduler threads (0: one per core).
   size_t threads = 0;
   /// Demo: stop after this many seconds (0: run until Ctrl-C).

@@ -9,6 +9,7 @@
 #include "runtime/errc.hpp"
 #include "runtime/graph_loader.hpp"
 #include "runtime/reference_evaluator.hpp"
+#include "tests/support/mosquitto_broker.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/random_graph.hpp"
 #include "tests/support/temp_files.hpp"
@@ -173,4 +174,26 @@ TEST(ShoalNodeDemo, RunsForADurationAndShowsStatus) {
     << res.output;
   EXPECT_NE(res.output.find("[   2s] samples/s"), std::string::npos)
     << res.output;
+}
+
+TEST(ShoalNodeDemo, FeedsThePlantThroughARealBroker) {
+  mosquitto_broker broker;
+  ASSERT_TRUE(broker.running());
+  auto res = run_command(node_cmd("--mqtt " + broker.url() + " --duration 3"));
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  EXPECT_NE(res.output.find("publishes to " + broker.url()), std::string::npos)
+    << res.output;
+  // By the third second samples flow through the broker into the graph.
+  auto at = res.output.find("[   3s] samples/s");
+  ASSERT_NE(at, std::string::npos) << res.output;
+  auto rate = std::stod(res.output.substr(at + 17, 8));
+  EXPECT_GT(rate, 1000.0) << res.output;
+}
+
+TEST(ShoalNodeDemo, RejectsABadBrokerUrl) {
+  auto res = run_command(node_cmd("--mqtt http://nowhere --duration 1"));
+  EXPECT_EQ(res.exit_code, 2) << res.output;
+  EXPECT_NE(res.output.find("--mqtt"), std::string::npos) << res.output;
+  res = run_command(node_cmd("--mqtt mqtt://127.0.0.1:1 --config x.toml"));
+  EXPECT_EQ(res.exit_code, 2) << res.output;
 }
