@@ -1,5 +1,6 @@
 #include "actors/graph_host.hpp"
 
+#include <chrono>
 #include <memory>
 
 #include "caf/all.hpp"
@@ -8,10 +9,67 @@
 #include "actors/node_actor.hpp"
 #include "actors/sensor_actor.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/metrics.hpp"
 
 namespace shoal {
 
 using self_ptr = caf::stateful_actor<graph_host_state>*;
+
+namespace {
+
+/// The counters of the local nodes, gathered for one stats request.
+struct stats_run {
+  std::vector<std::string> names;
+  std::vector<node_counts> counts;
+  std::vector<ingest_counts> samples;
+  size_t pending = 0;
+  caf::typed_response_promise<std::vector<std::string>,
+                              std::vector<node_counts>,
+                              std::vector<ingest_counts>, int64_t>
+    rp;
+
+  void done_one() {
+    if (--pending == 0)
+      rp.deliver(std::move(names), std::move(counts), std::move(samples),
+                 process_metrics().backlog());
+  }
+};
+
+/// Asks every live local node for its counters (a node that does not
+/// answer in time counts as zero) and delivers them to `rp`.
+void collect_stats(self_ptr self, std::shared_ptr<stats_run> run) {
+  auto& st = self->state;
+  run->pending = st.local.size() + 1;
+  for (auto& [name, actor] : st.local) {
+    auto i = run->names.size();
+    run->names.push_back(name);
+    run->counts.emplace_back();
+    run->samples.emplace_back();
+    auto timeout = std::chrono::milliseconds(500);
+    auto fail = [run](caf::error&) {
+      run->done_one();
+    };
+    if (st.specs[name].kind == node_kind::sensor)
+      self->request(actor, timeout, stats_atom_v)
+        .then(
+          [run, i](ingest_counts& x) {
+            run->samples[i] = std::move(x);
+            run->done_one();
+          },
+          fail);
+    else
+      self->request(actor, timeout, stats_atom_v)
+        .then(
+          [run, i](node_counts& x) {
+            run->counts[i] = std::move(x);
+            run->done_one();
+          },
+          fail);
+  }
+  run->done_one();
+}
+
+} // namespace
 
 caf::behavior graph_host(self_ptr self) {
   return {
@@ -75,6 +133,18 @@ caf::behavior graph_host(self_ptr self) {
       }
       if (*pending == 0)
         rp.deliver(caf::ok_atom_v);
+      return rp;
+    },
+    [=](stats_atom)
+      -> caf::result<std::vector<std::string>, std::vector<node_counts>,
+                     std::vector<ingest_counts>, int64_t> {
+      auto run = std::make_shared<stats_run>();
+      run->rp
+        = self->make_response_promise<std::vector<std::string>,
+                                      std::vector<node_counts>,
+                                      std::vector<ingest_counts>, int64_t>();
+      auto rp = run->rp;
+      collect_stats(self, std::move(run));
       return rp;
     },
     [=](report_atom, const std::string& name, const node_counts&) {

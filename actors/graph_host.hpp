@@ -17,6 +17,12 @@
 //       -> ok_atom once every local feature and model subscribed to its
 //          inputs, found by name in the directory (`names[i]` runs as
 //          `xs[i]`); an error naming a missing input otherwise
+//   (stats_atom) -> (std::vector<std::string> names,
+//                    std::vector<node_counts> counts,
+//                    std::vector<ingest_counts> samples, int64_t backlog):
+//          the counters of the live local nodes (features and models fill
+//          `counts`, sensors `samples`; a node that does not answer within
+//          0.5 s reads zero) and this process's mailbox backlog
 
 #pragma once
 

@@ -166,6 +166,8 @@ void apply_graph(self_ptr self, graph_spec g, caf::response_promise rp) {
             // replay.
             tell_others(self, "", deploy_atom_v, g, *dir_names, *dir_actors,
                         *dir_members);
+            self->send(s.monitor, deploy_atom_v, g, *dir_names, *dir_actors,
+                       *dir_members);
             std::string summary
               = "applied " + std::to_string(g.nodes.size()) + " nodes on "
                 + std::to_string(members.size()) + " members:";
@@ -210,6 +212,9 @@ void finish_replay(self_ptr self) {
   st.busy = false;
   tell_others(self, "", deploy_atom_v, graph_spec{}, std::vector<std::string>{},
               std::vector<caf::actor>{}, std::vector<std::string>{});
+  self->send(st.monitor, deploy_atom_v, graph_spec{},
+             std::vector<std::string>{}, std::vector<caf::actor>{},
+             std::vector<std::string>{});
   if (!run->error.empty())
     run->rp.deliver(make_error(errc::io_error, run->error));
   else
@@ -404,10 +409,23 @@ caf::behavior member_actor(self_ptr self, member_options opts,
         std::vector<caf::actor>& actors, std::vector<std::string>& members) {
       auto& s = self->state;
       s.deployed = !names.empty();
+      self->send(s.monitor, deploy_atom_v, g, names, actors, members);
       s.graph = std::move(g);
       s.dir_names = std::move(names);
       s.dir_actors = std::move(actors);
       s.dir_members = std::move(members);
+    },
+    [=](status_atom) {
+      auto& s = self->state;
+      std::vector<std::string> down;
+      for (auto& d : s.departed) {
+        auto name = d.substr(0, d.find(": "));
+        if (s.members.count(name) == 0
+            && std::find(down.begin(), down.end(), name) == down.end())
+          down.push_back(std::move(name));
+      }
+      return caf::make_message(all_members(s), std::move(down), s.graph,
+                               s.dir_names, s.dir_members);
     },
     [=](graph_atom) {
       auto& s = self->state;

@@ -29,6 +29,11 @@
 //                                        that applied it (empty: ended)
 //   (graph_atom)                         -> std::vector<std::string>: one
 //                                           "node member" line per node
+//   (status_atom)                        -> (std::vector<member_info> alive,
+//                                           std::vector<std::string> down,
+//                                           graph_spec, dir_names,
+//                                           dir_members): for the status
+//                                           collector (status_collector.hpp)
 //   (replay_atom, std::string csv)       -> std::vector<output_row>: streams
 //                                           the file into the graph as one
 //                                           more source, returns the outputs
@@ -39,7 +44,10 @@
 // member; cells go, largest first, to the member with the least estimated
 // load (nodes so far).
 // Fatal problems (our name taken) go to `monitor` as
-// `(caf::error)` and the actor quits.
+// `(caf::error)` and the actor quits. Every deployment this member learns
+// (applied here or told by another member), and the end of one (empty
+// names), goes to `monitor` too, as the `deploy_atom` message above, so
+// that the member's live sources and sinks follow it.
 
 #pragma once
 

@@ -111,6 +111,9 @@ CAF_ADD_ATOM(shoal, shoal, apply_atom, "apply")
 CAF_ADD_ATOM(shoal, shoal, deploy_atom, "deploy")
 CAF_ADD_ATOM(shoal, shoal, replay_atom, "replay")
 CAF_ADD_ATOM(shoal, shoal, graph_atom, "graph")
+CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::node_counts>))
+CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::ingest_counts>))
+CAF_ADD_ATOM(shoal, shoal, status_atom, "status")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -1,4 +1,10 @@
 // `shoal-node --config NODE.toml`: a cluster member (SPEC section 7).
+//
+// Publishes the member actor at `listen`; with `[node] http`, also serves
+// the HTTP endpoint (SPEC section 8) from a status board that a
+// status_collector actor refreshes every second. The configured sinks open
+// at start; sources and sinks follow every deployment the member learns
+// (member_io.hpp).
 
 #include <atomic>
 #include <chrono>
@@ -11,10 +17,13 @@
 
 #include "actors/member_actor.hpp"
 #include "actors/messages.hpp"
+#include "actors/status_collector.hpp"
 #include "runtime/cluster/member_config.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/host/member_io.hpp"
 #include "runtime/host/node_commands.hpp"
 #include "runtime/host/system_config.hpp"
+#include "runtime/http/http_server.hpp"
 
 namespace shoal {
 
@@ -34,6 +43,13 @@ int member_command(const node_args& args) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(cfg.error()).c_str());
     return 2;
   }
+  auto io = member_io::open(cfg->io, cfg->name);
+  if (!io) {
+    std::fprintf(stderr, "shoal-node: %s: %s\n", cfg->file.c_str(),
+                 describe(io.error()).c_str());
+    return 2;
+  }
+  std::shared_ptr<member_io> live{std::move(*io)};
   caf::actor_system_config sys_cfg;
   configure_system(sys_cfg, args.threads > 0 ? args.threads : cfg->threads);
   sys_cfg.load<caf::io::middleman>();
@@ -58,6 +74,31 @@ int member_command(const node_args& args) {
   }
   std::fprintf(stderr, "shoal-node: member %s listening on %s\n",
                cfg->name.c_str(), cfg->listen.to_string().c_str());
+  auto board = std::make_shared<status_board>();
+  status_collector_options status_opts;
+  status_opts.endpoints = [live] {
+    return live->status();
+  };
+  auto collector
+    = self->spawn(status_collector, member, board, std::move(status_opts));
+  std::unique_ptr<http_server> http;
+  if (cfg->has_http) {
+    auto server = http_server::start(cfg->http, [board] {
+      return board->snapshot();
+    });
+    if (!server) {
+      std::fprintf(stderr, "shoal-node: %s: cannot serve HTTP on %s: %s\n",
+                   cfg->file.c_str(), cfg->http.to_string().c_str(),
+                   describe(server.error()).c_str());
+      self->send_exit(collector, caf::exit_reason::user_shutdown);
+      self->send_exit(member, caf::exit_reason::user_shutdown);
+      sys.middleman().unpublish(member, port.value());
+      return 2;
+    }
+    http = std::move(*server);
+    std::fprintf(stderr, "shoal-node: member %s http on %s\n",
+                 cfg->name.c_str(), http->address().c_str());
+  }
   std::signal(SIGINT, on_member_signal);
   std::signal(SIGTERM, on_member_signal);
   int rc = 0;
@@ -69,8 +110,23 @@ int member_command(const node_args& args) {
         rc = 2;
         done = true;
       },
+      [&](deploy_atom, const graph_spec& g,
+          const std::vector<std::string>& names,
+          const std::vector<caf::actor>& actors,
+          const std::vector<std::string>&) {
+        // Not fatal: exiting would take this member's nodes down too.
+        if (auto err = live->on_deployment(self, g, names, actors))
+          std::fprintf(stderr, "shoal-node: member %s: %s\n", cfg->name.c_str(),
+                       describe(err).c_str());
+      },
+      [](done_atom, uint64_t, const caf::error&) {
+        // A live sink reached the end of its graph's stream.
+      },
       caf::after(std::chrono::milliseconds(100)) >> [] {});
   }
+  http.reset();
+  live->stop(self);
+  self->send_exit(collector, caf::exit_reason::user_shutdown);
   self->send_exit(member, caf::exit_reason::user_shutdown);
   sys.middleman().unpublish(member, port.value());
   return rc;

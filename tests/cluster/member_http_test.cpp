@@ -1,0 +1,151 @@
+// Members started with `[node] http` serve the HTTP endpoint (SPEC section
+// 8) for the whole cluster: after an apply, /metrics, /status and the page
+// of either member show both members and every node with its placement.
+
+#include <chrono>
+#include <gtest/gtest.h>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/headless_browser.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/member_process.hpp"
+#include "tests/support/mosquitto_broker.hpp"
+#include "tests/support/temp_files.hpp"
+
+using namespace shoal::test_support;
+
+namespace {
+
+/// Two cells (one per sensor): placement puts one on each member.
+const char* graph_text = R"(
+[[sensor]]
+name = "a.temp"
+[[sensor]]
+name = "b.temp"
+[[feature]]
+name = "a.mean"
+fn = "rolling_mean"
+needs = ["a.temp"]
+window = 3
+[[feature]]
+name = "b.ewma"
+fn = "ewma"
+needs = ["b.temp"]
+alpha = 0.5
+emit = true
+[[model]]
+name = "m.sum"
+kind = "linear"
+needs = ["a.mean", "b.ewma"]
+weights = [1.0, 1.0]
+emit = true
+)";
+
+std::string write_member(const std::string& name, int port, int http,
+                         int seed) {
+  return write_temp_file(
+    "http_member_" + name + "_" + std::to_string(port) + ".toml",
+    "[node]\nname = \"" + name + "\"\nlisten = \"127.0.0.1:"
+      + std::to_string(port) + "\"\nhttp = \"127.0.0.1:" + std::to_string(http)
+      + "\"\nthreads = 2\n[cluster]\nseeds = [\"127.0.0.1:"
+      + std::to_string(seed)
+      + "\"]\nheartbeat_ms = 100\nfailure_timeout_ms = 2000\n");
+}
+
+void await_size(int port, size_t n) {
+  auto want = "members (" + std::to_string(n) + "):";
+  for (int i = 0; i < 150; ++i) {
+    if (shoalctl(port, "status").output.find(want) != std::string::npos)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL() << "cluster at port " << port << " never had " << n << " members";
+}
+
+/// Polls /status until it shows `members` members and `nodes` placed nodes.
+nlohmann::json await_status(uint16_t http, size_t members, size_t nodes) {
+  std::string last;
+  for (int i = 0; i < 100; ++i) {
+    auto res = http_request(http, "GET", "/status");
+    if (res.error.empty() && res.status == 200) {
+      last = res.body;
+      auto doc = nlohmann::json::parse(res.body);
+      size_t placed = 0;
+      for (auto& n : doc["nodes"])
+        placed += n["member"].get<std::string>().empty() ? 0 : 1;
+      if (doc["members"].size() == members && placed == nodes)
+        return doc;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ADD_FAILURE() << "status never showed " << members << " members and " << nodes
+                << " nodes; last: " << last;
+  return {};
+}
+
+} // namespace
+
+TEST(ClusterHttp, BothMembersServeTheClusterStatus) {
+  auto graph = write_temp_file("http_cluster_graph.toml", graph_text);
+  std::vector<int> ports{free_loopback_port(), free_loopback_port()};
+  std::vector<uint16_t> http{free_loopback_port(), free_loopback_port()};
+  member_process n1{write_member("n1", ports[0], http[0], ports[0])};
+  member_process n2{write_member("n2", ports[1], http[1], ports[0])};
+  await_size(ports[0], 2);
+  await_size(ports[1], 2);
+  EXPECT_NE(
+    n1.log().find("member n1 http on 127.0.0.1:" + std::to_string(http[0])),
+    std::string::npos)
+    << n1.log();
+  auto res = shoalctl(ports[1], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
+  for (auto port : http) {
+    auto doc = await_status(port, 2, 5);
+    ASSERT_FALSE(doc.is_null());
+    std::set<std::string> names;
+    for (auto& m : doc["members"]) {
+      names.insert(m["name"].get<std::string>());
+      EXPECT_TRUE(m["alive"].get<bool>()) << m;
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"n1", "n2"}));
+    std::map<std::string, std::string> where;
+    for (auto& n : doc["nodes"])
+      where[n["name"].get<std::string>()] = n["member"].get<std::string>();
+    // Each sensor's chain stays on one member; the two chains differ.
+    EXPECT_EQ(where["a.temp"], where["a.mean"]);
+    EXPECT_EQ(where["a.temp"], where["m.sum"]);
+    EXPECT_EQ(where["b.temp"], where["b.ewma"]);
+    EXPECT_NE(where["a.temp"], where["b.temp"]);
+    uint64_t placed = 0;
+    for (auto& m : doc["members"])
+      placed += m["nodes"].get<uint64_t>();
+    EXPECT_EQ(placed, 5u) << doc["members"];
+  }
+  auto metrics = http_request(http[0], "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200u) << metrics.error;
+  EXPECT_NE(metrics.body.find("shoal_members{state=\"alive\"} 2"),
+            std::string::npos)
+    << metrics.body;
+  for (auto member : {"n1", "n2"})
+    EXPECT_NE(metrics.body.find("shoal_nodes{member=\"" + std::string{member}
+                                + "\",kind=\"sensor\"} 1"),
+              std::string::npos)
+      << metrics.body;
+  auto health = http_request(http[1], "GET", "/healthz");
+  EXPECT_EQ(health.status, 200u) << health.error;
+  EXPECT_NE(health.body.find("ok"), std::string::npos);
+  // The page draws the cluster's graph without console errors.
+  auto page = load_page("http://127.0.0.1:" + std::to_string(http[1]) + "/");
+  ASSERT_EQ(page.error, "") << page.log;
+  for (auto& line : console_problems(page.log))
+    ADD_FAILURE() << "console: " << line;
+  EXPECT_NE(page.dom.find("id=\"state\" class=\"live\""), std::string::npos);
+  EXPECT_EQ(count_of(page.dom, "data-node=\""), 5u);
+  EXPECT_NE(page.dom.find("data-node=\"m.sum\""), std::string::npos);
+  EXPECT_TRUE(n1.running() && n2.running());
+}

@@ -1,0 +1,163 @@
+// Live sources and sinks in cluster members: samples published to the MQTT
+// broker of one member's source reach their sensors on either member, and
+// the outputs of nodes on both members land in another member's jsonl sink.
+
+#include <chrono>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/member_process.hpp"
+#include "tests/support/mosquitto_broker.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_files.hpp"
+
+using namespace shoal::test_support;
+
+namespace {
+
+/// Two cells: a.* and m.sum on one member, b.* on the other.
+const char* graph_text = R"(
+[[sensor]]
+name = "a.temp"
+[[sensor]]
+name = "b.temp"
+[[feature]]
+name = "a.mean"
+fn = "rolling_mean"
+needs = ["a.temp"]
+window = 3
+[[feature]]
+name = "b.ewma"
+fn = "ewma"
+needs = ["b.temp"]
+alpha = 0.5
+emit = true
+[[model]]
+name = "m.sum"
+kind = "linear"
+needs = ["a.mean", "b.ewma"]
+weights = [1.0, 1.0]
+emit = true
+)";
+
+void await_size(int port, size_t n) {
+  auto want = "members (" + std::to_string(n) + "):";
+  for (int i = 0; i < 150; ++i) {
+    if (shoalctl(port, "status").output.find(want) != std::string::npos)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL() << "cluster at port " << port << " never had " << n << " members";
+}
+
+/// Waits up to 10 s for `text` in the member's log.
+bool await_log(const member_process& m, const std::string& text) {
+  for (int i = 0; i < 100; ++i) {
+    if (m.log().find(text) != std::string::npos)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+} // namespace
+
+TEST(ClusterIo, SamplesAtOneMemberGiveOutputsAtAnother) {
+  mosquitto_broker broker;
+  ASSERT_TRUE(broker.running());
+  auto graph = write_temp_file("io_cluster_graph.toml", graph_text);
+  auto out = write_temp_file("io_cluster_out.jsonl", "");
+  std::vector<int> ports{free_loopback_port(), free_loopback_port()};
+  auto http = free_loopback_port();
+  // n1 has the source (and http, to see its endpoint); n2 the sink. Tables
+  // come after [cluster], so they are appended to n1's text.
+  member_process n1{write_temp_file(
+    "io_member_n1_" + std::to_string(ports[0]) + ".toml",
+    "[node]\nname = \"n1\"\nlisten = \"127.0.0.1:" + std::to_string(ports[0])
+      + "\"\nhttp = \"127.0.0.1:" + std::to_string(http)
+      + "\"\nthreads = 2\n[cluster]\nseeds = [\"127.0.0.1:"
+      + std::to_string(ports[0])
+      + "\"]\nheartbeat_ms = 100\nfailure_timeout_ms = 2000\n"
+        "[[source]]\nkind = \"mqtt\"\nurl = \""
+      + broker.url()
+      + "\"\ntopic = \"+/temp\"\nallowed_lateness_ns = 50000000\n")};
+  member_process n2{write_temp_file(
+    "io_member_n2_" + std::to_string(ports[1]) + ".toml",
+    "[node]\nname = \"n2\"\nlisten = \"127.0.0.1:" + std::to_string(ports[1])
+      + "\"\nthreads = 2\n[cluster]\nseeds = [\"127.0.0.1:"
+      + std::to_string(ports[0])
+      + "\"]\nheartbeat_ms = 100\nfailure_timeout_ms = 2000\n"
+        "[[sink]]\nkind = \"jsonl\"\npath = \""
+      + out + "\"\n")};
+  await_size(ports[0], 2);
+  await_size(ports[1], 2);
+  auto res = shoalctl(ports[1], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
+  auto placed = shoalctl(ports[0], "graph").output;
+  EXPECT_NE(placed.find("m.sum n1"), std::string::npos) << placed;
+  EXPECT_NE(placed.find("b.ewma n2"), std::string::npos) << placed;
+  ASSERT_TRUE(await_log(n1, "member n1 started 1 source"))
+    << n1.log() << n2.log();
+  ASSERT_TRUE(await_log(n2, "member n2 wired its sink to 2 nodes"))
+    << n1.log() << n2.log();
+  auto pub = [&](const std::string& topic, double value) {
+    auto r = run_command("mosquitto_pub -h 127.0.0.1 -p "
+                         + std::to_string(broker.port()) + " -q 1 -t " + topic
+                         + " -m " + std::to_string(value));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  };
+  for (int i = 0; i < 10; ++i) {
+    pub("a/temp", 20.0 + i);
+    pub("b/temp", 5.0 + i);
+  }
+  // Outputs of both members' nodes reach n2's file.
+  size_t from_a = 0, from_b = 0;
+  std::string text;
+  for (int i = 0; i < 150 && (from_a == 0 || from_b == 0); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    text = read_file(out);
+    std::istringstream in{text};
+    std::string line;
+    from_a = from_b = 0;
+    while (std::getline(in, line)) {
+      auto doc = nlohmann::json::parse(line);
+      auto node = doc["node"].get<std::string>();
+      from_a += node == "m.sum" ? 1 : 0;
+      from_b += node == "b.ewma" ? 1 : 0;
+    }
+  }
+  EXPECT_GT(from_a, 0u) << text << n1.log() << n2.log();
+  EXPECT_GT(from_b, 0u) << text << n1.log() << n2.log();
+  // n1's status shows its source's endpoint and the counters of the nodes
+  // on both members (refreshed every second).
+  nlohmann::json doc;
+  std::string body;
+  for (int i = 0; i < 50; ++i) {
+    auto status = http_request(http, "GET", "/status");
+    ASSERT_EQ(status.status, 200u) << status.error;
+    body = status.body;
+    doc = nlohmann::json::parse(body);
+    uint64_t sum_firings = 0, b_samples = 0;
+    for (auto& n : doc["nodes"]) {
+      if (n["name"] == "m.sum")
+        sum_firings = n["firings"].get<uint64_t>();
+      if (n["name"] == "b.temp")
+        b_samples = n["samples"]["accepted"].get<uint64_t>();
+    }
+    if (sum_firings > 0 && b_samples == 10)
+      break;
+    doc = nullptr;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(doc.is_null()) << "counters never arrived: " << body;
+  EXPECT_GT(doc["totals"]["firings"].get<uint64_t>(), 0u) << body;
+  ASSERT_EQ(doc["endpoints"].size(), 1u) << body;
+  EXPECT_EQ(doc["endpoints"][0]["kind"], "mqtt source") << body;
+  EXPECT_GE(doc["endpoints"][0]["messages"].get<uint64_t>(), 20u);
+  EXPECT_TRUE(n1.running() && n2.running());
+}
