@@ -64,30 +64,6 @@ weights = [1.0, 1.0]
 link = "logistic"
 )";
 
-std::string write_member(const std::string& name, int port,
-                         const std::vector<int>& seeds) {
-  std::string s;
-  for (auto p : seeds)
-    s += (s.empty() ? "\"127.0.0.1:" : ", \"127.0.0.1:") + std::to_string(p)
-         + "\"";
-  return write_temp_file(
-    "replay_member_" + name + "_" + std::to_string(port) + ".toml",
-    "[node]\nname = \"" + name + "\"\nlisten = \"127.0.0.1:"
-      + std::to_string(port) + "\"\nthreads = 2\n[cluster]\nseeds = [" + s
-      + "]\nheartbeat_ms = 100\nfailure_timeout_ms = "
-        "2000\n");
-}
-
-void await_size(int port, size_t n) {
-  auto want = "members (" + std::to_string(n) + "):";
-  for (int i = 0; i < 150; ++i) {
-    if (shoalctl(port, "status").output.find(want) != std::string::npos)
-      return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  FAIL() << "cluster at port " << port << " never had " << n << " members";
-}
-
 std::vector<std::string> sorted_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in{text};
@@ -112,11 +88,11 @@ TEST(ClusterReplay, ThreeMembersGiveExactlyTheSingleNodeOutputs) {
 
   std::vector<int> ports{free_loopback_port(), free_loopback_port(),
                          free_loopback_port()};
-  member_process n1{write_member("n1", ports[0], {ports[0]})};
-  member_process n2{write_member("n2", ports[1], {ports[0]})};
-  member_process n3{write_member("n3", ports[2], {ports[0]})};
-  await_size(ports[0], 3);
-  await_size(ports[2], 3);
+  member_process n1{write_member_config("n1", ports[0], {ports[0]})};
+  member_process n2{write_member_config("n2", ports[1], {ports[0]})};
+  member_process n3{write_member_config("n3", ports[2], {ports[0]})};
+  await_member_count(ports[0], 3);
+  await_member_count(ports[2], 3);
   // A bad graph changes nothing anywhere.
   auto bad = write_temp_file("cluster_bad.toml",
                              "[[sensor]]\nname = \"s\"\n[[feature]]\n"

@@ -21,52 +21,6 @@ using namespace shoal::test_support;
 
 namespace {
 
-/// Two cells (one per sensor): placement puts one on each member.
-const char* graph_text = R"(
-[[sensor]]
-name = "a.temp"
-[[sensor]]
-name = "b.temp"
-[[feature]]
-name = "a.mean"
-fn = "rolling_mean"
-needs = ["a.temp"]
-window = 3
-[[feature]]
-name = "b.ewma"
-fn = "ewma"
-needs = ["b.temp"]
-alpha = 0.5
-emit = true
-[[model]]
-name = "m.sum"
-kind = "linear"
-needs = ["a.mean", "b.ewma"]
-weights = [1.0, 1.0]
-emit = true
-)";
-
-std::string write_member(const std::string& name, int port, int http,
-                         int seed) {
-  return write_temp_file(
-    "http_member_" + name + "_" + std::to_string(port) + ".toml",
-    "[node]\nname = \"" + name + "\"\nlisten = \"127.0.0.1:"
-      + std::to_string(port) + "\"\nhttp = \"127.0.0.1:" + std::to_string(http)
-      + "\"\nthreads = 2\n[cluster]\nseeds = [\"127.0.0.1:"
-      + std::to_string(seed)
-      + "\"]\nheartbeat_ms = 100\nfailure_timeout_ms = 2000\n");
-}
-
-void await_size(int port, size_t n) {
-  auto want = "members (" + std::to_string(n) + "):";
-  for (int i = 0; i < 150; ++i) {
-    if (shoalctl(port, "status").output.find(want) != std::string::npos)
-      return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  FAIL() << "cluster at port " << port << " never had " << n << " members";
-}
-
 /// Polls /status until it shows `members` members and `nodes` placed nodes.
 nlohmann::json await_status(uint16_t http, size_t members, size_t nodes) {
   std::string last;
@@ -91,13 +45,17 @@ nlohmann::json await_status(uint16_t http, size_t members, size_t nodes) {
 } // namespace
 
 TEST(ClusterHttp, BothMembersServeTheClusterStatus) {
-  auto graph = write_temp_file("http_cluster_graph.toml", graph_text);
+  auto graph = write_temp_file("http_cluster_graph.toml", two_cell_graph);
   std::vector<int> ports{free_loopback_port(), free_loopback_port()};
   std::vector<uint16_t> http{free_loopback_port(), free_loopback_port()};
-  member_process n1{write_member("n1", ports[0], http[0], ports[0])};
-  member_process n2{write_member("n2", ports[1], http[1], ports[0])};
-  await_size(ports[0], 2);
-  await_size(ports[1], 2);
+  member_process n1{write_member_config(
+    "n1", ports[0], {ports[0]},
+    "http = \"127.0.0.1:" + std::to_string(http[0]) + "\"\n")};
+  member_process n2{write_member_config(
+    "n2", ports[1], {ports[0]},
+    "http = \"127.0.0.1:" + std::to_string(http[1]) + "\"\n")};
+  await_member_count(ports[0], 2);
+  await_member_count(ports[1], 2);
   EXPECT_NE(
     n1.log().find("member n1 http on 127.0.0.1:" + std::to_string(http[0])),
     std::string::npos)

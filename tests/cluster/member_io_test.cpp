@@ -18,84 +18,27 @@
 
 using namespace shoal::test_support;
 
-namespace {
-
-/// Two cells: a.* and m.sum on one member, b.* on the other.
-const char* graph_text = R"(
-[[sensor]]
-name = "a.temp"
-[[sensor]]
-name = "b.temp"
-[[feature]]
-name = "a.mean"
-fn = "rolling_mean"
-needs = ["a.temp"]
-window = 3
-[[feature]]
-name = "b.ewma"
-fn = "ewma"
-needs = ["b.temp"]
-alpha = 0.5
-emit = true
-[[model]]
-name = "m.sum"
-kind = "linear"
-needs = ["a.mean", "b.ewma"]
-weights = [1.0, 1.0]
-emit = true
-)";
-
-void await_size(int port, size_t n) {
-  auto want = "members (" + std::to_string(n) + "):";
-  for (int i = 0; i < 150; ++i) {
-    if (shoalctl(port, "status").output.find(want) != std::string::npos)
-      return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  FAIL() << "cluster at port " << port << " never had " << n << " members";
-}
-
-/// Waits up to 10 s for `text` in the member's log.
-bool await_log(const member_process& m, const std::string& text) {
-  for (int i = 0; i < 100; ++i) {
-    if (m.log().find(text) != std::string::npos)
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST(ClusterIo, SamplesAtOneMemberGiveOutputsAtAnother) {
   mosquitto_broker broker;
   ASSERT_TRUE(broker.running());
-  auto graph = write_temp_file("io_cluster_graph.toml", graph_text);
+  auto graph = write_temp_file("io_cluster_graph.toml", two_cell_graph);
   auto out = write_temp_file("io_cluster_out.jsonl", "");
   std::vector<int> ports{free_loopback_port(), free_loopback_port()};
   auto http = free_loopback_port();
   // n1 has the source (and http, to see its endpoint); n2 the sink. Tables
   // come after [cluster], so they are appended to n1's text.
-  member_process n1{write_temp_file(
-    "io_member_n1_" + std::to_string(ports[0]) + ".toml",
-    "[node]\nname = \"n1\"\nlisten = \"127.0.0.1:" + std::to_string(ports[0])
-      + "\"\nhttp = \"127.0.0.1:" + std::to_string(http)
-      + "\"\nthreads = 2\n[cluster]\nseeds = [\"127.0.0.1:"
-      + std::to_string(ports[0])
-      + "\"]\nheartbeat_ms = 100\nfailure_timeout_ms = 2000\n"
-        "[[source]]\nkind = \"mqtt\"\nurl = \""
-      + broker.url()
+  member_process n1{write_member_config(
+    "n1", ports[0], {ports[0]},
+    "http = \"127.0.0.1:" + std::to_string(http) + "\"\n",
+    "[[source]]\nkind = \"mqtt\"\nurl = \"" + broker.url()
       + "\"\ntopic = \"+/temp\"\nallowed_lateness_ns = 50000000\n")};
-  member_process n2{write_temp_file(
-    "io_member_n2_" + std::to_string(ports[1]) + ".toml",
-    "[node]\nname = \"n2\"\nlisten = \"127.0.0.1:" + std::to_string(ports[1])
-      + "\"\nthreads = 2\n[cluster]\nseeds = [\"127.0.0.1:"
-      + std::to_string(ports[0])
-      + "\"]\nheartbeat_ms = 100\nfailure_timeout_ms = 2000\n"
-        "[[sink]]\nkind = \"jsonl\"\npath = \""
-      + out + "\"\n")};
-  await_size(ports[0], 2);
-  await_size(ports[1], 2);
+  member_process n2{write_member_config("n2", ports[1], {ports[0]}, "",
+                                        "[[sink]]\nkind = \"jsonl\"\npath = \""
+                                          + out + "\"\n")};
+  await_member_count(ports[0], 2);
+  await_member_count(ports[1], 2);
   auto res = shoalctl(ports[1], "apply " + graph);
   ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
   auto placed = shoalctl(ports[0], "graph").output;

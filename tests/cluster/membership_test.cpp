@@ -24,18 +24,8 @@ struct member_spec {
 };
 
 /// Writes the NODE.toml of `m` with `seeds` and returns its path.
-std::string write_config(const member_spec& m, const std::vector<int>& seeds,
-                         const std::string& extra = "") {
-  std::string seeds_text;
-  for (auto p : seeds)
-    seeds_text += (seeds_text.empty() ? "\"127.0.0.1:" : ", \"127.0.0.1:")
-                  + std::to_string(p) + "\"";
-  return write_temp_file(
-    "member_" + m.name + "_" + std::to_string(m.port) + ".toml",
-    "[node]\nname = \"" + m.name
-      + "\"\nlisten = \"127.0.0.1:" + std::to_string(m.port)
-      + "\"\nthreads = 1\n[cluster]\nseeds = [" + seeds_text
-      + "]\nheartbeat_ms = 100\nfailure_timeout_ms = 1000\n" + extra);
+std::string write_config(const member_spec& m, const std::vector<int>& seeds) {
+  return write_member_config(m.name, m.port, seeds, "", "", 1000);
 }
 
 /// Polls `shoalctl status` at `port` until its member list is exactly

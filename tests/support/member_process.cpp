@@ -3,11 +3,13 @@
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <thread>
 
 #include "tests/support/process.hpp"
+#include "tests/support/temp_files.hpp"
 
 extern char** environ;
 
@@ -72,6 +74,67 @@ int member_process::stop() {
 
 std::string member_process::log() const {
   return read_file(log_);
+}
+
+const char* two_cell_graph = R"(
+[[sensor]]
+name = "a.temp"
+[[sensor]]
+name = "b.temp"
+[[feature]]
+name = "a.mean"
+fn = "rolling_mean"
+needs = ["a.temp"]
+window = 3
+[[feature]]
+name = "b.ewma"
+fn = "ewma"
+needs = ["b.temp"]
+alpha = 0.5
+emit = true
+[[model]]
+name = "m.sum"
+kind = "linear"
+needs = ["a.mean", "b.ewma"]
+weights = [1.0, 1.0]
+emit = true
+)";
+
+std::string write_member_config(const std::string& name, int port,
+                                const std::vector<int>& seeds,
+                                const std::string& node_extra,
+                                const std::string& tables, int failure_ms) {
+  std::string seeds_text;
+  for (auto p : seeds)
+    seeds_text += (seeds_text.empty() ? "\"127.0.0.1:" : ", \"127.0.0.1:")
+                  + std::to_string(p) + "\"";
+  return write_temp_file(
+    "member_" + name + "_" + std::to_string(port) + ".toml",
+    "[node]\nname = \"" + name
+      + "\"\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\nthreads = 2\n"
+      + node_extra + "[cluster]\nseeds = [" + seeds_text
+      + "]\nheartbeat_ms = 100\nfailure_timeout_ms = "
+      + std::to_string(failure_ms) + "\n" + tables);
+}
+
+void await_member_count(int port, size_t n) {
+  auto want = "members (" + std::to_string(n) + "):";
+  for (int i = 0; i < 150; ++i) {
+    if (shoalctl(port, "status").output.find(want) != std::string::npos)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ADD_FAILURE() << "cluster at port " << port << " never had " << n
+                << " members";
+}
+
+bool await_log(const member_process& m, const std::string& text) {
+  for (int i = 0; i < 100; ++i) {
+    if (m.log().find(text) != std::string::npos)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 ctl_result shoalctl(int port, const std::string& args) {

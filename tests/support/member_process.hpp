@@ -8,8 +8,10 @@
 
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace shoal::test_support {
 
@@ -44,6 +46,27 @@ private:
   std::string log_;
   pid_t pid_ = -1;
 };
+
+/// Writes a member's NODE.toml: `name` listening on 127.0.0.1:`port`, 2
+/// threads, the given seeds (loopback ports), heartbeat 100 ms, failure
+/// timeout `failure_ms`; `node_extra` is appended to [node] (e.g. an http
+/// line), `tables` after [cluster] (sources, sinks). Returns its path.
+std::string write_member_config(const std::string& name, int port,
+                                const std::vector<int>& seeds,
+                                const std::string& node_extra = "",
+                                const std::string& tables = "",
+                                int failure_ms = 2000);
+
+/// A graph of two cells (sensors a.temp and b.temp, their features, and a
+/// model joining both): placement puts a cell on each of two members.
+extern const char* two_cell_graph;
+
+/// Waits up to 15 s for `shoalctl status` at `port` to list `n` members;
+/// fails the test otherwise.
+void await_member_count(int port, size_t n);
+
+/// Waits up to 10 s for `text` in `m`'s log.
+bool await_log(const member_process& m, const std::string& text);
 
 /// `build/bin/shoalctl --connect 127.0.0.1:PORT ARGS`, with its output.
 struct ctl_result {
