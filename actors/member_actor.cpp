@@ -10,6 +10,7 @@
 #include "actors/graph_host.hpp"
 #include "actors/replay_source.hpp"
 #include "actors/sink_actor.hpp"
+#include "actors/tail_actor.hpp"
 #include "runtime/csv.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/fn_factory.hpp"
@@ -426,6 +427,22 @@ caf::behavior member_actor(self_ptr self, member_options opts,
       }
       return caf::make_message(all_members(s), std::move(down), s.graph,
                                s.dir_names, s.dir_members);
+    },
+    [=](tail_atom, const std::vector<std::string>& names,
+        caf::actor& client) -> caf::result<caf::ok_atom> {
+      auto& s = self->state;
+      if (!s.deployed)
+        return make_error(errc::not_found,
+                          "no graph is deployed: apply one first");
+      std::vector<caf::actor> nodes;
+      for (auto& name : names) {
+        auto i = std::find(s.dir_names.begin(), s.dir_names.end(), name);
+        if (i == s.dir_names.end())
+          return make_error(errc::not_found, "unknown node '" + name + "'");
+        nodes.push_back(s.dir_actors[i - s.dir_names.begin()]);
+      }
+      self->spawn(tail_actor, std::move(client), std::move(nodes), names);
+      return caf::ok_atom_v;
     },
     [=](graph_atom) {
       auto& s = self->state;

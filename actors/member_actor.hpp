@@ -27,6 +27,9 @@
 //   (deploy_atom, graph_spec, names, actors, members)
 //                                        the deployment, from the member
 //                                        that applied it (empty: ended)
+//   (tail_atom, std::vector<std::string> names, actor client)
+//                                        -> ok_atom; a tail actor sends the
+//                                           client the nodes' outputs
 //   (graph_atom)                         -> std::vector<std::string>: one
 //                                           "node member" line per node
 //   (status_atom)                        -> (std::vector<member_info> alive,

@@ -114,6 +114,7 @@ CAF_ADD_ATOM(shoal, shoal, graph_atom, "graph")
 CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::node_counts>))
 CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::ingest_counts>))
 CAF_ADD_ATOM(shoal, shoal, status_atom, "status")
+CAF_ADD_ATOM(shoal, shoal, tail_atom, "tail")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -1,6 +1,9 @@
 #include "runtime/host/ctl_command.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -16,6 +19,7 @@
 #include "runtime/graph_loader.hpp"
 #include "runtime/host/system_config.hpp"
 #include "runtime/io/net_address.hpp"
+#include "runtime/parse_number.hpp"
 
 namespace shoal {
 
@@ -29,10 +33,12 @@ const char* ctl_usage() {
          "                             deploy it over the members\n"
          "  graph                      where each node of the graph runs\n"
          "  replay IN.csv --out OUT.csv\n"
-         "                             stream IN.csv (read by the member) "
-         "into\n"
-         "                             the graph, write its outputs to "
-         "OUT.csv\n";
+         "      stream IN.csv (read by the member) into the graph, write its\n"
+         "      outputs to OUT.csv\n"
+         "  tail NODE... [--count N]\n"
+         "      print live outputs of the nodes as 'node ts value' lines "
+         "until\n"
+         "      Ctrl-C (or N lines, or their end of stream)\n";
 }
 
 struct ctl_args {
@@ -40,6 +46,7 @@ struct ctl_args {
   std::string command;
   std::vector<std::string> rest;
   std::string out;
+  size_t count = 0;
   bool json = false;
 };
 
@@ -59,6 +66,12 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
       has_connect = true;
     } else if (arg == "--json") {
       args.json = true;
+    } else if (arg == "--count") {
+      if (i + 1 >= argc || !parse_number(argv[i + 1], args.count)
+          || args.count == 0)
+        return make_error(errc::invalid_config,
+                          "--count needs a positive integer");
+      ++i;
     } else if (arg == "--out") {
       if (i + 1 >= argc)
         return make_error(errc::invalid_config, "--out needs a file");
@@ -76,6 +89,8 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
   size_t operands = 0;
   if (args.command == "apply" || args.command == "replay")
     operands = 1;
+  else if (args.command == "tail")
+    operands = std::max<size_t>(1, args.rest.size());
   else if (args.command != "status" && args.command != "graph")
     return make_error(errc::invalid_config,
                       "unknown command '" + args.command + "'");
@@ -186,6 +201,54 @@ int replay(caf::scoped_actor& self, const caf::actor& member,
   return rc;
 }
 
+std::atomic<bool> tail_stop{false};
+
+extern "C" void on_tail_signal(int) {
+  tail_stop = true;
+}
+
+int tail(caf::scoped_actor& self, const caf::actor& member,
+         const ctl_args& args) {
+  int rc = 0;
+  self
+    ->request(member, std::chrono::seconds(30), tail_atom_v, args.rest,
+              caf::actor_cast<caf::actor>(self))
+    .receive([](caf::ok_atom) {},
+             [&](caf::error& err) {
+               rc = refused(self, "tail", err);
+             });
+  if (rc != 0)
+    return rc;
+  std::signal(SIGINT, on_tail_signal);
+  std::signal(SIGTERM, on_tail_signal);
+  self->monitor(member);
+  size_t printed = 0;
+  bool done = false;
+  while (!done && !tail_stop && (args.count == 0 || printed < args.count)) {
+    self->receive(
+      [&](const std::vector<output_row>& rows) {
+        for (auto& r : rows) {
+          if (args.count > 0 && printed == args.count)
+            break;
+          std::printf("%s %lld %.17g\n", r.node.c_str(),
+                      static_cast<long long>(r.ts), r.value);
+          ++printed;
+        }
+        std::fflush(stdout);
+      },
+      [&](done_atom) {
+        done = true;
+      },
+      [&](caf::down_msg&) {
+        std::fprintf(stderr, "shoalctl: tail: the member went away\n");
+        rc = 1;
+        done = true;
+      },
+      caf::after(std::chrono::milliseconds(200)) >> [] {});
+  }
+  return rc;
+}
+
 } // namespace
 
 int ctl_main(int argc, char** argv) {
@@ -221,6 +284,8 @@ int ctl_main(int argc, char** argv) {
     return graph(self, *member);
   if (args->command == "replay")
     return replay(self, *member, *args);
+  if (args->command == "tail")
+    return tail(self, *member, *args);
   return status(self, *member, *args);
 }
 

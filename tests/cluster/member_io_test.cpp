@@ -2,6 +2,7 @@
 // broker of one member's source reach their sensors on either member, and
 // the outputs of nodes on both members land in another member's jsonl sink.
 
+#include <atomic>
 #include <chrono>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -103,4 +104,46 @@ TEST(ClusterIo, SamplesAtOneMemberGiveOutputsAtAnother) {
   EXPECT_EQ(doc["endpoints"][0]["kind"], "mqtt source") << body;
   EXPECT_GE(doc["endpoints"][0]["messages"].get<uint64_t>(), 20u);
   EXPECT_TRUE(n1.running() && n2.running());
+}
+
+TEST(ClusterIo, ShoalctlTailPrintsLiveOutputs) {
+  mosquitto_broker broker;
+  ASSERT_TRUE(broker.running());
+  auto graph = write_temp_file("tail_graph.toml", two_cell_graph);
+  auto port = free_loopback_port();
+  member_process n1{write_member_config(
+    "n1", port, {port}, "",
+    "[[source]]\nkind = \"mqtt\"\nurl = \"" + broker.url()
+      + "\"\ntopic = \"+/temp\"\nallowed_lateness_ns = 0\n")};
+  await_member_count(port, 1);
+  auto res = shoalctl(port, "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  ASSERT_TRUE(await_log(n1, "member n1 started 1 source")) << n1.log();
+  // Unknown nodes are refused.
+  res = shoalctl(port, "tail b.ewma nope");
+  EXPECT_EQ(res.exit_code, 1);
+  EXPECT_NE(res.output.find("unknown node 'nope'"), std::string::npos)
+    << res.output;
+  ctl_result tailed;
+  std::atomic<bool> finished{false};
+  std::thread tail{[&] {
+    tailed = shoalctl(port, "tail b.ewma --count 3");
+    finished = true;
+  }};
+  // Publish until the tail has what it waits for (it subscribes first).
+  for (int i = 0; i < 100 && !finished; ++i) {
+    run_command("mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port())
+                + " -t b/temp -m " + std::to_string(10 + i));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  tail.join();
+  EXPECT_EQ(tailed.exit_code, 0) << tailed.output;
+  std::istringstream lines{tailed.output};
+  std::string line;
+  size_t n = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_EQ(line.rfind("b.ewma ", 0), 0u) << line;
+    ++n;
+  }
+  EXPECT_EQ(n, 3u) << tailed.output;
 }
