@@ -1,0 +1,43 @@
+// The graph side of a member: applying a graph over the members, where its
+// nodes go, and replaying a file through it. Used by the member actor
+// (actors/member_actor.hpp) from its handlers; every function runs in that
+// actor.
+
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "caf/error.hpp"
+#include "caf/response_promise.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "actors/member_actor.hpp"
+
+namespace shoal {
+
+using member_self = caf::stateful_actor<member_state>*;
+
+/// Sends `xs` to every member but this one (and `except`).
+template <class... Ts>
+void tell_others(member_self self, const std::string& except, Ts&&... xs) {
+  for (auto& [name, e] : self->state.members)
+    if (name != self->state.opts.name && name != except)
+      self->send(e.info.handle, xs...);
+}
+
+/// Deploys `g` (validated) over the current members and delivers a summary
+/// to `rp`; on any failure, delivers the error and deploys nothing more.
+void apply_graph(member_self self, graph_spec g, caf::response_promise rp);
+
+/// Streams `path` into the deployed graph: a sink on every emitting node, a
+/// replay source on every sensor, then start. The rows go to `rp` once
+/// `finish_replay` sees both ends done.
+caf::error start_replay(member_self self, const std::string& path,
+                        caf::response_promise rp);
+
+/// Delivers the replay's rows once both its source and its sink are done.
+void finish_replay(member_self self);
+
+} // namespace shoal
