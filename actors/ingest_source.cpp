@@ -54,19 +54,11 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
   auto& st = self->state;
   st.inbox = std::move(inbox);
   st.dir = std::move(dir);
-  st.filter
-    = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns, false);
-  st.router = std::make_unique<ingest_router>(key, std::move(sensors));
-  st.opts = opts;
-  if (st.opts.tracker) {
-    auto index
-      = track_live_source(*st.opts.tracker, *st.filter, *st.router,
-                          wall_clock_ns() - st.opts.allowed_lateness_ns);
-    if (!index) {
-      self->quit(std::move(index.error()));
-      return {};
-    }
-    st.tracker_index = *index;
+  st.opts = std::move(opts);
+  if (auto err
+      = start_live_ingest(st, key, std::move(sensors), wall_clock_ns())) {
+    self->quit(std::move(err));
+    return {};
   }
   return {
     [=](caf::tick_atom) {

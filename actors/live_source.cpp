@@ -21,19 +21,11 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
   auto& st = self->state;
   st.feed = std::move(feed);
   st.dir = std::move(dir);
-  st.filter
-    = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns, false);
-  st.router = std::make_unique<ingest_router>(key, std::move(sensors));
-  st.opts = opts;
+  st.opts = std::move(opts);
   st.last = wall_clock_ns();
-  if (st.opts.tracker) {
-    auto index = track_live_source(*st.opts.tracker, *st.filter, *st.router,
-                                   st.last - st.opts.allowed_lateness_ns);
-    if (!index) {
-      self->quit(std::move(index.error()));
-      return {};
-    }
-    st.tracker_index = *index;
+  if (auto err = start_live_ingest(st, key, std::move(sensors), st.last)) {
+    self->quit(std::move(err));
+    return {};
   }
   return {
     [=](caf::tick_atom) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/error.hpp"
 #include "caf/stateful_actor.hpp"
 
 #include "actors/ingest_router.hpp"
@@ -62,6 +63,26 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
                           std::shared_ptr<const sensor_directory> dir,
                           std::vector<caf::actor> sensors, uint64_t key,
                           live_options opts);
+
+/// The start every live source shares. `st` has `dir`, `filter`, `router`,
+/// `opts` (live_options) and `tracker_index`: a live source filter over
+/// `st.dir`, a router to `sensors` under `key`, and with a tracker the
+/// registration that accepts nothing at or before `now` minus the lateness.
+template <class State>
+caf::error start_live_ingest(State& st, uint64_t key,
+                             std::vector<caf::actor> sensors, int64_t now) {
+  st.filter = std::make_unique<source_filter>(
+    *st.dir, st.opts.allowed_lateness_ns, false);
+  st.router = std::make_unique<ingest_router>(key, std::move(sensors));
+  if (!st.opts.tracker)
+    return caf::none;
+  auto index = track_live_source(*st.opts.tracker, *st.filter, *st.router,
+                                 now - st.opts.allowed_lateness_ns);
+  if (!index)
+    return std::move(index.error());
+  st.tracker_index = *index;
+  return caf::none;
+}
 
 /// Wall-clock time in nanoseconds since the Unix epoch.
 int64_t wall_clock_ns();
