@@ -175,4 +175,18 @@ void mqtt_client::on_message_cb(mosquitto*, void* ptr,
   self->on_message_(msg->topic, payload);
 }
 
+endpoint_status mqtt_client::status(const char* kind, const std::string& detail,
+                                    uint64_t messages, uint64_t dropped) const {
+  endpoint_status st;
+  st.kind = kind;
+  st.address = "mqtt://" + broker().to_string() + " " + detail;
+  st.port = broker().port;
+  st.connected = connected();
+  st.reconnects = reconnects();
+  st.messages = messages;
+  st.dropped = dropped;
+  st.last_error = last_error();
+  return st;
+}
+
 } // namespace shoal

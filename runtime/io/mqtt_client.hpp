@@ -27,6 +27,7 @@
 
 #include "caf/error.hpp"
 
+#include "runtime/io/io_endpoint.hpp"
 #include "runtime/io/net_address.hpp"
 
 struct mosquitto;
@@ -77,6 +78,11 @@ public:
   }
 
   std::string last_error() const;
+
+  /// The status of an endpoint on this client: `kind`, the broker and
+  /// `detail` as its address, the connection figures, and the given counts.
+  endpoint_status status(const char* kind, const std::string& detail,
+                         uint64_t messages, uint64_t dropped) const;
 
   const net_address& broker() const {
     return broker_;

@@ -48,16 +48,8 @@ caf::error mqtt_sink::flush() {
 }
 
 endpoint_status mqtt_sink::status() const {
-  endpoint_status st;
-  st.kind = "mqtt sink";
-  st.address = "mqtt://" + client_.broker().to_string() + " " + prefix_;
-  st.port = client_.broker().port;
-  st.connected = client_.connected();
-  st.reconnects = client_.reconnects();
-  st.messages = published_.load();
-  st.dropped = dropped_.load();
-  st.last_error = client_.last_error();
-  return st;
+  return client_.status("mqtt sink", prefix_, published_.load(),
+                        dropped_.load());
 }
 
 } // namespace shoal

@@ -51,16 +51,8 @@ void mqtt_source::on_message(std::string_view topic, std::string_view payload) {
 }
 
 endpoint_status mqtt_source::status() const {
-  endpoint_status st;
-  st.kind = "mqtt source";
-  st.address = "mqtt://" + client_.broker().to_string() + " " + topic_;
-  st.port = client_.broker().port;
-  st.connected = client_.connected();
-  st.reconnects = client_.reconnects();
-  st.messages = received_.load();
-  st.dropped = malformed_.load();
-  st.last_error = client_.last_error();
-  return st;
+  return client_.status("mqtt source", topic_, received_.load(),
+                        malformed_.load());
 }
 
 } // namespace shoal
