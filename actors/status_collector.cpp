@@ -30,6 +30,8 @@ struct refresh {
   status_model model;
   std::unordered_map<std::string, size_t> node_index;
   std::map<std::string, int64_t> backlog;
+  /// Rejected by this member's sources before reaching a sensor.
+  ingest_counts source_rejects;
   size_t pending = 0;
 };
 
@@ -60,6 +62,9 @@ void finish(self_ptr self, refresh& r) {
     t.outputs += n.counts.outputs;
     t.errors += n.counts.errors;
   }
+  if (auto i = by_name.find(st.opts.name); i != by_name.end())
+    i->second->samples.merge(r.source_rejects);
+  t.samples.merge(r.source_rejects);
   for (auto& m : r.model.members) {
     auto b = r.backlog.find(m.name);
     m.backlog = b == r.backlog.end() ? 0 : b->second;
@@ -89,7 +94,24 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
     if (--r->pending == 0)
       finish(self, *r);
   };
-  r->pending = members.size() + 1;
+  std::vector<caf::actor> sources;
+  if (self->state.opts.sources)
+    sources = self->state.opts.sources();
+  r->pending = members.size() + sources.size() + 1;
+  for (auto& src : sources) {
+    self->request(src, ask_timeout, stats_atom_v)
+      .then(
+        [r, one_done](ingest_counts& counts, std::vector<std::string>&,
+                      uint64_t) {
+          // Accepted samples are counted by the sensors.
+          counts.accepted = 0;
+          r->source_rejects.merge(counts);
+          one_done();
+        },
+        [one_done](caf::error&) {
+          one_done();
+        });
+  }
   for (auto& m : members) {
     if (!m.host) {
       one_done();

@@ -57,6 +57,10 @@ struct status_collector_options {
   std::chrono::milliseconds interval{1000};
   /// The status of the member's network endpoints (may be empty).
   std::function<std::vector<endpoint_status>()> endpoints;
+  /// This member's name, and its live sources (ingest_source actors): the
+  /// samples they reject before any sensor count for this member.
+  std::string name;
+  std::function<std::vector<caf::actor>()> sources;
 };
 
 struct status_collector_state {

@@ -79,6 +79,10 @@ int member_command(const node_args& args) {
   status_opts.endpoints = [live] {
     return live->status();
   };
+  status_opts.name = cfg->name;
+  status_opts.sources = [live] {
+    return live->source_actors();
+  };
   auto collector
     = self->spawn(status_collector, member, board, std::move(status_opts));
   std::unique_ptr<http_server> http;

@@ -121,4 +121,9 @@ std::vector<endpoint_status> member_io::status() const {
   return xs;
 }
 
+std::vector<caf::actor> member_io::source_actors() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return sources_.sources;
+}
+
 } // namespace shoal

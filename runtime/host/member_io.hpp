@@ -55,6 +55,9 @@ public:
   /// Ends the sources and stops the sink and source actors.
   void stop(caf::scoped_actor& self);
 
+  /// The ingest_source actors of the current deployment; any thread.
+  std::vector<caf::actor> source_actors() const;
+
   /// The status of every network endpoint (sinks, then sources).
   std::vector<endpoint_status> status() const;
 

@@ -103,6 +103,27 @@ TEST(ClusterIo, SamplesAtOneMemberGiveOutputsAtAnother) {
   ASSERT_EQ(doc["endpoints"].size(), 1u) << body;
   EXPECT_EQ(doc["endpoints"][0]["kind"], "mqtt source") << body;
   EXPECT_GE(doc["endpoints"][0]["messages"].get<uint64_t>(), 20u);
+  // A payload the source cannot parse, and a sensor the graph does not
+  // have, count for n1 in the metrics with their reasons.
+  auto garbage = run_command("mosquitto_pub -h 127.0.0.1 -p "
+                             + std::to_string(broker.port())
+                             + " -q 1 -t a/temp -m not-a-number");
+  ASSERT_EQ(garbage.exit_code, 0) << garbage.output;
+  pub("c/temp", 1.0);
+  std::string metrics;
+  bool counted = false;
+  for (int i = 0; i < 50 && !counted; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    metrics = http_request(http, "GET", "/metrics").body;
+    counted
+      = metrics.find(
+          "shoal_samples_total{member=\"n1\",reason=\"malformed\"} 1")
+          != std::string::npos
+        && metrics.find(
+             "shoal_samples_total{member=\"n1\",reason=\"unknown_sensor\"} 1")
+             != std::string::npos;
+  }
+  EXPECT_TRUE(counted) << metrics;
   EXPECT_TRUE(n1.running() && n2.running());
 }
 
