@@ -222,8 +222,10 @@ caf::behavior member_actor(self_ptr self, member_options opts,
       self->spawn(tail_actor, std::move(client), std::move(nodes), names);
       return caf::ok_atom_v;
     },
-    [=](graph_atom) {
+    [=](graph_atom, bool dot) {
       auto& s = self->state;
+      if (dot)
+        return placed_graph_dot(s);
       std::vector<std::string> lines;
       for (size_t i = 0; i < s.dir_names.size(); ++i)
         lines.push_back(s.dir_names[i] + " " + s.dir_members[i]);

@@ -30,8 +30,9 @@
 //   (tail_atom, std::vector<std::string> names, actor client)
 //                                        -> ok_atom; a tail actor sends the
 //                                           client the nodes' outputs
-//   (graph_atom)                         -> std::vector<std::string>: one
-//                                           "node member" line per node
+//   (graph_atom, bool dot)               -> std::vector<std::string>: one
+//                                           "node member" line per node, or
+//                                           with `dot` the Graphviz DOT text
 //   (status_atom)                        -> (std::vector<member_info> alive,
 //                                           std::vector<std::string> down,
 //                                           graph_spec, dir_names,

@@ -228,4 +228,34 @@ std::vector<size_t> place_nodes(const graph_spec& g, size_t members) {
   return where;
 }
 
+std::vector<std::string> placed_graph_dot(const member_state& st) {
+  auto quoted = [](const std::string& x) {
+    // Names are [A-Za-z0-9_.:-]: nothing to escape but the quotes around.
+    return "\"" + x + "\"";
+  };
+  std::unordered_map<std::string, std::string> member_of;
+  for (size_t i = 0; i < st.dir_names.size() && i < st.dir_members.size(); ++i)
+    member_of.emplace(st.dir_names[i], st.dir_members[i]);
+  std::vector<std::string> lines{"digraph shoal {", "  rankdir=LR;"};
+  for (auto& [member, e] : st.members) {
+    lines.push_back("  subgraph " + quoted("cluster_" + member) + " {");
+    lines.push_back("    label=" + quoted(member) + ";");
+    for (auto& n : st.graph.nodes) {
+      auto i = member_of.find(n.name);
+      if (i == member_of.end() || i->second != member)
+        continue;
+      const char* shape = n.kind == node_kind::sensor    ? "ellipse"
+                          : n.kind == node_kind::feature ? "box"
+                                                         : "doubleoctagon";
+      lines.push_back("    " + quoted(n.name) + " [shape=" + shape + "];");
+    }
+    lines.push_back("  }");
+  }
+  for (auto& n : st.graph.nodes)
+    for (auto& need : n.needs)
+      lines.push_back("  " + quoted(need) + " -> " + quoted(n.name) + ";");
+  lines.push_back("}");
+  return lines;
+}
+
 } // namespace shoal

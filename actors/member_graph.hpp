@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "caf/error.hpp"
-#include "caf/response_promise.hpp"
 #include "caf/event_based_actor.hpp"
+#include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
 #include "actors/member_actor.hpp"
@@ -36,6 +36,11 @@ void apply_graph(member_self self, graph_spec g, caf::response_promise rp);
 /// `finish_replay` sees both ends done.
 caf::error start_replay(member_self self, const std::string& path,
                         caf::response_promise rp);
+
+/// The deployed graph in Graphviz DOT, a line per element: one cluster per
+/// member holding its nodes (sensors as ellipses, features as boxes, models
+/// as double octagons), and an edge per `needs` entry.
+std::vector<std::string> placed_graph_dot(const member_state& st);
 
 /// Delivers the replay's rows once both its source and its sink are done.
 void finish_replay(member_self self);

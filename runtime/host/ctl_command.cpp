@@ -31,7 +31,9 @@ const char* ctl_usage() {
          "  status [--json]            members of the cluster\n"
          "  apply G.toml               validate G.toml here, then place and\n"
          "                             deploy it over the members\n"
-         "  graph                      where each node of the graph runs\n"
+         "  graph [--dot]              where each node of the graph runs\n"
+         "                             (--dot: Graphviz, a cluster per "
+         "member)\n"
          "  replay IN.csv --out OUT.csv\n"
          "      stream IN.csv (read by the member) into the graph, write its\n"
          "      outputs to OUT.csv\n"
@@ -48,6 +50,7 @@ struct ctl_args {
   std::string out;
   size_t count = 0;
   bool json = false;
+  bool dot = false;
 };
 
 caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
@@ -66,6 +69,8 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
       has_connect = true;
     } else if (arg == "--json") {
       args.json = true;
+    } else if (arg == "--dot") {
+      args.dot = true;
     } else if (arg == "--count") {
       if (i + 1 >= argc || !parse_number(argv[i + 1], args.count)
           || args.count == 0)
@@ -160,9 +165,10 @@ int apply(caf::scoped_actor& self, const caf::actor& member,
   return rc;
 }
 
-int graph(caf::scoped_actor& self, const caf::actor& member) {
+int graph(caf::scoped_actor& self, const caf::actor& member,
+          const ctl_args& args) {
   int rc = 0;
-  self->request(member, std::chrono::seconds(30), graph_atom_v)
+  self->request(member, std::chrono::seconds(30), graph_atom_v, args.dot)
     .receive(
       [&](const std::vector<std::string>& lines) {
         for (auto& line : lines)
@@ -281,7 +287,7 @@ int ctl_main(int argc, char** argv) {
   if (args->command == "apply")
     return apply(self, *member, *args);
   if (args->command == "graph")
-    return graph(self, *member);
+    return graph(self, *member, *args);
   if (args->command == "replay")
     return replay(self, *member, *args);
   if (args->command == "tail")

@@ -115,6 +115,18 @@ TEST(ClusterReplay, ThreeMembersGiveExactlyTheSingleNodeOutputs) {
   for (auto name : {" n1", " n2", " n3"})
     used += placed.output.find(name) != std::string::npos ? 1 : 0;
   EXPECT_GE(used, 2u) << placed.output;
+  // The same placement as Graphviz: a cluster per member, an edge per need.
+  auto dot = shoalctl(ports[0], "graph --dot");
+  ASSERT_EQ(dot.exit_code, 0) << dot.output;
+  EXPECT_EQ(dot.output.rfind("digraph shoal {", 0), 0u) << dot.output;
+  EXPECT_NE(dot.output.find("subgraph \"cluster_n1\" {"), std::string::npos)
+    << dot.output;
+  EXPECT_NE(dot.output.find("\"p1.temp\" [shape=ellipse];"), std::string::npos)
+    << dot.output;
+  EXPECT_NE(dot.output.find("\"p1.mean\" -> \"m.join\";"), std::string::npos)
+    << dot.output;
+  EXPECT_NE(dot.output.find("\"m.lua\" -> \"m.all\";"), std::string::npos)
+    << dot.output;
   // Replay through the third member.
   auto cluster_out = write_temp_file("cluster_out.csv", "");
   res = shoalctl(ports[2], "replay " + input + " --out " + cluster_out);
