@@ -136,10 +136,7 @@ caf::expected<live_figures> bench_live(const graph_spec& g,
   if (auto e = attach_source(self, *d, source, key))
     return e;
   auto stop = [&] {
-    self->send_exit(source, caf::exit_reason::user_shutdown);
-    self->send_exit(sink, caf::exit_reason::user_shutdown);
-    for (auto& a : d->actors)
-      self->send_exit(a, caf::exit_reason::user_shutdown);
+    stop_deployment(self, *d, source);
   };
   auto started = clock_type::now();
   self->send(source, caf::tick_atom_v);

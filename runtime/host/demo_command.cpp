@@ -103,11 +103,7 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
   // would wait for them forever.
   auto fail = [&](const caf::error& err) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(err).c_str());
-    if (source)
-      self->send_exit(source, caf::exit_reason::user_shutdown);
-    self->send_exit(d->sink, caf::exit_reason::user_shutdown);
-    for (auto& a : d->actors)
-      self->send_exit(a, caf::exit_reason::user_shutdown);
+    stop_deployment(self, *d, source);
     return 1;
   };
   if (!args.mqtt.empty()) {
@@ -185,10 +181,7 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
   }
   std::fprintf(stderr, "shoal-node: stopping\n");
   publisher.reset();
-  self->send_exit(source, caf::exit_reason::user_shutdown);
-  self->send_exit(d->sink, caf::exit_reason::user_shutdown);
-  for (auto& a : d->actors)
-    self->send_exit(a, caf::exit_reason::user_shutdown);
+  stop_deployment(self, *d, source);
   return 0;
 }
 

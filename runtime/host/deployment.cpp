@@ -154,6 +154,16 @@ deploy_with_sink(caf::scoped_actor& self, const graph_spec& g,
   return d;
 }
 
+void stop_deployment(caf::scoped_actor& self, const deployment& d,
+                     const caf::actor& source) {
+  if (source)
+    self->send_exit(source, caf::exit_reason::user_shutdown);
+  if (d.sink)
+    self->send_exit(d.sink, caf::exit_reason::user_shutdown);
+  for (auto& a : d.actors)
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+}
+
 caf::error attach_source(caf::scoped_actor& self, const deployment& d,
                          const caf::actor& source, uint64_t key) {
   for (uint32_t i = 0; i < d.sensor_actors.size(); ++i)

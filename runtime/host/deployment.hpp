@@ -67,6 +67,12 @@ deploy_with_sink(caf::scoped_actor& self, const graph_spec& g,
                  std::shared_ptr<output_sink> out, const caf::actor& monitor,
                  alert_rule alert = {}, deploy_options opts = {});
 
+/// Stops `source` (if any), the sink of `d` (if any) and every actor of `d`:
+/// a deployment that does not reach end of stream must be stopped so that
+/// the actor system does not wait for it forever.
+void stop_deployment(caf::scoped_actor& self, const deployment& d,
+                     const caf::actor& source = {});
+
 /// Attaches `source` to every sensor of `d` under `key`; sensor `i` learns
 /// index `i` for its watermark requests.
 caf::error attach_source(caf::scoped_actor& self, const deployment& d,
