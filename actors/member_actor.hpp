@@ -43,10 +43,7 @@
 //                                           more source, returns the outputs
 //                                           up to its end of stream
 //
-// Placement (`place_nodes`): every sensor starts a cell; a feature or model
-// joins the cell of its first input, so a sensor's chain stays on one
-// member; cells go, largest first, to the member with the least estimated
-// load (nodes so far).
+// Placement and the graph operations are in actors/member_graph.hpp.
 // Fatal problems (our name taken) go to `monitor` as
 // `(caf::error)` and the actor quits. Every deployment this member learns
 // (applied here or told by another member), and the end of one (empty
@@ -118,10 +115,6 @@ struct member_state {
   };
   std::shared_ptr<replay_run> replay;
 };
-
-/// Assigns each node of the validated `g` to one of `members` (by index);
-/// see the header comment.
-std::vector<size_t> place_nodes(const graph_spec& g, size_t members);
 
 /// Runs the member `opts.name`; `monitor` learns of fatal errors.
 caf::behavior member_actor(caf::stateful_actor<member_state>* self,

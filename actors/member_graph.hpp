@@ -27,6 +27,12 @@ void tell_others(member_self self, const std::string& except, Ts&&... xs) {
       self->send(e.info.handle, xs...);
 }
 
+/// Assigns each node of the validated `g` to one of `members` (by index).
+/// Every sensor starts a cell; a feature or model joins the cell of its
+/// first input, so a sensor's chain stays on one member; cells go, largest
+/// first, to the member with the least estimated load (nodes so far).
+std::vector<size_t> place_nodes(const graph_spec& g, size_t members);
+
 /// Deploys `g` (validated) over the current members and delivers a summary
 /// to `rp`; on any failure, delivers the error and deploys nothing more.
 void apply_graph(member_self self, graph_spec g, caf::response_promise rp);
