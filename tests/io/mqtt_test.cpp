@@ -61,11 +61,10 @@ private:
   mqtt_client client_;
 };
 
-class Mqtt : public testing::Test {
+class Mqtt : public testing::Test, public inbox_collector {
 protected:
   void SetUp() override {
     ASSERT_TRUE(broker_.running());
-    inbox_ = std::make_shared<sample_inbox>();
   }
 
   std::unique_ptr<mqtt_source> start_source(int qos) {
@@ -81,25 +80,7 @@ protected:
     return std::move(*src);
   }
 
-  void collect() {
-    std::vector<inbox_sample> s;
-    std::vector<malformed_notice> n;
-    inbox_->drain(s, n);
-    samples_.insert(samples_.end(), s.begin(), s.end());
-    notices_.insert(notices_.end(), n.begin(), n.end());
-  }
-
-  bool wait_for(size_t samples, size_t notices) {
-    return wait_until([&] {
-      collect();
-      return samples_.size() >= samples && notices_.size() >= notices;
-    });
-  }
-
   mosquitto_broker broker_;
-  std::shared_ptr<sample_inbox> inbox_;
-  std::vector<inbox_sample> samples_;
-  std::vector<malformed_notice> notices_;
 };
 
 } // namespace

@@ -14,36 +14,16 @@ using namespace shoal::test_support;
 
 namespace {
 
-class TcpSource : public testing::Test {
+class TcpSource : public testing::Test, public inbox_collector {
 protected:
   void SetUp() override {
-    inbox_ = std::make_shared<sample_inbox>();
     auto src = tcp_source::start(net_address{"127.0.0.1", 0}, inbox_);
     ASSERT_TRUE(src);
     src_ = std::move(*src);
     ASSERT_NE(src_->port(), 0);
   }
 
-  /// Drains the inbox into `samples_` and `notices_`.
-  void collect() {
-    std::vector<inbox_sample> s;
-    std::vector<malformed_notice> n;
-    inbox_->drain(s, n);
-    samples_.insert(samples_.end(), s.begin(), s.end());
-    notices_.insert(notices_.end(), n.begin(), n.end());
-  }
-
-  bool wait_for(size_t samples, size_t notices) {
-    return wait_until([&] {
-      collect();
-      return samples_.size() >= samples && notices_.size() >= notices;
-    });
-  }
-
-  std::shared_ptr<sample_inbox> inbox_;
   std::unique_ptr<tcp_source> src_;
-  std::vector<inbox_sample> samples_;
-  std::vector<malformed_notice> notices_;
 };
 
 } // namespace

@@ -116,4 +116,19 @@ std::string pack_batch(const std::vector<std::string>& sensors,
   return std::string(buf.data(), buf.size());
 }
 
+void inbox_collector::collect() {
+  std::vector<inbox_sample> s;
+  std::vector<malformed_notice> n;
+  inbox_->drain(s, n);
+  samples_.insert(samples_.end(), s.begin(), s.end());
+  notices_.insert(notices_.end(), n.begin(), n.end());
+}
+
+bool inbox_collector::wait_for(size_t samples, size_t notices) {
+  return wait_until([&] {
+    collect();
+    return samples_.size() >= samples && notices_.size() >= notices;
+  });
+}
+
 } // namespace shoal::test_support

@@ -11,9 +11,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <msgpack.hpp>
 #include <string>
 #include <vector>
+
+#include "runtime/io/sample_inbox.hpp"
 
 namespace shoal::test_support {
 
@@ -21,6 +24,22 @@ namespace shoal::test_support {
 /// returns its last value.
 bool wait_until(const std::function<bool()>& cond,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+/// What a source pushed into its inbox, collected by a test: a fixture
+/// derives from it, hands `inbox_` to the source, and waits.
+class inbox_collector {
+protected:
+  /// Drains the inbox into `samples_` and `notices_`.
+  void collect();
+
+  /// Collects until at least that many samples and notices arrived (up to
+  /// 10 s); returns whether they did.
+  bool wait_for(size_t samples, size_t notices);
+
+  std::shared_ptr<sample_inbox> inbox_ = std::make_shared<sample_inbox>();
+  std::vector<inbox_sample> samples_;
+  std::vector<malformed_notice> notices_;
+};
 
 class msgpack_client {
 public:
