@@ -9,6 +9,7 @@
 #include "actors/node_actor.hpp"
 #include "actors/sensor_actor.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/fn_factory.hpp"
 #include "runtime/metrics.hpp"
 
 namespace shoal {
@@ -69,23 +70,109 @@ void collect_stats(self_ptr self, std::shared_ptr<stats_run> run) {
   run->done_one();
 }
 
+/// Subscribes the local features and models in `only` (all when null) to
+/// their inputs, found in the directory `names` -> `xs`.
+caf::result<caf::ok_atom> wire_local(self_ptr self,
+                                     const std::vector<std::string>* only,
+                                     const std::vector<std::string>& names,
+                                     const std::vector<caf::actor>& xs) {
+  auto& st = self->state;
+  std::unordered_map<std::string, caf::actor> dir;
+  for (size_t i = 0; i < names.size() && i < xs.size(); ++i)
+    dir.emplace(names[i], xs[i]);
+  std::vector<std::pair<caf::actor, std::vector<caf::actor>>> todo;
+  auto add = [&](const std::string& name) -> caf::error {
+    auto i = st.local.find(name);
+    if (i == st.local.end())
+      return make_error(errc::not_found,
+                        "node '" + name + "' does not run here");
+    auto& spec = st.specs[name];
+    if (spec.kind == node_kind::sensor)
+      return caf::none;
+    std::vector<caf::actor> inputs;
+    for (auto& need : spec.needs) {
+      auto j = dir.find(need);
+      if (j == dir.end())
+        return make_error(errc::not_found,
+                          "node '" + name + "': input '" + need
+                            + "' is nowhere");
+      inputs.push_back(j->second);
+    }
+    todo.emplace_back(i->second, std::move(inputs));
+    return caf::none;
+  };
+  if (only) {
+    for (auto& name : *only)
+      if (auto err = add(name))
+        return err;
+  } else {
+    for (auto& kvp : st.local)
+      if (auto err = add(kvp.first))
+        return err;
+  }
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  if (todo.empty()) {
+    rp.deliver(caf::ok_atom_v);
+    return rp;
+  }
+  auto pending = std::make_shared<size_t>(todo.size());
+  auto failed = std::make_shared<bool>(false);
+  for (auto& [actor, inputs] : todo)
+    self->request(actor, caf::infinite, wire_atom_v, std::move(inputs))
+      .then(
+        [=](caf::ok_atom) mutable {
+          if (--*pending == 0 && !*failed)
+            rp.deliver(caf::ok_atom_v);
+        },
+        [=](caf::error& err) mutable {
+          if (!*failed) {
+            *failed = true;
+            rp.deliver(std::move(err));
+          }
+        });
+  return rp;
+}
+
+/// Counts the process's firings per second, measured over the last second.
+void measure_load(self_ptr self) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  auto firings = process_metrics().firings();
+  if (st.measured_at.time_since_epoch().count() != 0) {
+    auto dt = std::chrono::duration<double>(now - st.measured_at).count();
+    if (dt > 0)
+      st.firings_per_s = static_cast<double>(firings - st.firings_then) / dt;
+  }
+  st.measured_at = now;
+  st.firings_then = firings;
+  self->delayed_send(self, std::chrono::seconds(1), load_atom_v, true);
+}
+
 } // namespace
 
 caf::behavior graph_host(self_ptr self) {
+  measure_load(self);
   return {
     [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names)
       -> caf::result<std::vector<caf::actor>> {
       std::unordered_map<std::string, const node_spec*> by_name;
       for (auto& n : g.nodes)
         by_name.emplace(n.name, &n);
-      auto me = caf::actor_cast<caf::actor>(self);
-      std::vector<caf::actor> out;
+      // Files named by nodes must be readable here too (a member on another
+      // host may lack one): checked before anything is spawned.
       for (auto& name : names) {
         auto i = by_name.find(name);
         if (i == by_name.end())
           return make_error(errc::not_found,
                             "node '" + name + "' is not in the graph");
-        auto& n = *i->second;
+        if (i->second->kind != node_kind::sensor && !i->second->path.empty())
+          if (auto fn = make_fn(*i->second); !fn)
+            return std::move(fn.error());
+      }
+      auto me = caf::actor_cast<caf::actor>(self);
+      std::vector<caf::actor> out;
+      for (auto& name : names) {
+        auto& n = *by_name[name];
         // Linked: when the member shuts down, its nodes go with it.
         auto a = n.kind == node_kind::sensor
                    ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr)
@@ -97,43 +184,37 @@ caf::behavior graph_host(self_ptr self) {
       return out;
     },
     [=](wire_atom, const std::vector<std::string>& names,
-        const std::vector<caf::actor>& xs) -> caf::result<caf::ok_atom> {
+        const std::vector<caf::actor>& xs) {
+      return wire_local(self, nullptr, names, xs);
+    },
+    [=](wire_atom, const std::vector<std::string>& only,
+        const std::vector<std::string>& names,
+        const std::vector<caf::actor>& xs) {
+      return wire_local(self, &only, names, xs);
+    },
+    [=](remove_atom, const std::vector<caf::actor>& xs) {
       auto& st = self->state;
-      std::unordered_map<std::string, caf::actor> dir;
-      for (size_t i = 0; i < names.size() && i < xs.size(); ++i)
-        dir.emplace(names[i], xs[i]);
-      auto rp = self->make_response_promise<caf::ok_atom>();
-      auto pending = std::make_shared<size_t>(0);
-      auto failed = std::make_shared<bool>(false);
-      for (auto& [name, actor] : st.local) {
-        auto& spec = st.specs[name];
-        if (spec.kind == node_kind::sensor)
-          continue;
-        std::vector<caf::actor> inputs;
-        for (auto& need : spec.needs) {
-          auto i = dir.find(need);
-          if (i == dir.end())
-            return make_error(errc::not_found, "node '" + name + "': input '"
-                                                 + need + "' is nowhere");
-          inputs.push_back(i->second);
+      for (auto& x : xs) {
+        for (auto i = st.local.begin(); i != st.local.end(); ++i) {
+          if (i->second == x) {
+            st.specs.erase(i->first);
+            st.local.erase(i);
+            break;
+          }
         }
-        ++*pending;
-        self->request(actor, caf::infinite, wire_atom_v, std::move(inputs))
-          .then(
-            [=](caf::ok_atom) mutable {
-              if (--*pending == 0 && !*failed)
-                rp.deliver(caf::ok_atom_v);
-            },
-            [=](caf::error& err) mutable {
-              if (!*failed) {
-                *failed = true;
-                rp.deliver(std::move(err));
-              }
-            });
+        // Unlinked first: the host outlives the nodes it stops.
+        self->unlink_from(x);
+        self->send_exit(x, caf::exit_reason::user_shutdown);
       }
-      if (*pending == 0)
-        rp.deliver(caf::ok_atom_v);
-      return rp;
+      return caf::ok_atom_v;
+    },
+    [=](load_atom, bool) {
+      measure_load(self);
+    },
+    [=](load_atom) {
+      auto& st = self->state;
+      return caf::make_message(static_cast<uint64_t>(st.local.size()),
+                               st.firings_per_s);
     },
     [=](stats_atom)
       -> caf::result<std::vector<std::string>, std::vector<node_counts>,

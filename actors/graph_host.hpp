@@ -17,6 +17,15 @@
 //       -> ok_atom once every local feature and model subscribed to its
 //          inputs, found by name in the directory (`names[i]` runs as
 //          `xs[i]`); an error naming a missing input otherwise
+//   (wire_atom, std::vector<std::string> only, names, xs)
+//       -> ok_atom: the same for the local nodes in `only` (nodes added or
+//          replaced in a running graph)
+//   (remove_atom, std::vector<caf::actor> xs) -> ok_atom: stops these local
+//          nodes (replaced or removed ones); a node spawned since under the
+//          same name stays
+//   (load_atom) -> (uint64_t nodes, double firings_per_s): the local nodes
+//          and this process's firings per second over the last second
+//          (placement's load estimate)
 //   (stats_atom) -> (std::vector<std::string> names,
 //                    std::vector<node_counts> counts,
 //                    std::vector<ingest_counts> samples, int64_t backlog):
@@ -26,6 +35,8 @@
 
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -41,6 +52,10 @@ struct graph_host_state {
   /// The nodes spawned here, by name, with their specs.
   std::unordered_map<std::string, caf::actor> local;
   std::unordered_map<std::string, node_spec> specs;
+  /// Load measurement (see load_atom).
+  std::chrono::steady_clock::time_point measured_at;
+  uint64_t firings_then = 0;
+  double firings_per_s = 0;
 };
 
 caf::behavior graph_host(caf::stateful_actor<graph_host_state>* self);

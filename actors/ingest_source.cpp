@@ -1,5 +1,7 @@
 #include "actors/ingest_source.hpp"
 
+#include <algorithm>
+
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
@@ -78,6 +80,30 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
       auto& s = self->state;
       return caf::make_message(s.filter->counts(), s.malformed,
                                s.inbox->overflow());
+    },
+    [=](rebind_atom, std::vector<std::string>& names,
+        std::vector<caf::actor>& fed) {
+      auto& s = self->state;
+      if (s.done)
+        return;
+      // What was accepted goes to the sensors it was accepted for.
+      auto wm = s.filter->watermark();
+      s.router->flush(self, wm);
+      auto source_key = s.router->key();
+      for (auto& old : s.router->sensors())
+        if (std::find(fed.begin(), fed.end(), old) == fed.end())
+          self->send(old, detach_atom_v, source_key, wm);
+      s.dir = std::make_shared<sensor_directory>(std::move(names));
+      s.filter->rebind(*s.dir);
+      // Attached before the first batch on the same channel; a sensor
+      // attached already keeps its place and forgets what it asked.
+      auto me = caf::actor_cast<caf::actor>(self);
+      for (uint32_t i = 0; i < fed.size(); ++i)
+        self->send(fed[i], attach_atom_v, me, source_key, i);
+      s.router = std::make_unique<ingest_router>(source_key, std::move(fed));
+    },
+    [=](caf::ok_atom) {
+      // A sensor confirmed an attach sent by rebind.
     },
     [=](done_atom) {
       auto& s = self->state;

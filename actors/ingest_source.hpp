@@ -18,6 +18,13 @@
 //                                            std::string> first malformed as
 //                                            "origin: reason", uint64_t
 //                                            samples refused by a full inbox)
+//   (rebind_atom, std::vector<std::string> names, std::vector<caf::actor>
+//    sensors)                             feeds these sensors from now on (a
+//                                         changed graph, in a deployment
+//                                         without a progress tracker): sends
+//                                         what it accepted so far, detaches
+//                                         from sensors no longer named, and
+//                                         attaches itself to the new ones
 //   (done_atom)                           ends the stream: drains the inbox
 //                                         once more and sends W = +inf; the
 //                                         actor stays to answer stats_atom

@@ -7,6 +7,7 @@
 #include "caf/all.hpp"
 #include "caf/io/middleman.hpp"
 
+#include "actors/graph_change.hpp"
 #include "actors/graph_host.hpp"
 #include "actors/member_graph.hpp"
 #include "actors/tail_actor.hpp"
@@ -59,6 +60,37 @@ void remove_member(self_ptr self, const std::string& name,
   std::fprintf(stderr, "shoal-node: member %s: %s left (%s)\n",
                st.opts.name.c_str(), name.c_str(), reason.c_str());
   tell_others(self, name, left_atom_v, name, reason);
+  // Its nodes are placed again (by the leader, on its next tick); a replay
+  // would miss what they lost.
+  st.failover_pending = true;
+  fail_replay(self, "member " + name + " left during the replay (" + reason
+                      + "): its nodes restart cold, so the outputs would be "
+                        "incomplete");
+}
+
+/// The leader places the nodes of departed members again, once no other
+/// change is under way.
+void fail_over(self_ptr self) {
+  auto& st = self->state;
+  if (!st.failover_pending || st.busy)
+    return;
+  st.failover_pending = false;
+  if (!st.deployed || leader(st).info.name != st.opts.name)
+    return;
+  auto c = plan_failover(st);
+  if (c.spawn.empty())
+    return;
+  change_graph(self, std::move(c), caf::response_promise{});
+}
+
+/// Refuses a change while another is under way or nothing runs.
+caf::error check_can_change(const member_state& st) {
+  if (st.busy)
+    return make_error(errc::invalid_config,
+                      "another graph change is under way; try again");
+  if (!st.deployed)
+    return make_error(errc::not_found, "no graph is deployed: apply one first");
+  return caf::none;
 }
 
 /// Asks the next seed to let us in, unless we know other members already.
@@ -166,22 +198,48 @@ caf::behavior member_actor(self_ptr self, member_options opts,
     },
     [=](apply_atom, graph_spec& g) -> caf::result<std::string> {
       auto& s = self->state;
+      // Changes go through the leader, one at a time.
+      if (auto& l = leader(s); l.info.name != s.opts.name) {
+        self->delegate(l.info.handle, apply_atom_v, std::move(g));
+        return caf::delegated<std::string>{};
+      }
       if (s.busy)
         return make_error(errc::invalid_config,
-                          "another apply or replay is under way");
-      if (s.deployed)
-        return make_error(errc::invalid_graph,
-                          "a graph is deployed already: changing a running "
-                          "graph is not supported yet");
-      // Validated in full here too: a graph that fails changes nothing.
+                          "another graph change is under way; try again");
+      if (s.deployed) {
+        auto c = plan_apply(s, std::move(g));
+        if (!c)
+          return std::move(c.error());
+        change_graph(self, std::move(*c), self->make_response_promise());
+        return caf::delegated<std::string>{};
+      }
+      // The first graph: validated in full here too (a graph that fails
+      // changes nothing), then placed as a whole.
       auto check = [](const node_spec& n) -> caf::error {
         auto fn = make_fn(n);
         return fn ? caf::error{} : std::move(fn.error());
       };
       if (auto err = validate_graph(g, check))
         return err;
+      record_fingerprints(s, g, true);
+      apply_graph(self, std::move(g), self->make_response_promise());
+      return caf::delegated<std::string>{};
+    },
+    [=](remove_atom, std::vector<std::string>& names,
+        bool cascade) -> caf::result<std::string> {
+      auto& s = self->state;
+      if (auto& l = leader(s); l.info.name != s.opts.name) {
+        self->delegate(l.info.handle, remove_atom_v, std::move(names),
+                       cascade);
+        return caf::delegated<std::string>{};
+      }
+      if (auto err = check_can_change(s))
+        return err;
+      auto c = plan_remove(s, names, cascade);
+      if (!c)
+        return std::move(c.error());
       auto rp = self->make_response_promise();
-      apply_graph(self, std::move(g), rp);
+      change_graph(self, std::move(*c), rp);
       return caf::delegated<std::string>{};
     },
     [=](deploy_atom, graph_spec& g, std::vector<std::string>& names,
@@ -189,10 +247,17 @@ caf::behavior member_actor(self_ptr self, member_options opts,
       auto& s = self->state;
       s.deployed = !names.empty();
       self->send(s.monitor, deploy_atom_v, g, names, actors, members);
+      // Fingerprints of changed nodes are taken again (should this member
+      // lead the next change).
+      for (auto& n : g.nodes)
+        if (auto i = s.graph.find(n.name); !i || s.graph.nodes[*i] != n)
+          s.fingerprints.erase(n.name);
+      record_fingerprints(s, g, false);
       s.graph = std::move(g);
       s.dir_names = std::move(names);
       s.dir_actors = std::move(actors);
       s.dir_members = std::move(members);
+      sync_replay_sink(self);
     },
     [=](status_atom) {
       auto& s = self->state;
@@ -234,15 +299,16 @@ caf::behavior member_actor(self_ptr self, member_options opts,
     [=](replay_atom,
         const std::string& path) -> caf::result<std::vector<output_row>> {
       auto& s = self->state;
-      if (s.busy)
+      if (s.replay)
         return make_error(errc::invalid_config,
-                          "another apply or replay is under way");
+                          "another replay is under way at this member");
       if (!s.deployed)
         return make_error(errc::not_found,
                           "no graph is deployed: apply one first");
       auto rp = self->make_response_promise();
       if (auto err = start_replay(self, path, rp))
-        return err;
+        // The promise holds the request now: the error goes through it.
+        rp.deliver(std::move(err));
       return caf::delegated<std::vector<output_row>>{};
     },
     [=](report_atom, const std::string&, const ingest_counts&,
@@ -253,6 +319,14 @@ caf::behavior member_actor(self_ptr self, member_options opts,
           run->error = read_error;
         finish_replay(self);
       }
+    },
+    [=](until_atom, int64_t t) {
+      // The replay source reached its end of file at T = t.
+      if (auto& run = self->state.replay)
+        self->send(run->sink, until_atom_v, t);
+    },
+    [=](caf::ok_atom) {
+      // The replay sink confirmed a sync.
     },
     [=](done_atom, uint64_t, const caf::error& err) {
       if (auto& run = self->state.replay) {
@@ -277,6 +351,7 @@ caf::behavior member_actor(self_ptr self, member_options opts,
                         + std::to_string(s.opts.failure_timeout.count())
                         + " ms");
       try_join(self);
+      fail_over(self);
       self->delayed_send(self, s.opts.heartbeat, caf::tick_atom_v);
     },
   };

@@ -104,11 +104,21 @@ struct member_state {
   std::vector<caf::actor> dir_actors;
   std::vector<std::string> dir_members;
   bool deployed = false;
+  /// A graph change (apply, remove, failover) is under way here.
   bool busy = false;
+  /// Nodes of departed members wait to be placed again.
+  bool failover_pending = false;
+  /// Fingerprints of the files named by deployed nodes (`path`), by node,
+  /// so that an apply replaces a model whose file changed.
+  std::map<std::string, uint64_t> fingerprints;
+  /// Nodes placed again cold after their member died, since start.
+  uint64_t nodes_failed_over = 0;
   /// The replay under way, if any.
   struct replay_run {
     caf::response_promise rp;
     std::shared_ptr<memory_sink> out;
+    caf::actor sink;
+    caf::actor source;
     bool source_done = false;
     bool sink_done = false;
     std::string error;

@@ -101,19 +101,40 @@ void finish_replay(self_ptr self) {
   auto run = st.replay;
   if (!run || !run->source_done || !run->sink_done)
     return;
+  // The graph runs on: the file's end was its source leaving.
   st.replay = nullptr;
-  // Every node reached end of stream: the graph has ended, everywhere.
-  st.deployed = false;
-  st.busy = false;
-  tell_others(self, "", deploy_atom_v, graph_spec{}, std::vector<std::string>{},
-              std::vector<caf::actor>{}, std::vector<std::string>{});
-  self->send(st.monitor, deploy_atom_v, graph_spec{},
-             std::vector<std::string>{}, std::vector<caf::actor>{},
-             std::vector<std::string>{});
   if (!run->error.empty())
     run->rp.deliver(make_error(errc::io_error, run->error));
   else
     run->rp.deliver(std::move(run->out->rows));
+}
+
+void fail_replay(self_ptr self, const std::string& why) {
+  auto& st = self->state;
+  auto run = st.replay;
+  if (!run)
+    return;
+  st.replay = nullptr;
+  run->rp.deliver(make_error(errc::io_error, why));
+  self->send_exit(run->source, caf::exit_reason::user_shutdown);
+  self->send_exit(run->sink, caf::exit_reason::user_shutdown);
+}
+
+void sync_replay_sink(self_ptr self) {
+  auto& st = self->state;
+  if (!st.replay || !st.replay->sink)
+    return;
+  std::unordered_map<std::string, caf::actor> dir;
+  for (size_t i = 0; i < st.dir_names.size(); ++i)
+    dir.emplace(st.dir_names[i], st.dir_actors[i]);
+  std::vector<caf::actor> emitting;
+  std::vector<std::string> names;
+  for (auto& n : st.graph.nodes)
+    if (n.emit) {
+      emitting.push_back(dir[n.name]);
+      names.push_back(n.name);
+    }
+  self->send(st.replay->sink, sync_atom_v, emitting, names);
 }
 
 /// Streams `path` into the deployed graph: a sink on every emitting node, a
@@ -145,20 +166,22 @@ caf::error start_replay(self_ptr self, const std::string& path,
   run->rp = std::move(rp);
   run->out = std::make_shared<memory_sink>();
   st.replay = run;
-  st.busy = true;
   auto me = caf::actor_cast<caf::actor>(self);
-  auto sink = self->spawn<caf::linked>(sink_actor, run->out, me, alert_rule{});
+  // Not linked: stopping them must not stop this member.
+  auto sink = self->spawn(sink_actor, run->out, me, alert_rule{});
   auto source_dir = std::make_shared<sensor_directory>(std::move(sensor_names));
   auto key = node_key("source:cluster-replay");
-  auto source = self->spawn<caf::linked>(
-    replay_source, std::string{"replay"},
-    std::make_shared<sample_reader>(std::move(*reader)), source_dir, sensors,
-    key, replay_options{}, me);
+  replay_options opts;
+  opts.detach_at_end = true;
+  auto source = self->spawn(replay_source, std::string{"replay"},
+                            std::make_shared<sample_reader>(std::move(*reader)),
+                            source_dir, sensors, key, opts, me);
+  run->sink = sink;
+  run->source = source;
   auto fail = [=](caf::error& err) {
     auto& s = self->state;
     if (s.replay == run) {
       s.replay = nullptr;
-      s.busy = false;
       run->rp.deliver(std::move(err));
     }
     self->send_exit(source, caf::exit_reason::user_shutdown);

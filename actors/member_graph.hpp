@@ -38,8 +38,10 @@ std::vector<size_t> place_nodes(const graph_spec& g, size_t members);
 void apply_graph(member_self self, graph_spec g, caf::response_promise rp);
 
 /// Streams `path` into the deployed graph: a sink on every emitting node, a
-/// replay source on every sensor, then start. The rows go to `rp` once
-/// `finish_replay` sees both ends done.
+/// replay source on every sensor, then start. At end of file the source
+/// detaches with the file's largest timestamp T as its last watermark and
+/// the sink collects until every emitting node passed T; the rows go to
+/// `rp` once `finish_replay` sees both ends done. The graph runs on.
 caf::error start_replay(member_self self, const std::string& path,
                         caf::response_promise rp);
 
@@ -49,6 +51,14 @@ caf::error start_replay(member_self self, const std::string& path,
 std::vector<std::string> placed_graph_dot(const member_state& st);
 
 /// Delivers the replay's rows once both its source and its sink are done.
+/// The graph keeps running: the replay source detached at its end of file.
 void finish_replay(member_self self);
+
+/// Ends the replay under way, if any, with the error `why`.
+void fail_replay(member_self self, const std::string& why);
+
+/// Tells the sink of the replay under way, if any, the emitting nodes of
+/// the graph as it is now (nodes added or replaced while it runs).
+void sync_replay_sink(member_self self);
 
 } // namespace shoal

@@ -115,6 +115,13 @@ CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::node_counts>))
 CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::ingest_counts>))
 CAF_ADD_ATOM(shoal, shoal, status_atom, "status")
 CAF_ADD_ATOM(shoal, shoal, tail_atom, "tail")
+CAF_ADD_ATOM(shoal, shoal, rewire_atom, "rewire")
+CAF_ADD_ATOM(shoal, shoal, detach_atom, "detach")
+CAF_ADD_ATOM(shoal, shoal, sync_atom, "sync")
+CAF_ADD_ATOM(shoal, shoal, until_atom, "until")
+CAF_ADD_ATOM(shoal, shoal, rebind_atom, "rebind")
+CAF_ADD_ATOM(shoal, shoal, remove_atom, "remove")
+CAF_ADD_ATOM(shoal, shoal, load_atom, "load")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -177,12 +177,34 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
       return self->state.wiring.start(self, std::move(inputs),
                                       self->state.band);
     },
+    [=](rewire_atom, const std::vector<caf::actor>& olds,
+        std::vector<caf::actor>& news) {
+      auto& s = self->state;
+      auto me = caf::actor_cast<caf::actor>(self);
+      for (size_t k = 0; k < olds.size() && k < news.size(); ++k) {
+        for (size_t i = 0; i < s.inputs.size(); ++i) {
+          if (s.inputs[i] != olds[k])
+            continue;
+          s.inputs[i] = news[k];
+          // The new input has not been asked for anything yet.
+          s.asked[i] = wm_none;
+        }
+        // A dead input ignores this; a live one stops sending to us.
+        self->send(olds[k], caf::unsubscribe_atom_v, me);
+      }
+      auto rp = s.wiring.start(self, std::move(news), s.band);
+      // Ask the new inputs for whatever we wait on.
+      process(self);
+      return rp;
+    },
     [=](subscribed_atom, uint64_t key, point last, int64_t wm) {
       auto& s = self->state;
       for (size_t i = 0; i < s.input_keys.size(); ++i)
         if (s.input_keys[i] == key)
           s.join->seed(i, last, wm);
       s.wiring.confirm();
+      // A subscription made while the graph runs may unblock a firing.
+      process(self);
     },
     [=](caf::subscribe_atom, caf::actor& sub, uint32_t band) {
       auto& s = self->state;

@@ -12,6 +12,13 @@
 //
 // Messages handled:
 //   (wire_atom, std::vector<caf::actor> inputs) -> ok_atom, once subscribed
+//   (rewire_atom, std::vector<caf::actor> olds, std::vector<caf::actor> news)
+//                               -> ok_atom once subscribed to the news: the
+//                                  input that was `olds[k]` is `news[k]` from
+//                                  now on (a replaced or failed-over node);
+//                                  the node unsubscribes from `olds[k]`, and
+//                                  points the new input sends at or before
+//                                  the old one's last are dropped
 //   batch                       from an input
 //   (need_atom, int64_t ts)     from a subscriber
 //   (frontier_atom, int64_t F)  inputs of lower bands reached F

@@ -23,8 +23,17 @@ void finish(self_ptr self) {
     // A read error ends the stream early; what was read stands, and the
     // error is reported in the source's report.
     st.read_error = describe(err);
-  st.filter->finish();
-  st.router->flush(self, wm_end);
+  if (st.opts.detach_at_end) {
+    auto last = st.filter->max_accepted();
+    st.router->flush(self, last);
+    for (auto& sensor : st.router->sensors())
+      self->send(sensor, detach_atom_v, st.router->key(), last);
+    if (st.monitor)
+      self->send(st.monitor, until_atom_v, last);
+  } else {
+    st.filter->finish();
+    st.router->flush(self, wm_end);
+  }
   if (st.monitor)
     self->send(st.monitor, report_atom_v, st.label, st.filter->counts(),
                st.malformed_lines, st.read_error);

@@ -5,7 +5,8 @@
 // watermark rule, and sends each chunk's accepted samples through an
 // ingest_router. It slows down while the process's mailbox backlog is high,
 // so a large file never floods memory. At end of file it sends wm_end to
-// every sensor and `(report_atom, name, ingest_counts, malformed_lines,
+// every sensor (or, with `detach_at_end`, detaches from them: see
+// replay_options) and `(report_atom, name, ingest_counts, malformed_lines,
 // read_error)` to its monitor (read_error empty unless reading failed), where
 // `ingest_counts.accepted` counts samples that passed the source (the sensors
 // count out-of-order ones).
@@ -36,6 +37,11 @@ struct replay_options {
   size_t chunk_rows = 65536;
   /// Pause reading while more batches than this wait in mailboxes.
   int64_t max_backlog = 50000;
+  /// Leave the graph running at end of file (a cluster replay): instead of
+  /// wm_end, every sensor gets the file's largest accepted timestamp T as
+  /// the source's last watermark and detaches the source, and the monitor
+  /// gets `(until_atom, T)` before the report.
+  bool detach_at_end = false;
 };
 
 struct replay_source_state {

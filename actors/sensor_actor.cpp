@@ -1,5 +1,7 @@
 #include "actors/sensor_actor.hpp"
 
+#include <algorithm>
+
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
@@ -16,6 +18,7 @@ int64_t out_wm(const sensor_state& st) {
   for (auto& s : st.sources)
     if (s.wm < wm)
       wm = s.wm;
+  wm = std::max(wm, st.floor);
   return wm > st.gate.last_ts() ? wm : st.gate.last_ts();
 }
 
@@ -55,8 +58,30 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
   st.pub = std::make_unique<publisher>(node_key(spec.name), st.tracker.get());
   return {
     [=](attach_atom, caf::actor& src, uint64_t key, uint32_t index) {
-      self->state.sources.push_back({std::move(src), key, index});
+      auto& s = self->state;
+      for (auto& x : s.sources) {
+        if (x.key == key) {
+          // Attached again (a source re-bound to a changed graph).
+          x.handle = std::move(src);
+          x.index = index;
+          x.asked = wm_none;
+          return caf::ok_atom_v;
+        }
+      }
+      s.sources.push_back({std::move(src), key, index});
       return caf::ok_atom_v;
+    },
+    [=](detach_atom, uint64_t key, int64_t wm) {
+      auto& s = self->state;
+      auto i = std::find_if(s.sources.begin(), s.sources.end(),
+                            [&](const sensor_state::source& x) {
+                              return x.key == key;
+                            });
+      if (i == s.sources.end())
+        return;
+      s.floor = std::max({s.floor, i->wm, wm});
+      s.sources.erase(i);
+      publish(self);
     },
     [=](batch& b) {
       auto& s = self->state;
@@ -65,16 +90,21 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
         if (src.key != b.from)
           continue;
         uint64_t accepted = 0;
+        uint64_t late = 0;
         for (auto& p : b.points) {
-          if (s.gate.admit(p.ts)) {
+          if (p.ts <= s.floor) {
+            // Behind what a detached source promised for this sensor.
+            ++late;
+          } else if (s.gate.admit(p.ts)) {
             ++accepted;
             s.pub->push(p);
           }
         }
-        auto rejected = b.points.size() - accepted;
+        auto out_of_order = b.points.size() - accepted - late;
         s.counts.accepted += accepted;
-        s.counts[reject_reason::out_of_order] += rejected;
-        process_metrics().add_samples(accepted, rejected);
+        s.counts[reject_reason::late] += late;
+        s.counts[reject_reason::out_of_order] += out_of_order;
+        process_metrics().add_samples(accepted, late + out_of_order);
         if (b.wm > src.wm)
           src.wm = b.wm;
         break;

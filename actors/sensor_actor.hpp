@@ -4,12 +4,22 @@
 // it batches of samples that already passed the source's checks; the sensor
 // rejects those not newer than its last accepted one (`out_of_order`). Its
 // output watermark is the smallest of its sources' watermarks (or its last
-// accepted timestamp, if larger). At end of stream it sends
+// accepted timestamp, or the last watermark of a detached source, if
+// larger). At end of stream it sends
 // `(report_atom, name, ingest_counts)` to its monitor. With a progress
 // tracker it is in band 0 and releases each counted batch once handled.
 //
 // Messages handled:
 //   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
+//                               (again with the same key: updates handle
+//                               and index)
+//   (detach_atom, uint64_t key, int64_t wm)
+//                               the source leaves without ending the stream:
+//                               its last watermark `wm` stays as a floor of
+//                               the sensor's (a cluster replay that reached
+//                               its end of file, a source re-bound to a
+//                               changed graph); samples at or before the
+//                               floor are rejected as `late`
 //   batch                       from an attached source
 //   (need_atom, int64_t ts)     from a subscriber
 //   (subscribe_atom, actor, uint32_t band)
@@ -51,6 +61,8 @@ struct sensor_state {
   std::unique_ptr<publisher> pub;
   sensor_gate gate;
   std::vector<source> sources;
+  /// The largest watermark of a detached source.
+  int64_t floor = wm_none;
   ingest_counts counts;
   caf::actor monitor;
   bool reported = false;

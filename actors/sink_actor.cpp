@@ -28,10 +28,33 @@ void finish(self_ptr self) {
   if (st.finished)
     return;
   st.finished = true;
+  if (st.until != wm_end) {
+    // The graph runs on: stop its nodes sending here.
+    auto me = caf::actor_cast<caf::actor>(self);
+    for (auto& kvp : st.inputs)
+      if (kvp.second.handle)
+        self->send(kvp.second.handle, caf::unsubscribe_atom_v, me);
+  }
   auto err = st.out->flush();
   if (st.monitor)
     self->send(st.monitor, done_atom_v, st.outputs, std::move(err));
   self->quit();
+}
+
+/// Whether input `in` sent everything the sink waits for.
+bool complete(const sink_state& st, const sink_state::input& in) {
+  return in.done || (st.until != wm_end && in.wm >= st.until);
+}
+
+/// Finishes once every input is complete.
+void check_complete(self_ptr self) {
+  auto& st = self->state;
+  size_t open = 0;
+  for (auto& kvp : st.inputs)
+    if (!complete(st, kvp.second))
+      ++open;
+  if (open == 0)
+    finish(self);
 }
 
 } // namespace
@@ -51,16 +74,69 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
     [=](wire_atom, std::vector<caf::actor>& nodes,
         std::vector<std::string>& names) {
       auto& st = self->state;
-      for (auto& name : names) {
-        auto& in = st.inputs[node_key(name)];
+      for (size_t k = 0; k < names.size(); ++k) {
+        auto& in = st.inputs[node_key(names[k])];
         if (in.name.empty()) {
-          in.name = name;
+          in.name = names[k];
           ++st.open;
         }
+        if (k < nodes.size())
+          in.handle = nodes[k];
       }
       if (st.open == 0)
         finish(self);
       return st.wiring.start(self, std::move(nodes), progress_tracker::no_band);
+    },
+    [=](sync_atom, const std::vector<caf::actor>& nodes,
+        const std::vector<std::string>& names) {
+      auto& st = self->state;
+      auto me = caf::actor_cast<caf::actor>(self);
+      std::unordered_map<uint64_t, size_t> wanted;
+      for (size_t k = 0; k < names.size() && k < nodes.size(); ++k)
+        wanted.emplace(node_key(names[k]), k);
+      // Inputs no longer in the graph go.
+      for (auto i = st.inputs.begin(); i != st.inputs.end();) {
+        if (wanted.count(i->first) == 0) {
+          if (i->second.handle)
+            self->send(i->second.handle, caf::unsubscribe_atom_v, me);
+          if (!i->second.done)
+            --st.open;
+          i = st.inputs.erase(i);
+        } else {
+          ++i;
+        }
+      }
+      // New inputs and new actors of replaced nodes are subscribed to.
+      std::vector<caf::actor> subscribe;
+      for (auto& [key, k] : wanted) {
+        auto& in = st.inputs[key];
+        if (in.name.empty()) {
+          in.name = names[k];
+          ++st.open;
+        }
+        if (in.handle == nodes[k])
+          continue;
+        if (in.handle)
+          self->send(in.handle, caf::unsubscribe_atom_v, me);
+        in.handle = nodes[k];
+        subscribe.push_back(nodes[k]);
+      }
+      auto rp = st.wiring.start(self, subscribe, progress_tracker::no_band);
+      if (st.until != wm_end) {
+        // After the subscription on the same channel: it is answered.
+        for (auto& x : subscribe)
+          self->send(x, need_atom_v, st.until);
+        check_complete(self);
+      }
+      return rp;
+    },
+    [=](until_atom, int64_t t) {
+      auto& st = self->state;
+      st.until = t;
+      for (auto& kvp : st.inputs)
+        if (!complete(st, kvp.second) && kvp.second.handle)
+          self->send(kvp.second.handle, need_atom_v, t);
+      check_complete(self);
     },
     [=](subscribed_atom, uint64_t, point, int64_t) {
       self->state.wiring.confirm();
@@ -86,11 +162,15 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         }
       }
       st.outputs += b.points.size();
+      if (b.wm > i->second.wm)
+        i->second.wm = b.wm;
       if (b.wm == wm_end && !i->second.done) {
         i->second.done = true;
         if (--st.open == 0)
           finish(self);
       }
+      if (st.until != wm_end && b.wm >= st.until)
+        check_complete(self);
     },
     [=](stats_atom) {
       auto& st = self->state;

@@ -12,6 +12,16 @@
 // Messages handled:
 //   (wire_atom, std::vector<caf::actor> nodes, std::vector<std::string> names)
 //                               -> ok_atom once subscribed
+//   (sync_atom, std::vector<caf::actor> nodes, std::vector<std::string> names)
+//                               -> ok_atom once subscribed: the inputs become
+//                                  exactly these (a changed graph): inputs
+//                                  not named are unsubscribed from, new ones
+//                                  and new actors of replaced nodes (same
+//                                  name) subscribed to
+//   (until_atom, int64_t t)     finish (flush, report, unsubscribe, quit)
+//                               once every input's watermark reached `t`
+//                               instead of end of stream: a cluster replay
+//                               into a graph that keeps running
 //   batch                       from a node
 //   (stats_atom)                -> (uint64_t outputs, int64_t p50_ns,
 //                                  int64_t p99_ns, int64_t max_ns, uint64_t
@@ -43,6 +53,7 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/wiring.hpp"
+#include "runtime/types.hpp"
 #include "runtime/latency_histogram.hpp"
 #include "runtime/output_sink.hpp"
 
@@ -70,6 +81,9 @@ struct sink_state {
     bool done = false;
     /// Whether its latencies also go to `latency_single`.
     bool single = false;
+    /// The node's actor, and its latest watermark.
+    caf::actor handle;
+    int64_t wm = wm_none;
   };
 
   std::unordered_map<uint64_t, input> inputs;
@@ -81,6 +95,8 @@ struct sink_state {
   caf::actor monitor;
   input_wiring wiring;
   bool finished = false;
+  /// With `until_atom`: the watermark every input must reach.
+  int64_t until = wm_end;
   /// Whether a periodic flush_atom is on its way.
   bool flush_scheduled = false;
   alert_rule alert;

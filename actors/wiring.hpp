@@ -6,12 +6,15 @@
 // `confirm`; once every input confirmed, the promise returned by `start` is
 // delivered with `ok_atom`. Plain messages instead of one request per input:
 // CAF 0.17 keeps pending responses in a flat vector, which made wiring a
-// sink to 100,000 nodes quadratic. Owned by one actor.
+// sink to 100,000 nodes quadratic. A later `start` (a re-wiring while the
+// graph changes) may overlap an earlier one: promises are delivered in
+// order as the confirmations add up. Owned by one actor.
 
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -27,27 +30,42 @@ public:
   template <class Self>
   caf::response_promise start(Self* self, std::vector<caf::actor> inputs,
                               uint32_t band) {
-    rp_ = self->make_response_promise();
+    auto rp = self->make_response_promise();
     std::sort(inputs.begin(), inputs.end());
     inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
-    pending_ = inputs.size();
     auto me = caf::actor_cast<caf::actor>(self);
     for (auto& in : inputs)
       self->send(in, caf::subscribe_atom_v, me, band);
-    if (pending_ == 0)
-      rp_.deliver(caf::ok_atom_v);
-    return rp_;
+    waiting_.push_back(entry{rp, inputs.size()});
+    deliver_done();
+    return rp;
   }
 
   /// One input confirmed its subscription.
   void confirm() {
-    if (pending_ > 0 && --pending_ == 0)
-      rp_.deliver(caf::ok_atom_v);
+    for (auto& w : waiting_) {
+      if (w.pending > 0) {
+        --w.pending;
+        break;
+      }
+    }
+    deliver_done();
   }
 
 private:
-  caf::response_promise rp_;
-  size_t pending_ = 0;
+  struct entry {
+    caf::response_promise rp;
+    size_t pending;
+  };
+
+  void deliver_done() {
+    while (!waiting_.empty() && waiting_.front().pending == 0) {
+      waiting_.front().rp.deliver(caf::ok_atom_v);
+      waiting_.pop_front();
+    }
+  }
+
+  std::deque<entry> waiting_;
 };
 
 } // namespace shoal

@@ -10,6 +10,14 @@ join_core::join_core(std::vector<bool> triggers)
 
 void join_core::push(size_t i, const point* pts, size_t n, int64_t wm) {
   auto& in = inputs_[i];
+  // Points not after the last one seen on this input are dropped: they can
+  // only come from a replacement input (a replaced or failed-over node)
+  // that restarted behind its predecessor.
+  size_t skip = 0;
+  while (skip < n && pts[skip].ts <= in.last_ts)
+    ++skip;
+  pts += skip;
+  n -= skip;
   if (n > 0) {
     if (in.head == in.queue.size()) {
       in.queue.clear();

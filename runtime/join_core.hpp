@@ -32,8 +32,10 @@ public:
     return inputs_.size();
   }
 
-  /// Input `i` sent points `pts[0..n)` (increasing, after everything it sent
-  /// before) and then its watermark `wm`.
+  /// Input `i` sent points `pts[0..n)` (increasing) and then its watermark
+  /// `wm`. Points at or before the input's last timestamp are dropped (a
+  /// replacement input may restart behind the one it replaces); a watermark
+  /// never moves back.
   void push(size_t i, const point* pts, size_t n, int64_t wm);
 
   /// Input `i`'s latest output as of a subscription made while the graph

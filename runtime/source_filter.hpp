@@ -64,6 +64,14 @@ public:
   /// Checks one parsed sample; on acceptance, advances the replay watermark.
   verdict offer(std::string_view sensor, int64_t ts, double value);
 
+  /// Checks against `dir` from now on (a live source re-bound to a changed
+  /// graph): keeps the totals and the watermark, starts per-sensor counts
+  /// afresh. `dir` must outlive the filter.
+  void rebind(const sensor_directory& dir) {
+    dir_ = &dir;
+    per_sensor_.assign(dir.size(), ingest_counts{});
+  }
+
   /// Counts one row or payload that did not parse.
   void count_malformed() {
     ++counts_[reject_reason::malformed];
@@ -71,6 +79,11 @@ public:
 
   int64_t watermark() const {
     return wm_;
+  }
+
+  /// The largest timestamp accepted so far by a replay filter, or wm_none.
+  int64_t max_accepted() const {
+    return max_ts_;
   }
 
   /// Live sources: sets W (never moves it backwards).

@@ -29,8 +29,12 @@ const char* ctl_usage() {
   return "usage: shoalctl --connect HOST:PORT <command>\n"
          "commands:\n"
          "  status [--json]            members of the cluster\n"
-         "  apply G.toml               validate G.toml here, then place and\n"
-         "                             deploy it over the members\n"
+         "  apply G.toml               deploy G.toml over the members; on a\n"
+         "                             running graph, add its new nodes and\n"
+         "                             replace its changed ones (G.toml may\n"
+         "                             name running nodes as inputs)\n"
+         "  remove NAME... [--cascade] stop these nodes (--cascade: with the\n"
+         "                             nodes that need them)\n"
          "  graph [--dot]              where each node of the graph runs\n"
          "                             (--dot: Graphviz, a cluster per "
          "member)\n"
@@ -51,6 +55,7 @@ struct ctl_args {
   size_t count = 0;
   bool json = false;
   bool dot = false;
+  bool cascade = false;
 };
 
 caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
@@ -71,6 +76,8 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
       args.json = true;
     } else if (arg == "--dot") {
       args.dot = true;
+    } else if (arg == "--cascade") {
+      args.cascade = true;
     } else if (arg == "--count") {
       if (i + 1 >= argc || !parse_number(argv[i + 1], args.count)
           || args.count == 0)
@@ -94,14 +101,17 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
   size_t operands = 0;
   if (args.command == "apply" || args.command == "replay")
     operands = 1;
-  else if (args.command == "tail")
+  else if (args.command == "tail" || args.command == "remove")
     operands = std::max<size_t>(1, args.rest.size());
   else if (args.command != "status" && args.command != "graph")
     return make_error(errc::invalid_config,
                       "unknown command '" + args.command + "'");
   if (args.rest.size() < operands)
     return make_error(errc::invalid_config,
-                      args.command + " needs a file argument");
+                      args.command
+                        + (args.command == "tail" || args.command == "remove"
+                             ? " needs a node name"
+                             : " needs a file argument"));
   if (args.rest.size() > operands)
     return make_error(errc::invalid_config,
                       "unexpected argument '" + args.rest[operands] + "'");
@@ -111,7 +121,7 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
 }
 
 int status(caf::scoped_actor& self, const caf::actor& member,
-           const ctl_args& args) {
+                 const ctl_args& args) {
   int rc = 0;
   self->request(member, std::chrono::seconds(30), caf::get_atom_v)
     .receive(
@@ -148,7 +158,9 @@ int refused(caf::scoped_actor& self, const std::string& what,
 
 int apply(caf::scoped_actor& self, const caf::actor& member,
           const ctl_args& args) {
-  auto g = load_graph(args.rest[0]);
+  // Read and checked for keys and types here; validated as a whole by the
+  // member, against the graph it runs.
+  auto g = parse_graph_file(args.rest[0]);
   if (!g) {
     std::fprintf(stderr, "shoalctl: apply: %s\n", describe(g.error()).c_str());
     return 1;
@@ -161,6 +173,22 @@ int apply(caf::scoped_actor& self, const caf::actor& member,
       },
       [&](caf::error& err) {
         rc = refused(self, "apply", err);
+      });
+  return rc;
+}
+
+int remove_nodes(caf::scoped_actor& self, const caf::actor& member,
+                 const ctl_args& args) {
+  int rc = 0;
+  self
+    ->request(member, std::chrono::minutes(5), remove_atom_v, args.rest,
+              args.cascade)
+    .receive(
+      [&](const std::string& summary) {
+        std::printf("%s\n", summary.c_str());
+      },
+      [&](caf::error& err) {
+        rc = refused(self, "remove", err);
       });
   return rc;
 }
@@ -181,7 +209,7 @@ int graph(caf::scoped_actor& self, const caf::actor& member,
 }
 
 int replay(caf::scoped_actor& self, const caf::actor& member,
-           const ctl_args& args) {
+                 const ctl_args& args) {
   auto in = std::filesystem::absolute(args.rest[0]).string();
   int rc = 0;
   self->request(member, caf::infinite, replay_atom_v, in)
@@ -286,6 +314,8 @@ int ctl_main(int argc, char** argv) {
   caf::scoped_actor self{sys};
   if (args->command == "apply")
     return apply(self, *member, *args);
+  if (args->command == "remove")
+    return remove_nodes(self, *member, *args);
   if (args->command == "graph")
     return graph(self, *member, *args);
   if (args->command == "replay")

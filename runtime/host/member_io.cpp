@@ -35,14 +35,17 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
                                     const graph_spec& g,
                                     const std::vector<std::string>& names,
                                     const std::vector<caf::actor>& actors) {
-  end_sources(self);
-  if (names.empty())
+  if (names.empty()) {
+    end_sources(self);
+    sensor_names_.clear();
+    sensor_actors_.clear();
     return caf::none;
+  }
   std::unordered_map<std::string, caf::actor> dir;
   for (size_t i = 0; i < names.size() && i < actors.size(); ++i)
     dir.emplace(names[i], actors[i]);
   std::vector<std::string> sensor_names;
-  deployment d;
+  std::vector<caf::actor> sensor_actors;
   std::vector<caf::actor> emitting;
   std::vector<std::string> emitting_names;
   for (auto& n : g.nodes) {
@@ -52,7 +55,7 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
                         "node '" + n.name + "' is not in the deployment");
     if (n.kind == node_kind::sensor) {
       sensor_names.push_back(n.name);
-      d.sensor_actors.push_back(i->second);
+      sensor_actors.push_back(i->second);
     }
     if (n.emit) {
       emitting.push_back(i->second);
@@ -60,36 +63,63 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
     }
   }
   if (out_) {
-    if (sink_)
-      self->send_exit(sink_, caf::exit_reason::user_shutdown);
-    sink_ = self->spawn(sink_actor, out_, caf::actor_cast<caf::actor>(self),
-                        alert_rule{});
+    // The first deployment spawns the sink; a changed graph re-syncs it, so
+    // outputs already on their way are not lost.
+    bool fresh = !sink_;
+    if (fresh)
+      sink_ = self->spawn(sink_actor, out_, caf::actor_cast<caf::actor>(self),
+                          alert_rule{});
     caf::error err;
-    self
-      ->request(sink_, std::chrono::seconds(30), wire_atom_v, emitting,
-                emitting_names)
-      .receive([](caf::ok_atom) {},
-               [&](caf::error& x) {
-                 err = std::move(x);
-               });
+    auto wired = [](caf::ok_atom) {};
+    auto failed = [&](caf::error& x) {
+      err = std::move(x);
+    };
+    if (fresh)
+      self
+        ->request(sink_, std::chrono::seconds(30), wire_atom_v, emitting,
+                  emitting_names)
+        .receive(wired, failed);
+    else
+      self
+        ->request(sink_, std::chrono::seconds(30), sync_atom_v, emitting,
+                  emitting_names)
+        .receive(wired, failed);
     if (err)
       return make_error(errc::io_error,
                         "cannot wire the sink: " + describe(err));
     std::fprintf(stderr, "shoal-node: member %s wired its sink to %zu nodes\n",
                  name_.c_str(), emitting.size());
   }
-  if (!cfg_.sources.empty()) {
-    d.sensors = std::make_shared<sensor_directory>(std::move(sensor_names));
-    live_io started;
-    auto err = start_sources(started, self, d, cfg_.sources);
-    std::lock_guard<std::mutex> guard{mtx_};
-    sources_ = std::move(started);
-    if (err)
-      return err;
-    std::fprintf(stderr, "shoal-node: member %s started %zu source%s\n",
-                 name_.c_str(), cfg_.sources.size(),
-                 cfg_.sources.size() == 1 ? "" : "s");
+  if (cfg_.sources.empty())
+    return caf::none;
+  if (sensor_names == sensor_names_ && sensor_actors == sensor_actors_)
+    return caf::none;
+  sensor_names_ = sensor_names;
+  sensor_actors_ = sensor_actors;
+  auto running = source_actors();
+  if (!running.empty()) {
+    // The sensors changed (added, removed, or placed again after a member
+    // died): the running sources feed the new set without a restart.
+    for (auto& src : running)
+      self->send(src, rebind_atom_v, sensor_names, sensor_actors);
+    std::fprintf(stderr,
+                 "shoal-node: member %s re-bound %zu source%s to %zu sensors\n",
+                 name_.c_str(), running.size(), running.size() == 1 ? "" : "s",
+                 sensor_actors.size());
+    return caf::none;
   }
+  deployment d;
+  d.sensor_actors = std::move(sensor_actors);
+  d.sensors = std::make_shared<sensor_directory>(std::move(sensor_names));
+  live_io started;
+  auto err = start_sources(started, self, d, cfg_.sources);
+  std::lock_guard<std::mutex> guard{mtx_};
+  sources_ = std::move(started);
+  if (err)
+    return err;
+  std::fprintf(stderr, "shoal-node: member %s started %zu source%s\n",
+               name_.c_str(), cfg_.sources.size(),
+               cfg_.sources.size() == 1 ? "" : "s");
   return caf::none;
 }
 

@@ -1,15 +1,19 @@
 // The live sources and sinks of a cluster member (SPEC sections 7 and 8).
 //
 // `open` opens the member's configured sinks (`open_sinks`) when it starts.
-// Each time the member learns a deployment (`on_deployment`, from the
-// member actor's `(deploy_atom, ...)` notice to its monitor):
+// Each time the member learns a deployment or a change of it
+// (`on_deployment`, from the member actor's `(deploy_atom, ...)` notice to
+// its monitor):
 //   - with sinks configured, a sink_actor on the member's output_sink
 //     subscribes to every emitting node of the graph, wherever it runs
-//     (remote handles), replacing the previous deployment's sink;
-//   - with sources configured, the previous deployment's sources end and
-//     new ones start, attached to every sensor of the graph wherever it
-//     runs (no progress tracker: cluster graphs ask for watermarks edge by
-//     edge), so a sample entering at any member reaches its sensor.
+//     (remote handles); on a change it re-syncs to the new set of emitting
+//     nodes (new ones, new actors of replaced ones, removed ones gone);
+//   - with sources configured, sources start on the first deployment,
+//     attached to every sensor of the graph wherever it runs (no progress
+//     tracker: cluster graphs ask for watermarks edge by edge), so a sample
+//     entering at any member reaches its sensor; when the sensors change
+//     (added, removed, placed again after a failure) the running sources
+//     are re-bound to the new set, keeping their connections and counts.
 // An empty deployment (the graph ended) ends the sources. A source or
 // sink that fails to start on a deployment is an error for the caller to
 // log; the member keeps running (its nodes are part of the graph).
@@ -74,6 +78,9 @@ private:
   mutable std::mutex mtx_;
   live_io sinks_;
   live_io sources_;
+  /// The sensors the sources feed.
+  std::vector<std::string> sensor_names_;
+  std::vector<caf::actor> sensor_actors_;
 };
 
 } // namespace shoal

@@ -1,5 +1,6 @@
 // A graph applied to a cluster of real members and replayed through it with
-// shoalctl gives exactly the single-node replay's outputs; a bad apply
+// shoalctl gives exactly the single-node replay's outputs; the graph runs on
+// after a replay, so a second file continues from the first; a bad apply
 // changes nothing.
 
 #include <algorithm>
@@ -136,10 +137,33 @@ TEST(ClusterReplay, ThreeMembersGiveExactlyTheSingleNodeOutputs) {
   EXPECT_GT(want.size(), 100u);
   EXPECT_EQ(got.size(), want.size());
   EXPECT_TRUE(got == want);
-  // The graph ended with the replay's end of stream.
-  res = shoalctl(ports[0], "replay " + input + " --out " + cluster_out);
-  EXPECT_EQ(res.exit_code, 1);
-  EXPECT_NE(res.output.find("no graph is deployed"), std::string::npos)
-    << res.output;
+  // The graph runs on: a second file, later in time, continues from the
+  // state the first left (windows, Lua state, last values), exactly as a
+  // single-node replay of both files one after the other.
+  auto later = random_input(*g, 8, 2000, 100000);
+  auto input2 = write_temp_file("cluster_input2.csv", later);
+  auto both = write_temp_file(
+    "cluster_both.csv",
+    read_file(input) + later.substr(later.find('\n') + 1));
+  auto both_out = write_temp_file("cluster_both_out.csv", "");
+  single = run_command(binary("shoal-node") + " --graph " + graph
+                       + " --replay " + both + " --out " + both_out);
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  std::vector<std::string> want2;
+  for (auto& line : sorted_lines(read_file(both_out))) {
+    auto comma = line.find(',');
+    if (comma != std::string::npos && line != "node,ts,value"
+        && std::stoll(line.substr(comma + 1)) >= 90000)
+      want2.push_back(line);
+  }
+  auto cluster_out2 = write_temp_file("cluster_out2.csv", "");
+  res = shoalctl(ports[0], "replay " + input2 + " --out " + cluster_out2);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log() << n3.log();
+  auto got2 = sorted_lines(read_file(cluster_out2));
+  got2.erase(std::remove(got2.begin(), got2.end(), "node,ts,value"),
+             got2.end());
+  EXPECT_GT(want2.size(), 100u);
+  EXPECT_EQ(got2.size(), want2.size());
+  EXPECT_TRUE(got2 == want2);
   EXPECT_TRUE(n1.running() && n2.running() && n3.running());
 }

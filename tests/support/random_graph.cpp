@@ -115,7 +115,8 @@ graph_spec random_graph(uint64_t seed, const random_graph_options& opts) {
   return g;
 }
 
-std::string random_input(const graph_spec& g, uint64_t seed, int rows) {
+std::string random_input(const graph_spec& g, uint64_t seed, int rows,
+                         int64_t start) {
   std::mt19937_64 rng{seed ^ 0x5eedULL};
   auto pick = [&](int lo, int hi) {
     return std::uniform_int_distribution<int>{lo, hi}(rng);
@@ -125,7 +126,7 @@ std::string random_input(const graph_spec& g, uint64_t seed, int rows) {
     if (n.kind == node_kind::sensor)
       sensors.push_back(n.name);
   std::string out = "sensor,ts,value\n";
-  int64_t ts = 1000;
+  int64_t ts = start;
   for (int i = 0; i < rows; ++i) {
     // Mostly forward in small steps, with equal timestamps and jumps back.
     int step = pick(0, 9);

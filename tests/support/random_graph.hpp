@@ -25,7 +25,9 @@ struct random_graph_options {
 
 graph_spec random_graph(uint64_t seed, const random_graph_options& opts = {});
 
-/// The text of an input CSV (header included) for the sensors of `g`.
-std::string random_input(const graph_spec& g, uint64_t seed, int rows);
+/// The text of an input CSV (header included) for the sensors of `g`, with
+/// timestamps from about `start` on (a few steps back at most).
+std::string random_input(const graph_spec& g, uint64_t seed, int rows,
+                         int64_t start = 1000);
 
 } // namespace shoal::test_support
