@@ -173,6 +173,9 @@ caf::error start_replay(self_ptr self, const std::string& path,
   auto key = node_key("source:cluster-replay");
   replay_options opts;
   opts.detach_at_end = true;
+  // Smaller chunks than a one-node replay: the graph runs on for other
+  // sources and changes, which interleave between chunks.
+  opts.chunk_rows = 1024;
   auto source = self->spawn(replay_source, std::string{"replay"},
                             std::make_shared<sample_reader>(std::move(*reader)),
                             source_dir, sensors, key, opts, me);

@@ -1,7 +1,7 @@
 // Subscribing an actor to its inputs.
 //
 // `input_wiring::start` sends `(subscribe_atom, self, band)` once to every
-// distinct input. Each input answers with a plain message
+// distinct input, with high priority. Each input answers with a plain message
 // `(subscribed_atom, key, point last, int64_t wm)`, which the owner hands to
 // `confirm`; once every input confirmed, the promise returned by `start` is
 // delivered with `ok_atom`. Plain messages instead of one request per input:
@@ -34,8 +34,11 @@ public:
     std::sort(inputs.begin(), inputs.end());
     inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
     auto me = caf::actor_cast<caf::actor>(self);
+    // Urgent: a node subscribed to while the graph runs (a hot-added one)
+    // starts from its input's next output, not after its input's backlog.
     for (auto& in : inputs)
-      self->send(in, caf::subscribe_atom_v, me, band);
+      self->template send<caf::message_priority::high>(
+        in, caf::subscribe_atom_v, me, band);
     waiting_.push_back(entry{rp, inputs.size()});
     deliver_done();
     return rp;
