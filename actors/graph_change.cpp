@@ -97,8 +97,6 @@ void commit(member_self self, const run_ptr& run) {
   for (auto& name : run->c.remove)
     st.fingerprints.erase(name);
   record_fingerprints(st, st.graph, false);
-  if (run->c.failover)
-    st.nodes_failed_over += run->c.spawn.size();
   tell_others(self, "", deploy_atom_v, st.graph, st.dir_names, st.dir_actors,
               st.dir_members);
   self->send(st.monitor, deploy_atom_v, st.graph, st.dir_names, st.dir_actors,

@@ -60,6 +60,10 @@ void remove_member(self_ptr self, const std::string& name,
   std::fprintf(stderr, "shoal-node: member %s: %s left (%s)\n",
                st.opts.name.c_str(), name.c_str(), reason.c_str());
   tell_others(self, name, left_atom_v, name, reason);
+  // Every member counts the nodes that lose their state (they all know the
+  // same placement).
+  st.nodes_failed_over += static_cast<uint64_t>(
+    std::count(st.dir_members.begin(), st.dir_members.end(), name));
   // Its nodes are placed again (by the leader, on its next tick); a replay
   // would miss what they lost.
   st.failover_pending = true;
@@ -270,6 +274,9 @@ caf::behavior member_actor(self_ptr self, member_options opts,
       }
       return caf::make_message(all_members(s), std::move(down), s.graph,
                                s.dir_names, s.dir_members);
+    },
+    [=](stats_atom) {
+      return self->state.nodes_failed_over;
     },
     [=](tail_atom, const std::vector<std::string>& names,
         caf::actor& client) -> caf::result<caf::ok_atom> {

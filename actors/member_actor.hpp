@@ -23,7 +23,12 @@
 //   (caf::tick_atom)                     heartbeat and failure detection
 //   (apply_atom, graph_spec)             -> std::string summary: validates
 //                                           the graph, places its nodes over
-//                                           the members and deploys them
+//                                           the members and deploys them; on
+//                                           a running graph adds and replaces
+//                                           nodes (graph_change.hpp). Admin
+//                                           changes are forwarded to the
+//                                           leader, the live member with the
+//                                           smallest name
 //   (deploy_atom, graph_spec, names, actors, members)
 //                                        the deployment, from the member
 //                                        that applied it (empty: ended)
@@ -33,6 +38,11 @@
 //   (graph_atom, bool dot)               -> std::vector<std::string>: one
 //                                           "node member" line per node, or
 //                                           with `dot` the Graphviz DOT text
+//   (stats_atom)                         -> uint64_t: nodes whose member
+//                                           died since start
+//   (remove_atom, std::vector<std::string> names, bool cascade)
+//                                        -> std::string summary: removes
+//                                           nodes (graph_change.hpp)
 //   (status_atom)                        -> (std::vector<member_info> alive,
 //                                           std::vector<std::string> down,
 //                                           graph_spec, dir_names,
@@ -111,7 +121,7 @@ struct member_state {
   /// Fingerprints of the files named by deployed nodes (`path`), by node,
   /// so that an apply replaces a model whose file changed.
   std::map<std::string, uint64_t> fingerprints;
-  /// Nodes placed again cold after their member died, since start.
+  /// Nodes whose member died since start (placed again cold).
   uint64_t nodes_failed_over = 0;
   /// The replay under way, if any.
   struct replay_run {

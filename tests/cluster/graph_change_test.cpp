@@ -304,6 +304,13 @@ TEST(ClusterFailover, AKilledMembersNodesArePlacedAgainOnTheSurvivors) {
   EXPECT_NE(placed.find("b.temp "), std::string::npos) << placed;
   EXPECT_TRUE(await_log(c.n1, "nodes of departed members again, cold"))
     << c.n1.log();
+  // Status says who is down and how many nodes lost their state.
+  auto status = shoalctl(c.ports[2], "status");
+  EXPECT_NE(status.output.find("down: n2 (2 nodes placed again, cold)"),
+            std::string::npos)
+    << status.output;
+  EXPECT_NE(status.output.find("nodes (5)"), std::string::npos)
+    << status.output;
   // The survivors serve the whole graph: every emitting node has outputs.
   auto input = write_temp_file("failover_input.csv",
                                random_input(*g, 31, 2000, 50000));
