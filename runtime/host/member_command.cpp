@@ -1,6 +1,8 @@
 // `shoal-node --config NODE.toml`: a cluster member (SPEC section 7).
 //
-// Publishes the member actor at `listen`; with `[node] http`, also serves
+// Publishes the member actor at `listen`; with `[cluster] graph`, applies
+// that graph once the cluster forms (checked at start; an error exits 2);
+// with `[node] http`, also serves
 // the HTTP endpoint (SPEC section 8) from a status board that a
 // status_collector actor refreshes every second. The configured sinks open
 // at start; sources and sinks follow every deployment the member learns
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "caf/all.hpp"
@@ -20,6 +23,7 @@
 #include "actors/status_collector.hpp"
 #include "runtime/cluster/member_config.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/graph_loader.hpp"
 #include "runtime/host/member_io.hpp"
 #include "runtime/host/node_commands.hpp"
 #include "runtime/host/system_config.hpp"
@@ -48,6 +52,18 @@ int member_command(const node_args& args) {
     std::fprintf(stderr, "shoal-node: %s: %s\n", cfg->file.c_str(),
                  describe(io.error()).c_str());
     return 2;
+  }
+  // `[cluster] graph`: checked now (a bad file stops the member at start),
+  // applied once the cluster forms.
+  std::optional<graph_spec> initial;
+  if (!cfg->graph.empty()) {
+    auto g = load_graph(cfg->graph);
+    if (!g) {
+      std::fprintf(stderr, "shoal-node: %s: [cluster] 'graph': %s\n",
+                   cfg->file.c_str(), describe(g.error()).c_str());
+      return 2;
+    }
+    initial = std::move(*g);
   }
   std::shared_ptr<member_io> live{std::move(*io)};
   caf::actor_system_config sys_cfg;
@@ -107,7 +123,38 @@ int member_command(const node_args& args) {
   std::signal(SIGTERM, on_member_signal);
   int rc = 0;
   bool done = false;
+  auto started = std::chrono::steady_clock::now();
+  auto apply_initial = [&] {
+    // The cluster has formed once another member is known, or when the
+    // seeds stayed silent for a few heartbeats (a cluster of one). The
+    // first member to apply deploys it; for the others it is unchanged.
+    std::vector<member_info> known;
+    self->request(member, std::chrono::seconds(5), caf::get_atom_v)
+      .receive([&](std::vector<member_info>& xs) { known = std::move(xs); },
+               [](caf::error&) {});
+    auto waited = std::chrono::steady_clock::now() - started;
+    if (known.size() < 2 && waited < 4 * opts.heartbeat)
+      return;
+    self->request(member, std::chrono::minutes(5), apply_atom_v, *initial)
+      .receive(
+        [&](const std::string& summary) {
+          std::fprintf(stderr, "shoal-node: member %s: graph %s: %s\n",
+                       cfg->name.c_str(), cfg->graph.c_str(), summary.c_str());
+          initial.reset();
+        },
+        [&](caf::error& err) {
+          // Another change under way: try again on the next round.
+          std::fprintf(stderr, "shoal-node: member %s: graph %s: %s\n",
+                       cfg->name.c_str(), cfg->graph.c_str(),
+                       describe(err).c_str());
+          if (err.category() == caf::atom("shoal")
+              && static_cast<errc>(err.code()) != errc::invalid_config)
+            initial.reset();
+        });
+  };
   while (!done && !member_stop) {
+    if (initial)
+      apply_initial();
     self->receive(
       [&](caf::error& err) {
         std::fprintf(stderr, "shoal-node: %s\n", describe(err).c_str());

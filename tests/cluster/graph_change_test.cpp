@@ -322,3 +322,28 @@ TEST(ClusterFailover, AKilledMembersNodesArePlacedAgainOnTheSurvivors) {
   EXPECT_GT(rows_of(rows, "m.sum").size(), 100u);
   EXPECT_TRUE(c.n1.running() && c.n3.running());
 }
+
+TEST(ClusterChange, TheConfiguredGraphIsAppliedWhenTheClusterForms) {
+  auto graph = write_temp_file("formed_graph.toml", two_cell_graph);
+  std::vector<int> ports{free_loopback_port(), free_loopback_port()};
+  auto key = "graph = \"" + graph + "\"\n";
+  member_process n1{write_member_config("n1", ports[0], {ports[0]}, "", key)};
+  member_process n2{write_member_config("n2", ports[1], {ports[0]}, "", key)};
+  auto placed = await_graph(ports[1], [](const std::string& out) {
+    return sorted_rows(out).size() == 5;
+  });
+  EXPECT_EQ(sorted_rows(placed).size(), 5u) << placed << n1.log() << n2.log();
+  // Both members named it: one applied it, for the other it was unchanged.
+  EXPECT_TRUE(await_log(n1, "graph " + graph + ": "));
+  EXPECT_TRUE(await_log(n2, "graph " + graph + ": "));
+  auto logs = n1.log() + n2.log();
+  EXPECT_NE(logs.find("applied 5 nodes"), std::string::npos) << logs;
+  // A configured graph that does not load stops the member at start.
+  auto bad = write_temp_file("formed_bad.toml", "[[sensor]]\nname = 1\n");
+  member_process n3{write_member_config("n3", free_loopback_port(),
+                                        {ports[0]}, "",
+                                        "graph = \"" + bad + "\"\n")};
+  EXPECT_EQ(n3.wait_exit(10), 2) << n3.log();
+  EXPECT_NE(n3.log().find("[cluster] 'graph'"), std::string::npos)
+    << n3.log();
+}
