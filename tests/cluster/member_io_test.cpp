@@ -168,3 +168,83 @@ TEST(ClusterIo, ShoalctlTailPrintsLiveOutputs) {
   }
   EXPECT_EQ(n, 3u) << tailed.output;
 }
+
+namespace {
+
+/// Counts the lines of the jsonl file at `path` whose node is `node`.
+size_t jsonl_rows(const std::string& path, const std::string& node) {
+  std::istringstream in{read_file(path)};
+  std::string line;
+  size_t n = 0;
+  while (std::getline(in, line))
+    if (!line.empty() && nlohmann::json::parse(line)["node"] == node)
+      ++n;
+  return n;
+}
+
+} // namespace
+
+TEST(ClusterIo, LiveSourcesFollowAFailoverAndAReplayRunsBesideThem) {
+  mosquitto_broker broker;
+  ASSERT_TRUE(broker.running());
+  auto graph = write_temp_file("follow_graph.toml", two_cell_graph);
+  auto out = write_temp_file("follow_out.jsonl", "");
+  std::vector<int> ports{free_loopback_port(), free_loopback_port(),
+                         free_loopback_port()};
+  // n1 (the leader, which survives) has the source and the sink.
+  member_process n1{write_member_config(
+    "n1", ports[0], {ports[0]}, "",
+    "[[source]]\nkind = \"mqtt\"\nurl = \"" + broker.url()
+      + "\"\ntopic = \"+/temp\"\nallowed_lateness_ns = 50000000\n"
+        "[[sink]]\nkind = \"jsonl\"\npath = \""
+      + out + "\"\n")};
+  member_process n2{write_member_config("n2", ports[1], {ports[0]})};
+  member_process n3{write_member_config("n3", ports[2], {ports[0]})};
+  await_member_count(ports[0], 3);
+  await_member_count(ports[2], 3);
+  auto res = shoalctl(ports[0], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  auto placed = shoalctl(ports[0], "graph").output;
+  ASSERT_NE(placed.find("b.temp n2"), std::string::npos) << placed;
+  ASSERT_TRUE(await_log(n1, "member n1 started 1 source")) << n1.log();
+  auto pub = [&](const std::string& topic, double value) {
+    run_command("mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port())
+                + " -q 1 -t " + topic + " -m " + std::to_string(value));
+  };
+  auto feed_until = [&](size_t rows) {
+    for (int i = 0; i < 100 && jsonl_rows(out, "b.ewma") < rows; ++i) {
+      pub("a/temp", 20.0 + i);
+      pub("b/temp", 5.0 + i);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return jsonl_rows(out, "b.ewma");
+  };
+  // b.ewma runs on n2 and reaches n1's sink.
+  auto before = feed_until(3);
+  ASSERT_GE(before, 3u) << n1.log() << n2.log();
+  // n2 dies: its sensor and feature start again on n3, the source at n1
+  // feeds the new sensor, and n1's sink listens to the new feature.
+  n2.kill9();
+  ASSERT_TRUE(await_log(n1, "re-bound 1 source to 2 sensors")) << n1.log();
+  placed = shoalctl(ports[0], "graph").output;
+  EXPECT_NE(placed.find("b.temp n3"), std::string::npos) << placed;
+  auto after = feed_until(before + 3);
+  EXPECT_GE(after, before + 3) << n1.log() << n3.log();
+  // A replay beside the live source: its timestamps are far behind what the
+  // live source delivered, so the sensors reject them (out of order), and
+  // it ends without disturbing the live stream.
+  auto input = write_temp_file("follow_input.csv",
+                               "sensor,ts,value\na.temp,1000,1\nb.temp,1001,2\n"
+                               "a.temp,1002,3\n");
+  auto replayed = write_temp_file("follow_replayed.csv", "");
+  res = shoalctl(ports[2], "replay " + input + " --out " + replayed);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n3.log();
+  EXPECT_NE(res.output.find("0 outputs"), std::string::npos) << res.output;
+  auto status = shoalctl(ports[0], "status --json").output;
+  auto doc = nlohmann::json::parse(status);
+  uint64_t rejected = 0;
+  for (auto& n : doc["nodes"])
+    rejected += n["samples_rejected"].get<uint64_t>();
+  EXPECT_GE(rejected, 3u) << status;
+  EXPECT_GE(feed_until(after + 3), after + 3) << n1.log() << n3.log();
+}
