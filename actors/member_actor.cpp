@@ -278,6 +278,16 @@ caf::behavior member_actor(self_ptr self, member_options opts,
     [=](stats_atom) {
       return self->state.nodes_failed_over;
     },
+    [=](latency_atom, caf::actor& sink) {
+      self->state.sink = std::move(sink);
+    },
+    [=](latency_atom) -> caf::result<std::vector<uint64_t>> {
+      auto& s = self->state;
+      if (!s.sink)
+        return std::vector<uint64_t>{};
+      self->delegate(s.sink, latency_atom_v, caf::get_atom_v);
+      return caf::delegated<std::vector<uint64_t>>{};
+    },
     [=](tail_atom, const std::vector<std::string>& names,
         caf::actor& client) -> caf::result<caf::ok_atom> {
       auto& s = self->state;

@@ -38,6 +38,11 @@
 //   (graph_atom, bool dot)               -> std::vector<std::string>: one
 //                                           "node member" line per node, or
 //                                           with `dot` the Graphviz DOT text
+//   (latency_atom, caf::actor sink)      the sink of this member's [[sink]]s
+//   (latency_atom)                       -> std::vector<uint64_t>: that
+//                                           sink's latency histogram
+//                                           (latency_histogram::to_numbers),
+//                                           empty without one
 //   (stats_atom)                         -> uint64_t: nodes whose member
 //                                           died since start
 //   (remove_atom, std::vector<std::string> names, bool cascade)
@@ -123,6 +128,9 @@ struct member_state {
   std::map<std::string, uint64_t> fingerprints;
   /// Nodes whose member died since start (placed again cold).
   uint64_t nodes_failed_over = 0;
+  /// The sink of this member's configured [[sink]]s, if any (its output
+  /// latency goes to the cluster's metrics).
+  caf::actor sink;
   /// The replay under way, if any.
   struct replay_run {
     caf::response_promise rp;

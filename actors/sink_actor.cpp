@@ -151,6 +151,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       for (auto& p : b.points) {
         st.out->write(i->second.name, p);
         st.latency.record(now - p.ts);
+        st.latency_total.record(now - p.ts);
         if (i->second.single)
           st.latency_single.record(now - p.ts);
       }
@@ -206,6 +207,9 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
           h->reset();
       }
       return reply;
+    },
+    [=](latency_atom, caf::get_atom) {
+      return self->state.latency_total.to_numbers();
     },
     [=](caf::flush_atom) {
       self->state.flush_scheduled = false;

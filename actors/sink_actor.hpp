@@ -38,6 +38,10 @@
 //                                  single-sensor inputs, since the last reset
 //                                  (stats_atom resets the first histogram
 //                                  too); then resets both if `reset`
+//   (latency_atom, caf::get_atom)
+//                               -> std::vector<uint64_t>: the histogram of
+//                                  all outputs since start, as
+//                                  latency_histogram::to_numbers
 //   (caf::flush_atom)           flushes the output_sink (also sent to
 //                               itself periodically, see above)
 
@@ -91,6 +95,8 @@ struct sink_state {
   std::shared_ptr<output_sink> out;
   latency_histogram latency;
   latency_histogram latency_single;
+  /// All outputs since start, never reset (for Prometheus).
+  latency_histogram latency_total;
   uint64_t outputs = 0;
   caf::actor monitor;
   input_wiring wiring;

@@ -87,7 +87,8 @@ void finish(self_ptr self, refresh& r) {
   st.busy = false;
 }
 
-/// Asks every live member's graph host for its nodes' counters.
+/// Asks every live member's graph host for its nodes' counters, and
+/// every member for the output latency its sinks measured.
 void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
                const std::vector<member_info>& members) {
   auto one_done = [self, r] {
@@ -97,7 +98,19 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
   std::vector<caf::actor> sources;
   if (self->state.opts.sources)
     sources = self->state.opts.sources();
-  r->pending = members.size() + sources.size() + 1;
+  r->pending = 2 * members.size() + sources.size() + 1;
+  // Output latency as measured by every member's sinks, merged.
+  for (auto& m : members) {
+    self->request(m.handle, ask_timeout, latency_atom_v)
+      .then(
+        [r, one_done](std::vector<uint64_t>& xs) {
+          r->model.latency.merge_numbers(xs);
+          one_done();
+        },
+        [one_done](caf::error&) {
+          one_done();
+        });
+  }
   for (auto& src : sources) {
     self->request(src, ask_timeout, stats_atom_v)
       .then(

@@ -1,5 +1,7 @@
 #include "runtime/latency_histogram.hpp"
 
+#include <cstddef>
+
 namespace shoal {
 
 int latency_histogram::bucket_of(uint64_t ns) {
@@ -75,6 +77,33 @@ void latency_histogram::merge(const latency_histogram& other) {
   count_ += other.count_;
   if (other.max_ > max_)
     max_ = other.max_;
+}
+
+std::vector<uint64_t> latency_histogram::to_numbers() const {
+  std::vector<uint64_t> xs;
+  for (int b = 0; b < buckets; ++b)
+    if (counts_[b] > 0) {
+      xs.push_back(static_cast<uint64_t>(b));
+      xs.push_back(counts_[b]);
+    }
+  xs.push_back(count_);
+  xs.push_back(static_cast<uint64_t>(max_));
+  return xs;
+}
+
+void latency_histogram::merge_numbers(const std::vector<uint64_t>& xs) {
+  if (xs.size() < 2 || xs.size() % 2 != 0)
+    return;
+  auto pairs = xs.size() / 2 - 1;
+  for (size_t i = 0; i < pairs; ++i)
+    if (xs[2 * i] >= static_cast<uint64_t>(buckets))
+      return;
+  for (size_t i = 0; i < pairs; ++i)
+    counts_[xs[2 * i]] += xs[2 * i + 1];
+  count_ += xs[xs.size() - 2];
+  auto m = static_cast<int64_t>(xs.back());
+  if (m > max_)
+    max_ = m;
 }
 
 void latency_histogram::reset() {

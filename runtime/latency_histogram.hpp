@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace shoal {
 
@@ -41,6 +42,13 @@ public:
   double approximate_sum() const;
 
   void merge(const latency_histogram& other);
+
+  /// The histogram as plain numbers, to send between processes: the
+  /// non-empty buckets as (bucket, count) pairs, then the count and the max.
+  std::vector<uint64_t> to_numbers() const;
+
+  /// Adds a histogram given by `to_numbers`; ignores malformed input.
+  void merge_numbers(const std::vector<uint64_t>& xs);
 
   void reset();
 

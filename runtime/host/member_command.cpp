@@ -169,6 +169,8 @@ int member_command(const node_args& args) {
         if (auto err = live->on_deployment(self, g, names, actors))
           std::fprintf(stderr, "shoal-node: member %s: %s\n", cfg->name.c_str(),
                        describe(err).c_str());
+        if (auto sink = live->sink())
+          self->send(member, latency_atom_v, sink);
       },
       [](done_atom, uint64_t, const caf::error&) {
         // A live sink reached the end of its graph's stream.

@@ -59,6 +59,11 @@ public:
   /// Ends the sources and stops the sink and source actors.
   void stop(caf::scoped_actor& self);
 
+  /// The sink actor of the configured sinks, once a graph is deployed.
+  caf::actor sink() const {
+    return sink_;
+  }
+
   /// The ingest_source actors of the current deployment; any thread.
   std::vector<caf::actor> source_actors() const;
 

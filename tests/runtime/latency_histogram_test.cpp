@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <gtest/gtest.h>
+#include <vector>
 
 #include "runtime/latency_histogram.hpp"
 
@@ -48,4 +49,25 @@ TEST(LatencyHistogram, ApproximateSumIsWithinASixteenth) {
     exact += static_cast<double>(i * 3'331);
   }
   EXPECT_NEAR(h.approximate_sum(), exact, exact / 16);
+}
+
+TEST(LatencyHistogram, NumbersCarryAHistogramBetweenProcesses) {
+  shoal::latency_histogram a;
+  for (int64_t ns : std::vector<int64_t>{1000, 2000, 2000, 5'000'000,
+                                         70'000'000'000})
+    a.record(ns);
+  shoal::latency_histogram b;
+  b.record(3000);
+  b.merge_numbers(a.to_numbers());
+  EXPECT_EQ(b.count(), 6u);
+  EXPECT_EQ(b.max(), 70'000'000'000);
+  shoal::latency_histogram c = a;
+  c.record(3000);
+  for (double q : {0.1, 0.5, 0.9, 1.0})
+    EXPECT_EQ(b.quantile(q), c.quantile(q)) << q;
+  // Malformed numbers change nothing.
+  shoal::latency_histogram d;
+  d.merge_numbers({1, 2, 3});
+  d.merge_numbers({999999, 1, 1, 5});
+  EXPECT_EQ(d.count(), 0u);
 }
