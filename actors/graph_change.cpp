@@ -304,6 +304,89 @@ void place(member_self self, const run_ptr& run) {
   spawn(self, run);
 }
 
+/// A re-balance under way: the nodes to move, their new actors, and the
+/// next one to move.
+struct rebalance_run {
+  /// Moves in reverse topological order: node, old actor, new actor, the
+  /// member it leaves and the member it goes to.
+  struct move {
+    std::string name;
+    caf::actor from;
+    caf::actor to;
+    std::string from_member;
+    std::string to_member;
+    bool done = false;
+  };
+  std::vector<move> moves;
+  size_t next = 0;
+};
+
+void finish_rebalance(member_self self, std::shared_ptr<rebalance_run> run) {
+  auto& st = self->state;
+  std::unordered_map<std::string, const rebalance_run::move*> moved;
+  for (auto& m : run->moves)
+    if (m.done)
+      moved.emplace(m.name, &m);
+  std::map<std::string, std::vector<caf::actor>> stopped;
+  std::map<std::string, size_t> arrived;
+  for (size_t i = 0; i < st.dir_names.size(); ++i) {
+    auto m = moved.find(st.dir_names[i]);
+    if (m == moved.end())
+      continue;
+    stopped[m->second->from_member].push_back(m->second->from);
+    ++arrived[m->second->to_member];
+    st.dir_actors[i] = m->second->to;
+    st.dir_members[i] = m->second->to_member;
+  }
+  // The old actors have stopped; their hosts forget them (a handle to a
+  // stopped actor may arrive invalid: the host skips those, and forgets
+  // stopped nodes by their end-of-run report anyway).
+  for (auto& [member, xs] : stopped)
+    if (auto i = st.members.find(member); i != st.members.end())
+      self->send(i->second.info.host, remove_atom_v, xs);
+  tell_others(self, "", deploy_atom_v, st.graph, st.dir_names, st.dir_actors,
+              st.dir_members);
+  self->send(st.monitor, deploy_atom_v, st.graph, st.dir_names, st.dir_actors,
+             st.dir_members);
+  std::string what = "re-balanced: moved " + std::to_string(moved.size())
+                     + " nodes with their state:";
+  for (auto& [member, n] : arrived)
+    what += " " + std::to_string(n) + " to " + member;
+  std::fprintf(stderr, "shoal-node: member %s: %s\n", st.opts.name.c_str(),
+               what.c_str());
+  st.busy = false;
+}
+
+/// Moves the next node, one at a time: a node's inputs and subscribers are
+/// never in the middle of another move.
+void move_next(member_self self, std::shared_ptr<rebalance_run> run) {
+  if (run->next == run->moves.size()) {
+    finish_rebalance(self, run);
+    return;
+  }
+  auto& m = run->moves[run->next++];
+  if (!m.to) {
+    // Its new member could not take it: it stays.
+    move_next(self, run);
+    return;
+  }
+  self->request(m.from, std::chrono::seconds(30), move_atom_v, m.to)
+    .then(
+      [=](caf::ok_atom) {
+        run->moves[run->next - 1].done = true;
+        move_next(self, run);
+      },
+      [=](caf::error& err) {
+        auto& x = run->moves[run->next - 1];
+        std::fprintf(stderr, "shoal-node: member %s: moving %s: %s\n",
+                     self->state.opts.name.c_str(), x.name.c_str(),
+                     describe(err).c_str());
+        // The old actor stays; the waiting new one goes.
+        self->send_exit(x.to, caf::exit_reason::user_shutdown);
+        move_next(self, run);
+      });
+}
+
 } // namespace
 
 const member_state::entry& leader(const member_state& st) {
@@ -480,6 +563,150 @@ void change_graph(member_self self, graph_change c, caf::response_promise rp) {
         [=](uint64_t n, double f) {
           (*nodes)[k] = n;
           (*fps)[k] = f;
+          done_one();
+        },
+        [=](caf::error&) { done_one(); });
+}
+
+} // namespace shoal
+
+namespace shoal {
+
+void rebalance(member_self self) {
+  auto& st = self->state;
+  st.busy = true;
+  std::vector<member_info> members;
+  for (auto& [name, e] : st.members)
+    members.push_back(e.info);
+  // Measured load: every node's firings so far (sensors: samples), plus one
+  // so that idle nodes count too.
+  auto cost = std::make_shared<std::unordered_map<std::string, double>>();
+  auto pending = std::make_shared<size_t>(members.size());
+  auto plan = [=] {
+    auto& s = self->state;
+    std::unordered_map<std::string, size_t> index;
+    for (size_t i = 0; i < s.dir_names.size(); ++i)
+      index.emplace(s.dir_names[i], i);
+    // Cells: a sensor with the nodes that follow their first input.
+    std::unordered_map<std::string, std::string> root;
+    std::map<std::string, std::vector<std::string>> cells;
+    for (auto& n : s.graph.nodes) {
+      auto r = n.needs.empty() ? n.name : root.at(n.needs.front());
+      root.emplace(n.name, r);
+      cells[r].push_back(n.name);
+    }
+    std::map<std::string, double> load;
+    for (auto& m : members)
+      load[m.name] = 0;
+    struct cell {
+      std::string member;
+      double cost = 0;
+      std::vector<std::string> nodes;
+    };
+    std::vector<cell> movable;
+    for (auto& [r, nodes] : cells) {
+      cell c;
+      bool one_member = true;
+      for (auto& name : nodes) {
+        auto& where = s.dir_members[index.at(name)];
+        double x = 1 + (cost->count(name) ? cost->at(name) : 0.0);
+        load[where] += x;
+        c.cost += x;
+        if (c.member.empty())
+          c.member = where;
+        one_member = one_member && where == c.member;
+      }
+      c.nodes = nodes;
+      if (one_member && load.count(c.member) > 0)
+        movable.push_back(std::move(c));
+    }
+    // Largest cells first, each from its member to the least loaded one
+    // while that narrows the gap between the two.
+    std::sort(movable.begin(), movable.end(),
+              [](const cell& x, const cell& y) { return x.cost > y.cost; });
+    std::map<std::string, std::string> target;
+    for (bool moved = true; moved;) {
+      moved = false;
+      auto lo = std::min_element(load.begin(), load.end(),
+                                 [](auto& x, auto& y) {
+                                   return x.second < y.second;
+                                 });
+      for (auto& c : movable) {
+        auto& from = load[c.member];
+        if (c.member == lo->first || c.cost >= from - lo->second)
+          continue;
+        from -= c.cost;
+        lo->second += c.cost;
+        c.member = lo->first;
+        for (auto& name : c.nodes)
+          target[name] = lo->first;
+        moved = true;
+        break;
+      }
+    }
+    // Nodes that end where they started stay.
+    for (auto i = target.begin(); i != target.end();)
+      if (s.dir_members[index.at(i->first)] == i->second)
+        i = target.erase(i);
+      else
+        ++i;
+    if (target.empty()) {
+      s.busy = false;
+      return;
+    }
+    auto run = std::make_shared<rebalance_run>();
+    std::map<std::string, std::vector<std::string>> by_member;
+    for (auto i = s.graph.nodes.rbegin(); i != s.graph.nodes.rend(); ++i) {
+      auto t = target.find(i->name);
+      if (t == target.end())
+        continue;
+      auto k = index.at(i->name);
+      run->moves.push_back(
+        {i->name, s.dir_actors[k], caf::actor{}, s.dir_members[k], t->second});
+      by_member[t->second].push_back(i->name);
+    }
+    // The new actors wait, in standby, for their old actors' state.
+    auto spawning = std::make_shared<size_t>(by_member.size());
+    for (auto& [member, names] : by_member) {
+      auto host = s.members.at(member).info.host;
+      auto xs = names;
+      self
+        ->request(host, std::chrono::minutes(2), deploy_atom_v, s.graph, xs,
+                  true)
+        .then(
+          [=](std::vector<caf::actor>& actors) {
+            for (size_t j = 0; j < xs.size() && j < actors.size(); ++j)
+              for (auto& m : run->moves)
+                if (m.name == xs[j])
+                  m.to = actors[j];
+            if (--*spawning == 0)
+              move_next(self, run);
+          },
+          [=](caf::error& err) {
+            std::fprintf(stderr, "shoal-node: member %s: re-balance: %s\n",
+                         self->state.opts.name.c_str(), describe(err).c_str());
+            // Nothing moves to that member.
+            for (auto& m : run->moves)
+              if (m.to_member == member)
+                m.to_member.clear();
+            if (--*spawning == 0)
+              move_next(self, run);
+          });
+    }
+  };
+  auto done_one = [=] {
+    if (--*pending == 0)
+      plan();
+  };
+  for (auto& m : members)
+    self->request(m.host, std::chrono::seconds(5), stats_atom_v)
+      .then(
+        [=](std::vector<std::string>& names, std::vector<node_counts>& counts,
+            std::vector<ingest_counts>& samples, int64_t) {
+          for (size_t i = 0; i < names.size(); ++i)
+            (*cost)[names[i]] = static_cast<double>(
+              (i < counts.size() ? counts[i].firings : 0)
+              + (i < samples.size() ? samples[i].accepted : 0));
           done_one();
         },
         [=](caf::error&) { done_one(); });

@@ -148,6 +148,41 @@ void measure_load(self_ptr self) {
   self->delayed_send(self, std::chrono::seconds(1), load_atom_v, true);
 }
 
+/// Spawns the nodes `names` of `g` here (see the deploy messages).
+caf::result<std::vector<caf::actor>>
+deploy(self_ptr self, const graph_spec& g, const std::vector<std::string>& names,
+       bool standby) {
+  std::unordered_map<std::string, const node_spec*> by_name;
+  for (auto& n : g.nodes)
+    by_name.emplace(n.name, &n);
+  // Files named by nodes must be readable here too (a member on another
+  // host may lack one): checked before anything is spawned.
+  for (auto& name : names) {
+    auto i = by_name.find(name);
+    if (i == by_name.end())
+      return make_error(errc::not_found,
+                        "node '" + name + "' is not in the graph");
+    if (i->second->kind != node_kind::sensor && !i->second->path.empty())
+      if (auto fn = make_fn(*i->second); !fn)
+        return std::move(fn.error());
+  }
+  auto me = caf::actor_cast<caf::actor>(self);
+  std::vector<caf::actor> out;
+  for (auto& name : names) {
+    auto& n = *by_name[name];
+    node_band band;
+    band.standby = standby;
+    // Linked: when the member shuts down, its nodes go with it.
+    auto a = n.kind == node_kind::sensor
+               ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr, standby)
+               : self->spawn<caf::linked>(node_actor, n, me, std::move(band));
+    self->state.local[name] = a;
+    self->state.specs[name] = n;
+    out.push_back(a);
+  }
+  return out;
+}
+
 } // namespace
 
 caf::behavior graph_host(self_ptr self) {
@@ -155,33 +190,11 @@ caf::behavior graph_host(self_ptr self) {
   return {
     [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names)
       -> caf::result<std::vector<caf::actor>> {
-      std::unordered_map<std::string, const node_spec*> by_name;
-      for (auto& n : g.nodes)
-        by_name.emplace(n.name, &n);
-      // Files named by nodes must be readable here too (a member on another
-      // host may lack one): checked before anything is spawned.
-      for (auto& name : names) {
-        auto i = by_name.find(name);
-        if (i == by_name.end())
-          return make_error(errc::not_found,
-                            "node '" + name + "' is not in the graph");
-        if (i->second->kind != node_kind::sensor && !i->second->path.empty())
-          if (auto fn = make_fn(*i->second); !fn)
-            return std::move(fn.error());
-      }
-      auto me = caf::actor_cast<caf::actor>(self);
-      std::vector<caf::actor> out;
-      for (auto& name : names) {
-        auto& n = *by_name[name];
-        // Linked: when the member shuts down, its nodes go with it.
-        auto a = n.kind == node_kind::sensor
-                   ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr)
-                   : self->spawn<caf::linked>(node_actor, n, me, node_band{});
-        self->state.local[name] = a;
-        self->state.specs[name] = n;
-        out.push_back(a);
-      }
-      return out;
+      return deploy(self, g, names, false);
+    },
+    [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names,
+        bool standby) -> caf::result<std::vector<caf::actor>> {
+      return deploy(self, g, names, standby);
     },
     [=](wire_atom, const std::vector<std::string>& names,
         const std::vector<caf::actor>& xs) {
@@ -195,6 +208,10 @@ caf::behavior graph_host(self_ptr self) {
     [=](remove_atom, const std::vector<caf::actor>& xs) {
       auto& st = self->state;
       for (auto& x : xs) {
+        // An actor that stopped already (a node that moved away) arrives as
+        // an invalid handle.
+        if (!x)
+          continue;
         for (auto i = st.local.begin(); i != st.local.end(); ++i) {
           if (i->second == x) {
             st.specs.erase(i->first);

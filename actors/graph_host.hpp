@@ -17,6 +17,9 @@
 //       -> ok_atom once every local feature and model subscribed to its
 //          inputs, found by name in the directory (`names[i]` runs as
 //          `xs[i]`); an error naming a missing input otherwise
+//   (deploy_atom, graph_spec g, std::vector<std::string> names, bool standby)
+//       -> the same; with `standby` the nodes wait for the state of the
+//          actors they replace (a move, node_actor.hpp)
 //   (wire_atom, std::vector<std::string> only, names, xs)
 //       -> ok_atom: the same for the local nodes in `only` (nodes added or
 //          replaced in a running graph)

@@ -62,6 +62,22 @@ void ingest_router::flush(caf::event_based_actor* self, int64_t wm) {
         send(self, sensor, wm);
 }
 
+void ingest_router::swap_sensor(caf::event_based_actor* self,
+                                const caf::actor& from, caf::actor to,
+                                int64_t wm) {
+  for (uint32_t sensor = 0; sensor < sensors_.size(); ++sensor) {
+    if (sensors_[sensor] != from)
+      continue;
+    // What is buffered goes where it was accepted for; the dirty entry
+    // stays and sends an empty batch to the new actor on the next flush.
+    if (!buffers_[sensor].empty())
+      send(self, sensor, wm);
+    sensors_[sensor] = std::move(to);
+    break;
+  }
+  self->send(from, swapped_atom_v, key_);
+}
+
 caf::expected<size_t> track_live_source(progress_tracker& tracker,
                                         source_filter& filter,
                                         ingest_router& router, int64_t wm) {

@@ -56,6 +56,12 @@ public:
   /// Sends buffered samples and watermark `wm` (see the class comment).
   void flush(caf::event_based_actor* self, int64_t wm);
 
+  /// Sensor `from` moves to `to`: what is buffered for it goes to `from`
+  /// (with watermark `wm`), then `from` gets `(swapped_atom, key)` after it,
+  /// and everything later goes to `to`.
+  void swap_sensor(caf::event_based_actor* self, const caf::actor& from,
+                   caf::actor to, int64_t wm);
+
   /// Samples buffered since the last flush.
   size_t buffered() const {
     return buffered_;

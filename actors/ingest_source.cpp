@@ -105,6 +105,10 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
     [=](caf::ok_atom) {
       // A sensor confirmed an attach sent by rebind.
     },
+    [=](swap_atom, const caf::actor& from, caf::actor& to) {
+      auto& s = self->state;
+      s.router->swap_sensor(self, from, std::move(to), s.filter->watermark());
+    },
     [=](done_atom) {
       auto& s = self->state;
       if (s.done)

@@ -25,6 +25,8 @@
 //                                         what it accepted so far, detaches
 //                                         from sensors no longer named, and
 //                                         attaches itself to the new ones
+//   (swap_atom, actor from, actor to)     sensor `from` moves to `to`
+//                                         (ingest_router::swap_sensor)
 //   (done_atom)                           ends the stream: drains the inbox
 //                                         once more and sends W = +inf; the
 //                                         actor stays to answer stats_atom

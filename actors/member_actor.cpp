@@ -46,6 +46,8 @@ void add_member(self_ptr self, member_info x) {
                st.opts.name.c_str(), x.name.c_str(), x.address.c_str());
   auto name = x.name;
   st.members[name] = member_state::entry{std::move(x), steady_ns()};
+  // Nodes move to it (by the leader, on its next heartbeat).
+  st.rebalance_pending = true;
 }
 
 void remove_member(self_ptr self, const std::string& name,
@@ -85,6 +87,19 @@ void fail_over(self_ptr self) {
   if (c.spawn.empty())
     return;
   change_graph(self, std::move(c), caf::response_promise{});
+}
+
+/// The leader moves nodes to members that joined, once nothing else is
+/// under way.
+void rebalance_on_join(self_ptr self) {
+  auto& st = self->state;
+  if (!st.rebalance_pending || st.busy || st.failover_pending)
+    return;
+  st.rebalance_pending = false;
+  if (!st.deployed || st.members.size() < 2
+      || leader(st).info.name != st.opts.name)
+    return;
+  rebalance(self);
 }
 
 /// Refuses a change while another is under way or nothing runs.
@@ -369,6 +384,7 @@ caf::behavior member_actor(self_ptr self, member_options opts,
                         + " ms");
       try_join(self);
       fail_over(self);
+      rebalance_on_join(self);
       self->delayed_send(self, s.opts.heartbeat, caf::tick_atom_v);
     },
   };

@@ -123,6 +123,8 @@ struct member_state {
   bool busy = false;
   /// Nodes of departed members wait to be placed again.
   bool failover_pending = false;
+  /// A member joined: the leader re-balances on its next heartbeat.
+  bool rebalance_pending = false;
   /// Fingerprints of the files named by deployed nodes (`path`), by node,
   /// so that an apply replaces a model whose file changed.
   std::map<std::string, uint64_t> fingerprints;

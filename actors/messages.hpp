@@ -70,6 +70,39 @@ typename Inspector::result_type inspect(Inspector& f, member_info& x) {
   return f(x.name, x.address, x.handle, x.host);
 }
 
+/// A node's state as it moves to another member, from its old actor to its
+/// new one (actors/graph_change.hpp, "Moving a node").
+struct handover {
+  /// The node's own state as bytes: its join and its function's state
+  /// (features and models), or its gate and floor (sensors).
+  std::string state;
+  /// Why the function's state could not move, if so: the node starts cold.
+  std::string cold;
+  /// The subscribers, what each asked for and the watermark each was sent.
+  std::vector<caf::actor> subs;
+  std::vector<int64_t> requested;
+  std::vector<int64_t> sent;
+  /// Features and models: the inputs, in `needs` order.
+  std::vector<caf::actor> inputs;
+  /// The latest output.
+  point last;
+  node_counts counts;
+  ingest_counts samples;
+  /// Sensors: the attached sources, their keys, the sensor's index at each,
+  /// and each one's watermark.
+  std::vector<caf::actor> sources;
+  std::vector<uint64_t> source_keys;
+  std::vector<uint64_t> source_index;
+  std::vector<int64_t> source_wm;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, handover& x) {
+  return f(x.state, x.cold, x.subs, x.requested, x.sent, x.inputs, x.last,
+           x.counts,
+           x.samples, x.sources, x.source_keys, x.source_index, x.source_wm);
+}
+
 /// The key of a node in batches: a 64-bit hash of its name (FNV-1a). A graph
 /// in which two inputs of one node share a key is rejected at deployment.
 uint64_t node_key(const std::string& name);
@@ -122,6 +155,12 @@ CAF_ADD_ATOM(shoal, shoal, until_atom, "until")
 CAF_ADD_ATOM(shoal, shoal, rebind_atom, "rebind")
 CAF_ADD_ATOM(shoal, shoal, remove_atom, "remove")
 CAF_ADD_ATOM(shoal, shoal, load_atom, "load")
+CAF_ADD_TYPE_ID(shoal, (shoal::handover))
+CAF_ADD_ATOM(shoal, shoal, move_atom, "move")
+CAF_ADD_ATOM(shoal, shoal, swap_atom, "swap")
+CAF_ADD_ATOM(shoal, shoal, swapped_atom, "swapped")
+CAF_ADD_ATOM(shoal, shoal, restore_atom, "restore")
+CAF_ADD_ATOM(shoal, shoal, moved_atom, "moved")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

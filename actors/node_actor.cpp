@@ -1,6 +1,10 @@
 #include "actors/node_actor.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+
+#include <chrono>
 #include <cstdio>
 
 #include "caf/all.hpp"
@@ -113,6 +117,72 @@ void process(self_ptr self) {
   }
 }
 
+/// Sends the node's state to its new actor, tells the subscribers where it
+/// went, and stops: every input's last batch for this actor was handled.
+void finish_move(self_ptr self) {
+  auto& st = self->state;
+  handover h;
+  state_writer w;
+  st.join->save(w);
+  std::string err;
+  state_writer fw;
+  if (st.fn->save(fw, err))
+    w.put_string(fw.bytes());
+  else
+    h.cold = err.empty() ? "its function cannot move" : err;
+  h.state = std::move(w.bytes());
+  st.pub->export_subscribers(h.subs, h.requested, h.sent);
+  h.last = st.pub->last();
+  h.counts = st.counts;
+  h.inputs = st.inputs;
+  auto target = st.move_target;
+  self->send(target, restore_atom_v, std::move(h));
+  // After their last batch from here: they subscribe to the new actor.
+  std::vector<caf::actor> subs;
+  std::vector<int64_t> unused;
+  st.pub->export_subscribers(subs, unused, unused);
+  for (auto& sub : subs)
+    self->send(sub, moved_atom_v, st.key, target);
+  st.move_rp.deliver(caf::ok_atom_v);
+  // Its host forgets it (the node runs elsewhere now).
+  st.reported = true;
+  if (st.monitor)
+    self->send(st.monitor, report_atom_v, st.node, st.counts);
+  self->quit();
+}
+
+/// Takes over the state of the node's previous actor.
+void restore(self_ptr self, handover& h) {
+  auto& st = self->state;
+  state_reader r{h.state};
+  std::string fn_state;
+  bool ok = st.join->load(r);
+  if (ok && h.cold.empty())
+    fn_state = r.get_string();
+  ok = ok && r.ok();
+  std::string err = h.cold;
+  if (ok && h.cold.empty()) {
+    state_reader fr{fn_state};
+    if (!st.fn->load(fr, err) || !fr.ok())
+      ok = false;
+  }
+  if (!ok || !err.empty()) {
+    // The function starts cold (its fresh state stays); the node says so.
+    st.counts.last_error = "moved without its state: "
+                           + (err.empty() ? std::string{"damaged state"}
+                                          : err);
+    std::fprintf(stderr, "shoal-node: node %s: %s\n", st.node.c_str(),
+                 st.counts.last_error.c_str());
+  }
+  auto last_error = st.counts.last_error;
+  st.counts = h.counts;
+  if (!ok || !err.empty())
+    st.counts.last_error = last_error;
+  st.pub->adopt(h.subs, h.requested, h.sent, h.last, st.join->out_wm());
+  if (h.inputs.size() == st.input_keys.size())
+    st.inputs = std::move(h.inputs);
+}
+
 } // namespace
 
 caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
@@ -146,7 +216,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
   }
   st.join = std::make_unique<join_core>(std::move(triggers));
   st.asked.assign(spec.needs.size(), wm_none);
-  return {
+  caf::behavior running{
     [=](batch& b) {
       auto& s = self->state;
       process_metrics().batch_received();
@@ -208,7 +278,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](caf::subscribe_atom, caf::actor& sub, uint32_t band) {
       auto& s = self->state;
-      s.pub->add(std::move(sub), band);
+      s.pub->add(self, std::move(sub), band);
       return caf::make_message(subscribed_atom_v, s.key, s.pub->last(),
                                s.join->out_wm());
     },
@@ -217,6 +287,77 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](stats_atom) {
       return self->state.counts;
+    },
+    [=](move_atom, caf::actor& target) {
+      auto& s = self->state;
+      s.move_rp = self->make_response_promise();
+      s.move_target = std::move(target);
+      auto me = caf::actor_cast<caf::actor>(self);
+      std::vector<caf::actor> inputs = s.inputs;
+      std::sort(inputs.begin(), inputs.end());
+      inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+      s.move_pending = inputs.size();
+      for (auto& in : inputs)
+        self->send<caf::message_priority::high>(in, swap_atom_v, me,
+                                                s.move_target);
+      if (s.move_pending == 0)
+        finish_move(self);
+      else
+        self->delayed_send(self, std::chrono::seconds(5), move_atom_v);
+      return s.move_rp;
+    },
+    [=](restore_atom) {
+      // See the standby behavior below.
+    },
+    [=](move_atom) {
+      // An input that never confirmed (its member died): move anyway.
+      auto& s = self->state;
+      if (s.move_pending == 0)
+        return;
+      std::fprintf(stderr,
+                   "shoal-node: %s: %zu inputs did not confirm the move\n",
+                   s.node.c_str(), s.move_pending);
+      s.move_pending = 0;
+      finish_move(self);
+    },
+    [=](swap_atom, const caf::actor& from, caf::actor& to) {
+      // A subscriber moves: the new actor gets our outputs from now on.
+      auto& s = self->state;
+      s.pub->flush(self, s.join->out_wm());
+      s.pub->replace(from, std::move(to));
+      self->send(from, swapped_atom_v, s.key);
+    },
+    [=](swapped_atom, uint64_t) {
+      auto& s = self->state;
+      if (s.move_pending > 0 && --s.move_pending == 0)
+        finish_move(self);
+    },
+    [=](moved_atom, uint64_t key, caf::actor& to) {
+      // An input moved: its new actor holds our outputs until we subscribe.
+      auto& s = self->state;
+      for (size_t i = 0; i < s.input_keys.size() && i < s.inputs.size(); ++i)
+        if (s.input_keys[i] == key) {
+          s.inputs[i] = to;
+          s.asked[i] = wm_none;
+        }
+      self->send<caf::message_priority::high>(
+        to, caf::subscribe_atom_v, caf::actor_cast<caf::actor>(self), s.band);
+    },
+  };
+  if (!where.standby)
+    return running;
+  // A node moving here: everything but its state waits in the mailbox.
+  self->set_default_handler(caf::skip);
+  return {
+    [=](restore_atom, handover& h) {
+      restore(self, h);
+      self->set_default_handler(caf::print_and_drop);
+      self->become(running);
+      // CAF keeps skipped messages in a cache per queue and retries one
+      // only after handling a message from the same queue: a high-priority
+      // note to ourselves releases the skipped high-priority ones (the
+      // subscriptions of moved subscribers).
+      self->send<caf::message_priority::high>(self, restore_atom_v);
     },
   };
 }

@@ -27,6 +27,22 @@
 //   (subscribed_atom, key, point last, int64_t wm)   from an input
 //   (unsubscribe_atom, actor)
 //   (stats_atom)                -> node_counts
+//   (move_atom, actor target)   -> ok_atom once moved: asks every input to
+//                                  send to `target` instead (swap_atom),
+//                                  handles what they sent before, then hands
+//                                  its state to `target` (restore_atom),
+//                                  tells its subscribers (moved_atom) and
+//                                  stops
+//   (swap_atom, actor from, actor to)
+//                               subscriber `from` moves to `to`: outputs go
+//                               to `to` from now on, `from` gets
+//                               (swapped_atom, key) after its last batch
+//   (moved_atom, uint64_t key, actor to)
+//                               input `key` moved to `to`: the node
+//                               subscribes there (which releases the outputs
+//                               `to` kept for it)
+// A node spawned in standby (node_band::standby) first waits for
+//   (restore_atom, handover)    the state of its previous actor
 
 #pragma once
 
@@ -35,6 +51,7 @@
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
 #include "actors/progress.hpp"
@@ -72,6 +89,11 @@ struct node_state {
   caf::actor monitor;
   input_wiring wiring;
   bool reported = false;
+  /// A move under way: where to, who asked, and how many inputs still have
+  /// to confirm that they send to the new actor.
+  caf::actor move_target;
+  caf::response_promise move_rp;
+  size_t move_pending = 0;
 };
 
 /// Where a node sits in a deployment that tracks progress.
@@ -81,6 +103,9 @@ struct node_band {
   uint32_t band = progress_tracker::no_band;
   /// The band of each input, in `needs` order.
   std::vector<uint32_t> input_bands;
+  /// The node is moving here: it waits for `(restore_atom, handover)` from
+  /// its previous actor before it handles anything else.
+  bool standby = false;
 };
 
 /// Runs node `spec` (a feature or a model); `monitor` gets the final report.

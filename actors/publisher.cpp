@@ -10,13 +10,31 @@
 
 namespace shoal {
 
-void publisher::add(caf::actor sub, uint32_t band) {
-  for (auto& s : subs_)
-    if (s.handle == sub)
-      return;
+void publisher::add(caf::event_based_actor* self, caf::actor sub,
+                    uint32_t band) {
+  for (auto& s : subs_) {
+    if (s.handle != sub)
+      continue;
+    if (s.held) {
+      s.held = false;
+      if (!s.kept.empty() || s.kept_wm > s.sent_wm) {
+        auto wm = std::max(s.kept_wm, s.sent_wm);
+        self->send(s.handle, batch{key_, std::move(s.kept), wm});
+        process_metrics().batch_sent();
+        s.kept.clear();
+        s.sent_wm = wm;
+        if (s.requested <= wm)
+          s.requested = wm_none;
+      }
+    }
+    return;
+  }
   if (!tracker_ || band >= tracker_->bands())
     band = progress_tracker::no_band;
-  subs_.push_back(subscriber{std::move(sub), band});
+  subscriber x;
+  x.handle = std::move(sub);
+  x.band = band;
+  subs_.push_back(std::move(x));
   count_band(band, 1);
 }
 
@@ -32,6 +50,40 @@ void publisher::count_band(uint32_t band, int64_t n) {
     }
   }
   bands_.emplace_back(band, n);
+}
+
+void publisher::export_subscribers(std::vector<caf::actor>& subs,
+                                   std::vector<int64_t>& requested,
+                                   std::vector<int64_t>& sent) const {
+  for (auto& s : subs_) {
+    subs.push_back(s.handle);
+    requested.push_back(s.requested);
+    sent.push_back(s.sent_wm);
+  }
+}
+
+void publisher::adopt(const std::vector<caf::actor>& subs,
+                      const std::vector<int64_t>& requested,
+                      const std::vector<int64_t>& sent, point last,
+                      int64_t wm) {
+  for (size_t i = 0; i < subs.size(); ++i) {
+    subscriber s;
+    s.handle = subs[i];
+    s.requested = i < requested.size() ? requested[i] : wm_none;
+    s.sent_wm = i < sent.size() ? sent[i] : wm_none;
+    s.held = true;
+    s.kept_wm = wm;
+    subs_.push_back(std::move(s));
+  }
+  last_ = last;
+}
+
+void publisher::replace(const caf::actor& from, caf::actor to) {
+  for (auto& s : subs_)
+    if (s.handle == from) {
+      s.handle = std::move(to);
+      return;
+    }
 }
 
 void publisher::remove(const caf::actor& sub) {
@@ -54,10 +106,17 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm) {
       for (auto& [band, n] : bands_)
         tracker_->add(band, token, n);
     }
+    for (auto& s : subs_)
+      if (s.held) {
+        s.kept.insert(s.kept.end(), pending_.begin(), pending_.end());
+        s.kept_wm = wm;
+      }
     auto msg = caf::make_message(batch{key_, std::move(pending_), wm, token});
     pending_.clear();
     process_metrics().batch_sent(subs_.size());
     for (auto& s : subs_) {
+      if (s.held)
+        continue;
       self->send(s.handle, msg);
       s.sent_wm = wm;
       if (s.requested <= wm)
@@ -66,6 +125,10 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm) {
     return;
   }
   for (auto& s : subs_) {
+    if (s.held) {
+      s.kept_wm = std::max(s.kept_wm, wm);
+      continue;
+    }
     if (s.sent_wm >= wm)
       continue;
     if (wm == wm_end || (s.requested != wm_none && s.requested <= wm))
@@ -80,6 +143,10 @@ void publisher::request(caf::event_based_actor* self,
   for (auto& s : subs_) {
     if (s.handle != handle)
       continue;
+    if (s.held) {
+      s.requested = std::max(s.requested, ts);
+      return;
+    }
     if (ts <= wm) {
       // A request may cross a batch that already answered it.
       if (s.sent_wm < ts)

@@ -33,8 +33,27 @@ public:
   }
 
   /// Adds `sub` unless it is already subscribed; `band` is its band in the
-  /// tracker, or `progress_tracker::no_band`.
-  void add(caf::actor sub, uint32_t band);
+  /// tracker, or `progress_tracker::no_band`. A held subscriber (see
+  /// `adopt`) subscribing is released: it gets what was kept for it.
+  void add(caf::event_based_actor* self, caf::actor sub, uint32_t band);
+
+  /// The subscribers, what each asked for and the watermark each was sent,
+  /// for a node that moves to another member.
+  void export_subscribers(std::vector<caf::actor>& subs,
+                          std::vector<int64_t>& requested,
+                          std::vector<int64_t>& sent) const;
+
+  /// Takes over the subscribers of a node that moved here, as held: their
+  /// outputs are kept until each subscribes here (having seen the moved
+  /// node's last batch), so none arrives ahead of an older one. `last` is
+  /// the moved node's latest output, `wm` its output watermark.
+  void adopt(const std::vector<caf::actor>& subs,
+             const std::vector<int64_t>& requested,
+             const std::vector<int64_t>& sent, point last, int64_t wm);
+
+  /// Subscriber `from` is now `to` (a node that moves), keeping what it
+  /// asked for and was sent.
+  void replace(const caf::actor& from, caf::actor to);
 
   /// Removes `sub` if subscribed.
   void remove(const caf::actor& sub);
@@ -73,6 +92,11 @@ private:
     uint32_t band = progress_tracker::no_band;
     int64_t requested = wm_none;
     int64_t sent_wm = wm_none;
+    /// Adopted from a moved node and not subscribed here yet: outputs wait
+    /// in `kept` (with the latest watermark in `kept_wm`).
+    bool held = false;
+    std::vector<point> kept;
+    int64_t kept_wm = wm_none;
   };
 
   void send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm);

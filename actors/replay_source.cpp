@@ -106,6 +106,10 @@ caf::behavior replay_source(self_ptr self, std::string label,
       s.router->request(index, ts);
       s.router->flush(self, s.filter->watermark());
     },
+    [=](swap_atom, const caf::actor& from, caf::actor& to) {
+      auto& s = self->state;
+      s.router->swap_sensor(self, from, std::move(to), s.filter->watermark());
+    },
   };
 }
 

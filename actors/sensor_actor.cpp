@@ -2,9 +2,13 @@
 
 #include <algorithm>
 
+#include <chrono>
+#include <cstdio>
+
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
+#include "runtime/fn_state.hpp"
 #include "runtime/metrics.hpp"
 
 namespace shoal {
@@ -47,16 +51,49 @@ void publish(self_ptr self) {
   }
 }
 
+/// Hands the sensor's state to its new actor once every source sends there.
+void finish_move(self_ptr self) {
+  auto& st = self->state;
+  handover h;
+  state_writer w;
+  w.put(st.gate.last_ts());
+  w.put(st.floor);
+  h.state = std::move(w.bytes());
+  st.pub->export_subscribers(h.subs, h.requested, h.sent);
+  h.last = st.pub->last();
+  h.samples = st.counts;
+  for (auto& src : st.sources) {
+    h.sources.push_back(src.handle);
+    h.source_keys.push_back(src.key);
+    h.source_index.push_back(src.index);
+    h.source_wm.push_back(src.wm);
+  }
+  auto target = st.move_target;
+  self->send(target, restore_atom_v, std::move(h));
+  std::vector<caf::actor> subs;
+  std::vector<int64_t> unused;
+  st.pub->export_subscribers(subs, unused, unused);
+  for (auto& sub : subs)
+    self->send(sub, moved_atom_v, node_key(st.sensor), target);
+  st.move_rp.deliver(caf::ok_atom_v);
+  // Its host forgets it (the sensor runs elsewhere now).
+  st.reported = true;
+  if (st.monitor)
+    self->send(st.monitor, report_atom_v, st.sensor, st.counts);
+  self->quit();
+}
+
 } // namespace
 
 caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
-                           std::shared_ptr<progress_tracker> tracker) {
+                           std::shared_ptr<progress_tracker> tracker,
+                           bool standby) {
   auto& st = self->state;
   st.sensor = spec.name;
   st.monitor = std::move(monitor);
   st.tracker = std::move(tracker);
   st.pub = std::make_unique<publisher>(node_key(spec.name), st.tracker.get());
-  return {
+  caf::behavior running{
     [=](attach_atom, caf::actor& src, uint64_t key, uint32_t index) {
       auto& s = self->state;
       for (auto& x : s.sources) {
@@ -122,7 +159,7 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](caf::subscribe_atom, caf::actor& sub, uint32_t band) {
       auto& s = self->state;
-      s.pub->add(std::move(sub), band);
+      s.pub->add(self, std::move(sub), band);
       return caf::make_message(subscribed_atom_v, node_key(s.sensor),
                                s.pub->last(), out_wm(s));
     },
@@ -131,6 +168,81 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](stats_atom) {
       return self->state.counts;
+    },
+    [=](move_atom, caf::actor& target) {
+      auto& s = self->state;
+      s.move_rp = self->make_response_promise();
+      s.move_target = std::move(target);
+      s.move_pending = s.sources.size();
+      auto me = caf::actor_cast<caf::actor>(self);
+      for (auto& src : s.sources)
+        self->send<caf::message_priority::high>(src.handle, swap_atom_v, me,
+                                                s.move_target);
+      if (s.move_pending == 0)
+        finish_move(self);
+      else
+        self->delayed_send(self, std::chrono::seconds(5), move_atom_v);
+      return s.move_rp;
+    },
+    [=](restore_atom) {
+      // See the standby behavior below.
+    },
+    [=](move_atom) {
+      // An input that never confirmed (its member died): move anyway.
+      auto& s = self->state;
+      if (s.move_pending == 0)
+        return;
+      std::fprintf(stderr,
+                   "shoal-node: %s: %zu inputs did not confirm the move\n",
+                   s.sensor.c_str(), s.move_pending);
+      s.move_pending = 0;
+      finish_move(self);
+    },
+    [=](swap_atom, const caf::actor& from, caf::actor& to) {
+      auto& s = self->state;
+      s.pub->replace(from, std::move(to));
+      self->send(from, swapped_atom_v, node_key(s.sensor));
+    },
+    [=](swapped_atom, uint64_t) {
+      auto& s = self->state;
+      if (s.move_pending > 0 && --s.move_pending == 0)
+        finish_move(self);
+    },
+  };
+  if (!standby)
+    return running;
+  // Moving here: everything but the state waits in the mailbox.
+  self->set_default_handler(caf::skip);
+  return {
+    [=](restore_atom, handover& h) {
+      auto& s = self->state;
+      state_reader r{h.state};
+      auto last = r.get<int64_t>();
+      auto floor = r.get<int64_t>();
+      if (r.ok()) {
+        if (last != wm_none)
+          s.gate.admit(last);
+        s.floor = floor;
+      }
+      s.counts = h.samples;
+      for (size_t i = 0; i < h.sources.size(); ++i) {
+        sensor_state::source src;
+        src.handle = h.sources[i];
+        src.key = i < h.source_keys.size() ? h.source_keys[i] : 0;
+        src.index = i < h.source_index.size()
+                      ? static_cast<uint32_t>(h.source_index[i])
+                      : 0;
+        src.wm = i < h.source_wm.size() ? h.source_wm[i] : wm_none;
+        s.sources.push_back(std::move(src));
+      }
+      s.pub->adopt(h.subs, h.requested, h.sent, h.last, out_wm(s));
+      self->set_default_handler(caf::print_and_drop);
+      self->become(running);
+      // CAF keeps skipped messages in a cache per queue and retries one
+      // only after handling a message from the same queue: a high-priority
+      // note to ourselves releases the skipped high-priority ones (the
+      // subscriptions of moved subscribers).
+      self->send<caf::message_priority::high>(self, restore_atom_v);
     },
   };
 }

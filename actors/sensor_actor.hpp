@@ -26,6 +26,11 @@
 //                               -> (subscribed_atom, key, point last, wm)
 //   (unsubscribe_atom, actor)
 //   (stats_atom)                -> ingest_counts
+//   (move_atom, actor target), (swap_atom, from, to), (swapped_atom, key)
+//                               moving, as a node does (node_actor.hpp);
+//                               the sensor's sources are what it asks to
+//                               swap, and its state is its gate, floor,
+//                               sources and subscribers
 
 #pragma once
 
@@ -34,6 +39,7 @@
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
 #include "actors/progress.hpp"
@@ -66,12 +72,18 @@ struct sensor_state {
   ingest_counts counts;
   caf::actor monitor;
   bool reported = false;
+  /// A move under way (see node_actor.hpp).
+  caf::actor move_target;
+  caf::response_promise move_rp;
+  size_t move_pending = 0;
 };
 
 /// Runs sensor `spec`; `monitor` gets the final report. `tracker` may be
-/// null.
+/// null. With `standby`, waits for the state of the sensor's previous actor
+/// first (a move).
 caf::behavior sensor_actor(caf::stateful_actor<sensor_state>* self,
                            node_spec spec, caf::actor monitor,
-                           std::shared_ptr<progress_tracker> tracker);
+                           std::shared_ptr<progress_tracker> tracker,
+                           bool standby);
 
 } // namespace shoal

@@ -130,6 +130,20 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       }
       return rp;
     },
+    [=](moved_atom, uint64_t key, caf::actor& to) {
+      // An input moved with its state: its new actor keeps our outputs
+      // until we subscribe there.
+      auto& st = self->state;
+      auto i = st.inputs.find(key);
+      if (i == st.inputs.end())
+        return;
+      i->second.handle = to;
+      self->send<caf::message_priority::high>(
+        to, caf::subscribe_atom_v, caf::actor_cast<caf::actor>(self),
+        progress_tracker::no_band);
+      if (st.until != wm_end)
+        self->send(to, need_atom_v, st.until);
+    },
     [=](until_atom, int64_t t) {
       auto& st = self->state;
       st.until = t;

@@ -18,6 +18,9 @@
 //                                  not named are unsubscribed from, new ones
 //                                  and new actors of replaced nodes (same
 //                                  name) subscribed to
+//   (moved_atom, uint64_t key, actor to)
+//                               input `key` moved to `to` with its state:
+//                               subscribe there
 //   (until_atom, int64_t t)     finish (flush, report, unsubscribe, quit)
 //                               once every input's watermark reached `t`
 //                               instead of end of stream: a cluster replay

@@ -49,6 +49,17 @@ caf::behavior tail_actor(caf::stateful_actor<tail_state>* self,
     [=](subscribed_atom, uint64_t, point, int64_t) {
       // nop
     },
+    [=](moved_atom, uint64_t key, caf::actor& to) {
+      // A node moved with its state: follow it to its new actor.
+      auto& s = self->state;
+      if (s.names.count(key) == 0)
+        return;
+      // The old actor stopped; unsubscribing from it later is harmless.
+      s.nodes.push_back(to);
+      self->send<caf::message_priority::high>(
+        to, caf::subscribe_atom_v, caf::actor_cast<caf::actor>(self),
+        progress_tracker::no_band);
+    },
   };
 }
 

@@ -109,4 +109,38 @@ size_t join_core::memory_bytes() const {
   return n;
 }
 
+void join_core::save(state_writer& w) const {
+  w.put(static_cast<uint64_t>(inputs_.size()));
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    const auto& in = inputs_[i];
+    w.put(static_cast<uint64_t>(in.queue.size() - in.head));
+    for (size_t k = in.head; k < in.queue.size(); ++k)
+      w.put(in.queue[k]);
+    w.put(in.wm);
+    w.put(in.last_ts);
+    w.put(in.value_ts);
+    w.put(args_[i]);
+  }
+  w.put(static_cast<uint64_t>(ready_count_));
+}
+
+bool join_core::load(state_reader& r) {
+  if (r.get<uint64_t>() != inputs_.size() || !r.ok())
+    return false;
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    auto& in = inputs_[i];
+    auto n = r.get<uint64_t>();
+    in.queue.clear();
+    in.head = 0;
+    for (uint64_t k = 0; k < n && r.ok(); ++k)
+      in.queue.push_back(r.get<point>());
+    in.wm = r.get<int64_t>();
+    in.last_ts = r.get<int64_t>();
+    in.value_ts = r.get<int64_t>();
+    args_[i] = r.get<double>();
+  }
+  ready_count_ = static_cast<size_t>(r.get<uint64_t>());
+  return r.ok() && ready_count_ <= inputs_.size();
+}
+
 } // namespace shoal

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/fn_state.hpp"
 #include "runtime/types.hpp"
 
 namespace shoal {
@@ -82,6 +83,14 @@ public:
 
   /// Heap bytes held by the queues.
   size_t memory_bytes() const;
+
+  /// Writes the whole join (queues, watermarks, as-of values), for a node
+  /// that moves to another member.
+  void save(state_writer& w) const;
+
+  /// Takes over a join written by `save` of a join with as many inputs;
+  /// returns false if it does not read back.
+  bool load(state_reader& r);
 
 private:
   struct input {

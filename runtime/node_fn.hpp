@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include "runtime/fn_state.hpp"
+
 namespace shoal {
 
 /// What a call produced.
@@ -39,6 +41,16 @@ public:
   /// Bytes of heap memory this function holds (windows, interpreter), for
   /// status and benchmarks. An estimate is fine.
   virtual size_t memory_bytes() const;
+
+  /// Writes the state the function keeps between calls, for a node that
+  /// moves to another member (runtime/fn_state.hpp). Stateless functions
+  /// write nothing. Returns false, with `err`, if the state cannot move (a
+  /// Lua `state` holding a function).
+  virtual bool save(state_writer& w, std::string& err) const;
+
+  /// Takes over a state written by `save` of the same function; returns
+  /// false, with `err`, if it does not read back.
+  virtual bool load(state_reader& r, std::string& err);
 };
 
 using node_fn_ptr = std::unique_ptr<node_fn>;

@@ -89,6 +89,40 @@ public:
     return sizeof(*this) + win_.capacity() * sizeof(Entry);
   }
 
+  bool save(state_writer& w, std::string&) const override {
+    w.put(static_cast<uint64_t>(win_.size()));
+    for (size_t i = 0; i < win_.size(); ++i)
+      w.put(win_[i]);
+    w.put(k_);
+    w.put(s1_);
+    w.put(s2_);
+    w.put(err1_);
+    w.put(err2_);
+    w.put(run_);
+    w.put(last_);
+    return true;
+  }
+
+  bool load(state_reader& r, std::string& err) override {
+    auto n = r.get<uint64_t>();
+    if (!timed && n > static_cast<uint64_t>(limit_)) {
+      err = "window state larger than the window";
+      return false;
+    }
+    while (!win_.empty())
+      win_.pop_front();
+    for (uint64_t i = 0; i < n && r.ok(); ++i)
+      win_.push_back(r.get<Entry>());
+    k_ = r.get<double>();
+    s1_ = r.get<dd>();
+    s2_ = r.get<dd>();
+    err1_ = r.get<double>();
+    err2_ = r.get<double>();
+    run_ = r.get<int64_t>();
+    last_ = r.get<double>();
+    return r.ok();
+  }
+
 private:
   void accumulate(double x, bool remove) {
     dd d = two_sum(x, -k_); // exact: x - k
@@ -197,6 +231,28 @@ public:
 
   size_t memory_bytes() const override {
     return sizeof(*this) + deque_.capacity() * sizeof(point);
+  }
+
+  bool save(state_writer& w, std::string&) const override {
+    w.put(seq_);
+    w.put(static_cast<uint64_t>(deque_.size()));
+    for (size_t i = 0; i < deque_.size(); ++i)
+      w.put(deque_[i]);
+    return true;
+  }
+
+  bool load(state_reader& r, std::string& err) override {
+    seq_ = r.get<int64_t>();
+    auto n = r.get<uint64_t>();
+    if (!timed_ && n > static_cast<uint64_t>(limit_)) {
+      err = "window state larger than the window";
+      return false;
+    }
+    while (!deque_.empty())
+      deque_.pop_front();
+    for (uint64_t i = 0; i < n && r.ok(); ++i)
+      deque_.push_back(r.get<point>());
+    return r.ok();
   }
 
 private:

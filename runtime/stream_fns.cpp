@@ -36,6 +36,18 @@ public:
     return sizeof(*this);
   }
 
+  bool save(state_writer& w, std::string&) const override {
+    w.put(prev_);
+    w.put(started_);
+    return true;
+  }
+
+  bool load(state_reader& r, std::string&) override {
+    prev_ = r.get<double>();
+    started_ = r.get<bool>();
+    return r.ok();
+  }
+
 private:
   double alpha_;
   double prev_ = 0;
@@ -70,6 +82,20 @@ public:
 
   size_t memory_bytes() const override {
     return sizeof(*this);
+  }
+
+  bool save(state_writer& w, std::string&) const override {
+    w.put(started_);
+    w.put(prev_);
+    w.put(prev_ts_);
+    return true;
+  }
+
+  bool load(state_reader& r, std::string&) override {
+    started_ = r.get<bool>();
+    prev_ = r.get<double>();
+    prev_ts_ = r.get<int64_t>();
+    return r.ok();
   }
 
 private:

@@ -347,3 +347,89 @@ TEST(ClusterChange, TheConfiguredGraphIsAppliedWhenTheClusterForms) {
   EXPECT_NE(n3.log().find("[cluster] 'graph'"), std::string::npos)
     << n3.log();
 }
+
+TEST(ClusterChange, AFourthMemberReceivesNodesWithTheirStateAndNoOutputChanges) {
+  // Four cells with state everywhere: count windows, a std, a Lua state with
+  // math.random, and a model joining all four.
+  const char* stateful = R"(
+[[sensor]]
+name = "a"
+[[sensor]]
+name = "b"
+[[sensor]]
+name = "c"
+[[sensor]]
+name = "d"
+[[feature]]
+name = "fa"
+fn = "rolling_mean"
+needs = ["a"]
+window = 5
+emit = true
+[[feature]]
+name = "fb"
+fn = "rolling_std"
+needs = ["b"]
+window = 4
+emit = true
+[[feature]]
+name = "fc"
+fn = "lua"
+needs = ["c"]
+code = "return function(x) state.n = (state.n or 0) + 1 state.s = (state.s or 0) + x state.h = state.h or {} state.h[#state.h % 3 + 1] = x return state.s / state.n + math.random() end"
+emit = true
+[[feature]]
+name = "fd"
+fn = "rolling_max"
+needs = ["d"]
+window = 3
+emit = true
+[[feature]]
+name = "gd"
+fn = "ewma"
+needs = ["fd"]
+alpha = 0.3
+emit = true
+[[model]]
+name = "m"
+kind = "linear"
+needs = ["fa", "fb", "fc", "gd"]
+weights = [1.0, 1.0, 1.0, 1.0]
+emit = true
+)";
+  auto graph = write_temp_file("join_graph.toml", stateful);
+  auto g = shoal::load_graph(graph);
+  ASSERT_TRUE(g);
+  auto first = random_input(*g, 41, 4000);
+  auto later = random_input(*g, 42, 4000, 100000);
+  auto input1 = write_temp_file("join_part1.csv", first);
+  auto input2 = write_temp_file("join_part2.csv", later);
+  auto both = write_temp_file("join_both.csv",
+                              first + later.substr(later.find('\n') + 1));
+  auto want = rows_from(single_node(graph, both), 90000);
+  cluster3 c;
+  ASSERT_EQ(shoalctl(c.ports[0], "apply " + graph).exit_code, 0) << c.logs();
+  auto out1 = write_temp_file("join_out1.csv", "");
+  ASSERT_EQ(shoalctl(c.ports[1], "replay " + input1 + " --out " + out1)
+              .exit_code,
+            0)
+    << c.logs();
+  // n4 joins: cells move to it, each node with its state.
+  auto port4 = free_loopback_port();
+  member_process n4{write_member_config("n4", port4, {c.ports[0]})};
+  EXPECT_TRUE(await_log(c.n1, "re-balanced: moved")) << c.logs() << n4.log();
+  auto placed = await_graph(c.ports[2], [](const std::string& out) {
+    return out.find(" n4") != std::string::npos;
+  });
+  EXPECT_NE(placed.find(" n4"), std::string::npos) << placed << c.logs();
+  // The second file gives exactly what one node gives after the first.
+  auto out2 = write_temp_file("join_out2.csv", "");
+  auto res = shoalctl(port4, "replay " + input2 + " --out " + out2);
+  ASSERT_EQ(res.exit_code, 0) << res.output << c.logs() << n4.log();
+  auto got = sorted_rows(read_file(out2));
+  EXPECT_GT(rows_of(want, "m").size(), 100u);
+  EXPECT_EQ(got.size(), want.size());
+  EXPECT_TRUE(got == want);
+  auto all = c.logs() + n4.log();
+  EXPECT_EQ(all.find("moved without its state"), std::string::npos) << all;
+}
