@@ -370,7 +370,13 @@ caf::behavior member_actor(self_ptr self, member_options opts,
     },
     [=](caf::tick_atom) {
       auto& s = self->state;
-      tell_others(self, "", heartbeat_atom_v, s.opts.name);
+      // Urgent: a member whose actors are busy with a flood of batches must
+      // still be heard (and hear) within the failure timeout.
+      for (auto& [name, e] : s.members)
+        if (name != s.opts.name)
+          self->send<caf::message_priority::high>(e.info.handle,
+                                                  heartbeat_atom_v,
+                                                  s.opts.name);
       auto now = steady_ns();
       auto limit = std::chrono::nanoseconds(s.opts.failure_timeout).count();
       std::vector<std::string> silent;
@@ -385,7 +391,8 @@ caf::behavior member_actor(self_ptr self, member_options opts,
       try_join(self);
       fail_over(self);
       rebalance_on_join(self);
-      self->delayed_send(self, s.opts.heartbeat, caf::tick_atom_v);
+      self->delayed_send<caf::message_priority::high>(self, s.opts.heartbeat,
+                                                      caf::tick_atom_v);
     },
   };
 }
