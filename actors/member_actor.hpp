@@ -11,7 +11,10 @@
 // Members send each other a heartbeat every `heartbeat_ms` and monitor each
 // other's member actors; a member that is silent for `failure_timeout_ms`
 // or whose connection drops (`down_msg`) is removed, and every member tells
-// the others (`left`), so all agree on the new membership.
+// the others (`left`), so all agree on the new membership. The leader (the
+// live member with the smallest name) then places the departed member's
+// nodes again, and moves nodes with their state to a member that joined
+// (actors/graph_change.hpp), each on its next heartbeat.
 //
 // Messages handled:
 //   (join_atom, member_info)             -> std::vector<member_info>, or an
