@@ -127,12 +127,14 @@ void retire(member_self self, const run_ptr& run) {
   for (auto& name : run->c.spawn)
     if (run->old_index.count(name) > 0)
       retired.push_back(name);
+  std::unordered_map<std::string, const node_spec*> spec_of;
+  for (auto& n : st.graph.nodes)
+    spec_of.emplace(n.name, &n);
   for (auto& name : retired) {
     auto i = run->old_index.at(name);
     auto& old = st.dir_actors[i];
-    auto spec = st.graph.find(name);
-    if (spec)
-      for (auto& need : st.graph.nodes[*spec].needs) {
+    if (auto spec = spec_of.find(name); spec != spec_of.end())
+      for (auto& need : spec->second->needs) {
         // The input as it runs now, and as it ran before, if replaced.
         if (auto j = new_index.find(need); j != new_index.end())
           self->send(run->dir_actors[j->second], caf::unsubscribe_atom_v, old);
@@ -285,8 +287,11 @@ void place(member_self self, const run_ptr& run) {
   for (size_t i = 0; i < st.dir_names.size(); ++i)
     if (auto m = member_index.find(st.dir_members[i]); m != member_index.end())
       where.emplace(st.dir_names[i], m->second);
+  std::unordered_map<std::string, const node_spec*> spec_of;
+  for (auto& n : run->c.merged.nodes)
+    spec_of.emplace(n.name, &n);
   for (auto& name : run->c.spawn) {
-    auto& n = run->c.merged.nodes[*run->c.merged.find(name)];
+    auto& n = *spec_of.at(name);
     size_t m;
     if (auto i = where.find(name); i != where.end()) {
       m = i->second;

@@ -268,8 +268,11 @@ caf::behavior member_actor(self_ptr self, member_options opts,
       self->send(s.monitor, deploy_atom_v, g, names, actors, members);
       // Fingerprints of changed nodes are taken again (should this member
       // lead the next change).
+      std::unordered_map<std::string, const node_spec*> before;
+      for (auto& n : s.graph.nodes)
+        before.emplace(n.name, &n);
       for (auto& n : g.nodes)
-        if (auto i = s.graph.find(n.name); !i || s.graph.nodes[*i] != n)
+        if (auto i = before.find(n.name); i == before.end() || *i->second != n)
           s.fingerprints.erase(n.name);
       record_fingerprints(s, g, false);
       s.graph = std::move(g);
