@@ -118,7 +118,10 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
   auto pending = std::make_shared<size_t>(todo.size());
   auto failed = std::make_shared<bool>(false);
   for (auto& [actor, inputs] : todo)
-    self->request(actor, caf::infinite, wire_atom_v, std::move(inputs))
+    // Nodes added to a running graph subscribe urgently (ahead of their
+    // inputs' backlogs).
+    self->request(actor, caf::infinite, wire_atom_v, std::move(inputs),
+                  only != nullptr)
       .then(
         [=](caf::ok_atom) mutable {
           if (--*pending == 0 && !*failed)

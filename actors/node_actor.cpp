@@ -247,6 +247,11 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
       return self->state.wiring.start(self, std::move(inputs),
                                       self->state.band);
     },
+    [=](wire_atom, std::vector<caf::actor>& inputs, bool urgent) {
+      self->state.inputs = inputs;
+      return self->state.wiring.start(self, std::move(inputs),
+                                      self->state.band, urgent);
+    },
     [=](rewire_atom, const std::vector<caf::actor>& olds,
         std::vector<caf::actor>& news) {
       auto& s = self->state;
@@ -262,7 +267,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
         // A dead input ignores this; a live one stops sending to us.
         self->send(olds[k], caf::unsubscribe_atom_v, me);
       }
-      auto rp = s.wiring.start(self, std::move(news), s.band);
+      auto rp = s.wiring.start(self, std::move(news), s.band, true);
       // Ask the new inputs for whatever we wait on.
       process(self);
       return rp;

@@ -12,6 +12,9 @@
 //
 // Messages handled:
 //   (wire_atom, std::vector<caf::actor> inputs) -> ok_atom, once subscribed
+//   (wire_atom, std::vector<caf::actor> inputs, bool urgent)
+//                               the same, with high-priority subscriptions
+//                               if `urgent` (a node added to a running graph)
 //   (rewire_atom, std::vector<caf::actor> olds, std::vector<caf::actor> news)
 //                               -> ok_atom once subscribed to the news: the
 //                                  input that was `olds[k]` is `news[k]` from

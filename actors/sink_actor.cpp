@@ -121,7 +121,8 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         in.handle = nodes[k];
         subscribe.push_back(nodes[k]);
       }
-      auto rp = st.wiring.start(self, subscribe, progress_tracker::no_band);
+      auto rp
+        = st.wiring.start(self, subscribe, progress_tracker::no_band, true);
       if (st.until != wm_end) {
         // After the subscription on the same channel: it is answered.
         for (auto& x : subscribe)
