@@ -135,7 +135,7 @@ void finish_move(self_ptr self) {
   h.last = st.pub->last();
   h.counts = st.counts;
   h.inputs = st.inputs;
-  auto target = st.move_target;
+  auto target = st.move->target;
   self->send(target, restore_atom_v, std::move(h));
   // After their last batch from here: they subscribe to the new actor.
   std::vector<caf::actor> subs;
@@ -143,7 +143,7 @@ void finish_move(self_ptr self) {
   st.pub->export_subscribers(subs, unused, unused);
   for (auto& sub : subs)
     self->send(sub, moved_atom_v, st.key, target);
-  st.move_rp.deliver(caf::ok_atom_v);
+  st.move->rp.deliver(caf::ok_atom_v);
   // Its host forgets it (the node runs elsewhere now).
   st.reported = true;
   if (st.monitor)
@@ -295,21 +295,22 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](move_atom, caf::actor& target) {
       auto& s = self->state;
-      s.move_rp = self->make_response_promise();
-      s.move_target = std::move(target);
+      s.move = std::make_unique<move_state>();
+      s.move->rp = self->make_response_promise();
+      s.move->target = std::move(target);
       auto me = caf::actor_cast<caf::actor>(self);
       std::vector<caf::actor> inputs = s.inputs;
       std::sort(inputs.begin(), inputs.end());
       inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
-      s.move_pending = inputs.size();
+      s.move->pending = inputs.size();
       for (auto& in : inputs)
         self->send<caf::message_priority::high>(in, swap_atom_v, me,
-                                                s.move_target);
-      if (s.move_pending == 0)
+                                                s.move->target);
+      if (s.move->pending == 0)
         finish_move(self);
       else
         self->delayed_send(self, std::chrono::seconds(5), move_atom_v);
-      return s.move_rp;
+      return s.move->rp;
     },
     [=](restore_atom) {
       // See the standby behavior below.
@@ -317,12 +318,12 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     [=](move_atom) {
       // An input that never confirmed (its member died): move anyway.
       auto& s = self->state;
-      if (s.move_pending == 0)
+      if (!s.move || s.move->pending == 0)
         return;
       std::fprintf(stderr,
                    "shoal-node: %s: %zu inputs did not confirm the move\n",
-                   s.node.c_str(), s.move_pending);
-      s.move_pending = 0;
+                   s.node.c_str(), s.move->pending);
+      s.move->pending = 0;
       finish_move(self);
     },
     [=](swap_atom, const caf::actor& from, caf::actor& to) {
@@ -334,7 +335,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](swapped_atom, uint64_t) {
       auto& s = self->state;
-      if (s.move_pending > 0 && --s.move_pending == 0)
+      if (s.move && s.move->pending > 0 && --s.move->pending == 0)
         finish_move(self);
     },
     [=](moved_atom, uint64_t key, caf::actor& to) {

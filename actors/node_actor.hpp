@@ -92,11 +92,9 @@ struct node_state {
   caf::actor monitor;
   input_wiring wiring;
   bool reported = false;
-  /// A move under way: where to, who asked, and how many inputs still have
-  /// to confirm that they send to the new actor.
-  caf::actor move_target;
-  caf::response_promise move_rp;
-  size_t move_pending = 0;
+  /// A move under way, if any (see node_actor.hpp); a pointer, since it is
+  /// rare and every node pays for its size.
+  std::unique_ptr<move_state> move;
 };
 
 /// Where a node sits in a deployment that tracks progress.

@@ -17,15 +17,16 @@ void publisher::add(caf::event_based_actor* self, caf::actor sub,
       continue;
     if (s.held) {
       s.held = false;
-      if (!s.kept.empty() || s.kept_wm > s.sent_wm) {
-        auto wm = std::max(s.kept_wm, s.sent_wm);
-        self->send(s.handle, batch{key_, std::move(s.kept), wm});
+      auto& k = kept_for(s.handle);
+      if (!k.points.empty() || k.wm > s.sent_wm) {
+        auto wm = std::max(k.wm, s.sent_wm);
+        self->send(s.handle, batch{key_, std::move(k.points), wm});
         process_metrics().batch_sent();
-        s.kept.clear();
         s.sent_wm = wm;
         if (s.requested <= wm)
           s.requested = wm_none;
       }
+      kept_.erase(kept_.begin() + (&k - kept_.data()));
     }
     return;
   }
@@ -72,10 +73,19 @@ void publisher::adopt(const std::vector<caf::actor>& subs,
     s.requested = i < requested.size() ? requested[i] : wm_none;
     s.sent_wm = i < sent.size() ? sent[i] : wm_none;
     s.held = true;
-    s.kept_wm = wm;
+    kept_.push_back(kept{s.handle, {}, wm});
     subs_.push_back(std::move(s));
   }
   last_ = last;
+}
+
+publisher::kept& publisher::kept_for(const caf::actor& handle) {
+  for (auto& k : kept_)
+    if (k.handle == handle)
+      return k;
+  // A held subscriber always has its entry; this only guards the invariant.
+  kept_.push_back(kept{handle, {}, wm_none});
+  return kept_.back();
 }
 
 void publisher::replace(const caf::actor& from, caf::actor to) {
@@ -108,8 +118,9 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm) {
     }
     for (auto& s : subs_)
       if (s.held) {
-        s.kept.insert(s.kept.end(), pending_.begin(), pending_.end());
-        s.kept_wm = wm;
+        auto& k = kept_for(s.handle);
+        k.points.insert(k.points.end(), pending_.begin(), pending_.end());
+        k.wm = wm;
       }
     auto msg = caf::make_message(batch{key_, std::move(pending_), wm, token});
     pending_.clear();
@@ -126,7 +137,8 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm) {
   }
   for (auto& s : subs_) {
     if (s.held) {
-      s.kept_wm = std::max(s.kept_wm, wm);
+      auto& k = kept_for(s.handle);
+      k.wm = std::max(k.wm, wm);
       continue;
     }
     if (s.sent_wm >= wm)

@@ -93,11 +93,18 @@ private:
     int64_t requested = wm_none;
     int64_t sent_wm = wm_none;
     /// Adopted from a moved node and not subscribed here yet: outputs wait
-    /// in `kept` (with the latest watermark in `kept_wm`).
+    /// in `kept_` (rare: kept apart, so that subscribers stay small).
     bool held = false;
-    std::vector<point> kept;
-    int64_t kept_wm = wm_none;
   };
+
+  /// What a held subscriber has not been sent yet.
+  struct kept {
+    caf::actor handle;
+    std::vector<point> points;
+    int64_t wm = wm_none;
+  };
+
+  kept& kept_for(const caf::actor& handle);
 
   void send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm);
 
@@ -110,6 +117,7 @@ private:
   /// Subscribers per band, for counting a batch once per band.
   std::vector<std::pair<uint32_t, int64_t>> bands_;
   std::vector<point> pending_;
+  std::vector<kept> kept_;
   point last_{wm_none, 0.0};
 };
 

@@ -68,14 +68,14 @@ void finish_move(self_ptr self) {
     h.source_index.push_back(src.index);
     h.source_wm.push_back(src.wm);
   }
-  auto target = st.move_target;
+  auto target = st.move->target;
   self->send(target, restore_atom_v, std::move(h));
   std::vector<caf::actor> subs;
   std::vector<int64_t> unused;
   st.pub->export_subscribers(subs, unused, unused);
   for (auto& sub : subs)
     self->send(sub, moved_atom_v, node_key(st.sensor), target);
-  st.move_rp.deliver(caf::ok_atom_v);
+  st.move->rp.deliver(caf::ok_atom_v);
   // Its host forgets it (the sensor runs elsewhere now).
   st.reported = true;
   if (st.monitor)
@@ -171,18 +171,19 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](move_atom, caf::actor& target) {
       auto& s = self->state;
-      s.move_rp = self->make_response_promise();
-      s.move_target = std::move(target);
-      s.move_pending = s.sources.size();
+      s.move = std::make_unique<move_state>();
+      s.move->rp = self->make_response_promise();
+      s.move->target = std::move(target);
+      s.move->pending = s.sources.size();
       auto me = caf::actor_cast<caf::actor>(self);
       for (auto& src : s.sources)
         self->send<caf::message_priority::high>(src.handle, swap_atom_v, me,
-                                                s.move_target);
-      if (s.move_pending == 0)
+                                                s.move->target);
+      if (s.move->pending == 0)
         finish_move(self);
       else
         self->delayed_send(self, std::chrono::seconds(5), move_atom_v);
-      return s.move_rp;
+      return s.move->rp;
     },
     [=](restore_atom) {
       // See the standby behavior below.
@@ -190,12 +191,12 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
     [=](move_atom) {
       // An input that never confirmed (its member died): move anyway.
       auto& s = self->state;
-      if (s.move_pending == 0)
+      if (!s.move || s.move->pending == 0)
         return;
       std::fprintf(stderr,
                    "shoal-node: %s: %zu inputs did not confirm the move\n",
-                   s.sensor.c_str(), s.move_pending);
-      s.move_pending = 0;
+                   s.sensor.c_str(), s.move->pending);
+      s.move->pending = 0;
       finish_move(self);
     },
     [=](swap_atom, const caf::actor& from, caf::actor& to) {
@@ -205,7 +206,7 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](swapped_atom, uint64_t) {
       auto& s = self->state;
-      if (s.move_pending > 0 && --s.move_pending == 0)
+      if (s.move && s.move->pending > 0 && --s.move->pending == 0)
         finish_move(self);
     },
   };

@@ -44,6 +44,7 @@
 
 #include "actors/progress.hpp"
 #include "actors/publisher.hpp"
+#include "actors/wiring.hpp"
 #include "runtime/counters.hpp"
 #include "runtime/graph_spec.hpp"
 #include "runtime/source_filter.hpp"
@@ -72,10 +73,9 @@ struct sensor_state {
   ingest_counts counts;
   caf::actor monitor;
   bool reported = false;
-  /// A move under way (see node_actor.hpp).
-  caf::actor move_target;
-  caf::response_promise move_rp;
-  size_t move_pending = 0;
+  /// A move under way, if any (see node_actor.hpp); a pointer, since it is
+  /// rare and every node pays for its size.
+  std::unique_ptr<move_state> move;
 };
 
 /// Runs sensor `spec`; `monitor` gets the final report. `tracker` may be

@@ -13,8 +13,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -24,6 +24,14 @@
 #include "actors/messages.hpp"
 
 namespace shoal {
+
+/// A node or sensor moving to another member: where to, who asked, and how
+/// many inputs (a sensor: sources) still have to confirm the switch.
+struct move_state {
+  caf::actor target;
+  caf::response_promise rp;
+  size_t pending = 0;
+};
 
 class input_wiring {
 public:
@@ -67,13 +75,16 @@ private:
   };
 
   void deliver_done() {
-    while (!waiting_.empty() && waiting_.front().pending == 0) {
-      waiting_.front().rp.deliver(caf::ok_atom_v);
-      waiting_.pop_front();
-    }
+    size_t done = 0;
+    while (done < waiting_.size() && waiting_[done].pending == 0)
+      waiting_[done++].rp.deliver(caf::ok_atom_v);
+    waiting_.erase(waiting_.begin(),
+                   waiting_.begin() + static_cast<std::ptrdiff_t>(done));
   }
 
-  std::deque<entry> waiting_;
+  /// Rarely more than one; a vector holds no memory when empty (a deque
+  /// would hold over 500 bytes per actor).
+  std::vector<entry> waiting_;
 };
 
 } // namespace shoal
