@@ -295,36 +295,22 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](move_atom, caf::actor& target) {
       auto& s = self->state;
-      s.move = std::make_unique<move_state>();
-      s.move->rp = self->make_response_promise();
-      s.move->target = std::move(target);
-      auto me = caf::actor_cast<caf::actor>(self);
-      std::vector<caf::actor> inputs = s.inputs;
-      std::sort(inputs.begin(), inputs.end());
-      inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
-      s.move->pending = inputs.size();
-      for (auto& in : inputs)
-        self->send<caf::message_priority::high>(in, swap_atom_v, me,
-                                                s.move->target);
+      auto rp = begin_move(self, s.move, std::move(target), s.inputs);
       if (s.move->pending == 0)
         finish_move(self);
-      else
-        self->delayed_send(self, std::chrono::seconds(5), move_atom_v);
-      return s.move->rp;
+      return rp;
     },
     [=](restore_atom) {
       // See the standby behavior below.
     },
     [=](move_atom) {
-      // An input that never confirmed (its member died): move anyway.
       auto& s = self->state;
-      if (!s.move || s.move->pending == 0)
-        return;
-      std::fprintf(stderr,
-                   "shoal-node: %s: %zu inputs did not confirm the move\n",
-                   s.node.c_str(), s.move->pending);
-      s.move->pending = 0;
-      finish_move(self);
+      if (auto n = give_up_move(s.move)) {
+        std::fprintf(stderr,
+                     "shoal-node: %s: %zu inputs did not confirm the move\n",
+                     s.node.c_str(), n);
+        finish_move(self);
+      }
     },
     [=](swap_atom, const caf::actor& from, caf::actor& to) {
       // A subscriber moves: the new actor gets our outputs from now on.
@@ -334,8 +320,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
       self->send(from, swapped_atom_v, s.key);
     },
     [=](swapped_atom, uint64_t) {
-      auto& s = self->state;
-      if (s.move && s.move->pending > 0 && --s.move->pending == 0)
+      if (confirm_move(self->state.move))
         finish_move(self);
     },
     [=](moved_atom, uint64_t key, caf::actor& to) {

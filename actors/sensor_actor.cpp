@@ -171,33 +171,25 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](move_atom, caf::actor& target) {
       auto& s = self->state;
-      s.move = std::make_unique<move_state>();
-      s.move->rp = self->make_response_promise();
-      s.move->target = std::move(target);
-      s.move->pending = s.sources.size();
-      auto me = caf::actor_cast<caf::actor>(self);
+      std::vector<caf::actor> sources;
       for (auto& src : s.sources)
-        self->send<caf::message_priority::high>(src.handle, swap_atom_v, me,
-                                                s.move->target);
+        sources.push_back(src.handle);
+      auto rp = begin_move(self, s.move, std::move(target), std::move(sources));
       if (s.move->pending == 0)
         finish_move(self);
-      else
-        self->delayed_send(self, std::chrono::seconds(5), move_atom_v);
-      return s.move->rp;
+      return rp;
     },
     [=](restore_atom) {
       // See the standby behavior below.
     },
     [=](move_atom) {
-      // An input that never confirmed (its member died): move anyway.
       auto& s = self->state;
-      if (!s.move || s.move->pending == 0)
-        return;
-      std::fprintf(stderr,
-                   "shoal-node: %s: %zu inputs did not confirm the move\n",
-                   s.sensor.c_str(), s.move->pending);
-      s.move->pending = 0;
-      finish_move(self);
+      if (auto n = give_up_move(s.move)) {
+        std::fprintf(stderr,
+                     "shoal-node: %s: %zu sources did not confirm the move\n",
+                     s.sensor.c_str(), n);
+        finish_move(self);
+      }
     },
     [=](swap_atom, const caf::actor& from, caf::actor& to) {
       auto& s = self->state;
@@ -205,8 +197,7 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
       self->send(from, swapped_atom_v, node_key(s.sensor));
     },
     [=](swapped_atom, uint64_t) {
-      auto& s = self->state;
-      if (s.move && s.move->pending > 0 && --s.move->pending == 0)
+      if (confirm_move(self->state.move))
         finish_move(self);
     },
   };

@@ -9,12 +9,18 @@
 // sink to 100,000 nodes quadratic. A later `start` (a re-wiring while the
 // graph changes) may overlap an earlier one: promises are delivered in
 // order as the confirmations add up. Owned by one actor.
+//
+// `begin_move`, `confirm_move` and `give_up_move` are the input side of
+// moving a node or sensor to another member (node_actor.hpp): asking the
+// inputs to swap to the new actor, and counting their confirmations.
 
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -32,6 +38,48 @@ struct move_state {
   caf::response_promise rp;
   size_t pending = 0;
 };
+
+/// How long a move waits for its inputs before it goes on without them (an
+/// input whose member died never confirms).
+constexpr std::chrono::seconds move_patience{5};
+
+/// Starts moving `self` to `target`: asks each distinct input to send to
+/// `target` instead (`swap_atom`, urgent), and schedules the give-up
+/// (`move_atom` alone) unless there is nobody to ask. Returns the promise
+/// of the move; the caller finishes the move at once if `m->pending` is 0.
+template <class Self>
+caf::response_promise begin_move(Self* self, std::unique_ptr<move_state>& m,
+                                 caf::actor target,
+                                 std::vector<caf::actor> inputs) {
+  std::sort(inputs.begin(), inputs.end());
+  inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+  m = std::make_unique<move_state>();
+  m->rp = self->make_response_promise();
+  m->target = std::move(target);
+  m->pending = inputs.size();
+  auto me = caf::actor_cast<caf::actor>(self);
+  for (auto& in : inputs)
+    self->template send<caf::message_priority::high>(in, swap_atom_v, me,
+                                                     m->target);
+  if (m->pending > 0)
+    self->delayed_send(self, move_patience, move_atom_v);
+  return m->rp;
+}
+
+/// One input confirmed the swap; true when it was the last.
+inline bool confirm_move(const std::unique_ptr<move_state>& m) {
+  return m && m->pending > 0 && --m->pending == 0;
+}
+
+/// The give-up fired: returns how many inputs never confirmed (0: the move
+/// is done or none is under way) and stops waiting for them.
+inline size_t give_up_move(const std::unique_ptr<move_state>& m) {
+  if (!m || m->pending == 0)
+    return 0;
+  auto n = m->pending;
+  m->pending = 0;
+  return n;
+}
 
 class input_wiring {
 public:
