@@ -22,6 +22,8 @@
 //   5. tells every member the new deployment (`deploy_atom`), so that live
 //      sources, sinks and a replay under way follow.
 // A failure in 1-2 stops what was spawned and leaves the graph as it was.
+// Planning (graph_plan.cpp) and carrying out (graph_change.cpp) are apart;
+// moving nodes with their state is actors/rebalance.hpp.
 // Nothing pauses: the other nodes keep running throughout. New and
 // replaced nodes start cold (no window, no Lua state); a subscription made
 // while the graph runs hands them their inputs' latest values.
@@ -76,23 +78,6 @@ graph_change plan_failover(const member_state& st);
 
 /// Carries out `c` (see above) and delivers a summary to `rp`.
 void change_graph(member_self self, graph_change c, caf::response_promise rp);
-
-/// Moves cells from the most to the least loaded members while that
-/// narrows the gap (after a member joined), each node with its state.
-/// Load is measured: each node's firings so far (sensors: samples), plus
-/// one. Only cells that run on one member move, whole, so neighbours stay
-/// together. Nodes move one at a time, in reverse topological order:
-///   1. the new member's graph host spawns the node's new actor in standby;
-///   2. the old actor asks each input to send to the new actor instead
-///      (`swap_atom`); each input confirms after its last batch to the old
-///      actor, so the old actor handles exactly what came before;
-///   3. the old actor hands its state (join, window or Lua `state`,
-///      subscribers, counters) to the new one and tells its subscribers,
-///      after its last batch to them; the new actor keeps their outputs
-///      until each subscribes to it, so no output is lost, duplicated or
-///      overtaken;
-///   4. when all moved, every member learns the new placement.
-void rebalance(member_self self);
 
 /// Records the fingerprints of the files of `g`'s nodes that have none yet
 /// (or all, with `all`).

@@ -80,7 +80,7 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
   std::unordered_map<std::string, caf::actor> dir;
   for (size_t i = 0; i < names.size() && i < xs.size(); ++i)
     dir.emplace(names[i], xs[i]);
-  std::vector<std::pair<caf::actor, std::vector<caf::actor>>> todo;
+  std::vector<std::pair<caf::actor, std::vector<caf::actor>>> to_wire;
   auto add = [&](const std::string& name) -> caf::error {
     auto i = st.local.find(name);
     if (i == st.local.end())
@@ -93,12 +93,11 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
     for (auto& need : spec.needs) {
       auto j = dir.find(need);
       if (j == dir.end())
-        return make_error(errc::not_found,
-                          "node '" + name + "': input '" + need
-                            + "' is nowhere");
+        return make_error(errc::not_found, "node '" + name + "': input '" + need
+                                             + "' is nowhere");
       inputs.push_back(j->second);
     }
-    todo.emplace_back(i->second, std::move(inputs));
+    to_wire.emplace_back(i->second, std::move(inputs));
     return caf::none;
   };
   if (only) {
@@ -111,17 +110,18 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
         return err;
   }
   auto rp = self->make_response_promise<caf::ok_atom>();
-  if (todo.empty()) {
+  if (to_wire.empty()) {
     rp.deliver(caf::ok_atom_v);
     return rp;
   }
-  auto pending = std::make_shared<size_t>(todo.size());
+  auto pending = std::make_shared<size_t>(to_wire.size());
   auto failed = std::make_shared<bool>(false);
-  for (auto& [actor, inputs] : todo)
+  for (auto& [actor, inputs] : to_wire)
     // Nodes added to a running graph subscribe urgently (ahead of their
     // inputs' backlogs).
-    self->request(actor, caf::infinite, wire_atom_v, std::move(inputs),
-                  only != nullptr)
+    self
+      ->request(actor, caf::infinite, wire_atom_v, std::move(inputs),
+                only != nullptr)
       .then(
         [=](caf::ok_atom) mutable {
           if (--*pending == 0 && !*failed)
@@ -153,8 +153,8 @@ void measure_load(self_ptr self) {
 
 /// Spawns the nodes `names` of `g` here (see the deploy messages).
 caf::result<std::vector<caf::actor>>
-deploy(self_ptr self, const graph_spec& g, const std::vector<std::string>& names,
-       bool standby) {
+deploy(self_ptr self, const graph_spec& g,
+       const std::vector<std::string>& names, bool standby) {
   std::unordered_map<std::string, const node_spec*> by_name;
   for (auto& n : g.nodes)
     by_name.emplace(n.name, &n);

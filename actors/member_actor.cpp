@@ -10,6 +10,7 @@
 #include "actors/graph_change.hpp"
 #include "actors/graph_host.hpp"
 #include "actors/member_graph.hpp"
+#include "actors/rebalance.hpp"
 #include "actors/tail_actor.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/fn_factory.hpp"
@@ -248,8 +249,7 @@ caf::behavior member_actor(self_ptr self, member_options opts,
         bool cascade) -> caf::result<std::string> {
       auto& s = self->state;
       if (auto& l = leader(s); l.info.name != s.opts.name) {
-        self->delegate(l.info.handle, remove_atom_v, std::move(names),
-                       cascade);
+        self->delegate(l.info.handle, remove_atom_v, std::move(names), cascade);
         return caf::delegated<std::string>{};
       }
       if (auto err = check_can_change(s))
@@ -377,9 +377,8 @@ caf::behavior member_actor(self_ptr self, member_options opts,
       // still be heard (and hear) within the failure timeout.
       for (auto& [name, e] : s.members)
         if (name != s.opts.name)
-          self->send<caf::message_priority::high>(e.info.handle,
-                                                  heartbeat_atom_v,
-                                                  s.opts.name);
+          self->send<caf::message_priority::high>(
+            e.info.handle, heartbeat_atom_v, s.opts.name);
       auto now = steady_ns();
       auto limit = std::chrono::nanoseconds(s.opts.failure_timeout).count();
       std::vector<std::string> silent;

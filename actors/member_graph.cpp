@@ -213,26 +213,27 @@ caf::error start_replay(self_ptr self, const std::string& path,
   return caf::none;
 }
 
+std::vector<size_t> cell_of_nodes(const graph_spec& g, size_t& cells) {
+  std::unordered_map<std::string, size_t> cell_of;
+  std::vector<size_t> cell(g.nodes.size(), 0);
+  cells = 0;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    auto& n = g.nodes[i];
+    cell[i] = n.needs.empty() ? cells++ : cell_of.at(n.needs.front());
+    cell_of.emplace(n.name, cell[i]);
+  }
+  return cell;
+}
+
 std::vector<size_t> place_nodes(const graph_spec& g, size_t members) {
   std::vector<size_t> where(g.nodes.size(), 0);
   if (members <= 1)
     return where;
-  std::unordered_map<std::string, size_t> cell_of;
-  std::vector<size_t> cell(g.nodes.size(), 0);
-  std::vector<size_t> cell_size;
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    auto& n = g.nodes[i];
-    size_t c;
-    if (n.needs.empty()) {
-      c = cell_size.size();
-      cell_size.push_back(0);
-    } else {
-      c = cell_of.at(n.needs.front());
-    }
-    cell[i] = c;
-    cell_of.emplace(n.name, c);
+  size_t cells = 0;
+  auto cell = cell_of_nodes(g, cells);
+  std::vector<size_t> cell_size(cells, 0);
+  for (auto c : cell)
     ++cell_size[c];
-  }
   // Largest cells first, each to the least loaded member (ties: lowest
   // index), so that the result is the same on every run.
   std::vector<size_t> order(cell_size.size());

@@ -27,6 +27,11 @@ void tell_others(member_self self, const std::string& except, Ts&&... xs) {
       self->send(e.info.handle, xs...);
 }
 
+/// The cell of each node of the validated `g` (in `g.nodes` order): every
+/// sensor starts a cell, numbered from 0, and a feature or model joins the
+/// cell of its first input. `cells` gets the number of cells.
+std::vector<size_t> cell_of_nodes(const graph_spec& g, size_t& cells);
+
 /// Assigns each node of the validated `g` to one of `members` (by index).
 /// Every sensor starts a cell; a feature or model joins the cell of its
 /// first input, so a sensor's chain stays on one member; cells go, largest

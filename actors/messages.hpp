@@ -71,7 +71,7 @@ typename Inspector::result_type inspect(Inspector& f, member_info& x) {
 }
 
 /// A node's state as it moves to another member, from its old actor to its
-/// new one (actors/graph_change.hpp, "Moving a node").
+/// new one (actors/rebalance.hpp).
 struct handover {
   /// The node's own state as bytes: its join and its function's state
   /// (features and models), or its gate and floor (sensors).
@@ -99,8 +99,8 @@ struct handover {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, handover& x) {
   return f(x.state, x.cold, x.subs, x.requested, x.sent, x.inputs, x.last,
-           x.counts,
-           x.samples, x.sources, x.source_keys, x.source_index, x.source_wm);
+           x.counts, x.samples, x.sources, x.source_keys, x.source_index,
+           x.source_wm);
 }
 
 /// The key of a node in batches: a 64-bit hash of its name (FNV-1a). A graph

@@ -1,10 +1,8 @@
 #include "actors/node_actor.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
-
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "caf/all.hpp"
@@ -169,8 +167,7 @@ void restore(self_ptr self, handover& h) {
   if (!ok || !err.empty()) {
     // The function starts cold (its fresh state stays); the node says so.
     st.counts.last_error = "moved without its state: "
-                           + (err.empty() ? std::string{"damaged state"}
-                                          : err);
+                           + (err.empty() ? std::string{"damaged state"} : err);
     std::fprintf(stderr, "shoal-node: node %s: %s\n", st.node.c_str(),
                  st.counts.last_error.c_str());
   }
@@ -249,8 +246,8 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     },
     [=](wire_atom, std::vector<caf::actor>& inputs, bool urgent) {
       self->state.inputs = inputs;
-      return self->state.wiring.start(self, std::move(inputs),
-                                      self->state.band, urgent);
+      return self->state.wiring.start(self, std::move(inputs), self->state.band,
+                                      urgent);
     },
     [=](rewire_atom, const std::vector<caf::actor>& olds,
         std::vector<caf::actor>& news) {
@@ -304,13 +301,8 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
       // See the standby behavior below.
     },
     [=](move_atom) {
-      auto& s = self->state;
-      if (auto n = give_up_move(s.move)) {
-        std::fprintf(stderr,
-                     "shoal-node: %s: %zu inputs did not confirm the move\n",
-                     s.node.c_str(), n);
+      if (give_up_move(self->state.move, self->state.node))
         finish_move(self);
-      }
     },
     [=](swap_atom, const caf::actor& from, caf::actor& to) {
       // A subscriber moves: the new actor gets our outputs from now on.

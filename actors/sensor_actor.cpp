@@ -1,7 +1,6 @@
 #include "actors/sensor_actor.hpp"
 
 #include <algorithm>
-
 #include <chrono>
 #include <cstdio>
 
@@ -183,13 +182,8 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
       // See the standby behavior below.
     },
     [=](move_atom) {
-      auto& s = self->state;
-      if (auto n = give_up_move(s.move)) {
-        std::fprintf(stderr,
-                     "shoal-node: %s: %zu sources did not confirm the move\n",
-                     s.sensor.c_str(), n);
+      if (give_up_move(self->state.move, self->state.sensor))
         finish_move(self);
-      }
     },
     [=](swap_atom, const caf::actor& from, caf::actor& to) {
       auto& s = self->state;

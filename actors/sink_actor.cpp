@@ -139,9 +139,9 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       if (i == st.inputs.end())
         return;
       i->second.handle = to;
-      self->send<caf::message_priority::high>(
-        to, caf::subscribe_atom_v, caf::actor_cast<caf::actor>(self),
-        progress_tracker::no_band);
+      self->send<caf::message_priority::high>(to, caf::subscribe_atom_v,
+                                              caf::actor_cast<caf::actor>(self),
+                                              progress_tracker::no_band);
       if (st.until != wm_end)
         self->send(to, need_atom_v, st.until);
     },

@@ -60,9 +60,9 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/wiring.hpp"
-#include "runtime/types.hpp"
 #include "runtime/latency_histogram.hpp"
 #include "runtime/output_sink.hpp"
+#include "runtime/types.hpp"
 
 namespace shoal {
 

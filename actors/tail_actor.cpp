@@ -56,9 +56,9 @@ caf::behavior tail_actor(caf::stateful_actor<tail_state>* self,
         return;
       // The old actor stopped; unsubscribing from it later is harmless.
       s.nodes.push_back(to);
-      self->send<caf::message_priority::high>(
-        to, caf::subscribe_atom_v, caf::actor_cast<caf::actor>(self),
-        progress_tracker::no_band);
+      self->send<caf::message_priority::high>(to, caf::subscribe_atom_v,
+                                              caf::actor_cast<caf::actor>(self),
+                                              progress_tracker::no_band);
     },
   };
 }

@@ -1,7 +1,8 @@
 // Subscribing an actor to its inputs.
 //
 // `input_wiring::start` sends `(subscribe_atom, self, band)` once to every
-// distinct input (with high priority if `urgent`). Each input answers with a plain message
+// distinct input (with high priority if `urgent`). Each input answers with a
+// plain message
 // `(subscribed_atom, key, point last, int64_t wm)`, which the owner hands to
 // `confirm`; once every input confirmed, the promise returned by `start` is
 // delivered with `ok_atom`. Plain messages instead of one request per input:
@@ -20,7 +21,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -71,14 +74,17 @@ inline bool confirm_move(const std::unique_ptr<move_state>& m) {
   return m && m->pending > 0 && --m->pending == 0;
 }
 
-/// The give-up fired: returns how many inputs never confirmed (0: the move
-/// is done or none is under way) and stops waiting for them.
-inline size_t give_up_move(const std::unique_ptr<move_state>& m) {
+/// The give-up fired: if inputs of `name` still have to confirm, says so on
+/// stderr, stops waiting for them and returns true (the caller finishes the
+/// move); false if the move is done or none is under way.
+inline bool give_up_move(const std::unique_ptr<move_state>& m,
+                         const std::string& name) {
   if (!m || m->pending == 0)
-    return 0;
-  auto n = m->pending;
+    return false;
+  std::fprintf(stderr, "shoal-node: %s: %zu inputs did not confirm the move\n",
+               name.c_str(), m->pending);
   m->pending = 0;
-  return n;
+  return true;
 }
 
 class input_wiring {

@@ -70,7 +70,8 @@ bool save_table(lua_State* L, int idx, state_writer& w, int depth,
   lua_pushnil(L);
   while (lua_next(L, idx) != 0) {
     // Keys first, then values; neither is converted in place.
-    if (!save_value(L, -2, w, depth, err) || !save_value(L, -1, w, depth, err)) {
+    if (!save_value(L, -2, w, depth, err)
+        || !save_value(L, -1, w, depth, err)) {
       lua_pop(L, 2);
       return false;
     }
@@ -257,8 +258,8 @@ public:
     if (push_random_state(L, false)) {
       auto n = lua_rawlen(L, -1);
       w.put(static_cast<uint8_t>(1));
-      w.put_string(std::string{static_cast<const char*>(lua_touserdata(L, -1)),
-                               n});
+      w.put_string(
+        std::string{static_cast<const char*>(lua_touserdata(L, -1)), n});
       lua_settop(L, top);
     } else {
       w.put(static_cast<uint8_t>(0));

@@ -182,7 +182,11 @@ int status(caf::scoped_actor& self, const caf::actor& member,
       fail);
   if (!err)
     self->request(member, timeout, stats_atom_v)
-      .receive([&](uint64_t n) { failed_over = n; }, fail);
+      .receive(
+        [&](uint64_t n) {
+          failed_over = n;
+        },
+        fail);
   if (err) {
     std::fprintf(stderr, "shoalctl: status: %s\n",
                  self->system().render(err).c_str());
@@ -274,10 +278,10 @@ int status(caf::scoped_actor& self, const caf::actor& member,
     bool sensor = n.kind == "sensor";
     std::printf("  %-24s %-10s %-8s %12llu %12llu %8llu  %s\n", n.name.c_str(),
                 n.member.c_str(), n.kind.c_str(),
-                static_cast<unsigned long long>(
-                  sensor ? n.samples.accepted : n.counts.firings),
-                static_cast<unsigned long long>(
-                  sensor ? n.samples.accepted : n.counts.outputs),
+                static_cast<unsigned long long>(sensor ? n.samples.accepted
+                                                       : n.counts.firings),
+                static_cast<unsigned long long>(sensor ? n.samples.accepted
+                                                       : n.counts.outputs),
                 static_cast<unsigned long long>(
                   sensor ? n.samples.rejected_total() : n.counts.errors),
                 n.counts.last_error.c_str());
@@ -348,7 +352,7 @@ int graph(caf::scoped_actor& self, const caf::actor& member,
 }
 
 int replay(caf::scoped_actor& self, const caf::actor& member,
-                 const ctl_args& args) {
+           const ctl_args& args) {
   auto in = std::filesystem::absolute(args.rest[0]).string();
   int rc = 0;
   self->request(member, caf::infinite, replay_atom_v, in)

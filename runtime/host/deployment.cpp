@@ -87,7 +87,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
           return node_error(n, "inputs '" + n.needs[a] + "' and '" + n.needs[b]
                                  + "' collide in the key hash");
     if (n.kind == node_kind::sensor) {
-      d.actors.push_back(self->spawn(sensor_actor, n, monitor, d.tracker, false));
+      d.actors.push_back(
+        self->spawn(sensor_actor, n, monitor, d.tracker, false));
       d.sensor_actors.push_back(d.actors.back());
       sensor_names.push_back(n.name);
     } else {

@@ -130,8 +130,11 @@ int member_command(const node_args& args) {
     // first member to apply deploys it; for the others it is unchanged.
     std::vector<member_info> known;
     self->request(member, std::chrono::seconds(5), caf::get_atom_v)
-      .receive([&](std::vector<member_info>& xs) { known = std::move(xs); },
-               [](caf::error&) {});
+      .receive(
+        [&](std::vector<member_info>& xs) {
+          known = std::move(xs);
+        },
+        [](caf::error&) {});
     auto waited = std::chrono::steady_clock::now() - started;
     if (known.size() < 2 && waited < 4 * opts.heartbeat)
       return;

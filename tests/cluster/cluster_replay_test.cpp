@@ -143,11 +143,10 @@ TEST(ClusterReplay, ThreeMembersGiveExactlyTheSingleNodeOutputs) {
   auto later = random_input(*g, 8, 2000, 100000);
   auto input2 = write_temp_file("cluster_input2.csv", later);
   auto both = write_temp_file(
-    "cluster_both.csv",
-    read_file(input) + later.substr(later.find('\n') + 1));
+    "cluster_both.csv", read_file(input) + later.substr(later.find('\n') + 1));
   auto both_out = write_temp_file("cluster_both_out.csv", "");
-  single = run_command(binary("shoal-node") + " --graph " + graph
-                       + " --replay " + both + " --out " + both_out);
+  single = run_command(binary("shoal-node") + " --graph " + graph + " --replay "
+                       + both + " --out " + both_out);
   ASSERT_EQ(single.exit_code, 0) << single.output;
   std::vector<std::string> want2;
   for (auto& line : sorted_lines(read_file(both_out))) {

@@ -20,35 +20,14 @@ using namespace shoal::test_support;
 
 namespace {
 
-/// Two sensor cells, a join, and a slow Lua feature that makes a replay
-/// last long enough to change the graph while it runs.
-const char* base_graph = R"(
-[[sensor]]
-name = "a.temp"
-[[sensor]]
-name = "b.temp"
-[[feature]]
-name = "a.mean"
-fn = "rolling_mean"
-needs = ["a.temp"]
-window = 3
-[[feature]]
-name = "b.ewma"
-fn = "ewma"
-needs = ["b.temp"]
-alpha = 0.5
-emit = true
+/// The two cells of `two_cell_graph` and a slow Lua feature that makes a
+/// replay last long enough to change the graph while it runs.
+const std::string base_graph = std::string{two_cell_graph} + R"(
 [[feature]]
 name = "a.slow"
 fn = "lua"
 needs = ["a.temp"]
 code = "return function(x) local s = 0 for i = 1, 15000 do s = s + i end state.n = (state.n or 0) + 1 return x + state.n end"
-emit = true
-[[model]]
-name = "m.sum"
-kind = "linear"
-needs = ["a.mean", "b.ewma"]
-weights = [1.0, 1.0]
 emit = true
 )";
 
@@ -180,27 +159,8 @@ emit = true
 }
 
 TEST(ClusterChange, ReplacedNodesKeepTheirSubscribersAndRemovalsAreChecked) {
-  const char* small = R"(
-[[sensor]]
-name = "a.temp"
-[[sensor]]
-name = "b.temp"
-[[feature]]
-name = "a.mean"
-fn = "rolling_mean"
-needs = ["a.temp"]
-window = 3
-[[feature]]
-name = "b.ewma"
-fn = "ewma"
-needs = ["b.temp"]
-alpha = 0.5
-emit = true
-[[model]]
-name = "m.sum"
-kind = "linear"
-needs = ["a.mean", "b.ewma"]
-weights = [1.0, 1.0]
+  // m.top listens to m.sum, which gets replaced.
+  const std::string small = std::string{two_cell_graph} + R"(
 [[model]]
 name = "m.top"
 kind = "linear"
@@ -218,9 +178,8 @@ emit = true
   cluster3 c;
   ASSERT_EQ(shoalctl(c.ports[0], "apply " + graph).exit_code, 0) << c.logs();
   auto out1 = write_temp_file("change_out1.csv", "");
-  ASSERT_EQ(shoalctl(c.ports[1], "replay " + input1 + " --out " + out1)
-              .exit_code,
-            0)
+  ASSERT_EQ(
+    shoalctl(c.ports[1], "replay " + input1 + " --out " + out1).exit_code, 0)
     << c.logs();
   auto placed_before = sorted_rows(shoalctl(c.ports[0], "graph").output);
   // m.sum gets new weights: a new actor under the same name, on the same
@@ -269,15 +228,14 @@ emit = true
   EXPECT_EQ(sorted_rows(shoalctl(c.ports[0], "graph").output), placed_before);
   res = shoalctl(c.ports[2], "remove a.mean --cascade");
   ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
-  EXPECT_NE(res.output.find("removed 3: a.mean m.sum m.top"),
-            std::string::npos)
+  EXPECT_NE(res.output.find("removed 3: a.mean m.sum m.top"), std::string::npos)
     << res.output;
   auto placed = shoalctl(c.ports[1], "graph").output;
   EXPECT_EQ(placed.find("m.sum"), std::string::npos) << placed;
   EXPECT_NE(placed.find("b.ewma"), std::string::npos) << placed;
   // What is left keeps running.
-  auto input3 = write_temp_file("change_part3.csv",
-                                random_input(*g, 23, 500, 200000));
+  auto input3
+    = write_temp_file("change_part3.csv", random_input(*g, 23, 500, 200000));
   auto out3 = write_temp_file("change_out3.csv", "");
   res = shoalctl(c.ports[0], "replay " + input3 + " --out " + out3);
   ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
@@ -312,8 +270,8 @@ TEST(ClusterFailover, AKilledMembersNodesArePlacedAgainOnTheSurvivors) {
   EXPECT_NE(status.output.find("nodes (5)"), std::string::npos)
     << status.output;
   // The survivors serve the whole graph: every emitting node has outputs.
-  auto input = write_temp_file("failover_input.csv",
-                               random_input(*g, 31, 2000, 50000));
+  auto input
+    = write_temp_file("failover_input.csv", random_input(*g, 31, 2000, 50000));
   auto out = write_temp_file("failover_out.csv", "");
   res = shoalctl(c.ports[2], "replay " + input + " --out " + out);
   ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
@@ -340,15 +298,14 @@ TEST(ClusterChange, TheConfiguredGraphIsAppliedWhenTheClusterForms) {
   EXPECT_NE(logs.find("applied 5 nodes"), std::string::npos) << logs;
   // A configured graph that does not load stops the member at start.
   auto bad = write_temp_file("formed_bad.toml", "[[sensor]]\nname = 1\n");
-  member_process n3{write_member_config("n3", free_loopback_port(),
-                                        {ports[0]}, "",
-                                        "graph = \"" + bad + "\"\n")};
+  member_process n3{write_member_config("n3", free_loopback_port(), {ports[0]},
+                                        "", "graph = \"" + bad + "\"\n")};
   EXPECT_EQ(n3.wait_exit(10), 2) << n3.log();
-  EXPECT_NE(n3.log().find("[cluster] 'graph'"), std::string::npos)
-    << n3.log();
+  EXPECT_NE(n3.log().find("[cluster] 'graph'"), std::string::npos) << n3.log();
 }
 
-TEST(ClusterChange, AFourthMemberReceivesNodesWithTheirStateAndNoOutputChanges) {
+TEST(ClusterChange,
+     AFourthMemberReceivesNodesWithTheirStateAndNoOutputChanges) {
   // Four cells with state everywhere: count windows, a std, a Lua state with
   // math.random, and a model joining all four.
   const char* stateful = R"(
@@ -410,9 +367,8 @@ emit = true
   cluster3 c;
   ASSERT_EQ(shoalctl(c.ports[0], "apply " + graph).exit_code, 0) << c.logs();
   auto out1 = write_temp_file("join_out1.csv", "");
-  ASSERT_EQ(shoalctl(c.ports[1], "replay " + input1 + " --out " + out1)
-              .exit_code,
-            0)
+  ASSERT_EQ(
+    shoalctl(c.ports[1], "replay " + input1 + " --out " + out1).exit_code, 0)
     << c.logs();
   // n4 joins: cells move to it, each node with its state.
   auto port4 = free_loopback_port();

@@ -129,8 +129,8 @@ TEST(ClusterIo, SamplesAtOneMemberGiveOutputsAtAnother) {
   for (int i = 0; i < 50 && !measured; ++i) {
     metrics = http_request(http, "GET", "/metrics").body;
     auto at = metrics.find("shoal_output_latency_seconds_count ");
-    measured = at != std::string::npos
-               && metrics.compare(at + 35, 2, "0\n") != 0;
+    measured
+      = at != std::string::npos && metrics.compare(at + 35, 2, "0\n") != 0;
     if (!measured)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

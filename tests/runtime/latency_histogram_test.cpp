@@ -53,8 +53,8 @@ TEST(LatencyHistogram, ApproximateSumIsWithinASixteenth) {
 
 TEST(LatencyHistogram, NumbersCarryAHistogramBetweenProcesses) {
   shoal::latency_histogram a;
-  for (int64_t ns : std::vector<int64_t>{1000, 2000, 2000, 5'000'000,
-                                         70'000'000'000})
+  for (int64_t ns :
+       std::vector<int64_t>{1000, 2000, 2000, 5'000'000, 70'000'000'000})
     a.record(ns);
   shoal::latency_histogram b;
   b.record(3000);
