@@ -1,0 +1,16 @@
+// `shoalctl status`: the members with their load, the members down, and
+// every node with its member and counters, gathered from a member and every
+// member's graph host. Part of shoalctl (ctl_command.hpp).
+
+#pragma once
+
+#include "caf/actor.hpp"
+#include "caf/scoped_actor.hpp"
+
+namespace shoal {
+
+/// Prints the cluster's status as seen by `member` (as one JSON object with
+/// `json`); returns the exit code (0, or 1 if the member did not answer).
+int ctl_status(caf::scoped_actor& self, const caf::actor& member, bool json);
+
+} // namespace shoal
