@@ -6,7 +6,8 @@
 //
 // Protocol between a node U and a subscriber D (and from a source to a
 // sensor):
-//   D -> U  (subscribe_atom, D, uint32_t band)   answered with
+//   D -> U  (subscribe_atom, D, uint32_t band, uint64_t key(U))
+//                                        answered with
 //   U -> D  (subscribed_atom, key(U), point last, int64_t wm)
 //   U -> D  batch{key(U), points, wm}    outputs in increasing ts, then U's
 //                                        output watermark
@@ -15,7 +16,9 @@
 //   D -> U  (unsubscribe_atom, D)
 //   U -> D  (frontier_atom, int64_t F)   from a progress tracker, to itself
 //                                        (actors/progress.hpp)
-// Watermarks travel on data; alone only where a subscriber asked for them,
+// An actor may run several nodes (actors/cell_actor.hpp): `key(U)` says
+// which one a subscription is for, and a need request is answered for
+// every node there that D subscribed to. Watermarks travel on data; alone only where a subscriber asked for them,
 // and at end of stream (wm_end) to everyone. Within one deployment that
 // tracks progress, `band` is the subscriber's band and a batch's `token`
 // counts it; elsewhere band is `no_band` and token `no_token`.

@@ -12,18 +12,13 @@
 #include "runtime/errc.hpp"
 #include "runtime/fn_factory.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/node_fire.hpp"
 
 namespace shoal {
 
 namespace {
 
 using self_ptr = caf::stateful_actor<node_state>*;
-
-std::string non_finite_text(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "non-finite output %g", x);
-  return buf;
-}
 
 /// Asks every input still below `t` for a watermark of at least `t`: the
 /// inputs that the band frontier covers through the tracker, the others edge
@@ -69,34 +64,8 @@ void update_hold(self_ptr self) {
 /// Fires what is safe, publishes, and asks for what the node waits on.
 void process(self_ptr self) {
   auto& st = self->state;
-  uint64_t firings = 0;
-  uint64_t outputs = 0;
-  uint64_t errors = 0;
-  std::string err;
-  st.join->drain([&](int64_t t, const double* args, size_t n) {
-    ++firings;
-    double out = 0;
-    switch (st.fn->call(t, args, n, out, err)) {
-      case fn_status::value:
-        if (std::isfinite(out)) {
-          ++outputs;
-          st.pub->push({t, out});
-        } else {
-          ++errors;
-          st.counts.last_error = non_finite_text(out);
-        }
-        break;
-      case fn_status::none: break;
-      case fn_status::error:
-        ++errors;
-        st.counts.last_error = err;
-        break;
-    }
-  });
-  st.counts.firings += firings;
-  st.counts.outputs += outputs;
-  st.counts.errors += errors;
-  process_metrics().add_firings(firings, outputs, errors);
+  fire_ready(*st.join, *st.fn, st.counts,
+             [&](point p) { st.pub->push(p); });
   auto wm = st.join->out_wm();
   st.pub->flush(self, wm);
   update_hold(self);
@@ -240,19 +209,22 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
         ask_inputs(self, ts);
     },
     [=](wire_atom, std::vector<caf::actor>& inputs) {
-      self->state.inputs = inputs;
-      return self->state.wiring.start(self, std::move(inputs),
-                                      self->state.band);
+      auto& s = self->state;
+      s.inputs = inputs;
+      return s.wiring.start(self, input_refs(std::move(inputs), s.input_keys),
+                            s.band);
     },
     [=](wire_atom, std::vector<caf::actor>& inputs, bool urgent) {
-      self->state.inputs = inputs;
-      return self->state.wiring.start(self, std::move(inputs), self->state.band,
-                                      urgent);
+      auto& s = self->state;
+      s.inputs = inputs;
+      return s.wiring.start(self, input_refs(std::move(inputs), s.input_keys),
+                            s.band, urgent);
     },
     [=](rewire_atom, const std::vector<caf::actor>& olds,
         std::vector<caf::actor>& news) {
       auto& s = self->state;
       auto me = caf::actor_cast<caf::actor>(self);
+      std::vector<input_ref> refs;
       for (size_t k = 0; k < olds.size() && k < news.size(); ++k) {
         for (size_t i = 0; i < s.inputs.size(); ++i) {
           if (s.inputs[i] != olds[k])
@@ -260,11 +232,12 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
           s.inputs[i] = news[k];
           // The new input has not been asked for anything yet.
           s.asked[i] = wm_none;
+          refs.push_back(input_ref{news[k], s.input_keys[i]});
         }
         // A dead input ignores this; a live one stops sending to us.
         self->send(olds[k], caf::unsubscribe_atom_v, me);
       }
-      auto rp = s.wiring.start(self, std::move(news), s.band, true);
+      auto rp = s.wiring.start(self, std::move(refs), s.band, true);
       // Ask the new inputs for whatever we wait on.
       process(self);
       return rp;
@@ -278,7 +251,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
       // A subscription made while the graph runs may unblock a firing.
       process(self);
     },
-    [=](caf::subscribe_atom, caf::actor& sub, uint32_t band) {
+    [=](caf::subscribe_atom, caf::actor& sub, uint32_t band, uint64_t) {
       auto& s = self->state;
       s.pub->add(self, std::move(sub), band);
       return caf::make_message(subscribed_atom_v, s.key, s.pub->last(),
@@ -323,8 +296,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
           s.inputs[i] = to;
           s.asked[i] = wm_none;
         }
-      self->send<caf::message_priority::high>(
-        to, caf::subscribe_atom_v, caf::actor_cast<caf::actor>(self), s.band);
+      subscribe_to(self, to, key, s.band, true);
     },
   };
   if (!where.standby)

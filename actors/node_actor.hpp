@@ -25,7 +25,7 @@
 //   batch                       from an input
 //   (need_atom, int64_t ts)     from a subscriber
 //   (frontier_atom, int64_t F)  inputs of lower bands reached F
-//   (subscribe_atom, actor, uint32_t band)
+//   (subscribe_atom, actor, uint32_t band, uint64_t key)
 //                               -> (subscribed_atom, key, point last, wm)
 //   (subscribed_atom, key, point last, int64_t wm)   from an input
 //   (unsubscribe_atom, actor)

@@ -107,6 +107,10 @@ void publisher::remove(const caf::actor& sub) {
 }
 
 void publisher::flush(caf::event_based_actor* self, int64_t wm) {
+  if (subs_.empty()) {
+    pending_.clear();
+    return;
+  }
   if (!pending_.empty()) {
     // One message object shared by all subscribers: no copy per edge.
     // Subscribers without a band ignore the token.

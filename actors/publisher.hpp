@@ -62,6 +62,11 @@ public:
     return subs_.size();
   }
 
+  /// The key batches carry.
+  uint64_t key() const {
+    return key_;
+  }
+
   /// Queues output `p` for the next flush; it becomes the latest output.
   void push(point p) {
     pending_.push_back(p);

@@ -16,35 +16,17 @@ namespace {
 
 using self_ptr = caf::stateful_actor<sensor_state>*;
 
-int64_t out_wm(const sensor_state& st) {
-  int64_t wm = st.sources.empty() ? wm_none : wm_end;
-  for (auto& s : st.sources)
-    if (s.wm < wm)
-      wm = s.wm;
-  wm = std::max(wm, st.floor);
-  return wm > st.gate.last_ts() ? wm : st.gate.last_ts();
-}
-
-void ask_sources(self_ptr self, int64_t t) {
-  for (auto& s : self->state.sources) {
-    if (s.wm < t && s.asked < t) {
-      s.asked = t;
-      self->send(s.handle, need_atom_v, t, s.index);
-    }
-  }
-}
-
 void publish(self_ptr self) {
   auto& st = self->state;
-  auto wm = out_wm(st);
+  auto wm = st.core.out_wm();
   st.pub->flush(self, wm);
   auto wanted = st.pub->max_request();
   if (wanted > wm)
-    ask_sources(self, wanted);
+    st.core.ask_sources(self, wanted);
   if (wm == wm_end && !st.reported) {
     st.reported = true;
     if (st.monitor)
-      self->send(st.monitor, report_atom_v, st.sensor, st.counts);
+      self->send(st.monitor, report_atom_v, st.sensor, st.core.counts);
     // Nothing can follow end of stream: the actor is done.
     self->quit();
   }
@@ -55,13 +37,13 @@ void finish_move(self_ptr self) {
   auto& st = self->state;
   handover h;
   state_writer w;
-  w.put(st.gate.last_ts());
-  w.put(st.floor);
+  w.put(st.core.gate.last_ts());
+  w.put(st.core.floor);
   h.state = std::move(w.bytes());
   st.pub->export_subscribers(h.subs, h.requested, h.sent);
   h.last = st.pub->last();
-  h.samples = st.counts;
-  for (auto& src : st.sources) {
+  h.samples = st.core.counts;
+  for (auto& src : st.core.sources) {
     h.sources.push_back(src.handle);
     h.source_keys.push_back(src.key);
     h.source_index.push_back(src.index);
@@ -78,7 +60,7 @@ void finish_move(self_ptr self) {
   // Its host forgets it (the sensor runs elsewhere now).
   st.reported = true;
   if (st.monitor)
-    self->send(st.monitor, report_atom_v, st.sensor, st.counts);
+    self->send(st.monitor, report_atom_v, st.sensor, st.core.counts);
   self->quit();
 }
 
@@ -94,84 +76,44 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
   st.pub = std::make_unique<publisher>(node_key(spec.name), st.tracker.get());
   caf::behavior running{
     [=](attach_atom, caf::actor& src, uint64_t key, uint32_t index) {
-      auto& s = self->state;
-      for (auto& x : s.sources) {
-        if (x.key == key) {
-          // Attached again (a source re-bound to a changed graph).
-          x.handle = std::move(src);
-          x.index = index;
-          x.asked = wm_none;
-          return caf::ok_atom_v;
-        }
-      }
-      s.sources.push_back({std::move(src), key, index});
+      self->state.core.attach(std::move(src), key, index);
       return caf::ok_atom_v;
     },
     [=](detach_atom, uint64_t key, int64_t wm) {
-      auto& s = self->state;
-      auto i = std::find_if(s.sources.begin(), s.sources.end(),
-                            [&](const sensor_state::source& x) {
-                              return x.key == key;
-                            });
-      if (i == s.sources.end())
-        return;
-      s.floor = std::max({s.floor, i->wm, wm});
-      s.sources.erase(i);
-      publish(self);
+      if (self->state.core.detach(key, wm))
+        publish(self);
     },
     [=](batch& b) {
       auto& s = self->state;
       process_metrics().batch_received();
-      for (auto& src : s.sources) {
-        if (src.key != b.from)
-          continue;
-        uint64_t accepted = 0;
-        uint64_t late = 0;
-        for (auto& p : b.points) {
-          if (p.ts <= s.floor) {
-            // Behind what a detached source promised for this sensor.
-            ++late;
-          } else if (s.gate.admit(p.ts)) {
-            ++accepted;
-            s.pub->push(p);
-          }
-        }
-        auto out_of_order = b.points.size() - accepted - late;
-        s.counts.accepted += accepted;
-        s.counts[reject_reason::late] += late;
-        s.counts[reject_reason::out_of_order] += out_of_order;
-        process_metrics().add_samples(accepted, late + out_of_order);
-        if (b.wm > src.wm)
-          src.wm = b.wm;
-        break;
-      }
+      s.core.accept(b, [&](point p) { s.pub->push(p); });
       publish(self);
       if (s.tracker && b.token != progress_tracker::no_token)
         s.tracker->release(0, b.token);
     },
     [=](need_atom, int64_t ts) {
       auto& s = self->state;
-      auto wm = out_wm(s);
+      auto wm = s.core.out_wm();
       s.pub->request(self, self->current_sender(), ts, wm);
       if (ts > wm)
-        ask_sources(self, ts);
+        s.core.ask_sources(self, ts);
     },
-    [=](caf::subscribe_atom, caf::actor& sub, uint32_t band) {
+    [=](caf::subscribe_atom, caf::actor& sub, uint32_t band, uint64_t) {
       auto& s = self->state;
       s.pub->add(self, std::move(sub), band);
       return caf::make_message(subscribed_atom_v, node_key(s.sensor),
-                               s.pub->last(), out_wm(s));
+                               s.pub->last(), s.core.out_wm());
     },
     [=](caf::unsubscribe_atom, const caf::actor& sub) {
       self->state.pub->remove(sub);
     },
     [=](stats_atom) {
-      return self->state.counts;
+      return self->state.core.counts;
     },
     [=](move_atom, caf::actor& target) {
       auto& s = self->state;
       std::vector<caf::actor> sources;
-      for (auto& src : s.sources)
+      for (auto& src : s.core.sources)
         sources.push_back(src.handle);
       auto rp = begin_move(self, s.move, std::move(target), std::move(sources));
       if (s.move->pending == 0)
@@ -207,21 +149,21 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
       auto floor = r.get<int64_t>();
       if (r.ok()) {
         if (last != wm_none)
-          s.gate.admit(last);
-        s.floor = floor;
+          s.core.gate.admit(last);
+        s.core.floor = floor;
       }
-      s.counts = h.samples;
+      s.core.counts = h.samples;
       for (size_t i = 0; i < h.sources.size(); ++i) {
-        sensor_state::source src;
+        sensor_core::source src;
         src.handle = h.sources[i];
         src.key = i < h.source_keys.size() ? h.source_keys[i] : 0;
         src.index = i < h.source_index.size()
                       ? static_cast<uint32_t>(h.source_index[i])
                       : 0;
         src.wm = i < h.source_wm.size() ? h.source_wm[i] : wm_none;
-        s.sources.push_back(std::move(src));
+        s.core.sources.push_back(std::move(src));
       }
-      s.pub->adopt(h.subs, h.requested, h.sent, h.last, out_wm(s));
+      s.pub->adopt(h.subs, h.requested, h.sent, h.last, s.core.out_wm());
       self->set_default_handler(caf::print_and_drop);
       self->become(running);
       // CAF keeps skipped messages in a cache per queue and retries one

@@ -22,7 +22,7 @@
 //                               floor are rejected as `late`
 //   batch                       from an attached source
 //   (need_atom, int64_t ts)     from a subscriber
-//   (subscribe_atom, actor, uint32_t band)
+//   (subscribe_atom, actor, uint32_t band, uint64_t key)
 //                               -> (subscribed_atom, key, point last, wm)
 //   (unsubscribe_atom, actor)
 //   (stats_atom)                -> ingest_counts
@@ -44,33 +44,20 @@
 
 #include "actors/progress.hpp"
 #include "actors/publisher.hpp"
+#include "actors/sensor_core.hpp"
 #include "actors/wiring.hpp"
-#include "runtime/counters.hpp"
 #include "runtime/graph_spec.hpp"
-#include "runtime/source_filter.hpp"
 
 namespace shoal {
 
 struct sensor_state {
   static inline const char* name = "shoal.sensor";
 
-  struct source {
-    caf::actor handle;
-    uint64_t key = 0;
-    /// The sensor's index at that source, sent back in need requests.
-    uint32_t index = 0;
-    int64_t wm = wm_none;
-    int64_t asked = wm_none;
-  };
-
   std::string sensor;
   std::shared_ptr<progress_tracker> tracker;
   std::unique_ptr<publisher> pub;
-  sensor_gate gate;
-  std::vector<source> sources;
-  /// The largest watermark of a detached source.
-  int64_t floor = wm_none;
-  ingest_counts counts;
+  /// Sources, gate, floor and counters.
+  sensor_core core;
   caf::actor monitor;
   bool reported = false;
   /// A move under way, if any (see node_actor.hpp); a pointer, since it is

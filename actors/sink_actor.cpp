@@ -85,7 +85,12 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       }
       if (st.open == 0)
         finish(self);
-      return st.wiring.start(self, std::move(nodes), progress_tracker::no_band);
+      std::vector<uint64_t> keys;
+      keys.reserve(names.size());
+      for (auto& name : names)
+        keys.push_back(node_key(name));
+      return st.wiring.start(self, input_refs(std::move(nodes), keys),
+                             progress_tracker::no_band);
     },
     [=](sync_atom, const std::vector<caf::actor>& nodes,
         const std::vector<std::string>& names) {
@@ -107,7 +112,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         }
       }
       // New inputs and new actors of replaced nodes are subscribed to.
-      std::vector<caf::actor> subscribe;
+      std::vector<input_ref> subscribe;
       for (auto& [key, k] : wanted) {
         auto& in = st.inputs[key];
         if (in.name.empty()) {
@@ -119,14 +124,14 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         if (in.handle)
           self->send(in.handle, caf::unsubscribe_atom_v, me);
         in.handle = nodes[k];
-        subscribe.push_back(nodes[k]);
+        subscribe.push_back(input_ref{nodes[k], key});
       }
       auto rp
         = st.wiring.start(self, subscribe, progress_tracker::no_band, true);
       if (st.until != wm_end) {
         // After the subscription on the same channel: it is answered.
         for (auto& x : subscribe)
-          self->send(x, need_atom_v, st.until);
+          self->send(x.handle, need_atom_v, st.until);
         check_complete(self);
       }
       return rp;
@@ -139,9 +144,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       if (i == st.inputs.end())
         return;
       i->second.handle = to;
-      self->send<caf::message_priority::high>(to, caf::subscribe_atom_v,
-                                              caf::actor_cast<caf::actor>(self),
-                                              progress_tracker::no_band);
+      subscribe_to(self, to, key, progress_tracker::no_band, true);
       if (st.until != wm_end)
         self->send(to, need_atom_v, st.until);
     },

@@ -4,6 +4,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/progress.hpp"
+#include "actors/wiring.hpp"
 
 namespace shoal {
 
@@ -16,9 +17,9 @@ caf::behavior tail_actor(caf::stateful_actor<tail_state>* self,
   for (auto& n : names)
     st.names.emplace(node_key(n), n);
   st.open = st.nodes.size();
-  auto me = caf::actor_cast<caf::actor>(self);
-  for (auto& n : st.nodes)
-    self->send(n, caf::subscribe_atom_v, me, progress_tracker::no_band);
+  for (size_t i = 0; i < st.nodes.size() && i < names.size(); ++i)
+    subscribe_to(self, st.nodes[i], node_key(names[i]),
+                 progress_tracker::no_band, false);
   self->monitor(st.client);
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& s = self->state;
@@ -56,9 +57,7 @@ caf::behavior tail_actor(caf::stateful_actor<tail_state>* self,
         return;
       // The old actor stopped; unsubscribing from it later is harmless.
       s.nodes.push_back(to);
-      self->send<caf::message_priority::high>(to, caf::subscribe_atom_v,
-                                              caf::actor_cast<caf::actor>(self),
-                                              progress_tracker::no_band);
+      subscribe_to(self, to, key, progress_tracker::no_band, true);
     },
   };
 }

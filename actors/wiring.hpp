@@ -1,7 +1,8 @@
 // Subscribing an actor to its inputs.
 //
-// `input_wiring::start` sends `(subscribe_atom, self, band)` once to every
-// distinct input (with high priority if `urgent`). Each input answers with a
+// `input_wiring::start` sends `(subscribe_atom, self, band, key)` once to
+// every distinct input (with high priority if `urgent`); `key` names the
+// node at that actor. Each input answers with a
 // plain message
 // `(subscribed_atom, key, point last, int64_t wm)`, which the owner hands to
 // `confirm`; once every input confirmed, the promise returned by `start` is
@@ -87,25 +88,57 @@ inline bool give_up_move(const std::unique_ptr<move_state>& m,
   return true;
 }
 
+/// One subscription of an actor: the input's actor and the key of the node
+/// it runs there (an actor may run several nodes, actors/cell_actor.hpp).
+struct input_ref {
+  caf::actor handle;
+  uint64_t key = 0;
+
+  friend bool operator<(const input_ref& a, const input_ref& b) {
+    return a.handle < b.handle || (a.handle == b.handle && a.key < b.key);
+  }
+
+  friend bool operator==(const input_ref& a, const input_ref& b) {
+    return a.handle == b.handle && a.key == b.key;
+  }
+};
+
+/// Pairs `handles[i]` with `keys[i]`.
+inline std::vector<input_ref> input_refs(std::vector<caf::actor> handles,
+                                         const std::vector<uint64_t>& keys) {
+  std::vector<input_ref> result;
+  result.reserve(handles.size());
+  for (size_t i = 0; i < handles.size() && i < keys.size(); ++i)
+    result.push_back(input_ref{std::move(handles[i]), keys[i]});
+  return result;
+}
+
+/// Subscribes `self` to node `key` at actor `to` (`band`: see progress.hpp).
+template <class Self>
+void subscribe_to(Self* self, const caf::actor& to, uint64_t key,
+                  uint32_t band, bool urgent) {
+  auto me = caf::actor_cast<caf::actor>(self);
+  if (urgent)
+    self->template send<caf::message_priority::high>(
+      to, caf::subscribe_atom_v, std::move(me), band, key);
+  else
+    self->send(to, caf::subscribe_atom_v, std::move(me), band, key);
+}
+
 class input_wiring {
 public:
   template <class Self>
-  caf::response_promise start(Self* self, std::vector<caf::actor> inputs,
+  caf::response_promise start(Self* self, std::vector<input_ref> inputs,
                               uint32_t band, bool urgent = false) {
     auto rp = self->make_response_promise();
     std::sort(inputs.begin(), inputs.end());
     inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
-    auto me = caf::actor_cast<caf::actor>(self);
     // Urgent while the graph runs (a hot-added node starts from its input's
     // next output, not after that input's backlog). Not at deployment: a
     // flood of urgent messages makes CAF 0.17's mailboxes slow (measured:
     // wiring a sink to 200,000 nodes took 18 s instead of 1.5 s).
     for (auto& in : inputs)
-      if (urgent)
-        self->template send<caf::message_priority::high>(
-          in, caf::subscribe_atom_v, me, band);
-      else
-        self->send(in, caf::subscribe_atom_v, me, band);
+      subscribe_to(self, in.handle, in.key, band, urgent);
     waiting_.push_back(entry{rp, inputs.size()});
     deliver_done();
     return rp;

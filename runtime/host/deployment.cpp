@@ -5,6 +5,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/cell_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/node_actor.hpp"
 #include "actors/sensor_actor.hpp"
@@ -56,6 +57,50 @@ bands_of(const graph_spec& g,
   return band;
 }
 
+constexpr size_t no_cell = SIZE_MAX;
+
+/// The cell of every node: a sensor is its own cell; a feature or model
+/// whose inputs all lie in one cell joins it; any other node has none.
+std::vector<size_t>
+cells_of(const graph_spec& g,
+         const std::unordered_map<std::string, size_t>& index) {
+  std::vector<size_t> cell(g.nodes.size(), no_cell);
+  // Nodes come in topological order: inputs are decided first.
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    auto& n = g.nodes[i];
+    if (n.kind == node_kind::sensor) {
+      cell[i] = i;
+      continue;
+    }
+    size_t c = no_cell;
+    for (size_t k = 0; k < n.needs.size(); ++k) {
+      auto in = cell[index.at(n.needs[k])];
+      if (in == no_cell || (k > 0 && in != c)) {
+        c = no_cell;
+        break;
+      }
+      c = in;
+    }
+    cell[i] = c;
+  }
+  return cell;
+}
+
+/// Subscribers name a node of a cell by its key: the keys of one cell must
+/// differ.
+caf::error check_cell_keys(const node_spec& sensor,
+                           const std::vector<node_spec>& members) {
+  std::unordered_map<uint64_t, const std::string*> seen;
+  seen.emplace(node_key(sensor.name), &sensor.name);
+  for (auto& m : members) {
+    auto [i, added] = seen.emplace(node_key(m.name), &m.name);
+    if (!added)
+      return node_error(m, "its key hash collides with that of '" + *i->second
+                             + "', which depends on the same sensor");
+  }
+  return caf::none;
+}
+
 } // namespace
 
 caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
@@ -77,8 +122,7 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
       top = std::max(top, b);
     d.tracker = std::make_shared<progress_tracker>(top + 1);
   }
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    auto& n = g.nodes[i];
+  for (auto& n : g.nodes) {
     // Two inputs of one node must not share a batch key.
     for (size_t a = 0; a < n.needs.size(); ++a)
       for (size_t b = a + 1; b < n.needs.size(); ++b)
@@ -86,10 +130,35 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
             && node_key(n.needs[a]) == node_key(n.needs[b]))
           return node_error(n, "inputs '" + n.needs[a] + "' and '" + n.needs[b]
                                  + "' collide in the key hash");
-    if (n.kind == node_kind::sensor) {
-      d.actors.push_back(
-        self->spawn(sensor_actor, n, monitor, d.tracker, false));
-      d.sensor_actors.push_back(d.actors.back());
+  }
+  auto cell = opts.fuse ? cells_of(g, index) : std::vector<size_t>{};
+  // The members of each sensor's cell, in topological order.
+  std::unordered_map<size_t, std::vector<node_spec>> members;
+  for (size_t i = 0; i < cell.size(); ++i)
+    if (cell[i] != no_cell && cell[i] != i)
+      members[cell[i]].push_back(g.nodes[i]);
+  for (auto& [sensor, specs] : members)
+    if (auto err = check_cell_keys(g.nodes[sensor], specs))
+      return err;
+  d.actors.resize(g.nodes.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    auto& n = g.nodes[i];
+    if (n.kind != node_kind::sensor)
+      ++d.derived;
+    if (!cell.empty() && cell[i] != no_cell) {
+      if (cell[i] == i) {
+        d.actors[i] = self->spawn(cell_actor, n, std::move(members[i]),
+                                  monitor, d.tracker);
+        ++d.spawned;
+        d.sensor_actors.push_back(d.actors[i]);
+        sensor_names.push_back(n.name);
+      } else {
+        d.actors[i] = d.actors[cell[i]];
+      }
+    } else if (n.kind == node_kind::sensor) {
+      d.actors[i] = self->spawn(sensor_actor, n, monitor, d.tracker, false);
+      ++d.spawned;
+      d.sensor_actors.push_back(d.actors[i]);
       sensor_names.push_back(n.name);
     } else {
       node_band where;
@@ -99,22 +168,24 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
         for (auto& need : n.needs)
           where.input_bands.push_back(bands[index.at(need)]);
       }
-      d.actors.push_back(self->spawn(node_actor, n, monitor, where));
-      ++d.derived;
+      d.actors[i] = self->spawn(node_actor, n, monitor, where);
+      ++d.spawned;
     }
   }
   d.sensors = std::make_shared<sensor_directory>(std::move(sensor_names));
-  // Wire every derived node; the replies come back as ordinary messages.
+  // Wire every node actor; the replies come back as ordinary messages.
+  size_t wired = 0;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     auto& n = g.nodes[i];
-    if (n.kind == node_kind::sensor)
+    if (n.kind == node_kind::sensor || (!cell.empty() && cell[i] != no_cell))
       continue;
     std::vector<caf::actor> inputs;
     for (auto& need : n.needs)
       inputs.push_back(d.actors[index.at(need)]);
     self->send(d.actors[i], wire_atom_v, std::move(inputs));
+    ++wired;
   }
-  if (auto err = await_ok(self, d.derived, "wiring the graph"))
+  if (auto err = await_ok(self, wired, "wiring the graph"))
     return err;
   return d;
 }

@@ -1,8 +1,10 @@
 // Putting a validated graph into an actor system on this process.
 //
-// `deploy` spawns one actor per graph node (sensors, then features and
-// models in topological order), wires every `needs` edge as a subscription,
-// and returns when all are wired. `deploy_sink` adds a sink actor subscribed
+// `deploy` spawns the graph's actors, wires every `needs` edge between
+// actors as a subscription, and returns when all are wired. A sensor and
+// the features and models that depend on it alone run as one cell actor
+// (actors/cell_actor.hpp); every other feature or model runs as its own node
+// actor (`deploy_options::fuse` false: one actor per node). `deploy_sink` adds a sink actor subscribed
 // to every emitting node; `attach_source` attaches a source to every sensor.
 // All three block the calling scoped_actor until the actors confirmed.
 // Reports and end-of-stream notices go to `monitor`.
@@ -26,7 +28,8 @@
 namespace shoal {
 
 struct deployment {
-  /// The actor of each graph node, indexed like `graph_spec::nodes`.
+  /// The actor of each graph node, indexed like `graph_spec::nodes` (the
+  /// nodes of a cell share its actor).
   std::vector<caf::actor> actors;
   /// The sensors' names in directory order.
   std::shared_ptr<const sensor_directory> sensors;
@@ -34,6 +37,8 @@ struct deployment {
   std::vector<caf::actor> sensor_actors;
   /// Number of features and models.
   size_t derived = 0;
+  /// Number of actors spawned for the graph.
+  size_t spawned = 0;
   /// The sink of the emitting nodes, once `deploy_with_sink` added one.
   caf::actor sink;
   /// The progress tracker of the graph's actors, when deployed with
@@ -46,6 +51,9 @@ struct deploy_options {
   /// for watermarks edge by edge (actors/progress.hpp). For graphs fed by
   /// live sources only: every source must register with the tracker.
   bool track_progress = false;
+  /// Runs each sensor with the nodes that depend on it alone in one cell
+  /// actor; false spawns one actor per node.
+  bool fuse = true;
 };
 
 /// Spawns and wires `g`, which must be validated.
