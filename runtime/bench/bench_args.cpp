@@ -34,6 +34,7 @@ const char* bench_usage() {
          "  --lateness-ns N          0 (allowed lateness of the live run)\n"
          "  --edge-watermarks        live: ask for watermarks edge by edge\n"
          "                           instead of tracking progress\n"
+         "  --one-actor-per-node     no cells: every node in its own actor\n"
          "  --threads N              one per core\n"
          "  --seed N                 1\n"
          "  --nodes N                1000000 (scale only)\n"
@@ -64,6 +65,10 @@ caf::expected<bench_args> parse_bench_args(int argc, char** argv) {
     }
     if (arg == "--edge-watermarks") {
       args.edge_watermarks = true;
+      continue;
+    }
+    if (arg == "--one-actor-per-node") {
+      args.one_actor_per_node = true;
       continue;
     }
     if (i + 1 >= argc)

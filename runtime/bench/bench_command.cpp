@@ -67,7 +67,8 @@ struct temp_csv {
 
 caf::error run_scale(const bench_args& args, const synthetic_options& opts,
                      bench_report& report) {
-  auto s = bench_scale(opts, args.threads, [](const std::string& step) {
+  auto s = bench_scale(opts, args.threads, !args.one_actor_per_node,
+                       [](const std::string& step) {
     progress("scale: %s", step.c_str());
   });
   if (!s)
@@ -106,7 +107,8 @@ caf::error run_throughput(const bench_args& args, bool with_replay,
   if (auto err = write_samples_csv(csv.path, gen, args.samples))
     return err;
   progress("replay: %zu samples through the actor runtime", args.samples);
-  auto replay = bench_replay(*g, csv.path, args.threads);
+  auto replay
+    = bench_replay(*g, csv.path, args.threads, !args.one_actor_per_node);
   if (!replay)
     return std::move(replay.error());
   report.replay = figures_of(*replay);
@@ -132,6 +134,7 @@ caf::error run_live(const bench_args& args, bench_report& report) {
   opts.lateness_ns = args.lateness_ns;
   opts.threads = args.threads;
   opts.track_progress = !args.edge_watermarks;
+  opts.fuse = !args.one_actor_per_node;
   auto live = bench_live(*g, gen, opts);
   if (!live)
     return std::move(live.error());

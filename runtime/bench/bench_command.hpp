@@ -44,6 +44,8 @@ struct bench_args {
   /// The live run asks for watermarks edge by edge instead of tracking
   /// progress.
   bool edge_watermarks = false;
+  /// Every node in its own actor instead of cells (deploy_options::fuse).
+  bool one_actor_per_node = false;
   /// Nodes of the `scale` run.
   size_t nodes = 1'000'000;
   bool json = false;

@@ -111,6 +111,7 @@ caf::expected<live_figures> bench_live(const graph_spec& g,
   auto monitor = caf::actor_cast<caf::actor>(self);
   deploy_options dopts;
   dopts.track_progress = opts.track_progress;
+  dopts.fuse = opts.fuse;
   auto d = deploy_with_sink(self, g, std::make_shared<discard_sink>(), monitor,
                             {}, dopts);
   if (!d)

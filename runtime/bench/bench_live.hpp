@@ -35,6 +35,8 @@ struct live_run_options {
   /// Joins wait for band frontiers (actors/progress.hpp) instead of asking
   /// for watermarks edge by edge.
   bool track_progress = true;
+  /// Fuse cells (deploy_options::fuse).
+  bool fuse = true;
 };
 
 /// The names of the derived nodes of `g` (validated, topologically ordered)

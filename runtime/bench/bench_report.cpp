@@ -92,6 +92,7 @@ std::string to_json(const bench_report& r) {
   if (r.scale) {
     const auto& s = *r.scale;
     j["scale_nodes"] = s.nodes;
+    j["scale_actors"] = s.actors;
     if (s.complete())
       j["load_s"] = s.load_s();
     else
@@ -157,8 +158,9 @@ void print_table(std::FILE* out, const bench_report& r) {
   }
   if (r.scale) {
     const auto& s = *r.scale;
-    std::fprintf(out, "\n  scale: %s nodes\n",
-                 grouped(uint64_t{s.nodes}).c_str());
+    std::fprintf(out, "\n  scale: %s nodes in %s actors\n",
+                 grouped(uint64_t{s.nodes}).c_str(),
+                 grouped(uint64_t{s.actors}).c_str());
     if (s.complete())
       std::fprintf(out, "    load     %8.2f s\n", s.load_s());
     std::fprintf(out,

@@ -55,7 +55,8 @@ bench_limit(const graph_spec& g, const sample_generator& gen,
 }
 
 caf::expected<run_figures>
-bench_replay(const graph_spec& g, const std::string& csv_path, size_t threads) {
+bench_replay(const graph_spec& g, const std::string& csv_path, size_t threads,
+             bool fuse) {
   auto input = sample_reader::open(csv_path);
   if (!input)
     return std::move(input.error());
@@ -63,6 +64,7 @@ bench_replay(const graph_spec& g, const std::string& csv_path, size_t threads) {
   r.log = std::make_shared<output_log>(g);
   run_options opts;
   opts.threads = threads;
+  opts.fuse = fuse;
   auto summary
     = run_replay(g, std::make_shared<sample_reader>(std::move(*input)),
                  std::make_shared<log_sink>(r.log), opts);

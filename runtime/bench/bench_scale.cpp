@@ -51,7 +51,7 @@ int64_t resident_bytes() {
 }
 
 caf::expected<scale_figures> bench_scale(const synthetic_options& opts,
-                                         size_t threads,
+                                         size_t threads, bool fuse,
                                          const scale_progress& progress) {
   auto step = [&](const std::string& what) {
     if (progress)
@@ -77,13 +77,16 @@ caf::expected<scale_figures> bench_scale(const synthetic_options& opts,
   {
     caf::scoped_actor self{*sys};
     auto monitor = caf::actor_cast<caf::actor>(self);
-    auto d = deploy(self, *g, monitor);
+    deploy_options dopts;
+    dopts.fuse = fuse;
+    auto d = deploy(self, *g, monitor, dopts);
     if (!d) {
       // The actors spawned so far are out of reach: do not wait for them.
       sys->await_actors_before_shutdown(false);
       return std::move(d.error());
     }
     r.deploy_s = seconds_since(start);
+    r.actors = d->spawned;
     step("wiring the sink");
     start = clock_type::now();
     auto sink

@@ -32,6 +32,8 @@ namespace shoal {
 
 struct scale_figures {
   size_t nodes = 0;
+  /// Actors spawned for the graph (fewer than nodes when cells are fused).
+  size_t actors = 0;
   /// Building and validating the graph spec.
   double build_s = 0;
   /// Starting the actor system, spawning and wiring every graph node.
@@ -69,7 +71,7 @@ using scale_progress = std::function<void(const std::string& step)>;
 /// Loads, deploys and stops the graph of `opts` on `threads` scheduler
 /// threads (0: one per core).
 caf::expected<scale_figures> bench_scale(const synthetic_options& opts,
-                                         size_t threads,
+                                         size_t threads, bool fuse,
                                          const scale_progress& progress = {});
 
 /// The resident set size of this process in bytes (0 if unknown).

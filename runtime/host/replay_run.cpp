@@ -21,7 +21,9 @@ caf::expected<replay_summary> run_replay(const graph_spec& g,
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   auto monitor = caf::actor_cast<caf::actor>(self);
-  auto d = deploy_with_sink(self, g, std::move(out), monitor);
+  deploy_options dopts;
+  dopts.fuse = opts.fuse;
+  auto d = deploy_with_sink(self, g, std::move(out), monitor, {}, dopts);
   if (!d)
     return d.error();
   auto key = node_key("source:replay");

@@ -29,6 +29,8 @@ struct run_options {
   /// Scheduler threads; 0 means one per core.
   size_t threads = 0;
   replay_options replay;
+  /// Fuse cells (deploy_options::fuse).
+  bool fuse = true;
 };
 
 struct replay_summary {
