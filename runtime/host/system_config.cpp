@@ -6,8 +6,10 @@
 
 #include "caf/actor_system_config.hpp"
 #include "caf/atom.hpp"
+#include "caf/scheduler/coordinator.hpp"
 
 #include "actors/messages.hpp"
+#include "runtime/host/steal_policy.hpp"
 
 namespace shoal {
 
@@ -22,10 +24,12 @@ void configure_system(caf::actor_system_config& cfg, size_t threads) {
   register_types(cfg);
   cfg.set("scheduler.max-threads", scheduler_threads(threads));
   cfg.set("logger.verbosity", caf::atom("quiet"));
-  std::string policy = "stealing";
+  // Shoal's work stealing unless SHOAL_SCHEDULER_POLICY names one of CAF's
+  // own policies ("stealing", "sharing"), for comparison.
   if (auto env = std::getenv("SHOAL_SCHEDULER_POLICY"))
-    policy = env;
-  cfg.set("scheduler.policy", caf::atom_from_string(policy));
+    cfg.set("scheduler.policy", caf::atom_from_string(env));
+  else
+    cfg.load<caf::scheduler::coordinator<steal_policy>>();
 }
 
 } // namespace shoal
