@@ -1,14 +1,13 @@
 #include "actors/cell_actor.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
 #include "runtime/errc.hpp"
-#include "runtime/fn_factory.hpp"
 #include "runtime/metrics.hpp"
-#include "runtime/node_fire.hpp"
 
 namespace shoal {
 
@@ -16,103 +15,181 @@ namespace {
 
 using self_ptr = caf::stateful_actor<cell_state>*;
 
-/// Carries the accepted samples through the cell's nodes, publishes every
-/// node's outputs and watermark, asks the sources for what subscribers wait
-/// on, and reports and stops at end of stream.
+/// The output watermark of input source `from` of a node.
+int64_t wm_of(const cell_state& st, uint32_t from) {
+  return from == cell_node::from_sensor ? st.core.out_wm()
+                                        : st.nodes[from].core.join.out_wm();
+}
+
+/// Asks what node `k` needs to pass `t`: its lagging outside inputs edge by
+/// edge or through the band frontier, its lagging inputs inside the cell in
+/// turn, the sensor's sources.
+void ask(self_ptr self, uint32_t k, int64_t t) {
+  auto& st = self->state;
+  auto& n = st.nodes[k];
+  auto& c = n.core;
+  bool wait = false;
+  for (size_t i = 0; i < n.inputs.size(); ++i) {
+    if (c.join.input_wm(i) >= t || c.asked[i] >= t)
+      continue;
+    auto from = n.inputs[i];
+    if (from == cell_node::from_outside && c.covered[i]) {
+      wait = true;
+      continue;
+    }
+    c.asked[i] = t;
+    if (from == cell_node::from_sensor)
+      st.core.ask_sources(self, t);
+    else if (from == cell_node::from_outside)
+      self->send(n.outside[i], need_atom_v, t);
+    else
+      ask(self, from, t);
+  }
+  if (wait) {
+    auto f = c.wait_frontier(t, caf::actor_cast<caf::actor>(self));
+    if (f != wm_none)
+      self->send(self, frontier_atom_v, c.band, f);
+  }
+}
+
+/// Carries what arrived through the cell's nodes in topological order,
+/// publishes every node's outputs and watermark, asks for what nodes and
+/// subscribers wait on, and reports and stops at end of stream.
 void run(self_ptr self) {
   auto& st = self->state;
   auto wm = st.core.out_wm();
   st.pub->flush(self, wm);
-  auto wanted = st.pub->max_request();
+  bool ended = wm == wm_end;
   for (auto& n : st.nodes) {
+    auto& c = n.core;
     for (size_t i = 0; i < n.inputs.size(); ++i) {
       auto from = n.inputs[i];
-      if (from == 0) {
-        n.join.push(i, st.accepted.data(), st.accepted.size(), wm);
-      } else {
-        auto& in = st.nodes[from - 1];
-        n.join.push(i, in.out.data(), in.out.size(), in.join.out_wm());
-      }
+      if (from == cell_node::from_outside)
+        continue;
+      auto& pts = from == cell_node::from_sensor ? st.accepted
+                                                 : st.nodes[from].out;
+      c.join.push(i, pts.data(), pts.size(), wm_of(st, from));
     }
-    fire_ready(n.join, *n.fn, n.counts, [&](point p) {
-      n.out.push_back(p);
-      n.pub.push(p);
-    });
-    n.pub.flush(self, n.join.out_wm());
-    wanted = std::max(wanted, n.pub.max_request());
+    c.fire([&](point p) { n.out.push_back(p); });
+    auto out_wm = c.join.out_wm();
+    c.pub.flush(self, out_wm);
+    c.update_hold();
+    ended = ended && out_wm == wm_end;
   }
   st.accepted.clear();
   for (auto& n : st.nodes)
     n.out.clear();
+  auto wanted = st.pub->max_request();
   if (wanted > wm)
     st.core.ask_sources(self, wanted);
-  if (wm == wm_end && !st.reported) {
+  for (uint32_t k = 0; k < st.nodes.size(); ++k) {
+    auto t = st.nodes[k].core.wanted();
+    if (t != wm_none)
+      ask(self, k, t);
+  }
+  if (ended && !st.reported) {
     st.reported = true;
     if (st.monitor) {
       self->send(st.monitor, report_atom_v, st.sensor, st.core.counts);
       for (auto& n : st.nodes)
-        self->send(st.monitor, report_atom_v, n.name, n.counts);
+        self->send(st.monitor, report_atom_v, n.core.name, n.core.counts);
     }
     // Nothing can follow end of stream: the actor is done.
     self->quit();
   }
 }
 
-/// Builds the cell's nodes; an error names the node whose function could
-/// not be made or whose input is not in the cell.
-caf::error build(self_ptr self, const node_spec& sensor,
-                 std::vector<node_spec>& specs) {
+/// Builds the cell's nodes and its routes from outside; an error names the
+/// node whose function could not be made.
+caf::error build(self_ptr self, cell_spec& spec) {
   auto& st = self->state;
   std::unordered_map<std::string, uint32_t> index;
-  index.emplace(sensor.name, 0);
-  st.nodes.reserve(specs.size());
-  for (auto& spec : specs) {
-    auto fn = make_fn(spec);
-    if (!fn)
-      return std::move(fn.error());
-    std::vector<bool> triggers(spec.needs.size(), spec.trigger.empty());
-    std::vector<uint32_t> inputs;
-    for (size_t i = 0; i < spec.needs.size(); ++i) {
-      auto j = index.find(spec.needs[i]);
-      if (j == index.end())
-        return make_error(errc::invalid_graph,
-                          "node '" + spec.name + "': input '" + spec.needs[i]
-                            + "' is not in the cell of sensor '" + sensor.name
-                            + "'");
-      inputs.push_back(j->second);
-      for (auto& t : spec.trigger)
-        if (t == spec.needs[i])
-          triggers[i] = true;
+  index.emplace(spec.sensor.name, cell_node::from_sensor);
+  st.nodes.reserve(spec.nodes.size());
+  for (uint32_t k = 0; k < spec.nodes.size(); ++k) {
+    auto& ns = spec.nodes[k];
+    auto tracked = st.tracker && k < spec.bands.size();
+    auto core = node_core::make(
+      ns, st.tracker.get(), tracked ? spec.bands[k] : progress_tracker::no_band,
+      tracked ? spec.input_bands[k] : std::vector<uint32_t>{});
+    if (!core)
+      return std::move(core.error());
+    cell_node n{std::move(*core)};
+    n.outside.resize(ns.needs.size());
+    for (uint32_t i = 0; i < ns.needs.size(); ++i) {
+      auto j = index.find(ns.needs[i]);
+      if (j != index.end()) {
+        // Inputs inside the cell are never waited for: they are current.
+        n.inputs.push_back(j->second);
+        n.core.covered[i] = false;
+        continue;
+      }
+      n.inputs.push_back(cell_node::from_outside);
+      auto key = n.core.input_keys[i];
+      auto r = std::find_if(st.routes.begin(), st.routes.end(),
+                            [&](const cell_route& x) { return x.key == key; });
+      if (r == st.routes.end()) {
+        st.routes.emplace_back();
+        r = st.routes.end() - 1;
+        r->key = key;
+      }
+      r->band = std::min(r->band, n.core.band);
+      r->feeds.emplace_back(k, i);
     }
-    st.nodes.emplace_back(spec.name, node_key(spec.name), std::move(*fn),
-                          std::move(triggers), st.tracker.get());
-    st.nodes.back().inputs = std::move(inputs);
-    index.emplace(spec.name, static_cast<uint32_t>(st.nodes.size()));
+    st.nodes.push_back(std::move(n));
+    index.emplace(ns.name, k);
   }
   return caf::none;
 }
 
 /// The publisher of the node with `key`, and that node's watermark.
 std::pair<publisher*, int64_t> find_node(cell_state& st, uint64_t key) {
-  if (key == node_key(st.sensor))
+  if (key == st.pub->key())
     return {st.pub.get(), st.core.out_wm()};
   for (auto& n : st.nodes)
-    if (key == n.pub.key())
-      return {&n.pub, n.join.out_wm()};
+    if (key == n.core.pub.key())
+      return {&n.core.pub, n.core.join.out_wm()};
   return {nullptr, wm_none};
+}
+
+/// Subscribes to every input outside the cell, found in the directory.
+caf::response_promise wire(self_ptr self, const std::vector<std::string>& names,
+                           const std::vector<caf::actor>& xs) {
+  auto& st = self->state;
+  std::unordered_map<uint64_t, caf::actor> dir;
+  for (size_t i = 0; i < names.size() && i < xs.size(); ++i)
+    dir.emplace(node_key(names[i]), xs[i]);
+  std::vector<input_ref> refs;
+  for (auto& r : st.routes) {
+    auto i = dir.find(r.key);
+    if (i == dir.end()) {
+      auto& [k, in] = r.feeds.front();
+      auto& c = st.nodes[k].core;
+      auto rp = self->make_response_promise();
+      rp.deliver(make_error(errc::not_found,
+                            "node '" + c.name + "': input "
+                              + std::to_string(in + 1)
+                              + " is not in the directory"));
+      return rp;
+    }
+    for (auto& [k, in] : r.feeds)
+      st.nodes[k].outside[in] = i->second;
+    refs.push_back(input_ref{i->second, r.key, r.band});
+  }
+  return st.wiring.start(self, std::move(refs));
 }
 
 } // namespace
 
-caf::behavior cell_actor(self_ptr self, node_spec sensor,
-                         std::vector<node_spec> nodes, caf::actor monitor,
+caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
                          std::shared_ptr<progress_tracker> tracker) {
   auto& st = self->state;
-  st.sensor = sensor.name;
+  st.sensor = spec.sensor.name;
   st.monitor = std::move(monitor);
   st.tracker = std::move(tracker);
-  st.pub = std::make_unique<publisher>(node_key(sensor.name), st.tracker.get());
-  if (auto err = build(self, sensor, nodes)) {
+  st.pub = std::make_unique<publisher>(node_key(spec.sensor.name),
+                                       st.tracker.get());
+  if (auto err = build(self, spec)) {
     // The graph was validated before deployment; this only happens when a
     // resource vanished in between (e.g. a model file was deleted).
     self->quit(std::move(err));
@@ -127,26 +204,44 @@ caf::behavior cell_actor(self_ptr self, node_spec sensor,
       if (self->state.core.detach(key, wm))
         run(self);
     },
+    [=](wire_atom, const std::vector<std::string>& names,
+        const std::vector<caf::actor>& xs) { return wire(self, names, xs); },
     [=](batch& b) {
       auto& s = self->state;
       process_metrics().batch_received();
-      s.core.accept(b, [&](point p) {
-        s.accepted.push_back(p);
-        s.pub->push(p);
-      });
+      auto r = std::find_if(s.routes.begin(), s.routes.end(),
+                            [&](const cell_route& x) { return x.key == b.from; });
+      uint32_t band = 0;
+      if (r != s.routes.end()) {
+        for (auto& [k, in] : r->feeds)
+          s.nodes[k].core.join.push(in, b.points.data(), b.points.size(),
+                                    b.wm);
+        band = r->band;
+      } else {
+        s.core.accept(b, [&](point p) {
+          s.accepted.push_back(p);
+          s.pub->push(p);
+        });
+      }
       run(self);
-      if (s.tracker && b.token != progress_tracker::no_token)
-        s.tracker->release(0, b.token);
+      if (s.tracker && b.token != progress_tracker::no_token
+          && band != progress_tracker::no_band)
+        s.tracker->release(band, b.token);
+    },
+    [=](frontier_atom, uint32_t band, int64_t f) {
+      auto& s = self->state;
+      for (auto& n : s.nodes)
+        if (n.core.band == band)
+          n.core.frontier(f);
+      run(self);
     },
     [=](need_atom, int64_t ts) {
       auto& s = self->state;
       auto who = self->current_sender();
-      auto wm = s.core.out_wm();
-      s.pub->request(self, who, ts, wm);
+      s.pub->request(self, who, ts, s.core.out_wm());
       for (auto& n : s.nodes)
-        n.pub.request(self, who, ts, n.join.out_wm());
-      if (ts > wm)
-        s.core.ask_sources(self, ts);
+        n.core.pub.request(self, who, ts, n.core.join.out_wm());
+      run(self);
     },
     [=](caf::subscribe_atom, caf::actor& sub, uint32_t band,
         uint64_t key) -> caf::result<caf::message> {
@@ -155,16 +250,24 @@ caf::behavior cell_actor(self_ptr self, node_spec sensor,
       if (!pub)
         return make_error(errc::not_found,
                           "cell of sensor '" + s.sensor
-                            + "' has no node with key "
-                            + std::to_string(key));
+                            + "' has no node with key " + std::to_string(key));
       pub->add(self, std::move(sub), band);
       return caf::make_message(subscribed_atom_v, key, pub->last(), wm);
+    },
+    [=](subscribed_atom, uint64_t key, point last, int64_t wm) {
+      auto& s = self->state;
+      for (auto& r : s.routes)
+        if (r.key == key)
+          for (auto& [k, in] : r.feeds)
+            s.nodes[k].core.join.seed(in, last, wm);
+      s.wiring.confirm();
+      run(self);
     },
     [=](caf::unsubscribe_atom, const caf::actor& sub) {
       auto& s = self->state;
       s.pub->remove(sub);
       for (auto& n : s.nodes)
-        n.pub.remove(sub);
+        n.core.pub.remove(sub);
     },
   };
 }

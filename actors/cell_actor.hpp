@@ -1,35 +1,44 @@
-// The actor of one cell: a sensor and the features and models that depend
-// on that sensor alone.
+// The actor of one cell: a sensor and the features and models placed with
+// it.
 //
-// Inside a cell every node's inputs are the sensor or other nodes of the
-// cell, so all of them advance with the sensor's watermark: a batch of
-// samples is admitted (as the sensor actor does, actors/sensor_core.hpp) and
-// carried through the cell's nodes in topological order within the same
-// message, each node's join and function exactly as a node actor runs them
-// (runtime/node_fire.hpp). Nothing is ever held inside a cell between
-// messages. Edges into and out of the cell are ordinary subscriptions: each
-// node of the cell has its own publisher and key, so subscribers outside
-// see the same batches as from a node actor. Like operator chaining in
-// Flink, this removes a message and an actor activation per internal edge
-// and an actor per node (docs/performance.md). Single-process deployments
-// (runtime/host/deployment.hpp) fuse cells; cluster members run one actor
-// per node so that nodes can be moved and replaced one at a time.
+// A single-process deployment (runtime/host/deployment.hpp) puts every
+// feature and model in the cell of its first trigger input, up to
+// `cell_capacity` nodes: for a plant of many sensors, a cell is one
+// sensor's chain of features and models. Inside a cell an edge is a
+// function call: a message to the cell (samples from a source, a batch from
+// another cell, a frontier notice) is carried through the cell's nodes in
+// topological order within that one message, each node's join and function
+// running exactly as in a node actor (actors/node_core.hpp). Edges between
+// cells are ordinary subscriptions: every node of a cell has its own
+// publisher and key, so a subscriber sees the same batches as from a node
+// actor, and a node of the cell subscribes once per outside input node.
+// Like operator chaining in Flink, this removes a message and an actor
+// activation per internal edge and an actor per node (docs/performance.md).
+// Cluster members run one actor per node, so that nodes can be moved and
+// replaced one at a time (actors/node_actor.hpp).
 //
 // Messages handled:
 //   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
 //   (detach_atom, uint64_t key, int64_t wm)    as for a sensor actor
-//   batch                       from an attached source
+//   (wire_atom, std::vector<std::string> names, std::vector<caf::actor> xs)
+//       -> ok_atom once subscribed to every input outside the cell, found
+//          by name (`names[i]` runs as `xs[i]`); an error naming a missing
+//          input otherwise
+//   batch                       from an attached source or an outside input
 //   (need_atom, int64_t ts)     from a subscriber of any node of the cell:
 //                               answered for each node it subscribed to
+//   (frontier_atom, uint32_t band, int64_t F)
+//                               band `band` reached F (actors/progress.hpp)
 //   (subscribe_atom, actor, uint32_t band, uint64_t key)
 //                               -> (subscribed_atom, key, point last, wm)
 //                               for the node of the cell with that key, or
 //                               an error naming the key
+//   (subscribed_atom, key, point last, int64_t wm)   from an outside input
 //   (unsubscribe_atom, actor)   from every node of the cell
-// At end of stream the cell sends `(report_atom, name, ingest_counts)` for
-// its sensor and `(report_atom, name, node_counts)` for each node to its
-// monitor, and stops. With a progress tracker the cell is in band 0 and
-// releases each counted batch once handled.
+// At end of stream (every node of the cell at `wm_end`) the cell sends
+// `(report_atom, name, ingest_counts)` for its sensor and
+// `(report_atom, name, node_counts)` for each node to its monitor, and
+// stops.
 
 #pragma once
 
@@ -40,37 +49,46 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/node_core.hpp"
 #include "actors/progress.hpp"
 #include "actors/publisher.hpp"
 #include "actors/sensor_core.hpp"
-#include "runtime/counters.hpp"
+#include "actors/wiring.hpp"
 #include "runtime/graph_spec.hpp"
-#include "runtime/join_core.hpp"
-#include "runtime/node_fn.hpp"
 
 namespace shoal {
 
+/// The most nodes a deployment puts in one cell, sensor included: a larger
+/// cell would serialize work that other threads could share.
+constexpr size_t cell_capacity = 64;
+
 /// A feature or model inside a cell.
 struct cell_node {
-  cell_node(std::string node_name, uint64_t key, node_fn_ptr node_fn,
-            std::vector<bool> triggers, progress_tracker* tracker)
-    : name(std::move(node_name)),
-      fn(std::move(node_fn)),
-      join(std::move(triggers)),
-      pub(key, tracker) {
+  /// Input `i` comes from the sensor (`from_sensor`), from node `inputs[i]`
+  /// of the cell, or from outside (`from_outside`).
+  static constexpr uint32_t from_sensor = UINT32_MAX - 1;
+  static constexpr uint32_t from_outside = UINT32_MAX;
+
+  explicit cell_node(node_core c) : core(std::move(c)) {
     // nop
   }
 
-  std::string name;
-  node_fn_ptr fn;
-  join_core join;
-  /// Per input, in `needs` order: 0 for the sensor, k + 1 for node k of the
-  /// cell.
+  node_core core;
   std::vector<uint32_t> inputs;
-  publisher pub;
-  node_counts counts;
+  /// The actor of each outside input (null for the others).
+  std::vector<caf::actor> outside;
   /// The outputs of the message being handled, for the nodes after it.
   std::vector<point> out;
+};
+
+/// A subscription of the cell to a node outside it, and the inputs it feeds.
+struct cell_route {
+  uint64_t key = 0;
+  /// The band the subscription counts batches in: the lowest of the nodes
+  /// it feeds.
+  uint32_t band = progress_tracker::no_band;
+  /// (node, input) pairs it feeds.
+  std::vector<std::pair<uint32_t, uint32_t>> feeds;
 };
 
 struct cell_state {
@@ -85,16 +103,27 @@ struct cell_state {
   std::vector<point> accepted;
   /// The cell's features and models in topological order.
   std::vector<cell_node> nodes;
+  std::vector<cell_route> routes;
+  input_wiring wiring;
   caf::actor monitor;
   bool reported = false;
 };
 
-/// Runs sensor `sensor` with `nodes` (features and models whose inputs are
-/// all the sensor or earlier entries of `nodes`, in topological order);
-/// `monitor` gets the reports; `tracker` may be null.
+/// The specs of a cell and where its nodes sit in a deployment that tracks
+/// progress.
+struct cell_spec {
+  node_spec sensor;
+  /// Features and models whose first trigger input is the sensor or an
+  /// earlier entry, in topological order.
+  std::vector<node_spec> nodes;
+  /// Each node's band and its inputs' bands (empty without a tracker).
+  std::vector<uint32_t> bands;
+  std::vector<std::vector<uint32_t>> input_bands;
+};
+
+/// Runs cell `spec`; `monitor` gets the reports; `tracker` may be null.
 caf::behavior cell_actor(caf::stateful_actor<cell_state>* self,
-                         node_spec sensor, std::vector<node_spec> nodes,
-                         caf::actor monitor,
+                         cell_spec spec, caf::actor monitor,
                          std::shared_ptr<progress_tracker> tracker);
 
 } // namespace shoal

@@ -14,7 +14,8 @@
 //   D -> U  (need_atom, int64_t ts)      "send me your watermark once it
 //                                        reaches ts" (answered by a batch)
 //   D -> U  (unsubscribe_atom, D)
-//   U -> D  (frontier_atom, int64_t F)   from a progress tracker, to itself
+//   U -> D  (frontier_atom, uint32_t band, int64_t F)
+//                                        from a progress tracker, to itself
 //                                        (actors/progress.hpp)
 // An actor may run several nodes (actors/cell_actor.hpp): `key(U)` says
 // which one a subscription is for, and a need request is answered for

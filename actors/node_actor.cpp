@@ -40,7 +40,7 @@ void ask_inputs(self_ptr self, int64_t t) {
     st.waiting = t;
     auto f = st.tracker->wait(st.band, t, caf::actor_cast<caf::actor>(self));
     if (f >= t)
-      self->send(self, frontier_atom_v, f);
+      self->send(self, frontier_atom_v, st.band, f);
   }
 }
 
@@ -193,7 +193,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
       if (s.tracker && b.token != progress_tracker::no_token)
         s.tracker->release(s.band, b.token);
     },
-    [=](frontier_atom, int64_t f) {
+    [=](frontier_atom, uint32_t, int64_t f) {
       auto& s = self->state;
       s.waiting = wm_end;
       for (size_t i = 0; i < s.covered.size(); ++i)
@@ -211,14 +211,14 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     [=](wire_atom, std::vector<caf::actor>& inputs) {
       auto& s = self->state;
       s.inputs = inputs;
-      return s.wiring.start(self, input_refs(std::move(inputs), s.input_keys),
-                            s.band);
+      return s.wiring.start(
+        self, input_refs(std::move(inputs), s.input_keys, s.band));
     },
     [=](wire_atom, std::vector<caf::actor>& inputs, bool urgent) {
       auto& s = self->state;
       s.inputs = inputs;
-      return s.wiring.start(self, input_refs(std::move(inputs), s.input_keys),
-                            s.band, urgent);
+      return s.wiring.start(
+        self, input_refs(std::move(inputs), s.input_keys, s.band), urgent);
     },
     [=](rewire_atom, const std::vector<caf::actor>& olds,
         std::vector<caf::actor>& news) {
@@ -232,12 +232,12 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
           s.inputs[i] = news[k];
           // The new input has not been asked for anything yet.
           s.asked[i] = wm_none;
-          refs.push_back(input_ref{news[k], s.input_keys[i]});
+          refs.push_back(input_ref{news[k], s.input_keys[i], s.band});
         }
         // A dead input ignores this; a live one stops sending to us.
         self->send(olds[k], caf::unsubscribe_atom_v, me);
       }
-      auto rp = s.wiring.start(self, std::move(refs), s.band, true);
+      auto rp = s.wiring.start(self, std::move(refs), true);
       // Ask the new inputs for whatever we wait on.
       process(self);
       return rp;

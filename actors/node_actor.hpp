@@ -24,7 +24,8 @@
 //                                  the old one's last are dropped
 //   batch                       from an input
 //   (need_atom, int64_t ts)     from a subscriber
-//   (frontier_atom, int64_t F)  inputs of lower bands reached F
+//   (frontier_atom, uint32_t band, int64_t F)
+//                               inputs of lower bands reached F
 //   (subscribe_atom, actor, uint32_t band, uint64_t key)
 //                               -> (subscribed_atom, key, point last, wm)
 //   (subscribed_atom, key, point last, int64_t wm)   from an input

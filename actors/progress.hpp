@@ -21,7 +21,7 @@
 //   no band below `b` holds an item at or before `F`: nothing at or before
 //   `F` will reach a node of band `b` from a lower band any more.
 // - A node that waits for the watermark of inputs in lower bands registers
-//   with `wait`; `advance` sends it `(frontier_atom, F)` once its band's
+//   with `wait`; `advance` sends it `(frontier_atom, band, F)` once its band's
 //   frontier reached what it waits for. The notice is sent after every
 //   batch the frontier accounts for was enqueued, so the node handles them
 //   first (CAF mailboxes are FIFO in enqueue order).
@@ -110,8 +110,8 @@ public:
   /// waiting, and nothing is registered.
   int64_t wait(uint32_t band, int64_t ts, caf::actor who);
 
-  /// Recomputes the frontiers and calls `notify(who, frontier)` for every
-  /// waiter whose band's frontier reached its timestamp. Returns without
+  /// Recomputes the frontiers and calls `notify(who, band, frontier)` for
+  /// every waiter whose band's frontier reached its timestamp. Returns without
   /// work if another thread is advancing.
   template <class Notify>
   void advance(Notify&& notify) {
@@ -124,7 +124,7 @@ public:
       auto f = frontier_[b].load();
       auto& q = waiters_[b];
       while (!q.empty() && q.top().ts <= f) {
-        notify(q.top().who, f);
+        notify(q.top().who, b, f);
         q.pop();
       }
     }

@@ -89,8 +89,8 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       keys.reserve(names.size());
       for (auto& name : names)
         keys.push_back(node_key(name));
-      return st.wiring.start(self, input_refs(std::move(nodes), keys),
-                             progress_tracker::no_band);
+      return st.wiring.start(self, input_refs(std::move(nodes), keys,
+                                              progress_tracker::no_band));
     },
     [=](sync_atom, const std::vector<caf::actor>& nodes,
         const std::vector<std::string>& names) {
@@ -124,10 +124,11 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         if (in.handle)
           self->send(in.handle, caf::unsubscribe_atom_v, me);
         in.handle = nodes[k];
-        subscribe.push_back(input_ref{nodes[k], key});
+        subscribe.push_back(
+          input_ref{nodes[k], key, progress_tracker::no_band});
       }
       auto rp
-        = st.wiring.start(self, subscribe, progress_tracker::no_band, true);
+        = st.wiring.start(self, subscribe, true);
       if (st.until != wm_end) {
         // After the subscription on the same channel: it is answered.
         for (auto& x : subscribe)

@@ -1,7 +1,7 @@
 // Subscribing an actor to its inputs.
 //
 // `input_wiring::start` sends `(subscribe_atom, self, band, key)` once to
-// every distinct input (with high priority if `urgent`); `key` names the
+// every distinct input node (with high priority if `urgent`); `key` names the
 // node at that actor. Each input answers with a
 // plain message
 // `(subscribed_atom, key, point last, int64_t wm)`, which the owner hands to
@@ -88,11 +88,13 @@ inline bool give_up_move(const std::unique_ptr<move_state>& m,
   return true;
 }
 
-/// One subscription of an actor: the input's actor and the key of the node
-/// it runs there (an actor may run several nodes, actors/cell_actor.hpp).
+/// One subscription of an actor: the input's actor, the key of the node it
+/// runs there (an actor may run several nodes, actors/cell_actor.hpp) and
+/// the subscriber's band (actors/progress.hpp).
 struct input_ref {
   caf::actor handle;
   uint64_t key = 0;
+  uint32_t band = UINT32_MAX;
 
   friend bool operator<(const input_ref& a, const input_ref& b) {
     return a.handle < b.handle || (a.handle == b.handle && a.key < b.key);
@@ -103,13 +105,14 @@ struct input_ref {
   }
 };
 
-/// Pairs `handles[i]` with `keys[i]`.
+/// Pairs `handles[i]` with `keys[i]`, all in band `band`.
 inline std::vector<input_ref> input_refs(std::vector<caf::actor> handles,
-                                         const std::vector<uint64_t>& keys) {
+                                         const std::vector<uint64_t>& keys,
+                                         uint32_t band) {
   std::vector<input_ref> result;
   result.reserve(handles.size());
   for (size_t i = 0; i < handles.size() && i < keys.size(); ++i)
-    result.push_back(input_ref{std::move(handles[i]), keys[i]});
+    result.push_back(input_ref{std::move(handles[i]), keys[i], band});
   return result;
 }
 
@@ -129,7 +132,7 @@ class input_wiring {
 public:
   template <class Self>
   caf::response_promise start(Self* self, std::vector<input_ref> inputs,
-                              uint32_t band, bool urgent = false) {
+                              bool urgent = false) {
     auto rp = self->make_response_promise();
     std::sort(inputs.begin(), inputs.end());
     inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
@@ -138,7 +141,7 @@ public:
     // flood of urgent messages makes CAF 0.17's mailboxes slow (measured:
     // wiring a sink to 200,000 nodes took 18 s instead of 1.5 s).
     for (auto& in : inputs)
-      subscribe_to(self, in.handle, in.key, band, urgent);
+      subscribe_to(self, in.handle, in.key, in.band, urgent);
     waiting_.push_back(entry{rp, inputs.size()});
     deliver_done();
     return rp;

@@ -60,43 +60,53 @@ bands_of(const graph_spec& g,
 constexpr size_t no_cell = SIZE_MAX;
 
 /// The cell of every node: a sensor is its own cell; a feature or model
-/// whose inputs all lie in one cell joins it; any other node has none.
+/// joins the cell of its first trigger input while that cell has room; any
+/// other node has none (it runs as a node actor).
 std::vector<size_t>
 cells_of(const graph_spec& g,
          const std::unordered_map<std::string, size_t>& index) {
   std::vector<size_t> cell(g.nodes.size(), no_cell);
+  std::vector<size_t> size(g.nodes.size(), 0);
   // Nodes come in topological order: inputs are decided first.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     auto& n = g.nodes[i];
     if (n.kind == node_kind::sensor) {
       cell[i] = i;
+      size[i] = 1;
       continue;
     }
-    size_t c = no_cell;
-    for (size_t k = 0; k < n.needs.size(); ++k) {
-      auto in = cell[index.at(n.needs[k])];
-      if (in == no_cell || (k > 0 && in != c)) {
-        c = no_cell;
-        break;
-      }
-      c = in;
+    auto& anchor = n.trigger.empty() ? n.needs.front() : n.trigger.front();
+    auto c = cell[index.at(anchor)];
+    if (c != no_cell && size[c] < cell_capacity) {
+      cell[i] = c;
+      ++size[c];
     }
-    cell[i] = c;
   }
   return cell;
 }
 
-/// Subscribers name a node of a cell by its key: the keys of one cell must
-/// differ.
+/// A cell tells its nodes and its inputs apart by key: the keys of the
+/// names it knows must differ.
 caf::error check_cell_keys(const node_spec& sensor,
                            const std::vector<node_spec>& members) {
   std::unordered_map<uint64_t, const std::string*> seen;
-  seen.emplace(node_key(sensor.name), &sensor.name);
+  auto add = [&](const node_spec& n, const std::string& name) -> caf::error {
+    auto [i, added] = seen.emplace(node_key(name), &name);
+    if (!added && *i->second != name)
+      return node_error(n, "'" + name + "' and '" + *i->second
+                             + "' collide in the key hash within the cell of "
+                               "sensor '"
+                             + sensor.name + "'");
+    return caf::none;
+  };
+  if (auto err = add(sensor, sensor.name))
+    return err;
   for (auto& m : members) {
-    auto [i, added] = seen.emplace(node_key(m.name), &m.name);
-    if (!added)
-      return node_error(m, "its key hash collides with that of '" + *i->second
-                             + "', which depends on the same sensor");
+    if (auto err = add(m, m.name))
+      return err;
+    for (auto& need : m.needs)
+      if (auto err = add(m, need))
+        return err;
   }
   return caf::none;
 }
@@ -132,23 +142,37 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
                                  + "' collide in the key hash");
   }
   auto cell = opts.fuse ? cells_of(g, index) : std::vector<size_t>{};
-  // The members of each sensor's cell, in topological order.
-  std::unordered_map<size_t, std::vector<node_spec>> members;
-  for (size_t i = 0; i < cell.size(); ++i)
-    if (cell[i] != no_cell && cell[i] != i)
-      members[cell[i]].push_back(g.nodes[i]);
-  for (auto& [sensor, specs] : members)
-    if (auto err = check_cell_keys(g.nodes[sensor], specs))
+  auto in_cell = [&](size_t i) { return !cell.empty() && cell[i] != no_cell; };
+  // The specs of each sensor's cell, its nodes in topological order.
+  std::unordered_map<size_t, cell_spec> cells;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (!in_cell(i))
+      continue;
+    auto& c = cells[cell[i]];
+    if (cell[i] == i) {
+      c.sensor = g.nodes[i];
+      continue;
+    }
+    c.nodes.push_back(g.nodes[i]);
+    if (d.tracker) {
+      c.bands.push_back(bands[i]);
+      c.input_bands.emplace_back();
+      for (auto& need : g.nodes[i].needs)
+        c.input_bands.back().push_back(bands[index.at(need)]);
+    }
+  }
+  for (auto& kvp : cells)
+    if (auto err = check_cell_keys(kvp.second.sensor, kvp.second.nodes))
       return err;
   d.actors.resize(g.nodes.size());
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     auto& n = g.nodes[i];
     if (n.kind != node_kind::sensor)
       ++d.derived;
-    if (!cell.empty() && cell[i] != no_cell) {
+    if (in_cell(i)) {
       if (cell[i] == i) {
-        d.actors[i] = self->spawn(cell_actor, n, std::move(members[i]),
-                                  monitor, d.tracker);
+        d.actors[i] = self->spawn(cell_actor, std::move(cells[i]), monitor,
+                                  d.tracker);
         ++d.spawned;
         d.sensor_actors.push_back(d.actors[i]);
         sensor_names.push_back(n.name);
@@ -173,16 +197,36 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
     }
   }
   d.sensors = std::make_shared<sensor_directory>(std::move(sensor_names));
-  // Wire every node actor; the replies come back as ordinary messages.
+  // Wire every node actor and every cell to its inputs outside; the
+  // replies come back as ordinary messages.
   size_t wired = 0;
+  std::unordered_map<size_t, std::pair<std::vector<std::string>,
+                                       std::vector<caf::actor>>>
+    outside;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     auto& n = g.nodes[i];
-    if (n.kind == node_kind::sensor || (!cell.empty() && cell[i] != no_cell))
+    if (in_cell(i)) {
+      auto& dir = outside[cell[i]];
+      for (auto& need : n.needs) {
+        auto j = index.at(need);
+        if (cell[j] == cell[i])
+          continue;
+        dir.first.push_back(need);
+        dir.second.push_back(d.actors[j]);
+      }
+      continue;
+    }
+    if (n.kind == node_kind::sensor)
       continue;
     std::vector<caf::actor> inputs;
     for (auto& need : n.needs)
       inputs.push_back(d.actors[index.at(need)]);
     self->send(d.actors[i], wire_atom_v, std::move(inputs));
+    ++wired;
+  }
+  for (auto& [c, dir] : outside) {
+    self->send(d.actors[c], wire_atom_v, std::move(dir.first),
+               std::move(dir.second));
     ++wired;
   }
   if (auto err = await_ok(self, wired, "wiring the graph"))

@@ -16,7 +16,7 @@ constexpr int64_t ms = 1'000'000;
 /// Advances `t` and returns the number of notices.
 size_t advance(progress_tracker& t) {
   size_t n = 0;
-  t.advance([&](const caf::actor&, int64_t) {
+  t.advance([&](const caf::actor&, uint32_t, int64_t) {
     ++n;
   });
   return n;
