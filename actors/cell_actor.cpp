@@ -104,10 +104,10 @@ void run(self_ptr self) {
 caf::error build(self_ptr self, cell_spec& spec) {
   auto& st = self->state;
   std::unordered_map<std::string, uint32_t> index;
-  index.emplace(spec.sensor.name, cell_node::from_sensor);
+  index.emplace(spec.graph->nodes[spec.sensor].name, cell_node::from_sensor);
   st.nodes.reserve(spec.nodes.size());
   for (uint32_t k = 0; k < spec.nodes.size(); ++k) {
-    auto& ns = spec.nodes[k];
+    auto& ns = spec.graph->nodes[spec.nodes[k]];
     auto tracked = st.tracker && k < spec.bands.size();
     auto core = node_core::make(
       ns, st.tracker.get(), tracked ? spec.bands[k] : progress_tracker::no_band,
@@ -184,11 +184,10 @@ caf::response_promise wire(self_ptr self, const std::vector<std::string>& names,
 caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
                          std::shared_ptr<progress_tracker> tracker) {
   auto& st = self->state;
-  st.sensor = spec.sensor.name;
+  st.sensor = spec.graph->nodes[spec.sensor].name;
   st.monitor = std::move(monitor);
   st.tracker = std::move(tracker);
-  st.pub = std::make_unique<publisher>(node_key(spec.sensor.name),
-                                       st.tracker.get());
+  st.pub = std::make_unique<publisher>(node_key(st.sensor), st.tracker.get());
   if (auto err = build(self, spec)) {
     // The graph was validated before deployment; this only happens when a
     // resource vanished in between (e.g. a model file was deleted).

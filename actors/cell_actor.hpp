@@ -109,13 +109,16 @@ struct cell_state {
   bool reported = false;
 };
 
-/// The specs of a cell and where its nodes sit in a deployment that tracks
-/// progress.
+/// The nodes of a cell and where they sit in a deployment that tracks
+/// progress. The graph must stay alive until the cell started (answered its
+/// wiring), so that spawning a million nodes copies no specs.
 struct cell_spec {
-  node_spec sensor;
-  /// Features and models whose first trigger input is the sensor or an
-  /// earlier entry, in topological order.
-  std::vector<node_spec> nodes;
+  const graph_spec* graph = nullptr;
+  /// The sensor's index in `graph->nodes`.
+  size_t sensor = 0;
+  /// The indices of the features and models whose first trigger input is
+  /// the sensor or an earlier entry, in topological order.
+  std::vector<size_t> nodes;
   /// Each node's band and its inputs' bands (empty without a tracker).
   std::vector<uint32_t> bands;
   std::vector<std::vector<uint32_t>> input_bands;

@@ -87,8 +87,8 @@ cells_of(const graph_spec& g,
 
 /// A cell tells its nodes and its inputs apart by key: the keys of the
 /// names it knows must differ.
-caf::error check_cell_keys(const node_spec& sensor,
-                           const std::vector<node_spec>& members) {
+caf::error check_cell_keys(const graph_spec& g, const cell_spec& c) {
+  auto& sensor = g.nodes[c.sensor];
   std::unordered_map<uint64_t, const std::string*> seen;
   auto add = [&](const node_spec& n, const std::string& name) -> caf::error {
     auto [i, added] = seen.emplace(node_key(name), &name);
@@ -101,7 +101,8 @@ caf::error check_cell_keys(const node_spec& sensor,
   };
   if (auto err = add(sensor, sensor.name))
     return err;
-  for (auto& m : members) {
+  for (auto k : c.nodes) {
+    auto& m = g.nodes[k];
     if (auto err = add(m, m.name))
       return err;
     for (auto& need : m.needs)
@@ -149,11 +150,12 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
     if (!in_cell(i))
       continue;
     auto& c = cells[cell[i]];
+    c.graph = &g;
     if (cell[i] == i) {
-      c.sensor = g.nodes[i];
+      c.sensor = i;
       continue;
     }
-    c.nodes.push_back(g.nodes[i]);
+    c.nodes.push_back(i);
     if (d.tracker) {
       c.bands.push_back(bands[i]);
       c.input_bands.emplace_back();
@@ -162,7 +164,7 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
     }
   }
   for (auto& kvp : cells)
-    if (auto err = check_cell_keys(kvp.second.sensor, kvp.second.nodes))
+    if (auto err = check_cell_keys(g, kvp.second))
       return err;
   d.actors.resize(g.nodes.size());
   for (size_t i = 0; i < g.nodes.size(); ++i) {
