@@ -29,21 +29,24 @@ void ask(self_ptr self, uint32_t k, int64_t t) {
   auto& n = st.nodes[k];
   auto& c = n.core;
   bool wait = false;
-  for (size_t i = 0; i < n.inputs.size(); ++i) {
-    if (c.join.input_wm(i) >= t || c.asked[i] >= t)
+  for (size_t i = 0; i < c.inputs.size(); ++i) {
+    auto& in = c.inputs[i];
+    if (c.join.input_wm(i) >= t || in.asked >= t)
       continue;
-    auto from = n.inputs[i];
-    if (from == cell_node::from_outside && c.covered[i]) {
+    if (in.from == cell_node::from_outside && in.covered) {
       wait = true;
       continue;
     }
-    c.asked[i] = t;
-    if (from == cell_node::from_sensor)
+    in.asked = t;
+    if (in.from == cell_node::from_sensor) {
       st.core.ask_sources(self, t);
-    else if (from == cell_node::from_outside)
-      self->send(n.outside[i], need_atom_v, t);
-    else
-      ask(self, from, t);
+    } else if (in.from == cell_node::from_outside) {
+      for (auto& r : st.routes)
+        if (r.key == in.key && r.handle)
+          self->send(r.handle, need_atom_v, t);
+    } else {
+      ask(self, in.from, t);
+    }
   }
   if (wait) {
     auto f = c.wait_frontier(t, caf::actor_cast<caf::actor>(self));
@@ -62,8 +65,8 @@ void run(self_ptr self) {
   bool ended = wm == wm_end;
   for (auto& n : st.nodes) {
     auto& c = n.core;
-    for (size_t i = 0; i < n.inputs.size(); ++i) {
-      auto from = n.inputs[i];
+    for (size_t i = 0; i < c.inputs.size(); ++i) {
+      auto from = c.inputs[i].from;
       if (from == cell_node::from_outside)
         continue;
       auto& pts = from == cell_node::from_sensor ? st.accepted
@@ -103,8 +106,6 @@ void run(self_ptr self) {
 /// node whose function could not be made.
 caf::error build(self_ptr self, cell_spec& spec) {
   auto& st = self->state;
-  std::unordered_map<std::string, uint32_t> index;
-  index.emplace(spec.graph->nodes[spec.sensor].name, cell_node::from_sensor);
   st.nodes.reserve(spec.nodes.size());
   for (uint32_t k = 0; k < spec.nodes.size(); ++k) {
     auto& ns = spec.graph->nodes[spec.nodes[k]];
@@ -115,29 +116,25 @@ caf::error build(self_ptr self, cell_spec& spec) {
     if (!core)
       return std::move(core.error());
     cell_node n{std::move(*core)};
-    n.outside.resize(ns.needs.size());
-    for (uint32_t i = 0; i < ns.needs.size(); ++i) {
-      auto j = index.find(ns.needs[i]);
-      if (j != index.end()) {
+    for (uint32_t i = 0; i < n.core.inputs.size(); ++i) {
+      auto& in = n.core.inputs[i];
+      in.from = spec.from[k][i];
+      if (in.from != cell_node::from_outside) {
         // Inputs inside the cell are never waited for: they are current.
-        n.inputs.push_back(j->second);
-        n.core.covered[i] = false;
+        in.covered = false;
         continue;
       }
-      n.inputs.push_back(cell_node::from_outside);
-      auto key = n.core.input_keys[i];
       auto r = std::find_if(st.routes.begin(), st.routes.end(),
-                            [&](const cell_route& x) { return x.key == key; });
+                            [&](const cell_route& x) { return x.key == in.key; });
       if (r == st.routes.end()) {
         st.routes.emplace_back();
         r = st.routes.end() - 1;
-        r->key = key;
+        r->key = in.key;
       }
       r->band = std::min(r->band, n.core.band);
       r->feeds.emplace_back(k, i);
     }
     st.nodes.push_back(std::move(n));
-    index.emplace(ns.name, k);
   }
   return caf::none;
 }
@@ -172,8 +169,7 @@ caf::response_promise wire(self_ptr self, const std::vector<std::string>& names,
                               + " is not in the directory"));
       return rp;
     }
-    for (auto& [k, in] : r.feeds)
-      st.nodes[k].outside[in] = i->second;
+    r.handle = i->second;
     refs.push_back(input_ref{i->second, r.key, r.band});
   }
   return st.wiring.start(self, std::move(refs));

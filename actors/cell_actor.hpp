@@ -64,8 +64,8 @@ constexpr size_t cell_capacity = 64;
 
 /// A feature or model inside a cell.
 struct cell_node {
-  /// Input `i` comes from the sensor (`from_sensor`), from node `inputs[i]`
-  /// of the cell, or from outside (`from_outside`).
+  /// Input `i` comes from the sensor (`from_sensor`), from node
+  /// `core.inputs[i].from` of the cell, or from outside (`from_outside`).
   static constexpr uint32_t from_sensor = UINT32_MAX - 1;
   static constexpr uint32_t from_outside = UINT32_MAX;
 
@@ -74,15 +74,13 @@ struct cell_node {
   }
 
   node_core core;
-  std::vector<uint32_t> inputs;
-  /// The actor of each outside input (null for the others).
-  std::vector<caf::actor> outside;
   /// The outputs of the message being handled, for the nodes after it.
   std::vector<point> out;
 };
 
 /// A subscription of the cell to a node outside it, and the inputs it feeds.
 struct cell_route {
+  caf::actor handle;
   uint64_t key = 0;
   /// The band the subscription counts batches in: the lowest of the nodes
   /// it feeds.
@@ -119,6 +117,8 @@ struct cell_spec {
   /// The indices of the features and models whose first trigger input is
   /// the sensor or an earlier entry, in topological order.
   std::vector<size_t> nodes;
+  /// Per node, per input: where it comes from (see `cell_node`).
+  std::vector<std::vector<uint32_t>> from;
   /// Each node's band and its inputs' bands (empty without a tracker).
   std::vector<uint32_t> bands;
   std::vector<std::vector<uint32_t>> input_bands;

@@ -15,10 +15,11 @@ node_core::node_core(const node_spec& spec, node_fn_ptr f, progress_tracker* t,
     pub(node_key(spec.name), t),
     tracker(t),
     band(t ? b : progress_tracker::no_band) {
-  for (auto& need : spec.needs)
-    input_keys.push_back(node_key(need));
-  asked.assign(spec.needs.size(), wm_none);
-  covered.assign(spec.needs.size(), false);
+  inputs.reserve(spec.needs.size());
+  for (auto& need : spec.needs) {
+    inputs.emplace_back();
+    inputs.back().key = node_key(need);
+  }
 }
 
 caf::expected<node_core>
@@ -34,9 +35,9 @@ node_core::make(const node_spec& spec, progress_tracker* tracker, uint32_t band,
         triggers[i] = true;
   node_core result{spec, std::move(*fn), tracker, band, std::move(triggers)};
   if (tracker)
-    for (size_t i = 0; i < input_bands.size() && i < result.covered.size();
+    for (size_t i = 0; i < input_bands.size() && i < result.inputs.size();
          ++i)
-      result.covered[i] = input_bands[i] < result.band;
+      result.inputs[i].covered = input_bands[i] < result.band;
   return result;
 }
 
@@ -77,8 +78,8 @@ int64_t node_core::wait_frontier(int64_t t, const caf::actor& self) {
 
 void node_core::frontier(int64_t f) {
   waiting = wm_end;
-  for (size_t i = 0; i < covered.size(); ++i)
-    if (covered[i])
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].covered)
       join.push(i, nullptr, 0, f);
 }
 

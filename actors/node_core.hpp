@@ -37,11 +37,20 @@ struct node_core {
   join_core join;
   publisher pub;
   node_counts counts;
-  /// Per input: its key, the largest watermark asked of it, and whether the
-  /// band frontier covers it (it is in a lower band).
-  std::vector<uint64_t> input_keys;
-  std::vector<int64_t> asked;
-  std::vector<bool> covered;
+  /// What a node knows of one of its inputs.
+  struct input {
+    uint64_t key = 0;
+    /// The largest watermark asked of it.
+    int64_t asked = wm_none;
+    /// Where the input comes from, as its owner says.
+    uint32_t from = 0;
+    /// Whether the band frontier covers it (it is in a lower band).
+    bool covered = false;
+  };
+
+  /// One per input, in `needs` order (one vector: every node pays for each
+  /// allocation).
+  std::vector<input> inputs;
   progress_tracker* tracker = nullptr;
   uint32_t band = progress_tracker::no_band;
   /// The token of the item held for queued firings.

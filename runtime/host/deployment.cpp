@@ -144,8 +144,10 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
   }
   auto cell = opts.fuse ? cells_of(g, index) : std::vector<size_t>{};
   auto in_cell = [&](size_t i) { return !cell.empty() && cell[i] != no_cell; };
-  // The specs of each sensor's cell, its nodes in topological order.
+  // The specs of each sensor's cell, its nodes in topological order, and
+  // each node's place in its cell.
   std::unordered_map<size_t, cell_spec> cells;
+  std::vector<uint32_t> slot(cell.size(), cell_node::from_sensor);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     if (!in_cell(i))
       continue;
@@ -155,7 +157,14 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
       c.sensor = i;
       continue;
     }
+    slot[i] = static_cast<uint32_t>(c.nodes.size());
     c.nodes.push_back(i);
+    c.from.emplace_back();
+    for (auto& need : g.nodes[i].needs) {
+      auto j = index.at(need);
+      c.from.back().push_back(cell[j] == cell[i] ? slot[j]
+                                                 : cell_node::from_outside);
+    }
     if (d.tracker) {
       c.bands.push_back(bands[i]);
       c.input_bands.emplace_back();
