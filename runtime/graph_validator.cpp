@@ -45,9 +45,19 @@ caf::error check_names(const graph_spec& g, index_map& index) {
   return caf::none;
 }
 
-/// Checks the `needs` and `trigger` lists of every node.
-caf::error check_edges(const graph_spec& g, const index_map& index) {
+/// The positions of every node's inputs, flattened: the inputs of node `i`
+/// are `of[first[i]] .. of[first[i + 1]]`.
+struct input_positions {
+  std::vector<size_t> first;
+  std::vector<size_t> of;
+};
+
+/// Checks the `needs` and `trigger` lists of every node and fills `in`.
+caf::error check_edges(const graph_spec& g, const index_map& index,
+                       input_positions& in) {
+  in.first.reserve(g.nodes.size() + 1);
   for (const auto& n : g.nodes) {
+    in.first.push_back(in.of.size());
     if (n.kind == node_kind::sensor) {
       if (!n.needs.empty())
         return node_error(n, "a sensor has no inputs, but it needs '"
@@ -59,14 +69,18 @@ caf::error check_edges(const graph_spec& g, const index_map& index) {
     if (n.needs.empty())
       return node_error(n, std::string{"a "} + to_string(n.kind)
                              + " needs at least one input ('needs')");
-    for (const auto& in : n.needs)
-      if (index.count(in) == 0)
-        return node_error(n,
-                          "needs '" + in + "', which is no node in the graph");
+    for (const auto& need : n.needs) {
+      auto i = index.find(need);
+      if (i == index.end())
+        return node_error(n, "needs '" + need
+                               + "', which is no node in the graph");
+      in.of.push_back(i->second);
+    }
     for (const auto& t : n.trigger)
       if (std::find(n.needs.begin(), n.needs.end(), t) == n.needs.end())
         return node_error(n, "trigger '" + t + "' is not one of its needs");
   }
+  in.first.push_back(in.of.size());
   return caf::none;
 }
 
@@ -107,14 +121,22 @@ caf::error cycle_error(const graph_spec& g, const index_map& index,
 /// Computes the stable topological order of `g` into `order` (positions in
 /// `g.nodes`), or returns the error naming a cycle.
 caf::error topological_order(const graph_spec& g, const index_map& index,
+                             const input_positions& in,
                              std::vector<size_t>& order) {
   auto n = g.nodes.size();
   std::vector<size_t> pending(n);
-  std::vector<std::vector<size_t>> users(n);
+  // The users of every node, flattened as the inputs are.
+  std::vector<size_t> user_first(n + 1, 0);
+  for (auto up : in.of)
+    ++user_first[up + 1];
+  for (size_t i = 0; i < n; ++i)
+    user_first[i + 1] += user_first[i];
+  std::vector<size_t> users(in.of.size());
+  auto fill = user_first;
   for (size_t i = 0; i < n; ++i) {
-    pending[i] = g.nodes[i].needs.size();
-    for (const auto& in : g.nodes[i].needs)
-      users[index.at(in)].push_back(i);
+    pending[i] = in.first[i + 1] - in.first[i];
+    for (auto k = in.first[i]; k < in.first[i + 1]; ++k)
+      users[fill[in.of[k]]++] = i;
   }
   // A min-heap of ready positions: the earliest declared ready node goes
   // next, which keeps the order stable.
@@ -130,9 +152,9 @@ caf::error topological_order(const graph_spec& g, const index_map& index,
     ready.pop();
     placed[i] = true;
     order.push_back(i);
-    for (auto u : users[i])
-      if (--pending[u] == 0)
-        ready.push(u);
+    for (auto k = user_first[i]; k < user_first[i + 1]; ++k)
+      if (--pending[users[k]] == 0)
+        ready.push(users[k]);
   }
   if (order.size() < n)
     return cycle_error(g, index, placed);
@@ -150,12 +172,13 @@ caf::error
 validate_graph(graph_spec& g,
                const std::function<caf::error(const node_spec&)>& check_fn) {
   index_map index;
+  input_positions in;
   std::vector<size_t> order;
   if (auto err = check_names(g, index))
     return err;
-  if (auto err = check_edges(g, index))
+  if (auto err = check_edges(g, index, in))
     return err;
-  if (auto err = topological_order(g, index, order))
+  if (auto err = topological_order(g, index, in, order))
     return err;
   for (auto i : order) {
     const auto& n = g.nodes[i];
@@ -167,7 +190,7 @@ validate_graph(graph_spec& g,
   std::vector<node_spec> sorted;
   sorted.reserve(order.size());
   for (auto i : order)
-    sorted.push_back(g.nodes[i]);
+    sorted.push_back(std::move(g.nodes[i]));
   g.nodes = std::move(sorted);
   return caf::none;
 }

@@ -1,6 +1,7 @@
 #include "runtime/host/deployment.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <unordered_map>
 
 #include "caf/all.hpp"
@@ -41,17 +42,48 @@ caf::error await_ok(caf::scoped_actor& self, size_t n, const char* what) {
   return result;
 }
 
+/// The position in `graph_spec::nodes` of every node's inputs, looked up by
+/// name once (a million names in a hash map: each lookup is a cache miss).
+class graph_inputs {
+public:
+  explicit graph_inputs(const graph_spec& g) {
+    std::unordered_map<std::string_view, uint32_t> index;
+    index.reserve(g.nodes.size());
+    for (size_t i = 0; i < g.nodes.size(); ++i)
+      index.emplace(g.nodes[i].name, static_cast<uint32_t>(i));
+    first_.reserve(g.nodes.size() + 1);
+    for (auto& n : g.nodes) {
+      first_.push_back(static_cast<uint32_t>(of_.size()));
+      for (auto& need : n.needs)
+        of_.push_back(index.at(need));
+    }
+    first_.push_back(static_cast<uint32_t>(of_.size()));
+  }
+
+  /// The position of input `k` of node `i`.
+  size_t at(size_t i, size_t k) const {
+    return of_[first_[i] + k];
+  }
+
+  /// The number of inputs of node `i`.
+  size_t count(size_t i) const {
+    return first_[i + 1] - first_[i];
+  }
+
+private:
+  std::vector<uint32_t> first_;
+  std::vector<uint32_t> of_;
+};
+
 /// The band of every node: its depth (sensors 0, a derived node one more
 /// than its deepest input), capped at the tracker's largest band.
-std::vector<uint32_t>
-bands_of(const graph_spec& g,
-         const std::unordered_map<std::string, size_t>& index) {
+std::vector<uint32_t> bands_of(const graph_spec& g, const graph_inputs& in) {
   std::vector<uint32_t> band(g.nodes.size(), 0);
   // Nodes come in topological order; a second pass would change nothing.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     uint32_t b = 0;
-    for (auto& need : g.nodes[i].needs)
-      b = std::max(b, band[index.at(need)] + 1);
+    for (size_t k = 0; k < in.count(i); ++k)
+      b = std::max(b, band[in.at(i, k)] + 1);
     band[i] = std::min(b, progress_tracker::max_bands - 1);
   }
   return band;
@@ -62,9 +94,7 @@ constexpr size_t no_cell = SIZE_MAX;
 /// The cell of every node: a sensor is its own cell; a feature or model
 /// joins the cell of its first trigger input while that cell has room; any
 /// other node has none (it runs as a node actor).
-std::vector<size_t>
-cells_of(const graph_spec& g,
-         const std::unordered_map<std::string, size_t>& index) {
+std::vector<size_t> cells_of(const graph_spec& g, const graph_inputs& in) {
   std::vector<size_t> cell(g.nodes.size(), no_cell);
   std::vector<size_t> size(g.nodes.size(), 0);
   // Nodes come in topological order: inputs are decided first.
@@ -75,8 +105,11 @@ cells_of(const graph_spec& g,
       size[i] = 1;
       continue;
     }
-    auto& anchor = n.trigger.empty() ? n.needs.front() : n.trigger.front();
-    auto c = cell[index.at(anchor)];
+    size_t anchor = 0;
+    if (!n.trigger.empty())
+      while (anchor + 1 < n.needs.size() && n.needs[anchor] != n.trigger[0])
+        ++anchor;
+    auto c = cell[in.at(i, anchor)];
     if (c != no_cell && size[c] < cell_capacity) {
       cell[i] = c;
       ++size[c];
@@ -118,16 +151,11 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
                                  const caf::actor& monitor,
                                  deploy_options opts) {
   deployment d;
-  std::unordered_map<std::string, size_t> index;
-  index.reserve(g.nodes.size());
+  graph_inputs in{g};
   std::vector<std::string> sensor_names;
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    auto& n = g.nodes[i];
-    index.emplace(n.name, i);
-  }
   std::vector<uint32_t> bands;
   if (opts.track_progress) {
-    bands = bands_of(g, index);
+    bands = bands_of(g, in);
     uint32_t top = 0;
     for (auto b : bands)
       top = std::max(top, b);
@@ -142,7 +170,7 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
           return node_error(n, "inputs '" + n.needs[a] + "' and '" + n.needs[b]
                                  + "' collide in the key hash");
   }
-  auto cell = opts.fuse ? cells_of(g, index) : std::vector<size_t>{};
+  auto cell = opts.fuse ? cells_of(g, in) : std::vector<size_t>{};
   auto in_cell = [&](size_t i) { return !cell.empty() && cell[i] != no_cell; };
   // The specs of each sensor's cell, its nodes in topological order, and
   // each node's place in its cell.
@@ -160,16 +188,16 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
     slot[i] = static_cast<uint32_t>(c.nodes.size());
     c.nodes.push_back(i);
     c.from.emplace_back();
-    for (auto& need : g.nodes[i].needs) {
-      auto j = index.at(need);
+    for (size_t k = 0; k < in.count(i); ++k) {
+      auto j = in.at(i, k);
       c.from.back().push_back(cell[j] == cell[i] ? slot[j]
                                                  : cell_node::from_outside);
     }
     if (d.tracker) {
       c.bands.push_back(bands[i]);
       c.input_bands.emplace_back();
-      for (auto& need : g.nodes[i].needs)
-        c.input_bands.back().push_back(bands[index.at(need)]);
+      for (size_t k = 0; k < in.count(i); ++k)
+        c.input_bands.back().push_back(bands[in.at(i, k)]);
     }
   }
   for (auto& kvp : cells)
@@ -200,8 +228,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
       if (d.tracker) {
         where.tracker = d.tracker;
         where.band = bands[i];
-        for (auto& need : n.needs)
-          where.input_bands.push_back(bands[index.at(need)]);
+        for (size_t k = 0; k < in.count(i); ++k)
+          where.input_bands.push_back(bands[in.at(i, k)]);
       }
       d.actors[i] = self->spawn(node_actor, n, monitor, where);
       ++d.spawned;
@@ -218,11 +246,11 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
     auto& n = g.nodes[i];
     if (in_cell(i)) {
       auto& dir = outside[cell[i]];
-      for (auto& need : n.needs) {
-        auto j = index.at(need);
+      for (size_t k = 0; k < in.count(i); ++k) {
+        auto j = in.at(i, k);
         if (cell[j] == cell[i])
           continue;
-        dir.first.push_back(need);
+        dir.first.push_back(n.needs[k]);
         dir.second.push_back(d.actors[j]);
       }
       continue;
@@ -230,8 +258,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
     if (n.kind == node_kind::sensor)
       continue;
     std::vector<caf::actor> inputs;
-    for (auto& need : n.needs)
-      inputs.push_back(d.actors[index.at(need)]);
+    for (size_t k = 0; k < in.count(i); ++k)
+      inputs.push_back(d.actors[in.at(i, k)]);
     self->send(d.actors[i], wire_atom_v, std::move(inputs));
     ++wired;
   }
