@@ -33,7 +33,7 @@ void ask(self_ptr self, uint32_t k, int64_t t) {
     auto& in = c.inputs[i];
     if (c.join.input_wm(i) >= t || in.asked >= t)
       continue;
-    if (in.from == cell_node::from_outside && in.covered) {
+    if (in.covered) {
       wait = true;
       continue;
     }
@@ -119,11 +119,8 @@ caf::error build(self_ptr self, cell_spec& spec) {
     for (uint32_t i = 0; i < n.core.inputs.size(); ++i) {
       auto& in = n.core.inputs[i];
       in.from = spec.from[k][i];
-      if (in.from != cell_node::from_outside) {
-        // Inputs inside the cell are never waited for: they are current.
-        in.covered = false;
+      if (in.from != cell_node::from_outside)
         continue;
-      }
       auto r = std::find_if(st.routes.begin(), st.routes.end(),
                             [&](const cell_route& x) { return x.key == in.key; });
       if (r == st.routes.end()) {

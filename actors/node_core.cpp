@@ -77,7 +77,9 @@ int64_t node_core::wait_frontier(int64_t t, const caf::actor& self) {
 }
 
 void node_core::frontier(int64_t f) {
-  waiting = wm_end;
+  // A later wait stays registered with the tracker: its notice will come.
+  if (waiting <= f)
+    waiting = wm_end;
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i].covered)
       join.push(i, nullptr, 0, f);

@@ -79,7 +79,8 @@ struct node_core {
   /// notice), `wm_none` otherwise.
   int64_t wait_frontier(int64_t t, const caf::actor& self);
 
-  /// The band frontier reached `f`: the covered inputs advance to it.
+  /// The band frontier reached `f`: the covered inputs advance to it, and
+  /// the node no longer waits if it waited for `f` or less.
   void frontier(int64_t f);
 
 private:
