@@ -56,15 +56,39 @@ void ask(self_ptr self, uint32_t k, int64_t t) {
 }
 
 /// Carries what arrived through the cell's nodes in topological order,
-/// publishes every node's outputs and watermark, asks for what nodes and
-/// subscribers wait on, and reports and stops at end of stream.
+/// publishes their outputs and watermarks, asks for what they and their
+/// subscribers wait on, and reports and stops at end of stream. Only nodes
+/// that something reached run: those marked `dirty` and those whose inputs
+/// inside the cell moved.
 void run(self_ptr self) {
   auto& st = self->state;
   auto wm = st.core.out_wm();
-  st.pub->flush(self, wm);
+  bool sensor_moved = !st.accepted.empty() || wm != st.sensor_wm;
+  if (sensor_moved || st.sensor_dirty) {
+    st.pub->flush(self, wm);
+    auto wanted = st.pub->max_request();
+    if (wanted > wm)
+      st.core.ask_sources(self, wanted);
+  }
+  st.sensor_wm = wm;
+  st.sensor_dirty = false;
   bool ended = wm == wm_end;
-  for (auto& n : st.nodes) {
+  for (uint32_t k = 0; k < st.nodes.size(); ++k) {
+    auto& n = st.nodes[k];
     auto& c = n.core;
+    bool fed = n.dirty;
+    for (size_t i = 0; i < c.inputs.size() && !fed; ++i) {
+      auto from = c.inputs[i].from;
+      fed = from == cell_node::from_sensor
+              ? sensor_moved
+              : from != cell_node::from_outside && st.nodes[from].moved;
+    }
+    n.dirty = false;
+    n.moved = false;
+    if (!fed) {
+      ended = ended && n.wm == wm_end;
+      continue;
+    }
     for (size_t i = 0; i < c.inputs.size(); ++i) {
       auto from = c.inputs[i].from;
       if (from == cell_node::from_outside)
@@ -77,18 +101,17 @@ void run(self_ptr self) {
     auto out_wm = c.join.out_wm();
     c.pub.flush(self, out_wm);
     c.update_hold();
+    n.moved = !n.out.empty() || out_wm != n.wm;
+    n.wm = out_wm;
     ended = ended && out_wm == wm_end;
-  }
-  st.accepted.clear();
-  for (auto& n : st.nodes)
-    n.out.clear();
-  auto wanted = st.pub->max_request();
-  if (wanted > wm)
-    st.core.ask_sources(self, wanted);
-  for (uint32_t k = 0; k < st.nodes.size(); ++k) {
-    auto t = st.nodes[k].core.wanted();
+    auto t = c.wanted();
     if (t != wm_none)
       ask(self, k, t);
+  }
+  st.accepted.clear();
+  for (auto& n : st.nodes) {
+    n.out.clear();
+    n.moved = false;
   }
   if (ended && !st.reported) {
     st.reported = true;
@@ -205,9 +228,11 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
                             [&](const cell_route& x) { return x.key == b.from; });
       uint32_t band = 0;
       if (r != s.routes.end()) {
-        for (auto& [k, in] : r->feeds)
+        for (auto& [k, in] : r->feeds) {
           s.nodes[k].core.join.push(in, b.points.data(), b.points.size(),
                                     b.wm);
+          s.nodes[k].dirty = true;
+        }
         band = r->band;
       } else {
         s.core.accept(b, [&](point p) {
@@ -223,16 +248,21 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
     [=](frontier_atom, uint32_t band, int64_t f) {
       auto& s = self->state;
       for (auto& n : s.nodes)
-        if (n.core.band == band)
+        if (n.core.band == band) {
           n.core.frontier(f);
+          n.dirty = true;
+        }
       run(self);
     },
     [=](need_atom, int64_t ts) {
       auto& s = self->state;
       auto who = self->current_sender();
       s.pub->request(self, who, ts, s.core.out_wm());
-      for (auto& n : s.nodes)
+      s.sensor_dirty = true;
+      for (auto& n : s.nodes) {
         n.core.pub.request(self, who, ts, n.core.join.out_wm());
+        n.dirty = true;
+      }
       run(self);
     },
     [=](caf::subscribe_atom, caf::actor& sub, uint32_t band,
@@ -250,8 +280,10 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
       auto& s = self->state;
       for (auto& r : s.routes)
         if (r.key == key)
-          for (auto& [k, in] : r.feeds)
+          for (auto& [k, in] : r.feeds) {
             s.nodes[k].core.join.seed(in, last, wm);
+            s.nodes[k].dirty = true;
+          }
       s.wiring.confirm();
       run(self);
     },

@@ -76,6 +76,12 @@ struct cell_node {
   node_core core;
   /// The outputs of the message being handled, for the nodes after it.
   std::vector<point> out;
+  /// The output watermark as of the last run.
+  int64_t wm = wm_none;
+  /// Something reached the node since it last ran.
+  bool dirty = true;
+  /// The node produced outputs or moved its watermark in this run.
+  bool moved = false;
 };
 
 /// A subscription of the cell to a node outside it, and the inputs it feeds.
@@ -99,6 +105,10 @@ struct cell_state {
   sensor_core core;
   /// The samples accepted in the message being handled.
   std::vector<point> accepted;
+  /// The sensor's watermark as of the last run.
+  int64_t sensor_wm = wm_none;
+  /// A subscriber asked the sensor for a watermark.
+  bool sensor_dirty = true;
   /// The cell's features and models in topological order.
   std::vector<cell_node> nodes;
   std::vector<cell_route> routes;
