@@ -65,7 +65,7 @@ void run(self_ptr self) {
   auto wm = st.core.out_wm();
   bool sensor_moved = !st.accepted.empty() || wm != st.sensor_wm;
   if (sensor_moved || st.sensor_dirty) {
-    st.pub->flush(self, wm);
+    st.pub->flush(self, wm, &st.box);
     auto wanted = st.pub->max_request();
     if (wanted > wm)
       st.core.ask_sources(self, wanted);
@@ -99,7 +99,7 @@ void run(self_ptr self) {
     }
     c.fire([&](point p) { n.out.push_back(p); });
     auto out_wm = c.join.out_wm();
-    c.pub.flush(self, out_wm);
+    c.pub.flush(self, out_wm, &st.box);
     c.update_hold();
     n.moved = !n.out.empty() || out_wm != n.wm;
     n.wm = out_wm;
@@ -108,6 +108,9 @@ void run(self_ptr self) {
     if (t != wm_none)
       ask(self, k, t);
   }
+  // One message per subscriber for all of this run's batches; counted
+  // before the batch that caused them is released.
+  st.box.send(self);
   st.accepted.clear();
   for (auto& n : st.nodes) {
     n.out.clear();
@@ -123,6 +126,35 @@ void run(self_ptr self) {
     // Nothing can follow end of stream: the actor is done.
     self->quit();
   }
+}
+
+/// Takes batch `b` from a source or an outside input; returns the band it
+/// was counted in.
+uint32_t take(self_ptr self, const batch& b) {
+  auto& s = self->state;
+  process_metrics().batch_received();
+  auto r = std::find_if(s.routes.begin(), s.routes.end(),
+                        [&](const cell_route& x) { return x.key == b.from; });
+  if (r == s.routes.end()) {
+    s.core.accept(b, [&](point p) {
+      s.accepted.push_back(p);
+      s.pub->push(p);
+    });
+    return 0;
+  }
+  for (auto& [k, in] : r->feeds) {
+    s.nodes[k].core.join.push(in, b.points.data(), b.points.size(), b.wm);
+    s.nodes[k].dirty = true;
+  }
+  return r->band;
+}
+
+/// Releases `b` in the progress tracker once handled.
+void release(self_ptr self, const batch& b, uint32_t band) {
+  auto& s = self->state;
+  if (s.tracker && b.token != progress_tracker::no_token
+      && band != progress_tracker::no_band)
+    s.tracker->release(band, b.token);
 }
 
 /// Builds the cell's nodes and its routes from outside; an error names the
@@ -222,28 +254,18 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
     [=](wire_atom, const std::vector<std::string>& names,
         const std::vector<caf::actor>& xs) { return wire(self, names, xs); },
     [=](batch& b) {
-      auto& s = self->state;
-      process_metrics().batch_received();
-      auto r = std::find_if(s.routes.begin(), s.routes.end(),
-                            [&](const cell_route& x) { return x.key == b.from; });
-      uint32_t band = 0;
-      if (r != s.routes.end()) {
-        for (auto& [k, in] : r->feeds) {
-          s.nodes[k].core.join.push(in, b.points.data(), b.points.size(),
-                                    b.wm);
-          s.nodes[k].dirty = true;
-        }
-        band = r->band;
-      } else {
-        s.core.accept(b, [&](point p) {
-          s.accepted.push_back(p);
-          s.pub->push(p);
-        });
-      }
+      auto band = take(self, b);
       run(self);
-      if (s.tracker && b.token != progress_tracker::no_token
-          && band != progress_tracker::no_band)
-        s.tracker->release(band, b.token);
+      release(self, b, band);
+    },
+    [=](std::vector<batch>& bs) {
+      std::vector<uint32_t> bands;
+      bands.reserve(bs.size());
+      for (auto& b : bs)
+        bands.push_back(take(self, b));
+      run(self);
+      for (size_t i = 0; i < bs.size(); ++i)
+        release(self, bs[i], bands[i]);
     },
     [=](frontier_atom, uint32_t band, int64_t f) {
       auto& s = self->state;

@@ -24,7 +24,8 @@
 //       -> ok_atom once subscribed to every input outside the cell, found
 //          by name (`names[i]` runs as `xs[i]`); an error naming a missing
 //          input otherwise
-//   batch                       from an attached source or an outside input
+//   batch, std::vector<batch>   from an attached source or an outside input
+//                               (several at once from another cell)
 //   (need_atom, int64_t ts)     from a subscriber of any node of the cell:
 //                               answered for each node it subscribed to
 //   (frontier_atom, uint32_t band, int64_t F)
@@ -112,6 +113,8 @@ struct cell_state {
   /// The cell's features and models in topological order.
   std::vector<cell_node> nodes;
   std::vector<cell_route> routes;
+  /// The batches of the message being handled, one message per receiver.
+  outbox box;
   input_wiring wiring;
   caf::actor monitor;
   bool reported = false;

@@ -165,6 +165,7 @@ CAF_ADD_ATOM(shoal, shoal, swap_atom, "swap")
 CAF_ADD_ATOM(shoal, shoal, swapped_atom, "swapped")
 CAF_ADD_ATOM(shoal, shoal, restore_atom, "restore")
 CAF_ADD_ATOM(shoal, shoal, moved_atom, "moved")
+CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::batch>))
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -84,6 +84,22 @@ void process(self_ptr self) {
   }
 }
 
+/// Takes the points and watermark of batch `b` from an input.
+void take(self_ptr self, const batch& b) {
+  auto& s = self->state;
+  process_metrics().batch_received();
+  for (size_t i = 0; i < s.input_keys.size(); ++i)
+    if (s.input_keys[i] == b.from)
+      s.join->push(i, b.points.data(), b.points.size(), b.wm);
+}
+
+/// Releases `b` in the progress tracker once handled.
+void release(self_ptr self, const batch& b) {
+  auto& s = self->state;
+  if (s.tracker && b.token != progress_tracker::no_token)
+    s.tracker->release(s.band, b.token);
+}
+
 /// Sends the node's state to its new actor, tells the subscribers where it
 /// went, and stops: every input's last batch for this actor was handled.
 void finish_move(self_ptr self) {
@@ -184,14 +200,17 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
   st.asked.assign(spec.needs.size(), wm_none);
   caf::behavior running{
     [=](batch& b) {
-      auto& s = self->state;
-      process_metrics().batch_received();
-      for (size_t i = 0; i < s.input_keys.size(); ++i)
-        if (s.input_keys[i] == b.from)
-          s.join->push(i, b.points.data(), b.points.size(), b.wm);
+      take(self, b);
       process(self);
-      if (s.tracker && b.token != progress_tracker::no_token)
-        s.tracker->release(s.band, b.token);
+      release(self, b);
+    },
+    [=](std::vector<batch>& bs) {
+      // Several inputs' batches from one cell (actors/cell_actor.hpp).
+      for (auto& b : bs)
+        take(self, b);
+      process(self);
+      for (auto& b : bs)
+        release(self, b);
     },
     [=](frontier_atom, uint32_t, int64_t f) {
       auto& s = self->state;

@@ -23,6 +23,8 @@
 //                                  points the new input sends at or before
 //                                  the old one's last are dropped
 //   batch                       from an input
+//   std::vector<batch>          batches of several inputs that run in one
+//                               cell (actors/cell_actor.hpp), in order
 //   (need_atom, int64_t ts)     from a subscriber
 //   (frontier_atom, uint32_t band, int64_t F)
 //                               inputs of lower bands reached F

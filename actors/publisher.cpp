@@ -106,7 +106,27 @@ void publisher::remove(const caf::actor& sub) {
   subs_.erase(i);
 }
 
-void publisher::flush(caf::event_based_actor* self, int64_t wm) {
+void outbox::add(const caf::actor& to, batch b) {
+  for (auto& [handle, batches] : items_)
+    if (handle == to) {
+      batches.push_back(std::move(b));
+      return;
+    }
+  items_.emplace_back(to, std::vector<batch>{});
+  items_.back().second.push_back(std::move(b));
+}
+
+void outbox::send(caf::event_based_actor* self) {
+  for (auto& [handle, batches] : items_) {
+    if (batches.size() == 1)
+      self->send(handle, std::move(batches.front()));
+    else
+      self->send(handle, std::move(batches));
+  }
+  items_.clear();
+}
+
+void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
   if (subs_.empty()) {
     pending_.clear();
     return;
@@ -126,13 +146,19 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm) {
         k.points.insert(k.points.end(), pending_.begin(), pending_.end());
         k.wm = wm;
       }
-    auto msg = caf::make_message(batch{key_, std::move(pending_), wm, token});
+    auto points = std::move(pending_);
     pending_.clear();
     process_metrics().batch_sent(subs_.size());
+    caf::message msg;
+    if (!box)
+      msg = caf::make_message(batch{key_, std::move(points), wm, token});
     for (auto& s : subs_) {
       if (s.held)
         continue;
-      self->send(s.handle, msg);
+      if (box)
+        box->add(s.handle, batch{key_, points, wm, token});
+      else
+        self->send(s.handle, msg);
       s.sent_wm = wm;
       if (s.requested <= wm)
         s.requested = wm_none;
@@ -148,7 +174,7 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm) {
     if (s.sent_wm >= wm)
       continue;
     if (wm == wm_end || (s.requested != wm_none && s.requested <= wm))
-      send_wm(self, s, wm);
+      send_wm(self, s, wm, box);
   }
 }
 
@@ -183,8 +209,11 @@ int64_t publisher::max_request() const {
 }
 
 void publisher::send_wm(caf::event_based_actor* self, subscriber& sub,
-                        int64_t wm) {
-  self->send(sub.handle, batch{key_, {}, wm});
+                        int64_t wm, outbox* box) {
+  if (box)
+    box->add(sub.handle, batch{key_, {}, wm});
+  else
+    self->send(sub.handle, batch{key_, {}, wm});
   process_metrics().batch_sent();
   sub.sent_wm = wm;
   if (sub.requested <= wm)

@@ -18,10 +18,26 @@
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 
+#include "actors/messages.hpp"
 #include "actors/progress.hpp"
 #include "runtime/types.hpp"
 
 namespace shoal {
+
+/// Batches for several receivers, gathered while one actor runs several
+/// nodes (actors/cell_actor.hpp) and then sent as one message per receiver:
+/// the batch itself, or a `std::vector<batch>` if there are several. A
+/// receiver handles them in order, as if they had come one by one.
+class outbox {
+public:
+  void add(const caf::actor& to, batch b);
+
+  /// Sends everything gathered and empties the outbox.
+  void send(caf::event_based_actor* self);
+
+private:
+  std::vector<std::pair<caf::actor, std::vector<batch>>> items_;
+};
 
 class publisher {
 public:
@@ -80,8 +96,8 @@ public:
 
   /// Sends queued outputs with watermark `wm` to every subscriber, then the
   /// watermark alone to subscribers whose request `wm` now satisfies (and to
-  /// all at end of stream).
-  void flush(caf::event_based_actor* self, int64_t wm);
+  /// all at end of stream). With `box`, the batches go there instead.
+  void flush(caf::event_based_actor* self, int64_t wm, outbox* box = nullptr);
 
   /// Subscriber `who` waits for a watermark of at least `ts`; answers at once
   /// if `wm` already satisfies it, else remembers the request.
@@ -111,7 +127,8 @@ private:
 
   kept& kept_for(const caf::actor& handle);
 
-  void send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm);
+  void send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm,
+               outbox* box = nullptr);
 
   /// Adds `n` to the subscribers counted in band `band`.
   void count_band(uint32_t band, int64_t n);

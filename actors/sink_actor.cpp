@@ -57,6 +57,40 @@ void check_complete(self_ptr self) {
     finish(self);
 }
 
+/// Writes the outputs of batch `b` and follows its input's watermark.
+void take(self_ptr self, const batch& b) {
+  auto& st = self->state;
+  process_metrics().batch_received();
+  auto i = st.inputs.find(b.from);
+  if (i == st.inputs.end())
+    return;
+  auto now = now_ns();
+  for (auto& p : b.points) {
+    st.out->write(i->second.name, p);
+    st.latency.record(now - p.ts);
+    st.latency_total.record(now - p.ts);
+    if (i->second.single)
+      st.latency_single.record(now - p.ts);
+  }
+  if (!b.points.empty()) {
+    i->second.last = b.points.back().value;
+    if (!st.flush_scheduled) {
+      st.flush_scheduled = true;
+      self->delayed_send(self, sink_flush_interval, caf::flush_atom_v);
+    }
+  }
+  st.outputs += b.points.size();
+  if (b.wm > i->second.wm)
+    i->second.wm = b.wm;
+  if (b.wm == wm_end && !i->second.done) {
+    i->second.done = true;
+    if (--st.open == 0)
+      finish(self);
+  }
+  if (st.until != wm_end && b.wm >= st.until)
+    check_complete(self);
+}
+
 } // namespace
 
 bool alert_rule::covers(const std::string& name) const {
@@ -160,37 +194,12 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
     [=](subscribed_atom, uint64_t, point, int64_t) {
       self->state.wiring.confirm();
     },
-    [=](batch& b) {
-      auto& st = self->state;
-      process_metrics().batch_received();
-      auto i = st.inputs.find(b.from);
-      if (i == st.inputs.end())
-        return;
-      auto now = now_ns();
-      for (auto& p : b.points) {
-        st.out->write(i->second.name, p);
-        st.latency.record(now - p.ts);
-        st.latency_total.record(now - p.ts);
-        if (i->second.single)
-          st.latency_single.record(now - p.ts);
-      }
-      if (!b.points.empty()) {
-        i->second.last = b.points.back().value;
-        if (!st.flush_scheduled) {
-          st.flush_scheduled = true;
-          self->delayed_send(self, sink_flush_interval, caf::flush_atom_v);
-        }
-      }
-      st.outputs += b.points.size();
-      if (b.wm > i->second.wm)
-        i->second.wm = b.wm;
-      if (b.wm == wm_end && !i->second.done) {
-        i->second.done = true;
-        if (--st.open == 0)
-          finish(self);
-      }
-      if (st.until != wm_end && b.wm >= st.until)
-        check_complete(self);
+    [=](batch& b) { take(self, b); },
+    [=](std::vector<batch>& bs) {
+      // Several nodes' batches from one cell (actors/cell_actor.hpp).
+      for (auto& b : bs)
+        if (!self->state.finished)
+          take(self, b);
     },
     [=](stats_atom) {
       auto& st = self->state;

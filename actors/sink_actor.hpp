@@ -26,6 +26,7 @@
 //                               instead of end of stream: a cluster replay
 //                               into a graph that keeps running
 //   batch                       from a node
+//   std::vector<batch>          batches of several nodes of one cell
 //   (stats_atom)                -> (uint64_t outputs, int64_t p50_ns,
 //                                  int64_t p99_ns, int64_t max_ns, uint64_t
 //                                  alerting): latencies over the outputs
