@@ -108,6 +108,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
     [=](wire_atom, std::vector<caf::actor>& nodes,
         std::vector<std::string>& names) {
       auto& st = self->state;
+      st.inputs.reserve(st.inputs.size() + names.size());
       for (size_t k = 0; k < names.size(); ++k) {
         auto& in = st.inputs[node_key(names[k])];
         if (in.name.empty()) {
