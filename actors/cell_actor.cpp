@@ -93,11 +93,13 @@ void run(self_ptr self) {
       auto from = c.inputs[i].from;
       if (from == cell_node::from_outside)
         continue;
-      auto& pts = from == cell_node::from_sensor ? st.accepted
-                                                 : st.nodes[from].out;
+      auto& pts
+        = from == cell_node::from_sensor ? st.accepted : st.nodes[from].out;
       c.join.push(i, pts.data(), pts.size(), wm_of(st, from));
     }
-    c.fire([&](point p) { n.out.push_back(p); });
+    c.fire([&](point p) {
+      n.out.push_back(p);
+    });
     auto out_wm = c.join.out_wm();
     c.pub.flush(self, out_wm, &st.box);
     c.update_hold();
@@ -133,8 +135,10 @@ void run(self_ptr self) {
 uint32_t take(self_ptr self, const batch& b) {
   auto& s = self->state;
   process_metrics().batch_received();
-  auto r = std::find_if(s.routes.begin(), s.routes.end(),
-                        [&](const cell_route& x) { return x.key == b.from; });
+  auto r
+    = std::find_if(s.routes.begin(), s.routes.end(), [&](const cell_route& x) {
+        return x.key == b.from;
+      });
   if (r == s.routes.end()) {
     s.core.accept(b, [&](point p) {
       s.accepted.push_back(p);
@@ -177,7 +181,9 @@ caf::error build(self_ptr self, cell_spec& spec) {
       if (in.from != cell_node::from_outside)
         continue;
       auto r = std::find_if(st.routes.begin(), st.routes.end(),
-                            [&](const cell_route& x) { return x.key == in.key; });
+                            [&](const cell_route& x) {
+                              return x.key == in.key;
+                            });
       if (r == st.routes.end()) {
         st.routes.emplace_back();
         r = st.routes.end() - 1;
@@ -215,10 +221,9 @@ caf::response_promise wire(self_ptr self, const std::vector<std::string>& names,
       auto& [k, in] = r.feeds.front();
       auto& c = st.nodes[k].core;
       auto rp = self->make_response_promise();
-      rp.deliver(make_error(errc::not_found,
-                            "node '" + c.name + "': input "
-                              + std::to_string(in + 1)
-                              + " is not in the directory"));
+      rp.deliver(make_error(errc::not_found, "node '" + c.name + "': input "
+                                               + std::to_string(in + 1)
+                                               + " is not in the directory"));
       return rp;
     }
     r.handle = i->second;
@@ -252,7 +257,9 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
         run(self);
     },
     [=](wire_atom, const std::vector<std::string>& names,
-        const std::vector<caf::actor>& xs) { return wire(self, names, xs); },
+        const std::vector<caf::actor>& xs) {
+      return wire(self, names, xs);
+    },
     [=](batch& b) {
       auto band = take(self, b);
       run(self);
@@ -292,9 +299,9 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
       auto& s = self->state;
       auto [pub, wm] = find_node(s, key);
       if (!pub)
-        return make_error(errc::not_found,
-                          "cell of sensor '" + s.sensor
-                            + "' has no node with key " + std::to_string(key));
+        return make_error(errc::not_found, "cell of sensor '" + s.sensor
+                                             + "' has no node with key "
+                                             + std::to_string(key));
       pub->add(self, std::move(sub), band);
       return caf::make_message(subscribed_atom_v, key, pub->last(), wm);
     },

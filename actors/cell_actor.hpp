@@ -138,8 +138,8 @@ struct cell_spec {
 };
 
 /// Runs cell `spec`; `monitor` gets the reports; `tracker` may be null.
-caf::behavior cell_actor(caf::stateful_actor<cell_state>* self,
-                         cell_spec spec, caf::actor monitor,
+caf::behavior cell_actor(caf::stateful_actor<cell_state>* self, cell_spec spec,
+                         caf::actor monitor,
                          std::shared_ptr<progress_tracker> tracker);
 
 } // namespace shoal

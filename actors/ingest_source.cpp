@@ -41,8 +41,7 @@ void advance(self_ptr self) {
   auto& s = self->state;
   if (auto& t = s.opts.tracker) {
     t->set_source_wm(s.tracker_index, s.filter->watermark());
-    t->advance([self](const caf::actor& who, uint32_t band,
-                           int64_t f) {
+    t->advance([self](const caf::actor& who, uint32_t band, int64_t f) {
       self->send(who, frontier_atom_v, band, f);
     });
   }

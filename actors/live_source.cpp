@@ -48,8 +48,7 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
       s.router->flush(self, s.filter->watermark());
       if (auto& t = s.opts.tracker) {
         t->set_source_wm(s.tracker_index, s.filter->watermark());
-        t->advance([self](const caf::actor& who, uint32_t band,
-                           int64_t f) {
+        t->advance([self](const caf::actor& who, uint32_t band, int64_t f) {
           self->send(who, frontier_atom_v, band, f);
         });
       }

@@ -19,10 +19,11 @@
 //                                        (actors/progress.hpp)
 // An actor may run several nodes (actors/cell_actor.hpp): `key(U)` says
 // which one a subscription is for, and a need request is answered for
-// every node there that D subscribed to. Watermarks travel on data; alone only where a subscriber asked for them,
-// and at end of stream (wm_end) to everyone. Within one deployment that
-// tracks progress, `band` is the subscriber's band and a batch's `token`
-// counts it; elsewhere band is `no_band` and token `no_token`.
+// every node there that D subscribed to. Watermarks travel on data; alone only
+// where a subscriber asked for them, and at end of stream (wm_end) to everyone.
+// Within one deployment that tracks progress, `band` is the subscriber's band
+// and a batch's `token` counts it; elsewhere band is `no_band` and token
+// `no_token`.
 
 #pragma once
 

@@ -64,8 +64,9 @@ void update_hold(self_ptr self) {
 /// Fires what is safe, publishes, and asks for what the node waits on.
 void process(self_ptr self) {
   auto& st = self->state;
-  fire_ready(*st.join, *st.fn, st.counts,
-             [&](point p) { st.pub->push(p); });
+  fire_ready(*st.join, *st.fn, st.counts, [&](point p) {
+    st.pub->push(p);
+  });
   auto wm = st.join->out_wm();
   st.pub->flush(self, wm);
   update_hold(self);

@@ -9,11 +9,8 @@ namespace shoal {
 
 node_core::node_core(const node_spec& spec, node_fn_ptr f, progress_tracker* t,
                      uint32_t b, std::vector<bool> triggers)
-  : name(spec.name),
-    fn(std::move(f)),
-    join(std::move(triggers)),
-    pub(node_key(spec.name), t),
-    tracker(t),
+  : name(spec.name), fn(std::move(f)), join(std::move(triggers)),
+    pub(node_key(spec.name), t), tracker(t),
     band(t ? b : progress_tracker::no_band) {
   inputs.reserve(spec.needs.size());
   for (auto& need : spec.needs) {
@@ -35,8 +32,7 @@ node_core::make(const node_spec& spec, progress_tracker* tracker, uint32_t band,
         triggers[i] = true;
   node_core result{spec, std::move(*fn), tracker, band, std::move(triggers)};
   if (tracker)
-    for (size_t i = 0; i < input_bands.size() && i < result.inputs.size();
-         ++i)
+    for (size_t i = 0; i < input_bands.size() && i < result.inputs.size(); ++i)
       result.inputs[i].covered = input_bands[i] < result.band;
   return result;
 }

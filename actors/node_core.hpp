@@ -27,10 +27,9 @@ struct node_core {
   /// Makes node `spec` in band `band` of `tracker` (null: not tracked);
   /// `input_bands` are its inputs' bands in `needs` order. An error if its
   /// function cannot be made.
-  static caf::expected<node_core> make(const node_spec& spec,
-                                       progress_tracker* tracker,
-                                       uint32_t band,
-                                       const std::vector<uint32_t>& input_bands);
+  static caf::expected<node_core>
+  make(const node_spec& spec, progress_tracker* tracker, uint32_t band,
+       const std::vector<uint32_t>& input_bands);
 
   std::string name;
   node_fn_ptr fn;

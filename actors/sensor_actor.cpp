@@ -86,7 +86,9 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
     [=](batch& b) {
       auto& s = self->state;
       process_metrics().batch_received();
-      s.core.accept(b, [&](point p) { s.pub->push(p); });
+      s.core.accept(b, [&](point p) {
+        s.pub->push(p);
+      });
       publish(self);
       if (s.tracker && b.token != progress_tracker::no_token)
         s.tracker->release(0, b.token);

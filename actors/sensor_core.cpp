@@ -18,8 +18,9 @@ void sensor_core::attach(caf::actor handle, uint64_t key, uint32_t index) {
 }
 
 bool sensor_core::detach(uint64_t key, int64_t wm) {
-  auto i = std::find_if(sources.begin(), sources.end(),
-                        [&](const source& x) { return x.key == key; });
+  auto i = std::find_if(sources.begin(), sources.end(), [&](const source& x) {
+    return x.key == key;
+  });
   if (i == sources.end())
     return false;
   floor = std::max({floor, i->wm, wm});

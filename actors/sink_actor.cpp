@@ -124,8 +124,8 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       keys.reserve(names.size());
       for (auto& name : names)
         keys.push_back(node_key(name));
-      return st.wiring.start(self, input_refs(std::move(nodes), keys,
-                                              progress_tracker::no_band));
+      return st.wiring.start(
+        self, input_refs(std::move(nodes), keys, progress_tracker::no_band));
     },
     [=](sync_atom, const std::vector<caf::actor>& nodes,
         const std::vector<std::string>& names) {
@@ -162,8 +162,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         subscribe.push_back(
           input_ref{nodes[k], key, progress_tracker::no_band});
       }
-      auto rp
-        = st.wiring.start(self, subscribe, true);
+      auto rp = st.wiring.start(self, subscribe, true);
       if (st.until != wm_end) {
         // After the subscription on the same channel: it is answered.
         for (auto& x : subscribe)
@@ -195,7 +194,9 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
     [=](subscribed_atom, uint64_t, point, int64_t) {
       self->state.wiring.confirm();
     },
-    [=](batch& b) { take(self, b); },
+    [=](batch& b) {
+      take(self, b);
+    },
     [=](std::vector<batch>& bs) {
       // Several nodes' batches from one cell (actors/cell_actor.hpp).
       for (auto& b : bs)

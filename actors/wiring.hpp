@@ -118,12 +118,12 @@ inline std::vector<input_ref> input_refs(std::vector<caf::actor> handles,
 
 /// Subscribes `self` to node `key` at actor `to` (`band`: see progress.hpp).
 template <class Self>
-void subscribe_to(Self* self, const caf::actor& to, uint64_t key,
-                  uint32_t band, bool urgent) {
+void subscribe_to(Self* self, const caf::actor& to, uint64_t key, uint32_t band,
+                  bool urgent) {
   auto me = caf::actor_cast<caf::actor>(self);
   if (urgent)
-    self->template send<caf::message_priority::high>(
-      to, caf::subscribe_atom_v, std::move(me), band, key);
+    self->template send<caf::message_priority::high>(to, caf::subscribe_atom_v,
+                                                     std::move(me), band, key);
   else
     self->send(to, caf::subscribe_atom_v, std::move(me), band, key);
 }

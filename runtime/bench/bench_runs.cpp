@@ -54,9 +54,9 @@ bench_limit(const graph_spec& g, const sample_generator& gen,
   return r;
 }
 
-caf::expected<run_figures>
-bench_replay(const graph_spec& g, const std::string& csv_path, size_t threads,
-             bool fuse) {
+caf::expected<run_figures> bench_replay(const graph_spec& g,
+                                        const std::string& csv_path,
+                                        size_t threads, bool fuse) {
   auto input = sample_reader::open(csv_path);
   if (!input)
     return std::move(input.error());

@@ -55,9 +55,9 @@ bench_limit(const graph_spec& g, const sample_generator& gen,
 /// Replays the input CSV at `csv_path` through `g` with the actor runtime on
 /// `threads` scheduler threads (0: one per core), with cells fused if
 /// `fuse`.
-caf::expected<run_figures>
-bench_replay(const graph_spec& g, const std::string& csv_path, size_t threads,
-             bool fuse = true);
+caf::expected<run_figures> bench_replay(const graph_spec& g,
+                                        const std::string& csv_path,
+                                        size_t threads, bool fuse = true);
 
 /// Whether `x` and `y` accepted the same samples, produced the same outputs
 /// (in any order) and the same firings, outputs and errors per node. If not,

@@ -171,7 +171,9 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
                                  + "' collide in the key hash");
   }
   auto cell = opts.fuse ? cells_of(g, in) : std::vector<size_t>{};
-  auto in_cell = [&](size_t i) { return !cell.empty() && cell[i] != no_cell; };
+  auto in_cell = [&](size_t i) {
+    return !cell.empty() && cell[i] != no_cell;
+  };
   // The specs of each sensor's cell, its nodes in topological order, and
   // each node's place in its cell.
   std::unordered_map<size_t, cell_spec> cells;
@@ -210,8 +212,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
       ++d.derived;
     if (in_cell(i)) {
       if (cell[i] == i) {
-        d.actors[i] = self->spawn(cell_actor, std::move(cells[i]), monitor,
-                                  d.tracker);
+        d.actors[i]
+          = self->spawn(cell_actor, std::move(cells[i]), monitor, d.tracker);
         ++d.spawned;
         d.sensor_actors.push_back(d.actors[i]);
         sensor_names.push_back(n.name);
@@ -239,8 +241,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
   // Wire every node actor and every cell to its inputs outside; the
   // replies come back as ordinary messages.
   size_t wired = 0;
-  std::unordered_map<size_t, std::pair<std::vector<std::string>,
-                                       std::vector<caf::actor>>>
+  std::unordered_map<
+    size_t, std::pair<std::vector<std::string>, std::vector<caf::actor>>>
     outside;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     auto& n = g.nodes[i];

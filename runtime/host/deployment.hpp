@@ -4,10 +4,10 @@
 // actors as a subscription, and returns when all are wired. A sensor and
 // the features and models that depend on it alone run as one cell actor
 // (actors/cell_actor.hpp); every other feature or model runs as its own node
-// actor (`deploy_options::fuse` false: one actor per node). `deploy_sink` adds a sink actor subscribed
-// to every emitting node; `attach_source` attaches a source to every sensor.
-// All three block the calling scoped_actor until the actors confirmed.
-// Reports and end-of-stream notices go to `monitor`.
+// actor (`deploy_options::fuse` false: one actor per node). `deploy_sink` adds
+// a sink actor subscribed to every emitting node; `attach_source` attaches a
+// source to every sensor. All three block the calling scoped_actor until the
+// actors confirmed. Reports and end-of-stream notices go to `monitor`.
 
 #pragma once
 

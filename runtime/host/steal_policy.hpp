@@ -226,7 +226,9 @@ private:
     if (!job)
       job = steal(self, true);
     if (!job)
-      me.wake.wait_for(guard, patrol, [&] { return me.woken; });
+      me.wake.wait_for(guard, patrol, [&] {
+        return me.woken;
+      });
     me.woken = false;
     me.blocked.store(false, std::memory_order_release);
     return job;

@@ -2,7 +2,8 @@
 // evaluator computes over the samples they accepted: band frontiers may
 // only let a join fire once everything at or before its timestamp arrived.
 // Random graphs, samples on the wall clock with equal timestamps across
-// sensors, 1 and 3 scheduler threads.
+// sensors, 1 and 3 scheduler threads, with cells (actors/cell_actor.hpp) and
+// with one actor per node.
 
 #include <algorithm>
 #include <chrono>
@@ -71,11 +72,12 @@ private:
 struct live_case {
   uint64_t seed;
   size_t threads;
+  bool fuse = true;
 };
 
 std::string case_name(const ::testing::TestParamInfo<live_case>& i) {
   return "seed" + std::to_string(i.param.seed) + "_threads"
-         + std::to_string(i.param.threads);
+         + std::to_string(i.param.threads) + (i.param.fuse ? "" : "_unfused");
 }
 
 class LiveEquivalence : public ::testing::TestWithParam<live_case> {};
@@ -83,7 +85,7 @@ class LiveEquivalence : public ::testing::TestWithParam<live_case> {};
 } // namespace
 
 TEST_P(LiveEquivalence, TrackedLiveRunEqualsReferenceOverAcceptedSamples) {
-  auto [seed, threads] = GetParam();
+  auto [seed, threads, fuse] = GetParam();
   auto g = test_support::random_graph(seed);
   std::vector<std::string> sensors;
   for (auto& n : g.nodes)
@@ -101,6 +103,7 @@ TEST_P(LiveEquivalence, TrackedLiveRunEqualsReferenceOverAcceptedSamples) {
     auto monitor = caf::actor_cast<caf::actor>(self);
     deploy_options dopts;
     dopts.track_progress = true;
+    dopts.fuse = fuse;
     auto d = deploy_with_sink(self, g, out, monitor, {}, dopts);
     ASSERT_TRUE(d) << describe(d.error());
     ASSERT_TRUE(d->tracker);
@@ -193,9 +196,11 @@ namespace {
 
 std::vector<live_case> all_cases() {
   std::vector<live_case> result;
-  for (uint64_t seed = 1; seed <= 12; ++seed)
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
     for (size_t threads : {size_t{1}, size_t{3}})
       result.push_back({seed, threads});
+    result.push_back({seed, 3, false});
+  }
   return result;
 }
 

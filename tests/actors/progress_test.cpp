@@ -1,10 +1,12 @@
 // The progress tracker on its own: frontiers per band follow the sources'
-// watermarks and the items counted below each band.
+// watermarks and the items counted below each band; a node waiting for
+// its band frontier.
 
 #include <gtest/gtest.h>
 
 #include "caf/all.hpp"
 
+#include "actors/node_core.hpp"
 #include "actors/progress.hpp"
 
 using namespace shoal;
@@ -138,4 +140,47 @@ TEST(ProgressTracker, RefusesTooManySources) {
   for (size_t i = 0; i < progress_tracker::max_sources; ++i)
     ASSERT_TRUE(t.add_source(0));
   EXPECT_FALSE(t.add_source(0));
+}
+
+namespace {
+
+/// A model over two inputs in band 2, whose inputs are in bands 0 and 1.
+node_core waiting_model(progress_tracker& t) {
+  node_spec spec;
+  spec.name = "m";
+  spec.kind = node_kind::model;
+  spec.fn = "linear";
+  spec.needs = {"a", "b"};
+  spec.weights = {1.0, 1.0};
+  auto core = node_core::make(spec, &t, 2, {0, 1});
+  EXPECT_TRUE(core);
+  return std::move(*core);
+}
+
+} // namespace
+
+TEST(NodeCore, AWaitStaysRegisteredUntilAFrontierReachesIt) {
+  // In a cell several nodes of one band share the actor, so a notice meant
+  // for one reaches all of them: a node whose wait is later must keep it,
+  // or it registers again and notices multiply.
+  progress_tracker t{3, ms};
+  auto src = t.add_source(10 * ms);
+  ASSERT_TRUE(src);
+  advance(t);
+  auto c = waiting_model(t);
+  caf::actor self;
+  EXPECT_EQ(c.wait_frontier(50 * ms, self), wm_none);
+  c.frontier(20 * ms);
+  EXPECT_EQ(c.waiting, 50 * ms);
+  // Already registered: no second registration.
+  EXPECT_EQ(c.wait_frontier(50 * ms, self), wm_none);
+  t.set_source_wm(*src, 60 * ms);
+  EXPECT_EQ(advance(t), 1u);
+  // Its notice came: the covered inputs advance and the wait is over.
+  c.frontier(60 * ms);
+  EXPECT_EQ(c.waiting, wm_end);
+  EXPECT_EQ(c.join.input_wm(0), 60 * ms);
+  EXPECT_EQ(c.join.input_wm(1), 60 * ms);
+  // A wait the frontier already passed is answered at once.
+  EXPECT_EQ(c.wait_frontier(55 * ms, self), 60 * ms);
 }

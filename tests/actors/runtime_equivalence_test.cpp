@@ -1,10 +1,13 @@
 // The actor runtime must produce exactly what the reference evaluator
 // produces: the same outputs, the same counters, on random graphs and faulty
-// inputs, whatever the number of scheduler threads.
+// inputs, whatever the number of scheduler threads, with cells
+// (actors/cell_actor.hpp) or one actor per node, and with cells that
+// overflow their capacity onto node actors.
 
 #include <algorithm>
 #include <gtest/gtest.h>
 
+#include "actors/cell_actor.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/host/replay_run.hpp"
 #include "runtime/output_sink.hpp"
@@ -20,12 +23,32 @@ struct equivalence_case {
   uint64_t seed;
   size_t threads;
   int64_t lateness;
+  bool fuse = true;
+  /// One sensor and more nodes than a cell holds.
+  bool crowded = false;
 };
 
 std::string case_name(const ::testing::TestParamInfo<equivalence_case>& i) {
   return "seed" + std::to_string(i.param.seed) + "_threads"
          + std::to_string(i.param.threads) + "_lateness"
-         + std::to_string(i.param.lateness);
+         + std::to_string(i.param.lateness) + (i.param.fuse ? "" : "_unfused")
+         + (i.param.crowded ? "_crowded" : "");
+}
+
+/// The graph of case `c`; a crowded one has more nodes than a cell holds.
+graph_spec case_graph(const equivalence_case& c) {
+  if (!c.crowded)
+    return test_support::random_graph(c.seed);
+  test_support::random_graph_options opts;
+  opts.min_sensors = 1;
+  opts.max_sensors = 1;
+  opts.max_features = 90;
+  opts.max_models = 30;
+  for (auto seed = c.seed;; ++seed) {
+    auto g = test_support::random_graph(seed, opts);
+    if (g.nodes.size() > cell_capacity + 8)
+      return g;
+  }
 }
 
 class RuntimeEquivalence : public ::testing::TestWithParam<equivalence_case> {};
@@ -33,11 +56,12 @@ class RuntimeEquivalence : public ::testing::TestWithParam<equivalence_case> {};
 } // namespace
 
 TEST_P(RuntimeEquivalence, ActorsEqualReferenceEvaluator) {
-  auto [seed, threads, lateness] = GetParam();
-  auto g = test_support::random_graph(seed);
-  auto path = test_support::write_temp_file(
-    "eq_" + std::to_string(seed) + "_" + std::to_string(threads) + ".csv",
-    test_support::random_input(g, seed, 1500));
+  auto c = GetParam();
+  auto [seed, threads, lateness, fuse, crowded] = c;
+  auto g = case_graph(c);
+  auto path
+    = test_support::write_temp_file("eq_" + case_name({c, 0}) + ".csv",
+                                    test_support::random_input(g, seed, 1500));
   auto expected = reference_replay(g, path, lateness);
   ASSERT_TRUE(expected) << describe(expected.error());
   auto reader = sample_reader::open(path);
@@ -45,6 +69,7 @@ TEST_P(RuntimeEquivalence, ActorsEqualReferenceEvaluator) {
   auto sink = std::make_shared<memory_sink>();
   run_options opts;
   opts.threads = threads;
+  opts.fuse = fuse;
   opts.replay.allowed_lateness_ns = lateness;
   // Small chunks interleave watermark requests with data.
   opts.replay.chunk_rows = 7;
@@ -112,9 +137,14 @@ namespace {
 
 std::vector<equivalence_case> all_cases() {
   std::vector<equivalence_case> result;
-  for (uint64_t seed = 1; seed <= 24; ++seed)
+  for (uint64_t seed = 1; seed <= 24; ++seed) {
+    int64_t lateness = seed % 3 == 0 ? 6 : 0;
     for (size_t threads : {size_t{1}, size_t{3}})
-      result.push_back({seed, threads, seed % 3 == 0 ? 6 : 0});
+      result.push_back({seed, threads, lateness});
+    result.push_back({seed, 3, lateness, false});
+  }
+  for (uint64_t seed = 1; seed <= 4; ++seed)
+    result.push_back({seed, 3, 0, true, true});
   return result;
 }
 
