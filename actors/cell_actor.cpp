@@ -15,10 +15,10 @@ namespace {
 
 using self_ptr = caf::stateful_actor<cell_state>*;
 
-/// The output watermark of input source `from` of a node.
+/// The output watermark of input source `from` of a node, as of the last
+/// run of that source (earlier in topological order).
 int64_t wm_of(const cell_state& st, uint32_t from) {
-  return from == cell_node::from_sensor ? st.core.out_wm()
-                                        : st.nodes[from].core.join.out_wm();
+  return from == cell_node::from_sensor ? st.sensor_wm : st.nodes[from].wm;
 }
 
 /// Asks what node `k` needs to pass `t`: its lagging outside inputs edge by
