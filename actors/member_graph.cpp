@@ -57,6 +57,9 @@ void apply_graph(self_ptr self, graph_spec g, caf::response_promise rp) {
             s.dir_members = *dir_members;
             s.deployed = true;
             s.busy = false;
+            // The placement just made counted every member: joins before
+            // it leave nothing to re-balance.
+            s.rebalance_pending = false;
             // Every member learns the deployment: any can serve graph and
             // replay.
             tell_others(self, "", deploy_atom_v, g, *dir_names, *dir_actors,
