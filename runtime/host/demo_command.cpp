@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "caf/all.hpp"
@@ -39,8 +40,11 @@ struct sink_stats {
   uint64_t alerting = 0;
 };
 
-sink_stats query_sink(caf::scoped_actor& self, const caf::actor& sink) {
-  sink_stats s;
+/// The sink's figures, or none if it did not answer within 5 s (a graph
+/// that falls behind).
+std::optional<sink_stats> query_sink(caf::scoped_actor& self,
+                                     const caf::actor& sink) {
+  std::optional<sink_stats> s;
   self->request(sink, std::chrono::seconds(5), stats_atom_v)
     .receive(
       [&](uint64_t outputs, int64_t p50, int64_t p99, int64_t max,
@@ -161,19 +165,28 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
     auto stats = query_sink(self, d->sink);
     auto samples = m.samples_accepted();
     auto firings = m.firings();
-    std::fprintf(stderr,
-                 "[%4ds] samples/s %7.0f  firings/s %8.0f  outputs/s %7.0f  "
-                 "latency p50 %6.1f ms p99 %6.1f ms  pumps alerting %" PRIu64
-                 "/%zu  errors %" PRIu64 "\n",
-                 second, static_cast<double>(samples - last_samples) / dt,
-                 static_cast<double>(firings - last_firings) / dt,
-                 static_cast<double>(stats.outputs - last_outputs) / dt,
-                 static_cast<double>(stats.p50) / 1e6,
-                 static_cast<double>(stats.p99) / 1e6, stats.alerting, scored,
-                 m.errors());
+    if (stats)
+      std::fprintf(stderr,
+                   "[%4ds] samples/s %7.0f  firings/s %8.0f  outputs/s %7.0f  "
+                   "latency p50 %6.1f ms p99 %6.1f ms  pumps alerting %" PRIu64
+                   "/%zu  errors %" PRIu64 "\n",
+                   second, static_cast<double>(samples - last_samples) / dt,
+                   static_cast<double>(firings - last_firings) / dt,
+                   static_cast<double>(stats->outputs - last_outputs) / dt,
+                   static_cast<double>(stats->p50) / 1e6,
+                   static_cast<double>(stats->p99) / 1e6, stats->alerting,
+                   scored, m.errors());
+    else
+      std::fprintf(
+        stderr,
+        "[%4ds] samples/s %7.0f  firings/s %8.0f  the sink did not "
+        "answer within 5 s: the graph falls behind  errors %" PRIu64 "\n",
+        second, static_cast<double>(samples - last_samples) / dt,
+        static_cast<double>(firings - last_firings) / dt, m.errors());
     last_samples = samples;
     last_firings = firings;
-    last_outputs = stats.outputs;
+    if (stats)
+      last_outputs = stats->outputs;
     if (args.duration > 0
         && std::chrono::duration<double>(now - started).count()
              >= args.duration - 1e-3)
