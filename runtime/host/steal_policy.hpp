@@ -67,11 +67,6 @@ public:
     bool woken = false;
     std::minstd_rand rng{std::random_device{}()};
 
-    void push_front(job_ptr job) {
-      std::lock_guard<std::mutex> guard{lock};
-      jobs.push_front(job);
-    }
-
     void push_back(job_ptr job) {
       std::lock_guard<std::mutex> guard{lock};
       jobs.push_back(job);
