@@ -106,9 +106,11 @@ void run(self_ptr self) {
     n.moved = !n.out.empty() || out_wm != n.wm;
     n.wm = out_wm;
     ended = ended && out_wm == wm_end;
-    auto t = c.wanted();
-    if (t != wm_none)
-      ask(self, k, t);
+    auto [next, requested] = c.wanted();
+    if (next != wm_none)
+      ask(self, k, next);
+    if (requested != wm_none)
+      ask(self, k, requested);
   }
   // One message per subscriber for all of this run's batches; counted
   // before the batch that caused them is released.

@@ -60,38 +60,24 @@
 #include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/node_core.hpp"
 #include "actors/progress.hpp"
-#include "actors/publisher.hpp"
 #include "actors/wiring.hpp"
-#include "runtime/counters.hpp"
 #include "runtime/graph_spec.hpp"
-#include "runtime/join_core.hpp"
-#include "runtime/node_fn.hpp"
 
 namespace shoal {
 
 struct node_state {
   static inline const char* name = "shoal.node";
 
-  std::string node;
-  uint64_t key = 0;
-  node_fn_ptr fn;
-  std::unique_ptr<join_core> join;
+  /// The node's function, join, publisher, counters and progress state
+  /// (actors/node_core.hpp); null only if the function could not be made.
+  std::unique_ptr<node_core> core;
+  /// The actor of each input, in `needs` order.
   std::vector<caf::actor> inputs;
-  std::vector<uint64_t> input_keys;
-  /// Per input: the largest watermark we asked it for.
-  std::vector<int64_t> asked;
-  /// Progress tracking; `tracker` null when the deployment does not track.
+  /// Progress tracking; null when the deployment does not track. Keeps the
+  /// tracker `core` counts with alive.
   std::shared_ptr<progress_tracker> tracker;
-  uint32_t band = progress_tracker::no_band;
-  /// Per input: whether the band frontier covers it (it is in a lower band).
-  std::vector<bool> covered;
-  /// The token of the item held for queued firings.
-  int64_t hold = progress_tracker::no_token;
-  /// The frontier waited for, `wm_end` when not waiting.
-  int64_t waiting = wm_end;
-  std::unique_ptr<publisher> pub;
-  node_counts counts;
   caf::actor monitor;
   input_wiring wiring;
   bool reported = false;

@@ -52,16 +52,12 @@ void node_core::update_hold() {
   hold = token;
 }
 
-int64_t node_core::wanted() const {
+std::pair<int64_t, int64_t> node_core::wanted() const {
   auto wm = join.out_wm();
-  auto result = wm_none;
   auto next = join.next_pending();
-  if (next != wm_end && next > wm)
-    result = next;
   auto requested = pub.max_request();
-  if (requested > wm)
-    result = std::max(result, requested);
-  return result;
+  return {next != wm_end && next > wm ? next : wm_none,
+          requested > wm ? requested : wm_none};
 }
 
 int64_t node_core::wait_frontier(int64_t t, const caf::actor& self) {

@@ -1,14 +1,15 @@
 // One feature or model without the actor around it: its function, the
 // as-of join over its inputs, its publisher, counters and progress state.
 //
-// Used by the cell actor (actors/cell_actor.hpp), which runs many nodes in
-// one actor; the actor decides where a node's inputs are and how to ask them
-// for watermarks.
+// Used by the node actor (actors/node_actor.hpp), which runs one node, and
+// the cell actor (actors/cell_actor.hpp), which runs many; the actor decides
+// where a node's inputs are and how to ask them for watermarks.
 
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "caf/expected.hpp"
@@ -69,9 +70,11 @@ struct node_core {
   /// Holds an item in the tracker for the firings still queued.
   void update_hold();
 
-  /// What the node waits for: its next queued firing above its watermark or
-  /// the largest request of a subscriber above it; `wm_none` if neither.
-  int64_t wanted() const;
+  /// What the node waits for, in the order to ask for it: its next queued
+  /// firing above its watermark, then the largest request of a subscriber
+  /// above it; `wm_none` where there is none. Asking the smaller first lets
+  /// a frontier wait end at the firing, not at the request.
+  std::pair<int64_t, int64_t> wanted() const;
 
   /// Waits for the band frontier to reach `t` (some covered input lags).
   /// Returns the frontier if it already did (the caller sends itself the
