@@ -290,19 +290,9 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
   if (!where.standby)
     return running;
   // A node moving here: everything but its state waits in the mailbox.
-  self->set_default_handler(caf::skip);
-  return {
-    [=](restore_atom, handover& h) {
-      restore(self, h);
-      self->set_default_handler(caf::print_and_drop);
-      self->become(running);
-      // CAF keeps skipped messages in a cache per queue and retries one
-      // only after handling a message from the same queue: a high-priority
-      // note to ourselves releases the skipped high-priority ones (the
-      // subscriptions of moved subscribers).
-      self->send<caf::message_priority::high>(self, restore_atom_v);
-    },
-  };
+  return standby_behavior(self, std::move(running), [=](handover& h) {
+    restore(self, h);
+  });
 }
 
 } // namespace shoal

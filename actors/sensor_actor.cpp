@@ -64,6 +64,31 @@ void finish_move(self_ptr self) {
   self->quit();
 }
 
+/// Takes over the state of the sensor's previous actor.
+void restore(self_ptr self, handover& h) {
+  auto& s = self->state;
+  state_reader r{h.state};
+  auto last = r.get<int64_t>();
+  auto floor = r.get<int64_t>();
+  if (r.ok()) {
+    if (last != wm_none)
+      s.core.gate.admit(last);
+    s.core.floor = floor;
+  }
+  s.core.counts = h.samples;
+  for (size_t i = 0; i < h.sources.size(); ++i) {
+    sensor_core::source src;
+    src.handle = h.sources[i];
+    src.key = i < h.source_keys.size() ? h.source_keys[i] : 0;
+    src.index = i < h.source_index.size()
+                  ? static_cast<uint32_t>(h.source_index[i])
+                  : 0;
+    src.wm = i < h.source_wm.size() ? h.source_wm[i] : wm_none;
+    s.core.sources.push_back(std::move(src));
+  }
+  s.pub->adopt(h.subs, h.requested, h.sent, h.last, s.core.out_wm());
+}
+
 } // namespace
 
 caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
@@ -142,39 +167,9 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
   if (!standby)
     return running;
   // Moving here: everything but the state waits in the mailbox.
-  self->set_default_handler(caf::skip);
-  return {
-    [=](restore_atom, handover& h) {
-      auto& s = self->state;
-      state_reader r{h.state};
-      auto last = r.get<int64_t>();
-      auto floor = r.get<int64_t>();
-      if (r.ok()) {
-        if (last != wm_none)
-          s.core.gate.admit(last);
-        s.core.floor = floor;
-      }
-      s.core.counts = h.samples;
-      for (size_t i = 0; i < h.sources.size(); ++i) {
-        sensor_core::source src;
-        src.handle = h.sources[i];
-        src.key = i < h.source_keys.size() ? h.source_keys[i] : 0;
-        src.index = i < h.source_index.size()
-                      ? static_cast<uint32_t>(h.source_index[i])
-                      : 0;
-        src.wm = i < h.source_wm.size() ? h.source_wm[i] : wm_none;
-        s.core.sources.push_back(std::move(src));
-      }
-      s.pub->adopt(h.subs, h.requested, h.sent, h.last, s.core.out_wm());
-      self->set_default_handler(caf::print_and_drop);
-      self->become(running);
-      // CAF keeps skipped messages in a cache per queue and retries one
-      // only after handling a message from the same queue: a high-priority
-      // note to ourselves releases the skipped high-priority ones (the
-      // subscriptions of moved subscribers).
-      self->send<caf::message_priority::high>(self, restore_atom_v);
-    },
-  };
+  return standby_behavior(self, std::move(running), [=](handover& h) {
+    restore(self, h);
+  });
 }
 
 } // namespace shoal

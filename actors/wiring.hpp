@@ -29,6 +29,8 @@
 
 #include "caf/actor.hpp"
 #include "caf/actor_cast.hpp"
+#include "caf/behavior.hpp"
+#include "caf/scheduled_actor.hpp"
 #include "caf/response_promise.hpp"
 
 #include "actors/messages.hpp"
@@ -126,6 +128,28 @@ void subscribe_to(Self* self, const caf::actor& to, uint64_t key, uint32_t band,
                                                      std::move(me), band, key);
   else
     self->send(to, caf::subscribe_atom_v, std::move(me), band, key);
+}
+
+/// The behavior of a node or sensor spawned to take over a moving one: it
+/// waits for `(restore_atom, handover)` from the previous actor, keeping
+/// everything else in the mailbox, calls `restore(h)`, and then runs
+/// `running`.
+template <class Self, class Restore>
+caf::behavior standby_behavior(Self* self, caf::behavior running,
+                               Restore restore) {
+  self->set_default_handler(caf::skip);
+  return {
+    [=](restore_atom, handover& h) mutable {
+      restore(h);
+      self->set_default_handler(caf::print_and_drop);
+      self->become(running);
+      // CAF keeps skipped messages in a cache per queue and retries one
+      // only after handling a message from the same queue: a high-priority
+      // note to ourselves releases the skipped high-priority ones (the
+      // subscriptions of moved subscribers).
+      self->template send<caf::message_priority::high>(self, restore_atom_v);
+    },
+  };
 }
 
 class input_wiring {
