@@ -288,12 +288,12 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
     [=](need_atom, int64_t ts) {
       auto& s = self->state;
       auto who = self->current_sender();
-      s.pub->request(self, who, ts, s.core.out_wm());
-      s.sensor_dirty = true;
-      for (auto& n : s.nodes) {
-        n.core.pub.request(self, who, ts, n.core.join.out_wm());
-        n.dirty = true;
-      }
+      // Only the nodes that `who` subscribed to run.
+      if (s.pub->request(self, who, ts, s.core.out_wm()))
+        s.sensor_dirty = true;
+      for (auto& n : s.nodes)
+        if (n.core.pub.request(self, who, ts, n.core.join.out_wm()))
+          n.dirty = true;
       run(self);
     },
     [=](caf::subscribe_atom, caf::actor& sub, uint32_t band,

@@ -178,7 +178,7 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
   }
 }
 
-void publisher::request(caf::event_based_actor* self,
+bool publisher::request(caf::event_based_actor* self,
                         const caf::strong_actor_ptr& who, int64_t ts,
                         int64_t wm) {
   auto handle = caf::actor_cast<caf::actor>(who);
@@ -187,7 +187,7 @@ void publisher::request(caf::event_based_actor* self,
       continue;
     if (s.held) {
       s.requested = std::max(s.requested, ts);
-      return;
+      return true;
     }
     if (ts <= wm) {
       // A request may cross a batch that already answered it.
@@ -196,8 +196,9 @@ void publisher::request(caf::event_based_actor* self,
     } else if (ts > s.requested) {
       s.requested = ts;
     }
-    return;
+    return true;
   }
+  return false;
 }
 
 int64_t publisher::max_request() const {

@@ -100,8 +100,9 @@ public:
   void flush(caf::event_based_actor* self, int64_t wm, outbox* box = nullptr);
 
   /// Subscriber `who` waits for a watermark of at least `ts`; answers at once
-  /// if `wm` already satisfies it, else remembers the request.
-  void request(caf::event_based_actor* self, const caf::strong_actor_ptr& who,
+  /// if `wm` already satisfies it, else remembers the request. Returns false
+  /// if `who` is no subscriber.
+  bool request(caf::event_based_actor* self, const caf::strong_actor_ptr& who,
                int64_t ts, int64_t wm);
 
   /// The largest request still open, or `wm_none`.
