@@ -2,7 +2,7 @@
 
 #include "caf/actor_system_config.hpp"
 
-#include "runtime/errc.hpp"
+#include "runtime/core/errc.hpp"
 
 namespace shoal {
 

@@ -16,9 +16,9 @@
 //   D -> U  (unsubscribe_atom, D)
 //   U -> D  (frontier_atom, uint32_t band, int64_t F)
 //                                        from a progress tracker, to itself
-//                                        (actors/progress.hpp)
-// An actor may run several nodes (actors/cell_actor.hpp): `key(U)` says
-// which one a subscription is for, and a need request is answered for
+//                                        (actors/dataflow/progress.hpp)
+// An actor may run several nodes (actors/dataflow/cell_actor.hpp): `key(U)`
+// says which one a subscription is for, and a need request is answered for
 // every node there that D subscribed to. Watermarks travel on data; alone only
 // where a subscriber asked for them, and at end of stream (wm_end) to everyone.
 // Within one deployment that tracks progress, `band` is the subscriber's band
@@ -34,10 +34,10 @@
 #include "caf/actor.hpp"
 #include "caf/type_id.hpp"
 
-#include "runtime/counters.hpp"
-#include "runtime/graph_spec.hpp"
-#include "runtime/output_row.hpp"
-#include "runtime/types.hpp"
+#include "runtime/core/counters.hpp"
+#include "runtime/core/output_row.hpp"
+#include "runtime/core/types.hpp"
+#include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
 
@@ -48,9 +48,9 @@ struct batch {
   uint64_t from = 0;
   std::vector<point> points;
   int64_t wm = wm_none;
-  /// Progress token (actors/progress.hpp) the sender counted this batch
-  /// under, for receivers in the sender's band-counted deployment; INT64_MIN
-  /// when not counted.
+  /// Progress token (actors/dataflow/progress.hpp) the sender counted this
+  /// batch under, for receivers in the sender's band-counted deployment;
+  /// INT64_MIN when not counted.
   int64_t token = INT64_MIN;
 };
 
@@ -64,9 +64,9 @@ struct member_info {
   std::string name;
   /// "host:port" where its middleman listens.
   std::string address;
-  /// Its member actor (actors/member_actor.hpp).
+  /// Its member actor (actors/cluster/member_actor.hpp).
   caf::actor handle;
-  /// Its graph host (actors/graph_host.hpp), which runs its nodes.
+  /// Its graph host (actors/cluster/graph_host.hpp), which runs its nodes.
   caf::actor host;
 };
 
@@ -76,7 +76,7 @@ typename Inspector::result_type inspect(Inspector& f, member_info& x) {
 }
 
 /// A node's state as it moves to another member, from its old actor to its
-/// new one (actors/rebalance.hpp).
+/// new one (actors/cluster/rebalance.hpp).
 struct handover {
   /// The node's own state as bytes: its join and its function's state
   /// (features and models), or its gate and floor (sensors).

@@ -30,6 +30,10 @@ shoal_install_deps() {
 }
 
 shoal_build() {
-  cmake -S "$SHOAL_ROOT" -B "$SHOAL_BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  # ccache, where installed, keeps rebuilds of unchanged files cheap.
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S "$SHOAL_ROOT" -B "$SHOAL_BUILD" -DCMAKE_BUILD_TYPE=Release \
+    "${launcher[@]}" >/dev/null
   cmake --build "$SHOAL_BUILD" -j "$(nproc)" "$@"
 }

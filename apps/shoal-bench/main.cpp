@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include "runtime/bench/bench_command.hpp"
-#include "runtime/bench/models_command.hpp"
-#include "runtime/errc.hpp"
+#include "apps/shoal-bench/bench_command.hpp"
+#include "apps/shoal-bench/models_command.hpp"
+#include "runtime/core/errc.hpp"
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "models") == 0)

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <string>
 
-#include "runtime/errc.hpp"
-#include "runtime/host/node_commands.hpp"
+#include "apps/shoal-node/node_commands.hpp"
+#include "runtime/core/errc.hpp"
 
 namespace {
 

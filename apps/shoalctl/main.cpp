@@ -1,6 +1,6 @@
 // shoalctl: the admin client of a Shoal cluster (runtime/host/ctl_command).
 
-#include "runtime/host/ctl_command.hpp"
+#include "apps/shoalctl/ctl_command.hpp"
 
 int main(int argc, char** argv) {
   return shoal::ctl_main(argc, argv);

@@ -1,6 +1,6 @@
 """The demo plant's physics in numpy, for training the demo's fault models.
 
-A port of the equations of runtime/plant_sim.cpp and runtime/plant_faults.cpp
+A port of the equations of runtime/sim/plant_sim.cpp and runtime/sim/plant_faults.cpp
 (the C++ simulator behind `shoal-node`'s live demo), so that
 train_models.py can produce sensor readings without C++:
 

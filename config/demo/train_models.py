@@ -6,7 +6,7 @@ small MLP in ONNX), the models of `pumpNN.fault_xgb` and `pumpNN.fault_mlp`.
 
 The whole path from training to serving, with the real libraries:
 
-1. Simulate pumps with the physics of runtime/plant_sim.cpp
+1. Simulate pumps with the physics of runtime/sim/plant_sim.cpp
    (plant_physics.py, numpy) and write their readings as a replay CSV,
    one file for the training pumps and one for the held-out pumps.
 2. Replay each file with `shoal-node --graph G --replay IN --out OUT` through

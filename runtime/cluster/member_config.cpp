@@ -7,8 +7,8 @@
 #include <string_view>
 #include <toml++/toml.h>
 
-#include "runtime/errc.hpp"
-#include "runtime/toml_fields.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/graph/toml_fields.hpp"
 
 namespace shoal {
 

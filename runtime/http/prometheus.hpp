@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/core/latency_histogram.hpp"
 #include "runtime/http/status_model.hpp"
-#include "runtime/latency_histogram.hpp"
 
 namespace shoal {
 

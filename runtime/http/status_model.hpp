@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/counters.hpp"
-#include "runtime/graph_spec.hpp"
+#include "runtime/core/counters.hpp"
+#include "runtime/core/latency_histogram.hpp"
+#include "runtime/graph/graph_spec.hpp"
 #include "runtime/io/io_endpoint.hpp"
-#include "runtime/latency_histogram.hpp"
 
 namespace shoal {
 

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "runtime/output_sink.hpp"
+#include "runtime/io/output_sink.hpp"
 
 namespace shoal {
 

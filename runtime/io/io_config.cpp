@@ -5,8 +5,8 @@
 #include <initializer_list>
 #include <string_view>
 
-#include "runtime/errc.hpp"
-#include "runtime/toml_fields.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/graph/toml_fields.hpp"
 
 namespace shoal {
 

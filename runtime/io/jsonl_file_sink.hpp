@@ -1,7 +1,7 @@
 // An output sink that writes one JSON object per line:
 // {"node":"<name>","ts":<ts>,"value":<value>}, `value` printed as by
 // "%.17g" (outputs are always finite, so every line is valid JSON). Buffered
-// and flushed like the CSV file sink (runtime/csv_file_sink.hpp).
+// and flushed like the CSV file sink (runtime/io/csv_file_sink.hpp).
 
 #pragma once
 
@@ -11,7 +11,7 @@
 
 #include "caf/expected.hpp"
 
-#include "runtime/csv_file_sink.hpp"
+#include "runtime/io/csv_file_sink.hpp"
 
 namespace shoal {
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <unistd.h>
 
-#include "runtime/errc.hpp"
+#include "runtime/core/errc.hpp"
 
 namespace shoal {
 

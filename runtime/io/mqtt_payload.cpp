@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "runtime/errc.hpp"
+#include "runtime/core/errc.hpp"
 #include "runtime/io/msgpack_values.hpp"
 
 namespace shoal {

@@ -18,7 +18,7 @@
 
 #include "caf/expected.hpp"
 
-#include "runtime/types.hpp"
+#include "runtime/core/types.hpp"
 
 namespace shoal {
 

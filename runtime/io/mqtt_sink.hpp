@@ -20,7 +20,7 @@
 #include "runtime/io/io_config.hpp"
 #include "runtime/io/io_endpoint.hpp"
 #include "runtime/io/mqtt_client.hpp"
-#include "runtime/output_sink.hpp"
+#include "runtime/io/output_sink.hpp"
 
 namespace shoal {
 

@@ -1,7 +1,7 @@
 #include "runtime/io/mqtt_source.hpp"
 
-#include "actors/live_source.hpp"
-#include "runtime/errc.hpp"
+#include "runtime/core/clock.hpp"
+#include "runtime/core/errc.hpp"
 #include "runtime/io/mqtt_payload.hpp"
 
 namespace shoal {

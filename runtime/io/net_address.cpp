@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "runtime/errc.hpp"
+#include "runtime/core/errc.hpp"
 
 namespace shoal {
 

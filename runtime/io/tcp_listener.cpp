@@ -1,6 +1,6 @@
 #include "runtime/io/tcp_listener.hpp"
 
-#include "runtime/errc.hpp"
+#include "runtime/core/errc.hpp"
 
 namespace shoal {
 

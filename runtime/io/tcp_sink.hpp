@@ -20,7 +20,7 @@
 
 #include "runtime/io/io_endpoint.hpp"
 #include "runtime/io/net_address.hpp"
-#include "runtime/output_sink.hpp"
+#include "runtime/io/output_sink.hpp"
 
 namespace shoal {
 

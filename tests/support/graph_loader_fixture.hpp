@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 #include <string>
 
-#include "runtime/errc.hpp"
-#include "runtime/graph_loader.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/graph/graph_loader.hpp"
 #include "tests/support/temp_files.hpp"
 
 namespace shoal::test_support {

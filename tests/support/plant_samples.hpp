@@ -1,6 +1,6 @@
-// Samples and faults of the simulated plant (runtime/plant_sim.hpp) as tests
-// look at them: all samples of an interval, the mean reading of one sensor,
-// the first fault of a kind that starts on a healthy pump.
+// Samples and faults of the simulated plant (runtime/sim/plant_sim.hpp) as
+// tests look at them: all samples of an interval, the mean reading of one
+// sensor, the first fault of a kind that starts on a healthy pump.
 //
 // Pure functions of their arguments; a `plant_sim` is safe to share.
 
@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "runtime/plant_sim.hpp"
+#include "runtime/sim/plant_sim.hpp"
 
 namespace shoal::test_support {
 

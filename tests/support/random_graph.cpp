@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <random>
 
-#include "runtime/fn_factory.hpp"
-#include "runtime/graph_validator.hpp"
+#include "runtime/functions/fn_factory.hpp"
+#include "runtime/graph/graph_validator.hpp"
 
 namespace shoal::test_support {
 

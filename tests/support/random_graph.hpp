@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/graph_spec.hpp"
+#include "runtime/graph/graph_spec.hpp"
 
 namespace shoal::test_support {
 

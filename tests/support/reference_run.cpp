@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <utility>
 
-#include "runtime/errc.hpp"
+#include "runtime/core/errc.hpp"
 
 namespace shoal {
 

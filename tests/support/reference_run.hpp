@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/graph_spec.hpp"
-#include "runtime/output_row.hpp"
-#include "runtime/reference_evaluator.hpp"
+#include "runtime/core/output_row.hpp"
+#include "runtime/graph/graph_spec.hpp"
+#include "runtime/semantics/reference_evaluator.hpp"
 
 namespace shoal {
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <utility>
 
-#include "runtime/xgboost_model.hpp"
+#include "runtime/models/xgboost_model.hpp"
 
 namespace shoal::xgb_test {
 
@@ -53,7 +53,7 @@ std::vector<fixture_model> manifest() {
   std::string line;
   if (!std::getline(in, line)) {
     ADD_FAILURE() << "no " << fixture("manifest.csv")
-                  << ": run ctest, or tests/support/make_xgboost_fixtures.py";
+                  << ": run ctest, or tests/fixtures/make_xgboost_fixtures.py";
     return res;
   }
   while (std::getline(in, line)) {

@@ -1,4 +1,4 @@
-// Reading the fixtures of tests/support/make_xgboost_fixtures.py: the
+// Reading the fixtures of tests/fixtures/make_xgboost_fixtures.py: the
 // manifest, the test rows with XGBoost's predictions, and node specs that
 // use a fixture model.
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/graph_spec.hpp"
+#include "runtime/graph/graph_spec.hpp"
 
 namespace shoal::xgb_test {
 

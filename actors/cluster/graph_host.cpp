@@ -1,0 +1,260 @@
+#include "actors/cluster/graph_host.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include "caf/all.hpp"
+
+#include "actors/dataflow/node_actor.hpp"
+#include "actors/dataflow/sensor_actor.hpp"
+#include "actors/messages.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/core/metrics.hpp"
+#include "runtime/functions/fn_factory.hpp"
+
+namespace shoal {
+
+using self_ptr = caf::stateful_actor<graph_host_state>*;
+
+namespace {
+
+/// The counters of the local nodes, gathered for one stats request.
+struct stats_run {
+  std::vector<std::string> names;
+  std::vector<node_counts> counts;
+  std::vector<ingest_counts> samples;
+  size_t pending = 0;
+  caf::typed_response_promise<std::vector<std::string>,
+                              std::vector<node_counts>,
+                              std::vector<ingest_counts>, int64_t>
+    rp;
+
+  void done_one() {
+    if (--pending == 0)
+      rp.deliver(std::move(names), std::move(counts), std::move(samples),
+                 process_metrics().backlog());
+  }
+};
+
+/// Asks every live local node for its counters (a node that does not
+/// answer in time counts as zero) and delivers them to `rp`.
+void collect_stats(self_ptr self, std::shared_ptr<stats_run> run) {
+  auto& st = self->state;
+  run->pending = st.local.size() + 1;
+  for (auto& [name, actor] : st.local) {
+    auto i = run->names.size();
+    run->names.push_back(name);
+    run->counts.emplace_back();
+    run->samples.emplace_back();
+    auto timeout = std::chrono::milliseconds(500);
+    auto fail = [run](caf::error&) {
+      run->done_one();
+    };
+    if (st.specs[name].kind == node_kind::sensor)
+      self->request(actor, timeout, stats_atom_v)
+        .then(
+          [run, i](ingest_counts& x) {
+            run->samples[i] = std::move(x);
+            run->done_one();
+          },
+          fail);
+    else
+      self->request(actor, timeout, stats_atom_v)
+        .then(
+          [run, i](node_counts& x) {
+            run->counts[i] = std::move(x);
+            run->done_one();
+          },
+          fail);
+  }
+  run->done_one();
+}
+
+/// Subscribes the local features and models in `only` (all when null) to
+/// their inputs, found in the directory `names` -> `xs`.
+caf::result<caf::ok_atom> wire_local(self_ptr self,
+                                     const std::vector<std::string>* only,
+                                     const std::vector<std::string>& names,
+                                     const std::vector<caf::actor>& xs) {
+  auto& st = self->state;
+  std::unordered_map<std::string, caf::actor> dir;
+  for (size_t i = 0; i < names.size() && i < xs.size(); ++i)
+    dir.emplace(names[i], xs[i]);
+  std::vector<std::pair<caf::actor, std::vector<caf::actor>>> to_wire;
+  auto add = [&](const std::string& name) -> caf::error {
+    auto i = st.local.find(name);
+    if (i == st.local.end())
+      return make_error(errc::not_found,
+                        "node '" + name + "' does not run here");
+    auto& spec = st.specs[name];
+    if (spec.kind == node_kind::sensor)
+      return caf::none;
+    std::vector<caf::actor> inputs;
+    for (auto& need : spec.needs) {
+      auto j = dir.find(need);
+      if (j == dir.end())
+        return make_error(errc::not_found, "node '" + name + "': input '" + need
+                                             + "' is nowhere");
+      inputs.push_back(j->second);
+    }
+    to_wire.emplace_back(i->second, std::move(inputs));
+    return caf::none;
+  };
+  if (only) {
+    for (auto& name : *only)
+      if (auto err = add(name))
+        return err;
+  } else {
+    for (auto& kvp : st.local)
+      if (auto err = add(kvp.first))
+        return err;
+  }
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  if (to_wire.empty()) {
+    rp.deliver(caf::ok_atom_v);
+    return rp;
+  }
+  auto pending = std::make_shared<size_t>(to_wire.size());
+  auto failed = std::make_shared<bool>(false);
+  for (auto& [actor, inputs] : to_wire)
+    // Nodes added to a running graph subscribe urgently (ahead of their
+    // inputs' backlogs).
+    self
+      ->request(actor, caf::infinite, wire_atom_v, std::move(inputs),
+                only != nullptr)
+      .then(
+        [=](caf::ok_atom) mutable {
+          if (--*pending == 0 && !*failed)
+            rp.deliver(caf::ok_atom_v);
+        },
+        [=](caf::error& err) mutable {
+          if (!*failed) {
+            *failed = true;
+            rp.deliver(std::move(err));
+          }
+        });
+  return rp;
+}
+
+/// Counts the process's firings per second, measured over the last second.
+void measure_load(self_ptr self) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  auto firings = process_metrics().firings();
+  if (st.measured_at.time_since_epoch().count() != 0) {
+    auto dt = std::chrono::duration<double>(now - st.measured_at).count();
+    if (dt > 0)
+      st.firings_per_s = static_cast<double>(firings - st.firings_then) / dt;
+  }
+  st.measured_at = now;
+  st.firings_then = firings;
+  self->delayed_send(self, std::chrono::seconds(1), load_atom_v, true);
+}
+
+/// Spawns the nodes `names` of `g` here (see the deploy messages).
+caf::result<std::vector<caf::actor>>
+deploy(self_ptr self, const graph_spec& g,
+       const std::vector<std::string>& names, bool standby) {
+  std::unordered_map<std::string, const node_spec*> by_name;
+  for (auto& n : g.nodes)
+    by_name.emplace(n.name, &n);
+  // Files named by nodes must be readable here too (a member on another
+  // host may lack one): checked before anything is spawned.
+  for (auto& name : names) {
+    auto i = by_name.find(name);
+    if (i == by_name.end())
+      return make_error(errc::not_found,
+                        "node '" + name + "' is not in the graph");
+    if (i->second->kind != node_kind::sensor && !i->second->path.empty())
+      if (auto fn = make_fn(*i->second); !fn)
+        return std::move(fn.error());
+  }
+  auto me = caf::actor_cast<caf::actor>(self);
+  std::vector<caf::actor> out;
+  for (auto& name : names) {
+    auto& n = *by_name[name];
+    node_band band;
+    band.standby = standby;
+    // Linked: when the member shuts down, its nodes go with it.
+    auto a = n.kind == node_kind::sensor
+               ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr, standby)
+               : self->spawn<caf::linked>(node_actor, n, me, std::move(band));
+    self->state.local[name] = a;
+    self->state.specs[name] = n;
+    out.push_back(a);
+  }
+  return out;
+}
+
+} // namespace
+
+caf::behavior graph_host(self_ptr self) {
+  measure_load(self);
+  return {
+    [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names)
+      -> caf::result<std::vector<caf::actor>> {
+      return deploy(self, g, names, false);
+    },
+    [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names,
+        bool standby) -> caf::result<std::vector<caf::actor>> {
+      return deploy(self, g, names, standby);
+    },
+    [=](wire_atom, const std::vector<std::string>& names,
+        const std::vector<caf::actor>& xs) {
+      return wire_local(self, nullptr, names, xs);
+    },
+    [=](wire_atom, const std::vector<std::string>& only,
+        const std::vector<std::string>& names,
+        const std::vector<caf::actor>& xs) {
+      return wire_local(self, &only, names, xs);
+    },
+    [=](remove_atom, const std::vector<caf::actor>& xs) {
+      auto& st = self->state;
+      for (auto& x : xs) {
+        // An actor that stopped already (a node that moved away) arrives as
+        // an invalid handle.
+        if (!x)
+          continue;
+        for (auto i = st.local.begin(); i != st.local.end(); ++i) {
+          if (i->second == x) {
+            st.specs.erase(i->first);
+            st.local.erase(i);
+            break;
+          }
+        }
+        // Unlinked first: the host outlives the nodes it stops.
+        self->unlink_from(x);
+        self->send_exit(x, caf::exit_reason::user_shutdown);
+      }
+      return caf::ok_atom_v;
+    },
+    [=](load_atom, bool) {
+      measure_load(self);
+    },
+    [=](load_atom) {
+      auto& st = self->state;
+      return caf::make_message(static_cast<uint64_t>(st.local.size()),
+                               st.firings_per_s);
+    },
+    [=](stats_atom)
+      -> caf::result<std::vector<std::string>, std::vector<node_counts>,
+                     std::vector<ingest_counts>, int64_t> {
+      auto run = std::make_shared<stats_run>();
+      run->rp
+        = self->make_response_promise<std::vector<std::string>,
+                                      std::vector<node_counts>,
+                                      std::vector<ingest_counts>, int64_t>();
+      auto rp = run->rp;
+      collect_stats(self, std::move(run));
+      return rp;
+    },
+    [=](report_atom, const std::string& name, const node_counts&) {
+      self->state.local.erase(name);
+    },
+    [=](report_atom, const std::string& name, const ingest_counts&) {
+      self->state.local.erase(name);
+    },
+  };
+}
+
+} // namespace shoal

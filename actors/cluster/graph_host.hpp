@@ -1,0 +1,66 @@
+// The actor that runs one member's share of the cluster's graph.
+//
+// A coordinator (the member actor that received `apply`) places the graph's
+// nodes and asks each member's graph host to spawn its nodes, then hands
+// every host the directory of all nodes (name -> actor, local or remote) so
+// that each host wires its own nodes to their inputs wherever these live:
+// edges between members are ordinary CAF remote handles. Nodes run without
+// a progress tracker (watermarks are asked edge by edge, which works across
+// processes). Reports of nodes at end of stream come back here and are
+// dropped.
+//
+// Messages handled:
+//   (deploy_atom, graph_spec g, std::vector<std::string> names)
+//       -> std::vector<caf::actor>: spawns the nodes named (which must be in
+//          the validated `g`), in the order of `names`
+//   (wire_atom, std::vector<std::string> names, std::vector<caf::actor> xs)
+//       -> ok_atom once every local feature and model subscribed to its
+//          inputs, found by name in the directory (`names[i]` runs as
+//          `xs[i]`); an error naming a missing input otherwise
+//   (deploy_atom, graph_spec g, std::vector<std::string> names, bool standby)
+//       -> the same; with `standby` the nodes wait for the state of the
+//          actors they replace (a move, node_actor.hpp)
+//   (wire_atom, std::vector<std::string> only, names, xs)
+//       -> ok_atom: the same for the local nodes in `only` (nodes added or
+//          replaced in a running graph)
+//   (remove_atom, std::vector<caf::actor> xs) -> ok_atom: stops these local
+//          nodes (replaced or removed ones); a node spawned since under the
+//          same name stays
+//   (load_atom) -> (uint64_t nodes, double firings_per_s): the local nodes
+//          and this process's firings per second over the last second
+//          (placement's load estimate)
+//   (stats_atom) -> (std::vector<std::string> names,
+//                    std::vector<node_counts> counts,
+//                    std::vector<ingest_counts> samples, int64_t backlog):
+//          the counters of the live local nodes (features and models fill
+//          `counts`, sensors `samples`; a node that does not answer within
+//          0.5 s reads zero) and this process's mailbox backlog
+
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "caf/actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "runtime/graph/graph_spec.hpp"
+
+namespace shoal {
+
+struct graph_host_state {
+  static inline const char* name = "shoal.host";
+  /// The nodes spawned here, by name, with their specs.
+  std::unordered_map<std::string, caf::actor> local;
+  std::unordered_map<std::string, node_spec> specs;
+  /// Load measurement (see load_atom).
+  std::chrono::steady_clock::time_point measured_at;
+  uint64_t firings_then = 0;
+  double firings_per_s = 0;
+};
+
+caf::behavior graph_host(caf::stateful_actor<graph_host_state>* self);
+
+} // namespace shoal

@@ -1,0 +1,170 @@
+// Planning a graph change (actors/cluster/graph_change.hpp): what to spawn and
+// what to stop for an apply, a remove or a failover, validated before anything
+// changes; the leader; model file fingerprints.
+
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "actors/cluster/graph_change.hpp"
+#include "actors/messages.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/functions/fn_factory.hpp"
+#include "runtime/graph/graph_validator.hpp"
+
+namespace shoal {
+
+namespace {
+
+/// Names of the nodes whose member is not in the membership.
+std::vector<std::string> homeless(const member_state& st) {
+  std::vector<std::string> xs;
+  for (size_t i = 0; i < st.dir_names.size(); ++i)
+    if (st.members.count(st.dir_members[i]) == 0)
+      xs.push_back(st.dir_names[i]);
+  return xs;
+}
+
+/// Puts the names of `spawn` in the topological order of `g`.
+std::vector<std::string> in_graph_order(const graph_spec& g,
+                                        const std::set<std::string>& spawn) {
+  std::vector<std::string> xs;
+  for (auto& n : g.nodes)
+    if (spawn.count(n.name) > 0)
+      xs.push_back(n.name);
+  return xs;
+}
+
+} // namespace
+
+const member_state::entry& leader(const member_state& st) {
+  // std::map: the first entry has the smallest name.
+  return st.members.begin()->second;
+}
+
+uint64_t file_fingerprint(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return 0;
+  std::string bytes{std::istreambuf_iterator<char>{in},
+                    std::istreambuf_iterator<char>{}};
+  return node_key(bytes);
+}
+
+void record_fingerprints(member_state& st, const graph_spec& g, bool all) {
+  if (all)
+    st.fingerprints.clear();
+  for (auto& n : g.nodes)
+    if (!n.path.empty() && st.fingerprints.count(n.name) == 0)
+      st.fingerprints.emplace(n.name, file_fingerprint(n.path));
+}
+
+caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {
+  graph_change c;
+  c.merged = st.graph;
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < c.merged.nodes.size(); ++i)
+    index.emplace(c.merged.nodes[i].name, i);
+  std::set<std::string> spawn;
+  std::unordered_set<std::string> fresh;
+  size_t added = 0;
+  size_t replaced = 0;
+  for (auto& n : g.nodes) {
+    auto i = index.find(n.name);
+    if (i == index.end()) {
+      if (!fresh.insert(n.name).second)
+        continue; // a duplicate: validate_graph names it below
+      ++added;
+      spawn.insert(n.name);
+      index.emplace(n.name, c.merged.nodes.size());
+      c.merged.nodes.push_back(n);
+      continue;
+    }
+    auto& running = c.merged.nodes[i->second];
+    bool changed = running != n;
+    if (!changed && !n.path.empty()) {
+      auto f = st.fingerprints.find(n.name);
+      changed
+        = f != st.fingerprints.end() && f->second != file_fingerprint(n.path);
+    }
+    if (!changed)
+      continue;
+    ++replaced;
+    spawn.insert(n.name);
+    running = n;
+  }
+  // Everything is checked again; the functions of what changes are built.
+  auto check = [&](const node_spec& n) -> caf::error {
+    if (spawn.count(n.name) == 0)
+      return caf::none;
+    auto fn = make_fn(n);
+    return fn ? caf::error{} : std::move(fn.error());
+  };
+  if (auto err = validate_graph(c.merged, check))
+    return err;
+  for (auto& name : homeless(st))
+    spawn.insert(name);
+  c.spawn = in_graph_order(c.merged, spawn);
+  c.what = "added " + std::to_string(added) + ", replaced "
+           + std::to_string(replaced) + ", unchanged "
+           + std::to_string(g.nodes.size() - added - replaced);
+  return c;
+}
+
+caf::expected<graph_change> plan_remove(const member_state& st,
+                                        const std::vector<std::string>& names,
+                                        bool cascade) {
+  std::set<std::string> gone;
+  for (auto& name : names) {
+    if (!st.graph.find(name))
+      return make_error(errc::not_found, "unknown node '" + name + "'");
+    gone.insert(name);
+  }
+  // In topological order a dependent comes after its inputs: one pass
+  // finds the whole cascade.
+  for (auto& n : st.graph.nodes) {
+    if (gone.count(n.name) > 0)
+      continue;
+    for (auto& need : n.needs) {
+      if (gone.count(need) == 0)
+        continue;
+      if (!cascade)
+        return make_error(errc::invalid_graph,
+                          "cannot remove '" + need + "': '" + n.name
+                            + "' needs it (remove it too, or use --cascade)");
+      gone.insert(n.name);
+      break;
+    }
+  }
+  graph_change c;
+  for (auto& n : st.graph.nodes) {
+    if (gone.count(n.name) > 0)
+      c.remove.push_back(n.name);
+    else
+      c.merged.nodes.push_back(n);
+  }
+  std::set<std::string> spawn;
+  for (auto& name : homeless(st))
+    if (gone.count(name) == 0)
+      spawn.insert(name);
+  c.spawn = in_graph_order(c.merged, spawn);
+  c.what = "removed " + std::to_string(c.remove.size()) + ":";
+  for (auto& name : c.remove)
+    c.what += " " + name;
+  return c;
+}
+
+graph_change plan_failover(const member_state& st) {
+  graph_change c;
+  c.merged = st.graph;
+  auto xs = homeless(st);
+  c.spawn = in_graph_order(c.merged, {xs.begin(), xs.end()});
+  c.failover = true;
+  c.what = "placed " + std::to_string(c.spawn.size())
+           + " nodes of departed members again, cold";
+  return c;
+}
+
+} // namespace shoal

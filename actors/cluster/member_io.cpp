@@ -1,0 +1,159 @@
+#include "actors/cluster/member_io.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <unordered_map>
+
+#include "caf/all.hpp"
+
+#include "actors/dataflow/sink_actor.hpp"
+#include "actors/deploy/deployment.hpp"
+#include "actors/messages.hpp"
+#include "runtime/core/errc.hpp"
+
+namespace shoal {
+
+caf::expected<std::unique_ptr<member_io>> member_io::open(io_config cfg,
+                                                          std::string name) {
+  std::unique_ptr<member_io> io{new member_io};
+  io->cfg_ = std::move(cfg);
+  io->name_ = std::move(name);
+  if (!io->cfg_.sinks.empty()) {
+    auto out = open_sinks(io->sinks_, io->cfg_.sinks);
+    if (!out)
+      return std::move(out.error());
+    io->out_ = std::move(*out);
+  }
+  return io;
+}
+
+member_io::~member_io() {
+  // The live_io members close their endpoints and join their threads.
+}
+
+caf::error member_io::on_deployment(caf::scoped_actor& self,
+                                    const graph_spec& g,
+                                    const std::vector<std::string>& names,
+                                    const std::vector<caf::actor>& actors) {
+  if (names.empty()) {
+    end_sources(self);
+    sensor_names_.clear();
+    sensor_actors_.clear();
+    return caf::none;
+  }
+  std::unordered_map<std::string, caf::actor> dir;
+  for (size_t i = 0; i < names.size() && i < actors.size(); ++i)
+    dir.emplace(names[i], actors[i]);
+  std::vector<std::string> sensor_names;
+  std::vector<caf::actor> sensor_actors;
+  std::vector<caf::actor> emitting;
+  std::vector<std::string> emitting_names;
+  for (auto& n : g.nodes) {
+    auto i = dir.find(n.name);
+    if (i == dir.end())
+      return make_error(errc::not_found,
+                        "node '" + n.name + "' is not in the deployment");
+    if (n.kind == node_kind::sensor) {
+      sensor_names.push_back(n.name);
+      sensor_actors.push_back(i->second);
+    }
+    if (n.emit) {
+      emitting.push_back(i->second);
+      emitting_names.push_back(n.name);
+    }
+  }
+  if (out_) {
+    // The first deployment spawns the sink; a changed graph re-syncs it, so
+    // outputs already on their way are not lost.
+    bool fresh = !sink_;
+    if (fresh)
+      sink_ = self->spawn(sink_actor, out_, caf::actor_cast<caf::actor>(self),
+                          alert_rule{});
+    caf::error err;
+    auto wired = [](caf::ok_atom) {};
+    auto failed = [&](caf::error& x) {
+      err = std::move(x);
+    };
+    if (fresh)
+      self
+        ->request(sink_, std::chrono::seconds(30), wire_atom_v, emitting,
+                  emitting_names)
+        .receive(wired, failed);
+    else
+      self
+        ->request(sink_, std::chrono::seconds(30), sync_atom_v, emitting,
+                  emitting_names)
+        .receive(wired, failed);
+    if (err)
+      return make_error(errc::io_error,
+                        "cannot wire the sink: " + describe(err));
+    std::fprintf(stderr, "shoal-node: member %s wired its sink to %zu nodes\n",
+                 name_.c_str(), emitting.size());
+  }
+  if (cfg_.sources.empty())
+    return caf::none;
+  if (sensor_names == sensor_names_ && sensor_actors == sensor_actors_)
+    return caf::none;
+  sensor_names_ = sensor_names;
+  sensor_actors_ = sensor_actors;
+  auto running = source_actors();
+  if (!running.empty()) {
+    // The sensors changed (added, removed, or placed again after a member
+    // died): the running sources feed the new set without a restart.
+    for (auto& src : running)
+      self->send(src, rebind_atom_v, sensor_names, sensor_actors);
+    std::fprintf(stderr,
+                 "shoal-node: member %s re-bound %zu source%s to %zu sensors\n",
+                 name_.c_str(), running.size(), running.size() == 1 ? "" : "s",
+                 sensor_actors.size());
+    return caf::none;
+  }
+  deployment d;
+  d.sensor_actors = std::move(sensor_actors);
+  d.sensors = std::make_shared<sensor_directory>(std::move(sensor_names));
+  live_io started;
+  auto err = start_sources(started, self, d, cfg_.sources);
+  std::lock_guard<std::mutex> guard{mtx_};
+  sources_ = std::move(started);
+  if (err)
+    return err;
+  std::fprintf(stderr, "shoal-node: member %s started %zu source%s\n",
+               name_.c_str(), cfg_.sources.size(),
+               cfg_.sources.size() == 1 ? "" : "s");
+  return caf::none;
+}
+
+void member_io::end_sources(caf::scoped_actor& self) {
+  live_io old;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    std::swap(old, sources_);
+  }
+  for (auto& src : old.sources) {
+    self->send(src, done_atom_v);
+    self->send_exit(src, caf::exit_reason::user_shutdown);
+  }
+  // `old` closes the endpoints here, outside the lock.
+}
+
+void member_io::stop(caf::scoped_actor& self) {
+  end_sources(self);
+  if (sink_)
+    self->send_exit(sink_, caf::exit_reason::user_shutdown);
+  sink_ = nullptr;
+}
+
+std::vector<endpoint_status> member_io::status() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto xs = sinks_.status();
+  auto ys = sources_.status();
+  xs.insert(xs.end(), ys.begin(), ys.end());
+  return xs;
+}
+
+std::vector<caf::actor> member_io::source_actors() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return sources_.sources;
+}
+
+} // namespace shoal

@@ -1,0 +1,247 @@
+#include "actors/cluster/rebalance.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/core/errc.hpp"
+
+namespace shoal {
+
+namespace {
+
+/// A re-balance under way: the moves in reverse topological order, and the
+/// next one to make.
+struct rebalance_run {
+  struct move {
+    std::string name;
+    caf::actor from;
+    /// The new actor; invalid if its member could not spawn it.
+    caf::actor to;
+    std::string from_member;
+    std::string to_member;
+    bool done = false;
+  };
+  std::vector<move> moves;
+  size_t next = 0;
+};
+
+using run_ptr = std::shared_ptr<rebalance_run>;
+
+/// Where each node to move goes: cells, largest first, from their member to
+/// the least loaded one while that narrows the gap between the two. `cost`
+/// holds the measured firings (or samples) of each node.
+std::map<std::string, std::string>
+plan_moves(const member_state& st,
+           const std::unordered_map<std::string, double>& cost) {
+  std::unordered_map<std::string, std::string> member_of;
+  for (size_t i = 0; i < st.dir_names.size(); ++i)
+    member_of.emplace(st.dir_names[i], st.dir_members[i]);
+  struct cell {
+    std::string member;
+    double cost = 0;
+    std::vector<std::string> nodes;
+    bool one_member = true;
+  };
+  size_t count = 0;
+  auto cell_of = cell_of_nodes(st.graph, count);
+  std::vector<cell> cells(count);
+  std::map<std::string, double> load;
+  for (auto& [name, e] : st.members)
+    load[name] = 0;
+  for (size_t i = 0; i < st.graph.nodes.size(); ++i) {
+    auto& name = st.graph.nodes[i].name;
+    auto& c = cells[cell_of[i]];
+    auto& where = member_of.at(name);
+    auto x = 1 + (cost.count(name) > 0 ? cost.at(name) : 0.0);
+    load[where] += x;
+    c.cost += x;
+    if (c.member.empty())
+      c.member = where;
+    c.one_member = c.one_member && where == c.member;
+    c.nodes.push_back(name);
+  }
+  std::vector<cell> movable;
+  for (auto& c : cells)
+    if (c.one_member && st.members.count(c.member) > 0)
+      movable.push_back(std::move(c));
+  std::sort(movable.begin(), movable.end(), [](const cell& x, const cell& y) {
+    return x.cost > y.cost;
+  });
+  std::map<std::string, std::string> target;
+  auto lighter = [](auto& x, auto& y) {
+    return x.second < y.second;
+  };
+  for (bool moved = true; moved;) {
+    moved = false;
+    auto lo = std::min_element(load.begin(), load.end(), lighter);
+    for (auto& c : movable) {
+      auto& from = load[c.member];
+      if (c.member == lo->first || c.cost >= from - lo->second)
+        continue;
+      from -= c.cost;
+      lo->second += c.cost;
+      c.member = lo->first;
+      for (auto& name : c.nodes)
+        target[name] = lo->first;
+      moved = true;
+      break;
+    }
+  }
+  // Nodes that end where they started stay.
+  for (auto i = target.begin(); i != target.end();)
+    i = member_of.at(i->first) == i->second ? target.erase(i) : std::next(i);
+  return target;
+}
+
+/// The moves are done (or failed): every member learns the new placement.
+void finish_rebalance(member_self self, const run_ptr& run) {
+  auto& st = self->state;
+  std::unordered_map<std::string, const rebalance_run::move*> moved;
+  for (auto& m : run->moves)
+    if (m.done)
+      moved.emplace(m.name, &m);
+  std::map<std::string, std::vector<caf::actor>> stopped;
+  std::map<std::string, size_t> arrived;
+  for (size_t i = 0; i < st.dir_names.size(); ++i) {
+    auto m = moved.find(st.dir_names[i]);
+    if (m == moved.end())
+      continue;
+    stopped[m->second->from_member].push_back(m->second->from);
+    ++arrived[m->second->to_member];
+    st.dir_actors[i] = m->second->to;
+    st.dir_members[i] = m->second->to_member;
+  }
+  // The old actors have stopped; their hosts forget them (a handle to a
+  // stopped actor may arrive invalid: the host skips those, and forgets
+  // moved nodes by their report anyway).
+  for (auto& [member, xs] : stopped)
+    if (auto i = st.members.find(member); i != st.members.end())
+      self->send(i->second.info.host, remove_atom_v, xs);
+  tell_others(self, "", deploy_atom_v, st.graph, st.dir_names, st.dir_actors,
+              st.dir_members);
+  self->send(st.monitor, deploy_atom_v, st.graph, st.dir_names, st.dir_actors,
+             st.dir_members);
+  std::string what = "re-balanced: moved " + std::to_string(moved.size())
+                     + " nodes with their state:";
+  for (auto& [member, n] : arrived)
+    what += " " + std::to_string(n) + " to " + member;
+  std::fprintf(stderr, "shoal-node: member %s: %s\n", st.opts.name.c_str(),
+               what.c_str());
+  st.busy = false;
+}
+
+/// Moves the next node, one at a time: a node's inputs and subscribers are
+/// never in the middle of another move.
+void move_next(member_self self, run_ptr run) {
+  while (run->next < run->moves.size() && !run->moves[run->next].to)
+    ++run->next; // its new member could not take it: it stays
+  if (run->next == run->moves.size()) {
+    finish_rebalance(self, run);
+    return;
+  }
+  auto k = run->next++;
+  auto& m = run->moves[k];
+  self->request(m.from, std::chrono::seconds(30), move_atom_v, m.to)
+    .then(
+      [=](caf::ok_atom) {
+        run->moves[k].done = true;
+        move_next(self, run);
+      },
+      [=](caf::error& err) {
+        auto& x = run->moves[k];
+        std::fprintf(stderr, "shoal-node: member %s: moving %s: %s\n",
+                     self->state.opts.name.c_str(), x.name.c_str(),
+                     describe(err).c_str());
+        // The old actor stays; the waiting new one goes.
+        self->send_exit(x.to, caf::exit_reason::user_shutdown);
+        move_next(self, run);
+      });
+}
+
+/// Spawns the new actors of `target` in standby, then moves the nodes.
+void start_moves(member_self self,
+                 const std::map<std::string, std::string>& target) {
+  auto& st = self->state;
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < st.dir_names.size(); ++i)
+    index.emplace(st.dir_names[i], i);
+  auto run = std::make_shared<rebalance_run>();
+  std::map<std::string, std::vector<size_t>> by_member;
+  for (auto i = st.graph.nodes.rbegin(); i != st.graph.nodes.rend(); ++i) {
+    auto t = target.find(i->name);
+    if (t == target.end())
+      continue;
+    auto k = index.at(i->name);
+    by_member[t->second].push_back(run->moves.size());
+    run->moves.push_back(
+      {i->name, st.dir_actors[k], caf::actor{}, st.dir_members[k], t->second});
+  }
+  auto spawning = std::make_shared<size_t>(by_member.size());
+  for (auto& [member, moves] : by_member) {
+    std::vector<std::string> names;
+    for (auto k : moves)
+      names.push_back(run->moves[k].name);
+    auto ks = moves;
+    self
+      ->request(st.members.at(member).info.host, std::chrono::minutes(2),
+                deploy_atom_v, st.graph, names, true)
+      .then(
+        [=](std::vector<caf::actor>& actors) {
+          for (size_t j = 0; j < ks.size() && j < actors.size(); ++j)
+            run->moves[ks[j]].to = actors[j];
+          if (--*spawning == 0)
+            move_next(self, run);
+        },
+        [=](caf::error& err) {
+          // Nothing moves to that member.
+          std::fprintf(stderr, "shoal-node: member %s: re-balance: %s\n",
+                       self->state.opts.name.c_str(), describe(err).c_str());
+          if (--*spawning == 0)
+            move_next(self, run);
+        });
+  }
+}
+
+} // namespace
+
+void rebalance(member_self self) {
+  auto& st = self->state;
+  st.busy = true;
+  std::vector<member_info> members;
+  for (auto& [name, e] : st.members)
+    members.push_back(e.info);
+  auto cost = std::make_shared<std::unordered_map<std::string, double>>();
+  auto pending = std::make_shared<size_t>(members.size());
+  auto done_one = [=] {
+    if (--*pending > 0)
+      return;
+    auto target = plan_moves(self->state, *cost);
+    if (target.empty())
+      self->state.busy = false;
+    else
+      start_moves(self, target);
+  };
+  for (auto& m : members)
+    self->request(m.host, std::chrono::seconds(5), stats_atom_v)
+      .then(
+        [=](std::vector<std::string>& names, std::vector<node_counts>& counts,
+            std::vector<ingest_counts>& samples, int64_t) {
+          for (size_t i = 0; i < names.size(); ++i)
+            (*cost)[names[i]] = static_cast<double>(
+              (i < counts.size() ? counts[i].firings : 0)
+              + (i < samples.size() ? samples[i].accepted : 0));
+          done_one();
+        },
+        [=](caf::error&) {
+          done_one();
+        });
+}
+
+} // namespace shoal

@@ -1,0 +1,32 @@
+// Re-balancing a running cluster graph onto a member that joined, each
+// moved node with its state.
+//
+// The leader (actors/cluster/graph_change.hpp) measures the load: each node's
+// firings so far (a sensor's samples), plus one so that idle nodes count.
+// Only cells (a sensor with the nodes that follow their first input) that
+// run on one member move, whole, so neighbours stay together; cells go,
+// largest first, from their member to the least loaded one while that
+// narrows the gap between the two. Nodes move one at a time, downstream
+// first, so that a node's inputs and subscribers are never in the middle of
+// another move:
+//   1. the new member's graph host spawns the node's new actor in standby;
+//   2. the old actor asks each input to send to the new actor instead
+//      (`swap_atom`); each input confirms after its last batch to the old
+//      actor, so the old actor handles exactly what came before;
+//   3. the old actor hands its state (join, window or Lua `state`,
+//      subscribers, counters) to the new one and tells its subscribers,
+//      after its last batch to them; the new actor keeps their outputs
+//      until each subscribes to it, so no output is lost, duplicated or
+//      overtaken;
+//   4. when all moved, every member learns the new placement.
+
+#pragma once
+
+#include "actors/cluster/member_graph.hpp"
+
+namespace shoal {
+
+/// Moves nodes to balance the members' load, as described above.
+void rebalance(member_self self);
+
+} // namespace shoal

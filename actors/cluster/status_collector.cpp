@@ -1,0 +1,240 @@
+#include "actors/cluster/status_collector.hpp"
+
+#include <unordered_map>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<status_collector_state>*;
+
+/// How long a refresh waits for the member actor and for each graph host.
+constexpr auto ask_timeout = std::chrono::seconds(1);
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+uint64_t samples_of(const totals_status& t) {
+  return t.samples.accepted + t.samples.rejected_total();
+}
+
+/// One refresh under way: the model so far and the answers still missing.
+struct refresh {
+  status_model model;
+  std::unordered_map<std::string, size_t> node_index;
+  std::map<std::string, int64_t> backlog;
+  /// Rejected by this member's sources before reaching a sensor.
+  ingest_counts source_rejects;
+  size_t pending = 0;
+};
+
+/// Sums the nodes' counters per member and over all, computes the rates
+/// since the previous refresh and stores the model.
+void finish(self_ptr self, refresh& r) {
+  auto& st = self->state;
+  auto now = steady_ns();
+  double dt
+    = st.last_ns == 0 ? 0.0 : static_cast<double>(now - st.last_ns) / 1e9;
+  auto rate = [dt](uint64_t x, uint64_t before) {
+    return dt > 0 && x >= before ? static_cast<double>(x - before) / dt : 0.0;
+  };
+  std::map<std::string, member_status*> by_name;
+  for (auto& m : r.model.members)
+    by_name[m.name] = &m;
+  std::map<std::string, uint64_t> firings;
+  auto& t = r.model.totals;
+  for (auto& n : r.model.nodes) {
+    auto i = by_name.find(n.member);
+    if (i != by_name.end()) {
+      ++i->second->nodes;
+      i->second->samples.merge(n.samples);
+    }
+    firings[n.member] += n.counts.firings;
+    t.samples.merge(n.samples);
+    t.firings += n.counts.firings;
+    t.outputs += n.counts.outputs;
+    t.errors += n.counts.errors;
+  }
+  if (auto i = by_name.find(st.opts.name); i != by_name.end())
+    i->second->samples.merge(r.source_rejects);
+  t.samples.merge(r.source_rejects);
+  for (auto& m : r.model.members) {
+    auto b = r.backlog.find(m.name);
+    m.backlog = b == r.backlog.end() ? 0 : b->second;
+    t.backlog += m.backlog;
+    auto x = firings[m.name];
+    auto before = st.last_firings.find(m.name);
+    m.load = before == st.last_firings.end() ? 0.0 : rate(x, before->second);
+  }
+  auto& last = st.last_totals;
+  t.samples_per_s = rate(samples_of(t), samples_of(last));
+  t.firings_per_s = rate(t.firings, last.firings);
+  t.outputs_per_s = rate(t.outputs, last.outputs);
+  t.errors_per_s = rate(t.errors, last.errors);
+  if (st.opts.endpoints)
+    r.model.endpoints = st.opts.endpoints();
+  st.last_ns = now;
+  st.last_totals = t;
+  st.last_firings = std::move(firings);
+  st.board->store(std::move(r.model));
+  st.busy = false;
+}
+
+/// Asks every live member's graph host for its nodes' counters, and
+/// every member for the output latency its sinks measured.
+void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
+               const std::vector<member_info>& members) {
+  auto one_done = [self, r] {
+    if (--r->pending == 0)
+      finish(self, *r);
+  };
+  std::vector<caf::actor> sources;
+  if (self->state.opts.sources)
+    sources = self->state.opts.sources();
+  r->pending = 2 * members.size() + sources.size() + 1;
+  // Output latency as measured by every member's sinks, merged.
+  for (auto& m : members) {
+    self->request(m.handle, ask_timeout, latency_atom_v)
+      .then(
+        [r, one_done](std::vector<uint64_t>& xs) {
+          r->model.latency.merge_numbers(xs);
+          one_done();
+        },
+        [one_done](caf::error&) {
+          one_done();
+        });
+  }
+  for (auto& src : sources) {
+    self->request(src, ask_timeout, stats_atom_v)
+      .then(
+        [r, one_done](ingest_counts& counts, std::vector<std::string>&,
+                      uint64_t) {
+          // Accepted samples are counted by the sensors.
+          counts.accepted = 0;
+          r->source_rejects.merge(counts);
+          one_done();
+        },
+        [one_done](caf::error&) {
+          one_done();
+        });
+  }
+  for (auto& m : members) {
+    if (!m.host) {
+      one_done();
+      continue;
+    }
+    auto name = m.name;
+    self->request(m.host, ask_timeout, stats_atom_v)
+      .then(
+        [r, name, one_done](
+          std::vector<std::string>& names, std::vector<node_counts>& counts,
+          std::vector<ingest_counts>& samples, int64_t backlog) {
+          r->backlog[name] = backlog;
+          for (size_t k = 0; k < names.size(); ++k) {
+            auto i = r->node_index.find(names[k]);
+            if (i == r->node_index.end())
+              continue;
+            auto& n = r->model.nodes[i->second];
+            if (k < counts.size())
+              n.counts = std::move(counts[k]);
+            if (k < samples.size())
+              n.samples = std::move(samples[k]);
+          }
+          one_done();
+        },
+        [one_done](caf::error&) {
+          one_done();
+        });
+  }
+  one_done();
+}
+
+void start_refresh(self_ptr self) {
+  self->state.busy = true;
+  self->request(self->state.member, ask_timeout, status_atom_v)
+    .then(
+      [self](std::vector<member_info>& members,
+             std::vector<std::string>& departed, graph_spec& g,
+             std::vector<std::string>& names, std::vector<std::string>& where) {
+        auto r = std::make_shared<refresh>();
+        std::unordered_map<std::string, std::string> member_of;
+        for (size_t i = 0; i < names.size() && i < where.size(); ++i)
+          member_of.emplace(names[i], where[i]);
+        for (auto& m : members) {
+          member_status x;
+          x.name = m.name;
+          x.address = m.address;
+          x.alive = true;
+          r->model.members.push_back(std::move(x));
+        }
+        for (auto& name : departed) {
+          member_status x;
+          x.name = name;
+          r->model.members.push_back(std::move(x));
+        }
+        for (auto& n : g.nodes) {
+          node_status x;
+          x.name = n.name;
+          x.kind = n.kind;
+          x.fn = n.fn;
+          x.needs = n.needs;
+          auto i = member_of.find(n.name);
+          if (i != member_of.end())
+            x.member = i->second;
+          r->node_index.emplace(n.name, r->model.nodes.size());
+          r->model.nodes.push_back(std::move(x));
+        }
+        ask_hosts(self, std::move(r), members);
+      },
+      [self](caf::error&) {
+        self->state.busy = false;
+      });
+}
+
+} // namespace
+
+status_board::status_board() : start_(std::chrono::steady_clock::now()) {
+  // nop
+}
+
+status_model status_board::snapshot() const {
+  std::unique_lock<std::mutex> guard{mtx_};
+  auto copy = model_;
+  guard.unlock();
+  copy.uptime_s
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+        .count();
+  return copy;
+}
+
+void status_board::store(status_model model) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  model_ = std::move(model);
+}
+
+caf::behavior status_collector(self_ptr self, caf::actor member,
+                               std::shared_ptr<status_board> board,
+                               status_collector_options opts) {
+  auto& st = self->state;
+  st.member = std::move(member);
+  st.board = std::move(board);
+  st.opts = std::move(opts);
+  self->send(self, caf::tick_atom_v);
+  return {
+    [self](caf::tick_atom) {
+      auto& s = self->state;
+      if (!s.busy)
+        start_refresh(self);
+      self->delayed_send(self, s.opts.interval, caf::tick_atom_v);
+    },
+  };
+}
+
+} // namespace shoal

@@ -1,0 +1,85 @@
+// What a cluster member's HTTP endpoint shows, refreshed by an actor.
+//
+// The HTTP server calls its provider on a thread of its own, so it must not
+// talk to actors: `status_board` holds the last status_model behind a
+// mutex and hands out copies (`snapshot`, which also sets the uptime). The
+// `status_collector` actor refreshes it every `interval`: it asks the
+// member actor for the membership and the deployment
+// ((status_atom) -> members, departed names, graph, directory names and
+// members), then every live member's graph host for its nodes' counters
+// ((stats_atom), actors/cluster/graph_host.hpp), and stores a new model:
+//   - members: the live ones (alive) and those that left (down), with the
+//     nodes placed on each, its sensors' samples, its process's backlog
+//     and its load (firings per second since the last refresh);
+//   - nodes: every node of the deployed graph with kind, fn, needs, member
+//     and counters;
+//   - totals: sums over the nodes and members, rates from the difference
+//     to the previous refresh;
+//   - endpoints: `endpoints()`, when given (the member's live I/O).
+// A refresh that is still waiting for answers when the next tick comes
+// skips that tick; a host that does not answer within a second reads zero.
+
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "runtime/http/status_model.hpp"
+
+namespace shoal {
+
+/// The last status, shared between the collector and the HTTP thread.
+class status_board {
+public:
+  status_board();
+
+  /// A copy of the last status, with `uptime_s` as of now.
+  status_model snapshot() const;
+
+  void store(status_model model);
+
+private:
+  mutable std::mutex mtx_;
+  status_model model_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+struct status_collector_options {
+  std::chrono::milliseconds interval{1000};
+  /// The status of the member's network endpoints (may be empty).
+  std::function<std::vector<endpoint_status>()> endpoints;
+  /// This member's name, and its live sources (ingest_source actors): the
+  /// samples they reject before any sensor count for this member.
+  std::string name;
+  std::function<std::vector<caf::actor>()> sources;
+};
+
+struct status_collector_state {
+  static inline const char* name = "shoal.status";
+  caf::actor member;
+  std::shared_ptr<status_board> board;
+  status_collector_options opts;
+  /// A refresh is waiting for answers.
+  bool busy = false;
+  /// The previous refresh: when, and its figures (for rates and loads).
+  int64_t last_ns = 0;
+  totals_status last_totals;
+  std::map<std::string, uint64_t> last_firings;
+};
+
+/// Refreshes `board` from `member` (a member actor) until it exits.
+caf::behavior
+status_collector(caf::stateful_actor<status_collector_state>* self,
+                 caf::actor member, std::shared_ptr<status_board> board,
+                 status_collector_options opts);
+
+} // namespace shoal

@@ -1,0 +1,298 @@
+#include "actors/dataflow/node_actor.hpp"
+
+#include <cstdio>
+
+#include "caf/all.hpp"
+
+#include "actors/dataflow/wiring.hpp"
+#include "actors/messages.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/core/metrics.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<node_state>*;
+
+/// Asks every input still below `t` for a watermark of at least `t`: the
+/// inputs that the band frontier covers through the tracker, the others edge
+/// by edge.
+void ask_inputs(self_ptr self, int64_t t) {
+  auto& st = self->state;
+  auto& c = *st.core;
+  bool wait = false;
+  for (size_t i = 0; i < c.inputs.size() && i < st.inputs.size(); ++i) {
+    auto& in = c.inputs[i];
+    if (c.join.input_wm(i) >= t)
+      continue;
+    if (in.covered) {
+      wait = true;
+    } else if (in.asked < t && st.inputs[i]) {
+      in.asked = t;
+      self->send(st.inputs[i], need_atom_v, t);
+    }
+  }
+  if (wait) {
+    auto f = c.wait_frontier(t, caf::actor_cast<caf::actor>(self));
+    if (f != wm_none)
+      self->send(self, frontier_atom_v, c.band, f);
+  }
+}
+
+/// Fires what is safe, publishes, and asks for what the node waits on.
+void process(self_ptr self) {
+  auto& st = self->state;
+  auto& c = *st.core;
+  c.fire([](point) {});
+  auto wm = c.join.out_wm();
+  c.pub.flush(self, wm);
+  c.update_hold();
+  auto [next, requested] = c.wanted();
+  if (next != wm_none)
+    ask_inputs(self, next);
+  if (requested != wm_none)
+    ask_inputs(self, requested);
+  if (wm == wm_end && !st.reported) {
+    st.reported = true;
+    if (st.monitor)
+      self->send(st.monitor, report_atom_v, c.name, c.counts);
+    // Nothing can follow end of stream: the actor is done.
+    self->quit();
+  }
+}
+
+/// Pairs the node's inputs `xs` (in `needs` order) with their keys.
+std::vector<input_ref> refs_of(const node_core& c, std::vector<caf::actor> xs) {
+  std::vector<uint64_t> keys;
+  for (auto& in : c.inputs)
+    keys.push_back(in.key);
+  return input_refs(std::move(xs), keys, c.band);
+}
+
+/// Takes the points and watermark of batch `b` from an input.
+void take(self_ptr self, const batch& b) {
+  auto& c = *self->state.core;
+  process_metrics().batch_received();
+  for (size_t i = 0; i < c.inputs.size(); ++i)
+    if (c.inputs[i].key == b.from)
+      c.join.push(i, b.points.data(), b.points.size(), b.wm);
+}
+
+/// Releases `b` in the progress tracker once handled.
+void release(self_ptr self, const batch& b) {
+  auto& s = self->state;
+  if (s.tracker && b.token != progress_tracker::no_token)
+    s.tracker->release(s.core->band, b.token);
+}
+
+/// Sends the node's state to its new actor, tells the subscribers where it
+/// went, and stops: every input's last batch for this actor was handled.
+void finish_move(self_ptr self) {
+  auto& st = self->state;
+  auto& c = *st.core;
+  handover h;
+  state_writer w;
+  c.join.save(w);
+  std::string err;
+  state_writer fw;
+  if (c.fn->save(fw, err))
+    w.put_string(fw.bytes());
+  else
+    h.cold = err.empty() ? "its function cannot move" : err;
+  h.state = std::move(w.bytes());
+  c.pub.export_subscribers(h.subs, h.requested, h.sent);
+  h.last = c.pub.last();
+  h.counts = c.counts;
+  h.inputs = st.inputs;
+  auto target = st.move->target;
+  self->send(target, restore_atom_v, std::move(h));
+  // After their last batch from here: they subscribe to the new actor.
+  std::vector<caf::actor> subs;
+  std::vector<int64_t> unused;
+  c.pub.export_subscribers(subs, unused, unused);
+  for (auto& sub : subs)
+    self->send(sub, moved_atom_v, c.pub.key(), target);
+  st.move->rp.deliver(caf::ok_atom_v);
+  // Its host forgets it (the node runs elsewhere now).
+  st.reported = true;
+  if (st.monitor)
+    self->send(st.monitor, report_atom_v, c.name, c.counts);
+  self->quit();
+}
+
+/// Takes over the state of the node's previous actor.
+void restore(self_ptr self, handover& h) {
+  auto& st = self->state;
+  auto& c = *st.core;
+  state_reader r{h.state};
+  std::string fn_state;
+  bool ok = c.join.load(r);
+  if (ok && h.cold.empty())
+    fn_state = r.get_string();
+  ok = ok && r.ok();
+  std::string err = h.cold;
+  if (ok && h.cold.empty()) {
+    state_reader fr{fn_state};
+    if (!c.fn->load(fr, err) || !fr.ok())
+      ok = false;
+  }
+  if (!ok || !err.empty()) {
+    // The function starts cold (its fresh state stays); the node says so.
+    c.counts.last_error = "moved without its state: "
+                          + (err.empty() ? std::string{"damaged state"} : err);
+    std::fprintf(stderr, "shoal-node: node %s: %s\n", c.name.c_str(),
+                 c.counts.last_error.c_str());
+  }
+  auto last_error = c.counts.last_error;
+  c.counts = h.counts;
+  if (!ok || !err.empty())
+    c.counts.last_error = last_error;
+  c.pub.adopt(h.subs, h.requested, h.sent, h.last, c.join.out_wm());
+  if (h.inputs.size() == c.inputs.size())
+    st.inputs = std::move(h.inputs);
+}
+
+} // namespace
+
+caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
+                         node_band where) {
+  auto& st = self->state;
+  st.monitor = std::move(monitor);
+  st.tracker = std::move(where.tracker);
+  auto core
+    = node_core::make(spec, st.tracker.get(), where.band,
+                      st.tracker ? where.input_bands : std::vector<uint32_t>{});
+  if (!core) {
+    // The graph was validated before deployment; this only happens when a
+    // resource vanished in between (e.g. a model file was deleted).
+    self->quit(std::move(core.error()));
+    return {};
+  }
+  st.core = std::make_unique<node_core>(std::move(*core));
+  caf::behavior running{
+    [=](batch& b) {
+      take(self, b);
+      process(self);
+      release(self, b);
+    },
+    [=](std::vector<batch>& bs) {
+      // Several inputs' batches from one cell (actors/dataflow/cell_actor.hpp).
+      for (auto& b : bs)
+        take(self, b);
+      process(self);
+      for (auto& b : bs)
+        release(self, b);
+    },
+    [=](frontier_atom, uint32_t, int64_t f) {
+      self->state.core->frontier(f);
+      process(self);
+    },
+    [=](need_atom, int64_t ts) {
+      auto& c = *self->state.core;
+      auto wm = c.join.out_wm();
+      c.pub.request(self, self->current_sender(), ts, wm);
+      if (ts > wm)
+        ask_inputs(self, ts);
+    },
+    [=](wire_atom, std::vector<caf::actor>& inputs) {
+      auto& s = self->state;
+      s.inputs = inputs;
+      return s.wiring.start(self, refs_of(*s.core, std::move(inputs)));
+    },
+    [=](wire_atom, std::vector<caf::actor>& inputs, bool urgent) {
+      auto& s = self->state;
+      s.inputs = inputs;
+      return s.wiring.start(self, refs_of(*s.core, std::move(inputs)), urgent);
+    },
+    [=](rewire_atom, const std::vector<caf::actor>& olds,
+        std::vector<caf::actor>& news) {
+      auto& s = self->state;
+      auto me = caf::actor_cast<caf::actor>(self);
+      std::vector<input_ref> refs;
+      for (size_t k = 0; k < olds.size() && k < news.size(); ++k) {
+        for (size_t i = 0; i < s.inputs.size(); ++i) {
+          if (s.inputs[i] != olds[k])
+            continue;
+          s.inputs[i] = news[k];
+          // The new input has not been asked for anything yet.
+          auto& in = s.core->inputs[i];
+          in.asked = wm_none;
+          refs.push_back(input_ref{news[k], in.key, s.core->band});
+        }
+        // A dead input ignores this; a live one stops sending to us.
+        self->send(olds[k], caf::unsubscribe_atom_v, me);
+      }
+      auto rp = s.wiring.start(self, std::move(refs), true);
+      // Ask the new inputs for whatever we wait on.
+      process(self);
+      return rp;
+    },
+    [=](subscribed_atom, uint64_t key, point last, int64_t wm) {
+      auto& s = self->state;
+      auto& c = *s.core;
+      for (size_t i = 0; i < c.inputs.size(); ++i)
+        if (c.inputs[i].key == key)
+          c.join.seed(i, last, wm);
+      s.wiring.confirm();
+      // A subscription made while the graph runs may unblock a firing.
+      process(self);
+    },
+    [=](caf::subscribe_atom, caf::actor& sub, uint32_t band, uint64_t) {
+      auto& c = *self->state.core;
+      c.pub.add(self, std::move(sub), band);
+      return caf::make_message(subscribed_atom_v, c.pub.key(), c.pub.last(),
+                               c.join.out_wm());
+    },
+    [=](caf::unsubscribe_atom, const caf::actor& sub) {
+      self->state.core->pub.remove(sub);
+    },
+    [=](stats_atom) {
+      return self->state.core->counts;
+    },
+    [=](move_atom, caf::actor& target) {
+      auto& s = self->state;
+      auto rp = begin_move(self, s.move, std::move(target), s.inputs);
+      if (s.move->pending == 0)
+        finish_move(self);
+      return rp;
+    },
+    [=](restore_atom) {
+      // See the standby behavior below.
+    },
+    [=](move_atom) {
+      if (give_up_move(self->state.move, self->state.core->name))
+        finish_move(self);
+    },
+    [=](swap_atom, const caf::actor& from, caf::actor& to) {
+      // A subscriber moves: the new actor gets our outputs from now on.
+      auto& c = *self->state.core;
+      c.pub.flush(self, c.join.out_wm());
+      c.pub.replace(from, std::move(to));
+      self->send(from, swapped_atom_v, c.pub.key());
+    },
+    [=](swapped_atom, uint64_t) {
+      if (confirm_move(self->state.move))
+        finish_move(self);
+    },
+    [=](moved_atom, uint64_t key, caf::actor& to) {
+      // An input moved: its new actor holds our outputs until we subscribe.
+      auto& s = self->state;
+      auto& c = *s.core;
+      for (size_t i = 0; i < c.inputs.size() && i < s.inputs.size(); ++i)
+        if (c.inputs[i].key == key) {
+          s.inputs[i] = to;
+          c.inputs[i].asked = wm_none;
+        }
+      subscribe_to(self, to, key, c.band, true);
+    },
+  };
+  if (!where.standby)
+    return running;
+  // A node moving here: everything but its state waits in the mailbox.
+  return standby_behavior(self, std::move(running), [=](handover& h) {
+    restore(self, h);
+  });
+}
+
+} // namespace shoal

@@ -1,0 +1,224 @@
+#include "actors/dataflow/publisher.hpp"
+
+#include <algorithm>
+
+#include "caf/actor_cast.hpp"
+#include "caf/event_based_actor.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/core/metrics.hpp"
+
+namespace shoal {
+
+void publisher::add(caf::event_based_actor* self, caf::actor sub,
+                    uint32_t band) {
+  for (auto& s : subs_) {
+    if (s.handle != sub)
+      continue;
+    if (s.held) {
+      s.held = false;
+      auto& k = kept_for(s.handle);
+      if (!k.points.empty() || k.wm > s.sent_wm) {
+        auto wm = std::max(k.wm, s.sent_wm);
+        self->send(s.handle, batch{key_, std::move(k.points), wm});
+        process_metrics().batch_sent();
+        s.sent_wm = wm;
+        if (s.requested <= wm)
+          s.requested = wm_none;
+      }
+      kept_.erase(kept_.begin() + (&k - kept_.data()));
+    }
+    return;
+  }
+  if (!tracker_ || band >= tracker_->bands())
+    band = progress_tracker::no_band;
+  subscriber x;
+  x.handle = std::move(sub);
+  x.band = band;
+  subs_.push_back(std::move(x));
+  count_band(band, 1);
+}
+
+void publisher::count_band(uint32_t band, int64_t n) {
+  if (band == progress_tracker::no_band)
+    return;
+  for (auto i = bands_.begin(); i != bands_.end(); ++i) {
+    if (i->first == band) {
+      i->second += n;
+      if (i->second == 0)
+        bands_.erase(i);
+      return;
+    }
+  }
+  bands_.emplace_back(band, n);
+}
+
+void publisher::export_subscribers(std::vector<caf::actor>& subs,
+                                   std::vector<int64_t>& requested,
+                                   std::vector<int64_t>& sent) const {
+  for (auto& s : subs_) {
+    subs.push_back(s.handle);
+    requested.push_back(s.requested);
+    sent.push_back(s.sent_wm);
+  }
+}
+
+void publisher::adopt(const std::vector<caf::actor>& subs,
+                      const std::vector<int64_t>& requested,
+                      const std::vector<int64_t>& sent, point last,
+                      int64_t wm) {
+  for (size_t i = 0; i < subs.size(); ++i) {
+    subscriber s;
+    s.handle = subs[i];
+    s.requested = i < requested.size() ? requested[i] : wm_none;
+    s.sent_wm = i < sent.size() ? sent[i] : wm_none;
+    s.held = true;
+    kept_.push_back(kept{s.handle, {}, wm});
+    subs_.push_back(std::move(s));
+  }
+  last_ = last;
+}
+
+publisher::kept& publisher::kept_for(const caf::actor& handle) {
+  for (auto& k : kept_)
+    if (k.handle == handle)
+      return k;
+  // A held subscriber always has its entry; this only guards the invariant.
+  kept_.push_back(kept{handle, {}, wm_none});
+  return kept_.back();
+}
+
+void publisher::replace(const caf::actor& from, caf::actor to) {
+  for (auto& s : subs_)
+    if (s.handle == from) {
+      s.handle = std::move(to);
+      return;
+    }
+}
+
+void publisher::remove(const caf::actor& sub) {
+  auto i = std::find_if(subs_.begin(), subs_.end(), [&](const subscriber& s) {
+    return s.handle == sub;
+  });
+  if (i == subs_.end())
+    return;
+  count_band(i->band, -1);
+  subs_.erase(i);
+}
+
+void outbox::add(const caf::actor& to, batch b) {
+  for (auto& [handle, batches] : items_)
+    if (handle == to) {
+      batches.push_back(std::move(b));
+      return;
+    }
+  items_.emplace_back(to, std::vector<batch>{});
+  items_.back().second.push_back(std::move(b));
+}
+
+void outbox::send(caf::event_based_actor* self) {
+  for (auto& [handle, batches] : items_) {
+    if (batches.size() == 1)
+      self->send(handle, std::move(batches.front()));
+    else
+      self->send(handle, std::move(batches));
+  }
+  items_.clear();
+}
+
+void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
+  if (subs_.empty()) {
+    pending_.clear();
+    return;
+  }
+  if (!pending_.empty()) {
+    // One message object shared by all subscribers: no copy per edge.
+    // Subscribers without a band ignore the token.
+    auto token = progress_tracker::no_token;
+    if (!bands_.empty()) {
+      token = tracker_->token_for(pending_.front().ts);
+      for (auto& [band, n] : bands_)
+        tracker_->add(band, token, n);
+    }
+    for (auto& s : subs_)
+      if (s.held) {
+        auto& k = kept_for(s.handle);
+        k.points.insert(k.points.end(), pending_.begin(), pending_.end());
+        k.wm = wm;
+      }
+    auto points = std::move(pending_);
+    pending_.clear();
+    process_metrics().batch_sent(subs_.size());
+    caf::message msg;
+    if (!box)
+      msg = caf::make_message(batch{key_, std::move(points), wm, token});
+    for (auto& s : subs_) {
+      if (s.held)
+        continue;
+      if (box)
+        box->add(s.handle, batch{key_, points, wm, token});
+      else
+        self->send(s.handle, msg);
+      s.sent_wm = wm;
+      if (s.requested <= wm)
+        s.requested = wm_none;
+    }
+    return;
+  }
+  for (auto& s : subs_) {
+    if (s.held) {
+      auto& k = kept_for(s.handle);
+      k.wm = std::max(k.wm, wm);
+      continue;
+    }
+    if (s.sent_wm >= wm)
+      continue;
+    if (wm == wm_end || (s.requested != wm_none && s.requested <= wm))
+      send_wm(self, s, wm, box);
+  }
+}
+
+bool publisher::request(caf::event_based_actor* self,
+                        const caf::strong_actor_ptr& who, int64_t ts,
+                        int64_t wm) {
+  auto handle = caf::actor_cast<caf::actor>(who);
+  for (auto& s : subs_) {
+    if (s.handle != handle)
+      continue;
+    if (s.held) {
+      s.requested = std::max(s.requested, ts);
+      return true;
+    }
+    if (ts <= wm) {
+      // A request may cross a batch that already answered it.
+      if (s.sent_wm < ts)
+        send_wm(self, s, wm);
+    } else if (ts > s.requested) {
+      s.requested = ts;
+    }
+    return true;
+  }
+  return false;
+}
+
+int64_t publisher::max_request() const {
+  int64_t result = wm_none;
+  for (auto& s : subs_)
+    if (s.requested > result)
+      result = s.requested;
+  return result;
+}
+
+void publisher::send_wm(caf::event_based_actor* self, subscriber& sub,
+                        int64_t wm, outbox* box) {
+  if (box)
+    box->add(sub.handle, batch{key_, {}, wm});
+  else
+    self->send(sub.handle, batch{key_, {}, wm});
+  process_metrics().batch_sent();
+  sub.sent_wm = wm;
+  if (sub.requested <= wm)
+    sub.requested = wm_none;
+}
+
+} // namespace shoal

@@ -1,0 +1,76 @@
+// The actor of one sensor.
+//
+// Its output stream is its accepted samples. Sources attach to it and send
+// it batches of samples that already passed the source's checks; the sensor
+// rejects those not newer than its last accepted one (`out_of_order`). Its
+// output watermark is the smallest of its sources' watermarks (or its last
+// accepted timestamp, or the last watermark of a detached source, if
+// larger). At end of stream it sends
+// `(report_atom, name, ingest_counts)` to its monitor. With a progress
+// tracker it is in band 0 and releases each counted batch once handled.
+//
+// Messages handled:
+//   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
+//                               (again with the same key: updates handle
+//                               and index)
+//   (detach_atom, uint64_t key, int64_t wm)
+//                               the source leaves without ending the stream:
+//                               its last watermark `wm` stays as a floor of
+//                               the sensor's (a cluster replay that reached
+//                               its end of file, a source re-bound to a
+//                               changed graph); samples at or before the
+//                               floor are rejected as `late`
+//   batch                       from an attached source
+//   (need_atom, int64_t ts)     from a subscriber
+//   (subscribe_atom, actor, uint32_t band, uint64_t key)
+//                               -> (subscribed_atom, key, point last, wm)
+//   (unsubscribe_atom, actor)
+//   (stats_atom)                -> ingest_counts
+//   (move_atom, actor target), (swap_atom, from, to), (swapped_atom, key)
+//                               moving, as a node does (node_actor.hpp);
+//                               the sensor's sources are what it asks to
+//                               swap, and its state is its gate, floor,
+//                               sources and subscribers
+
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/response_promise.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "actors/dataflow/progress.hpp"
+#include "actors/dataflow/publisher.hpp"
+#include "actors/dataflow/sensor_core.hpp"
+#include "actors/dataflow/wiring.hpp"
+#include "runtime/graph/graph_spec.hpp"
+
+namespace shoal {
+
+struct sensor_state {
+  static inline const char* name = "shoal.sensor";
+
+  std::string sensor;
+  std::shared_ptr<progress_tracker> tracker;
+  std::unique_ptr<publisher> pub;
+  /// Sources, gate, floor and counters.
+  sensor_core core;
+  caf::actor monitor;
+  bool reported = false;
+  /// A move under way, if any (see node_actor.hpp); a pointer, since it is
+  /// rare and every node pays for its size.
+  std::unique_ptr<move_state> move;
+};
+
+/// Runs sensor `spec`; `monitor` gets the final report. `tracker` may be
+/// null. With `standby`, waits for the state of the sensor's previous actor
+/// first (a move).
+caf::behavior sensor_actor(caf::stateful_actor<sensor_state>* self,
+                           node_spec spec, caf::actor monitor,
+                           std::shared_ptr<progress_tracker> tracker,
+                           bool standby);
+
+} // namespace shoal

@@ -1,0 +1,251 @@
+#include "actors/dataflow/sink_actor.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "caf/all.hpp"
+
+#include "actors/dataflow/progress.hpp"
+#include "actors/dataflow/wiring.hpp"
+#include "actors/messages.hpp"
+#include "runtime/core/metrics.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<sink_state>*;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+void finish(self_ptr self) {
+  auto& st = self->state;
+  if (st.finished)
+    return;
+  st.finished = true;
+  if (st.until != wm_end) {
+    // The graph runs on: stop its nodes sending here.
+    auto me = caf::actor_cast<caf::actor>(self);
+    for (auto& kvp : st.inputs)
+      if (kvp.second.handle)
+        self->send(kvp.second.handle, caf::unsubscribe_atom_v, me);
+  }
+  auto err = st.out->flush();
+  if (st.monitor)
+    self->send(st.monitor, done_atom_v, st.outputs, std::move(err));
+  self->quit();
+}
+
+/// Whether input `in` sent everything the sink waits for.
+bool complete(const sink_state& st, const sink_state::input& in) {
+  return in.done || (st.until != wm_end && in.wm >= st.until);
+}
+
+/// Finishes once every input is complete.
+void check_complete(self_ptr self) {
+  auto& st = self->state;
+  size_t open = 0;
+  for (auto& kvp : st.inputs)
+    if (!complete(st, kvp.second))
+      ++open;
+  if (open == 0)
+    finish(self);
+}
+
+/// Writes the outputs of batch `b` and follows its input's watermark.
+void take(self_ptr self, const batch& b) {
+  auto& st = self->state;
+  process_metrics().batch_received();
+  auto i = st.inputs.find(b.from);
+  if (i == st.inputs.end())
+    return;
+  auto now = now_ns();
+  for (auto& p : b.points) {
+    st.out->write(i->second.name, p);
+    st.latency.record(now - p.ts);
+    st.latency_total.record(now - p.ts);
+    if (i->second.single)
+      st.latency_single.record(now - p.ts);
+  }
+  if (!b.points.empty()) {
+    i->second.last = b.points.back().value;
+    if (!st.flush_scheduled) {
+      st.flush_scheduled = true;
+      self->delayed_send(self, sink_flush_interval, caf::flush_atom_v);
+    }
+  }
+  st.outputs += b.points.size();
+  if (b.wm > i->second.wm)
+    i->second.wm = b.wm;
+  if (b.wm == wm_end && !i->second.done) {
+    i->second.done = true;
+    if (--st.open == 0)
+      finish(self);
+  }
+  if (st.until != wm_end && b.wm >= st.until)
+    check_complete(self);
+}
+
+} // namespace
+
+bool alert_rule::covers(const std::string& name) const {
+  return name.size() >= suffix.size()
+         && name.compare(name.size() - suffix.size(), suffix.size(), suffix)
+              == 0;
+}
+
+caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
+                         caf::actor monitor, alert_rule alert) {
+  self->state.out = std::move(out);
+  self->state.alert = std::move(alert);
+  self->state.monitor = std::move(monitor);
+  return {
+    [=](wire_atom, std::vector<caf::actor>& nodes,
+        std::vector<std::string>& names) {
+      auto& st = self->state;
+      st.inputs.reserve(st.inputs.size() + names.size());
+      for (size_t k = 0; k < names.size(); ++k) {
+        auto& in = st.inputs[node_key(names[k])];
+        if (in.name.empty()) {
+          in.name = names[k];
+          ++st.open;
+        }
+        if (k < nodes.size())
+          in.handle = nodes[k];
+      }
+      if (st.open == 0)
+        finish(self);
+      std::vector<uint64_t> keys;
+      keys.reserve(names.size());
+      for (auto& name : names)
+        keys.push_back(node_key(name));
+      return st.wiring.start(
+        self, input_refs(std::move(nodes), keys, progress_tracker::no_band));
+    },
+    [=](sync_atom, const std::vector<caf::actor>& nodes,
+        const std::vector<std::string>& names) {
+      auto& st = self->state;
+      auto me = caf::actor_cast<caf::actor>(self);
+      std::unordered_map<uint64_t, size_t> wanted;
+      for (size_t k = 0; k < names.size() && k < nodes.size(); ++k)
+        wanted.emplace(node_key(names[k]), k);
+      // Inputs no longer in the graph go.
+      for (auto i = st.inputs.begin(); i != st.inputs.end();) {
+        if (wanted.count(i->first) == 0) {
+          if (i->second.handle)
+            self->send(i->second.handle, caf::unsubscribe_atom_v, me);
+          if (!i->second.done)
+            --st.open;
+          i = st.inputs.erase(i);
+        } else {
+          ++i;
+        }
+      }
+      // New inputs and new actors of replaced nodes are subscribed to.
+      std::vector<input_ref> subscribe;
+      for (auto& [key, k] : wanted) {
+        auto& in = st.inputs[key];
+        if (in.name.empty()) {
+          in.name = names[k];
+          ++st.open;
+        }
+        if (in.handle == nodes[k])
+          continue;
+        if (in.handle)
+          self->send(in.handle, caf::unsubscribe_atom_v, me);
+        in.handle = nodes[k];
+        subscribe.push_back(
+          input_ref{nodes[k], key, progress_tracker::no_band});
+      }
+      auto rp = st.wiring.start(self, subscribe, true);
+      if (st.until != wm_end) {
+        // After the subscription on the same channel: it is answered.
+        for (auto& x : subscribe)
+          self->send(x.handle, need_atom_v, st.until);
+        check_complete(self);
+      }
+      return rp;
+    },
+    [=](moved_atom, uint64_t key, caf::actor& to) {
+      // An input moved with its state: its new actor keeps our outputs
+      // until we subscribe there.
+      auto& st = self->state;
+      auto i = st.inputs.find(key);
+      if (i == st.inputs.end())
+        return;
+      i->second.handle = to;
+      subscribe_to(self, to, key, progress_tracker::no_band, true);
+      if (st.until != wm_end)
+        self->send(to, need_atom_v, st.until);
+    },
+    [=](until_atom, int64_t t) {
+      auto& st = self->state;
+      st.until = t;
+      for (auto& kvp : st.inputs)
+        if (!complete(st, kvp.second) && kvp.second.handle)
+          self->send(kvp.second.handle, need_atom_v, t);
+      check_complete(self);
+    },
+    [=](subscribed_atom, uint64_t, point, int64_t) {
+      self->state.wiring.confirm();
+    },
+    [=](batch& b) {
+      take(self, b);
+    },
+    [=](std::vector<batch>& bs) {
+      // Several nodes' batches from one cell (actors/dataflow/cell_actor.hpp).
+      for (auto& b : bs)
+        if (!self->state.finished)
+          take(self, b);
+    },
+    [=](stats_atom) {
+      auto& st = self->state;
+      uint64_t alerting = 0;
+      for (auto& kvp : st.inputs)
+        if (kvp.second.last >= st.alert.threshold
+            && st.alert.covers(kvp.second.name))
+          ++alerting;
+      auto reply = caf::make_message(st.outputs, st.latency.quantile(0.5),
+                                     st.latency.quantile(0.99),
+                                     st.latency.max(), alerting);
+      st.latency.reset();
+      return reply;
+    },
+    [=](single_atom, const std::vector<std::string>& names) {
+      auto& st = self->state;
+      for (auto& name : names) {
+        auto i = st.inputs.find(node_key(name));
+        if (i != st.inputs.end() && i->second.name == name)
+          i->second.single = true;
+      }
+      return caf::ok_atom_v;
+    },
+    [=](latency_atom, bool reset) {
+      auto& st = self->state;
+      std::vector<uint64_t> reply;
+      for (auto* h : {&st.latency, &st.latency_single}) {
+        reply.push_back(h->count());
+        for (double q : {0.5, 0.99, 0.999})
+          reply.push_back(static_cast<uint64_t>(h->quantile(q)));
+        reply.push_back(static_cast<uint64_t>(h->max()));
+        if (reset)
+          h->reset();
+      }
+      return reply;
+    },
+    [=](latency_atom, caf::get_atom) {
+      return self->state.latency_total.to_numbers();
+    },
+    [=](caf::flush_atom) {
+      self->state.flush_scheduled = false;
+      self->state.out->flush();
+    },
+  };
+}
+
+} // namespace shoal

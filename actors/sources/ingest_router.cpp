@@ -1,0 +1,92 @@
+#include "actors/sources/ingest_router.hpp"
+
+#include <algorithm>
+
+#include "caf/event_based_actor.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/core/metrics.hpp"
+
+namespace shoal {
+
+ingest_router::ingest_router(uint64_t key, std::vector<caf::actor> sensors)
+  : key_(key), sensors_(std::move(sensors)), buffers_(sensors_.size()),
+    sent_wm_(sensors_.size(), wm_none) {
+  // nop
+}
+
+void ingest_router::add(uint32_t sensor, point p) {
+  auto& buf = buffers_[sensor];
+  if (buf.empty())
+    dirty_.push_back(sensor);
+  buf.push_back(p);
+  ++buffered_;
+}
+
+void ingest_router::request(uint32_t sensor, int64_t ts) {
+  if (sensor < sensors_.size() && sent_wm_[sensor] < ts)
+    requests_.emplace(ts, sensor);
+}
+
+void ingest_router::send(caf::event_based_actor* self, uint32_t sensor,
+                         int64_t wm) {
+  auto& buf = buffers_[sensor];
+  auto token = progress_tracker::no_token;
+  if (tracker_ && !buf.empty()) {
+    auto first = buf.front().ts;
+    for (auto& p : buf)
+      first = std::min(first, p.ts);
+    token = tracker_->token_for(first);
+    tracker_->add(0, token);
+  }
+  self->send(sensors_[sensor], batch{key_, std::move(buf), wm, token});
+  process_metrics().batch_sent();
+  buf = std::vector<point>{};
+  sent_wm_[sensor] = wm;
+}
+
+void ingest_router::flush(caf::event_based_actor* self, int64_t wm) {
+  for (auto sensor : dirty_)
+    send(self, sensor, wm);
+  dirty_.clear();
+  buffered_ = 0;
+  while (!requests_.empty() && requests_.top().first <= wm) {
+    auto [ts, sensor] = requests_.top();
+    requests_.pop();
+    if (sent_wm_[sensor] < ts)
+      send(self, sensor, wm);
+  }
+  if (wm == wm_end)
+    for (uint32_t sensor = 0; sensor < sensors_.size(); ++sensor)
+      if (sent_wm_[sensor] != wm_end)
+        send(self, sensor, wm);
+}
+
+void ingest_router::swap_sensor(caf::event_based_actor* self,
+                                const caf::actor& from, caf::actor to,
+                                int64_t wm) {
+  for (uint32_t sensor = 0; sensor < sensors_.size(); ++sensor) {
+    if (sensors_[sensor] != from)
+      continue;
+    // What is buffered goes where it was accepted for; the dirty entry
+    // stays and sends an empty batch to the new actor on the next flush.
+    if (!buffers_[sensor].empty())
+      send(self, sensor, wm);
+    sensors_[sensor] = std::move(to);
+    break;
+  }
+  self->send(from, swapped_atom_v, key_);
+}
+
+caf::expected<size_t> track_live_source(progress_tracker& tracker,
+                                        source_filter& filter,
+                                        ingest_router& router, int64_t wm) {
+  // Nothing at or before `wm` is accepted: the tracker may count from there.
+  filter.set_watermark(wm);
+  auto index = tracker.add_source(wm);
+  if (index)
+    router.track(&tracker);
+  return index;
+}
+
+} // namespace shoal

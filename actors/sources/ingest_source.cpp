@@ -1,0 +1,125 @@
+#include "actors/sources/ingest_source.hpp"
+
+#include <algorithm>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/core/counters.hpp"
+#include "runtime/core/metrics.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<ingest_source_state>*;
+
+/// Offers everything waiting in the inbox to the filter and the router.
+void drain(self_ptr self) {
+  auto& s = self->state;
+  s.inbox->drain(s.samples, s.notices);
+  uint64_t rejected = 0;
+  for (auto& n : s.notices) {
+    for (uint64_t i = 0; i < n.count; ++i)
+      s.filter->count_malformed();
+    rejected += n.count;
+    if (s.malformed.size() < max_malformed_lines)
+      s.malformed.push_back(n.origin + ": " + n.reason);
+  }
+  for (auto& x : s.samples) {
+    auto v = s.filter->offer(x.sensor, x.ts, x.value);
+    if (v.accepted)
+      s.router->add(v.sensor, {x.ts, x.value});
+    else
+      ++rejected;
+  }
+  process_metrics().add_samples(0, rejected);
+}
+
+/// Declares the watermark to the progress tracker, if any.
+void advance(self_ptr self) {
+  auto& s = self->state;
+  if (auto& t = s.opts.tracker) {
+    t->set_source_wm(s.tracker_index, s.filter->watermark());
+    t->advance([self](const caf::actor& who, uint32_t band, int64_t f) {
+      self->send(who, frontier_atom_v, band, f);
+    });
+  }
+}
+
+} // namespace
+
+caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
+                            std::shared_ptr<const sensor_directory> dir,
+                            std::vector<caf::actor> sensors, uint64_t key,
+                            live_options opts) {
+  auto& st = self->state;
+  st.inbox = std::move(inbox);
+  st.dir = std::move(dir);
+  st.opts = std::move(opts);
+  if (auto err
+      = start_live_ingest(st, key, std::move(sensors), wall_clock_ns())) {
+    self->quit(std::move(err));
+    return {};
+  }
+  return {
+    [=](caf::tick_atom) {
+      auto& s = self->state;
+      if (s.done)
+        return;
+      drain(self);
+      s.filter->set_watermark(wall_clock_ns() - s.opts.allowed_lateness_ns);
+      s.router->flush(self, s.filter->watermark());
+      advance(self);
+      self->delayed_send(self, s.opts.tick, caf::tick_atom_v);
+    },
+    [=](need_atom, int64_t ts, uint32_t index) {
+      self->state.router->request(index, ts);
+    },
+    [=](stats_atom) {
+      auto& s = self->state;
+      return caf::make_message(s.filter->counts(), s.malformed,
+                               s.inbox->overflow());
+    },
+    [=](rebind_atom, std::vector<std::string>& names,
+        std::vector<caf::actor>& fed) {
+      auto& s = self->state;
+      if (s.done)
+        return;
+      // What was accepted goes to the sensors it was accepted for.
+      auto wm = s.filter->watermark();
+      s.router->flush(self, wm);
+      auto source_key = s.router->key();
+      for (auto& old : s.router->sensors())
+        if (std::find(fed.begin(), fed.end(), old) == fed.end())
+          self->send(old, detach_atom_v, source_key, wm);
+      s.dir = std::make_shared<sensor_directory>(std::move(names));
+      s.filter->rebind(*s.dir);
+      // Attached before the first batch on the same channel; a sensor
+      // attached already keeps its place and forgets what it asked.
+      auto me = caf::actor_cast<caf::actor>(self);
+      for (uint32_t i = 0; i < fed.size(); ++i)
+        self->send(fed[i], attach_atom_v, me, source_key, i);
+      s.router = std::make_unique<ingest_router>(source_key, std::move(fed));
+    },
+    [=](caf::ok_atom) {
+      // A sensor confirmed an attach sent by rebind.
+    },
+    [=](swap_atom, const caf::actor& from, caf::actor& to) {
+      auto& s = self->state;
+      s.router->swap_sensor(self, from, std::move(to), s.filter->watermark());
+    },
+    [=](done_atom) {
+      auto& s = self->state;
+      if (s.done)
+        return;
+      s.done = true;
+      drain(self);
+      s.filter->finish();
+      s.router->flush(self, wm_end);
+      advance(self);
+    },
+  };
+}
+
+} // namespace shoal

@@ -1,0 +1,76 @@
+// A live source fed by network threads through a sample_inbox (MQTT, TCP).
+//
+// Like live_source, but its samples come from an inbox that the network
+// threads fill: every tick it drains the inbox, counts the malformed notices
+// (keeping the first few with their origin, a topic or a peer), offers the
+// samples to a live source filter (`unknown_sensor`, `non_finite`, `late`),
+// and sends the accepted ones to the sensors; then it raises its watermark
+// to `now - allowed_lateness_ns` and answers the sensors' watermark requests
+// (and, given the deployment's progress tracker in `opts`, registers with it
+// and declares its watermark every tick, as live_source does).
+// The owner attaches it with `attach_source` and sends the first `tick_atom`.
+// The network endpoints that fill the inbox are owned elsewhere (live_io).
+//
+// Messages handled:
+//   (caf::tick_atom)                      drains the inbox
+//   (need_atom, int64_t ts, uint32_t i)   from sensor i
+//   (stats_atom)                          -> (ingest_counts, std::vector<
+//                                            std::string> first malformed as
+//                                            "origin: reason", uint64_t
+//                                            samples refused by a full inbox)
+//   (rebind_atom, std::vector<std::string> names, std::vector<caf::actor>
+//    sensors)                             feeds these sensors from now on (a
+//                                         changed graph, in a deployment
+//                                         without a progress tracker): sends
+//                                         what it accepted so far, detaches
+//                                         from sensors no longer named, and
+//                                         attaches itself to the new ones
+//   (swap_atom, actor from, actor to)     sensor `from` moves to `to`
+//                                         (ingest_router::swap_sensor)
+//   (done_atom)                           ends the stream: drains the inbox
+//                                         once more and sends W = +inf; the
+//                                         actor stays to answer stats_atom
+//                                         until its owner stops it
+
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "actors/sources/ingest_router.hpp"
+#include "actors/sources/live_source.hpp"
+#include "runtime/io/sample_inbox.hpp"
+#include "runtime/semantics/source_filter.hpp"
+
+namespace shoal {
+
+struct ingest_source_state {
+  static inline const char* name = "shoal.ingest";
+
+  std::shared_ptr<sample_inbox> inbox;
+  std::shared_ptr<const sensor_directory> dir;
+  std::unique_ptr<source_filter> filter;
+  std::unique_ptr<ingest_router> router;
+  std::vector<inbox_sample> samples;
+  std::vector<malformed_notice> notices;
+  /// The first malformed inputs, "origin: reason".
+  std::vector<std::string> malformed;
+  live_options opts;
+  size_t tracker_index = 0;
+  bool done = false;
+};
+
+/// Feeds `sensors` (indexed like `dir`) from `inbox`.
+caf::behavior ingest_source(caf::stateful_actor<ingest_source_state>* self,
+                            std::shared_ptr<sample_inbox> inbox,
+                            std::shared_ptr<const sensor_directory> dir,
+                            std::vector<caf::actor> sensors, uint64_t key,
+                            live_options opts);
+
+} // namespace shoal

@@ -1,0 +1,116 @@
+#include "actors/sources/replay_source.hpp"
+
+#include <chrono>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/core/metrics.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<replay_source_state>*;
+
+/// Consecutive 1 ms pauses before reading on regardless.
+constexpr int max_pauses = 1000;
+
+void finish(self_ptr self) {
+  auto& st = self->state;
+  if (auto& err = st.reader->error())
+    // A read error ends the stream early; what was read stands, and the
+    // error is reported in the source's report.
+    st.read_error = describe(err);
+  if (st.opts.detach_at_end) {
+    auto last = st.filter->max_accepted();
+    st.router->flush(self, last);
+    for (auto& sensor : st.router->sensors())
+      self->send(sensor, detach_atom_v, st.router->key(), last);
+    if (st.monitor)
+      self->send(st.monitor, until_atom_v, last);
+  } else {
+    st.filter->finish();
+    st.router->flush(self, wm_end);
+  }
+  if (st.monitor)
+    self->send(st.monitor, report_atom_v, st.label, st.filter->counts(),
+               st.malformed_lines, st.read_error);
+  self->quit();
+}
+
+/// Reads one chunk; returns false at end of file.
+bool read_chunk(self_ptr self) {
+  auto& st = self->state;
+  sample_row row;
+  for (size_t i = 0; i < st.opts.chunk_rows; ++i) {
+    switch (st.reader->next(row)) {
+      case row_kind::sample: {
+        auto v = st.filter->offer(row.sensor, row.ts, row.value);
+        if (v.accepted)
+          st.router->add(v.sensor, {row.ts, row.value});
+        else
+          process_metrics().add_samples(0, 1);
+        break;
+      }
+      case row_kind::malformed:
+        st.filter->count_malformed();
+        process_metrics().add_samples(0, 1);
+        if (st.malformed_lines.size() < max_malformed_lines)
+          st.malformed_lines.push_back(st.reader->line_number());
+        break;
+      case row_kind::end: return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+caf::behavior replay_source(self_ptr self, std::string label,
+                            std::shared_ptr<sample_reader> reader,
+                            std::shared_ptr<const sensor_directory> dir,
+                            std::vector<caf::actor> sensors, uint64_t key,
+                            replay_options opts, caf::actor monitor) {
+  auto& st = self->state;
+  st.label = std::move(label);
+  st.reader = std::move(reader);
+  st.dir = std::move(dir);
+  st.filter
+    = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns, true);
+  st.router = std::make_unique<ingest_router>(key, std::move(sensors));
+  st.opts = opts;
+  st.monitor = std::move(monitor);
+  return {
+    [=](start_atom) {
+      auto& s = self->state;
+      // Pace on the process's mailbox backlog, but never stall for good:
+      // the gauge is process-wide and only approximate.
+      if (process_metrics().backlog() > s.opts.max_backlog
+          && s.paused < max_pauses) {
+        ++s.paused;
+        self->delayed_send(self, std::chrono::milliseconds(1), start_atom_v);
+        return;
+      }
+      s.paused = 0;
+      if (!read_chunk(self)) {
+        finish(self);
+        return;
+      }
+      s.router->flush(self, s.filter->watermark());
+      self->send(self, start_atom_v);
+    },
+    [=](need_atom, int64_t ts, uint32_t index) {
+      auto& s = self->state;
+      s.router->request(index, ts);
+      s.router->flush(self, s.filter->watermark());
+    },
+    [=](swap_atom, const caf::actor& from, caf::actor& to) {
+      auto& s = self->state;
+      s.router->swap_sensor(self, from, std::move(to), s.filter->watermark());
+    },
+  };
+}
+
+} // namespace shoal

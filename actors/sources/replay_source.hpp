@@ -1,0 +1,75 @@
+// The actor that replays an input CSV into the sensors (SPEC section 3,
+// "Replay of a file").
+//
+// It reads the file in chunks, applies the source checks and the replay
+// watermark rule, and sends each chunk's accepted samples through an
+// ingest_router. It slows down while the process's mailbox backlog is high,
+// so a large file never floods memory. At end of file it sends wm_end to
+// every sensor (or, with `detach_at_end`, detaches from them: see
+// replay_options) and `(report_atom, name, ingest_counts, malformed_lines,
+// read_error)` to its monitor (read_error empty unless reading failed), where
+// `ingest_counts.accepted` counts samples that passed the source (the sensors
+// count out-of-order ones).
+//
+// Messages handled:
+//   (start_atom)                          reads the next chunk
+//   (need_atom, int64_t ts, uint32_t i)   from sensor i
+//   (swap_atom, actor from, actor to)     sensor `from` moves to `to`
+//                                         (ingest_router::swap_sensor)
+
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "actors/sources/ingest_router.hpp"
+#include "runtime/io/csv.hpp"
+#include "runtime/semantics/source_filter.hpp"
+
+namespace shoal {
+
+struct replay_options {
+  int64_t allowed_lateness_ns = 0;
+  /// Rows read between two flushes.
+  size_t chunk_rows = 65536;
+  /// Pause reading while more batches than this wait in mailboxes.
+  int64_t max_backlog = 50000;
+  /// Leave the graph running at end of file (a cluster replay): instead of
+  /// wm_end, every sensor gets the file's largest accepted timestamp T as
+  /// the source's last watermark and detaches the source, and the monitor
+  /// gets `(until_atom, T)` before the report.
+  bool detach_at_end = false;
+};
+
+struct replay_source_state {
+  static inline const char* name = "shoal.replay";
+
+  std::string label;
+  std::shared_ptr<sample_reader> reader;
+  std::shared_ptr<const sensor_directory> dir;
+  std::unique_ptr<source_filter> filter;
+  std::unique_ptr<ingest_router> router;
+  std::vector<uint64_t> malformed_lines;
+  replay_options opts;
+  caf::actor monitor;
+  int paused = 0;
+  /// Why the file ended early, if it did (empty otherwise).
+  std::string read_error;
+};
+
+/// Replays `reader` (opened, header checked) into `sensors`, indexed like
+/// `dir`; `key` identifies this source at the sensors, which must have been
+/// attached to it with that key.
+caf::behavior replay_source(caf::stateful_actor<replay_source_state>* self,
+                            std::string label,
+                            std::shared_ptr<sample_reader> reader,
+                            std::shared_ptr<const sensor_directory> dir,
+                            std::vector<caf::actor> sensors, uint64_t key,
+                            replay_options opts, caf::actor monitor);
+
+} // namespace shoal

@@ -1,0 +1,43 @@
+#include "apps/shoal-bench/models_command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "apps/shoal-bench/model_bench.hpp"
+#include "apps/shoal-bench/onnx_bench.hpp"
+
+namespace shoal {
+
+int models_command(int argc, char** argv) {
+  std::string dir;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--dir" && i + 1 < argc) {
+      dir = argv[++i];
+    } else {
+      std::fprintf(stderr,
+                   "shoal-bench models: unknown argument '%s'\n"
+                   "usage: shoal-bench models --dir DIR\n",
+                   arg.c_str());
+      return 2;
+    }
+  }
+  auto xgb = std::filesystem::path{dir} / "bench_xgb_100x6.json";
+  auto mlp = std::filesystem::path{dir} / "bench_mlp_8_16_1.onnx";
+  if (dir.empty() || !std::filesystem::exists(xgb)
+      || !std::filesystem::exists(mlp)) {
+    std::fprintf(stderr,
+                 "shoal-bench models: needs --dir DIR with the benchmark "
+                 "models; write them with\n  /usr/bin/python3 "
+                 "tests/fixtures/make_bench_models.py --out DIR\n");
+    return 2;
+  }
+  std::printf("XGBoost, 100 trees of depth 6 (%s):\n", xgb.c_str());
+  bench_xgboost(xgb.string(), stdout);
+  std::printf("ONNX, 8-16-1 MLP (%s):\n", mlp.c_str());
+  bench_onnx(mlp.string(), stdout);
+  return 0;
+}
+
+} // namespace shoal

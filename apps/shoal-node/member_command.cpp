@@ -1,0 +1,191 @@
+// `shoal-node --config NODE.toml`: a cluster member (SPEC section 7).
+//
+// Publishes the member actor at `listen`; with `[cluster] graph`, applies
+// that graph once the cluster forms (checked at start; an error exits 2);
+// with `[node] http`, also serves
+// the HTTP endpoint (SPEC section 8) from a status board that a
+// status_collector actor refreshes every second. The configured sinks open
+// at start; sources and sinks follow every deployment the member learns
+// (member_io.hpp).
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <thread>
+
+#include "caf/all.hpp"
+#include "caf/io/all.hpp"
+
+#include "actors/cluster/member_actor.hpp"
+#include "actors/cluster/member_io.hpp"
+#include "actors/cluster/status_collector.hpp"
+#include "actors/deploy/system_config.hpp"
+#include "actors/messages.hpp"
+#include "apps/shoal-node/node_commands.hpp"
+#include "runtime/cluster/member_config.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/graph/graph_loader.hpp"
+#include "runtime/http/http_server.hpp"
+
+namespace shoal {
+
+namespace {
+
+std::atomic<bool> member_stop{false};
+
+extern "C" void on_member_signal(int) {
+  member_stop = true;
+}
+
+} // namespace
+
+int member_command(const node_args& args) {
+  auto cfg = load_member_config(args.config);
+  if (!cfg) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(cfg.error()).c_str());
+    return 2;
+  }
+  auto io = member_io::open(cfg->io, cfg->name);
+  if (!io) {
+    std::fprintf(stderr, "shoal-node: %s: %s\n", cfg->file.c_str(),
+                 describe(io.error()).c_str());
+    return 2;
+  }
+  // `[cluster] graph`: checked now (a bad file stops the member at start),
+  // applied once the cluster forms.
+  std::optional<graph_spec> initial;
+  if (!cfg->graph.empty()) {
+    auto g = load_graph(cfg->graph);
+    if (!g) {
+      std::fprintf(stderr, "shoal-node: %s: [cluster] 'graph': %s\n",
+                   cfg->file.c_str(), describe(g.error()).c_str());
+      return 2;
+    }
+    initial = std::move(*g);
+  }
+  std::shared_ptr<member_io> live{std::move(*io)};
+  caf::actor_system_config sys_cfg;
+  configure_system(sys_cfg, args.threads > 0 ? args.threads : cfg->threads);
+  sys_cfg.load<caf::io::middleman>();
+  caf::actor_system sys{sys_cfg};
+  caf::scoped_actor self{sys};
+  member_options opts;
+  opts.name = cfg->name;
+  opts.listen = cfg->listen;
+  opts.seeds = cfg->seeds;
+  opts.heartbeat = std::chrono::milliseconds(cfg->heartbeat_ms);
+  opts.failure_timeout = std::chrono::milliseconds(cfg->failure_timeout_ms);
+  auto member
+    = self->spawn(member_actor, opts, caf::actor_cast<caf::actor>(self));
+  auto port = sys.middleman().publish(member, cfg->listen.port,
+                                      cfg->listen.host.c_str(), true);
+  if (!port) {
+    std::fprintf(stderr, "shoal-node: %s: cannot listen on %s: %s\n",
+                 cfg->file.c_str(), cfg->listen.to_string().c_str(),
+                 sys.render(port.error()).c_str());
+    self->send_exit(member, caf::exit_reason::user_shutdown);
+    return 2;
+  }
+  std::fprintf(stderr, "shoal-node: member %s listening on %s\n",
+               cfg->name.c_str(), cfg->listen.to_string().c_str());
+  auto board = std::make_shared<status_board>();
+  status_collector_options status_opts;
+  status_opts.endpoints = [live] {
+    return live->status();
+  };
+  status_opts.name = cfg->name;
+  status_opts.sources = [live] {
+    return live->source_actors();
+  };
+  auto collector
+    = self->spawn(status_collector, member, board, std::move(status_opts));
+  std::unique_ptr<http_server> http;
+  if (cfg->has_http) {
+    auto server = http_server::start(cfg->http, [board] {
+      return board->snapshot();
+    });
+    if (!server) {
+      std::fprintf(stderr, "shoal-node: %s: cannot serve HTTP on %s: %s\n",
+                   cfg->file.c_str(), cfg->http.to_string().c_str(),
+                   describe(server.error()).c_str());
+      self->send_exit(collector, caf::exit_reason::user_shutdown);
+      self->send_exit(member, caf::exit_reason::user_shutdown);
+      sys.middleman().unpublish(member, port.value());
+      return 2;
+    }
+    http = std::move(*server);
+    std::fprintf(stderr, "shoal-node: member %s http on %s\n",
+                 cfg->name.c_str(), http->address().c_str());
+  }
+  std::signal(SIGINT, on_member_signal);
+  std::signal(SIGTERM, on_member_signal);
+  int rc = 0;
+  bool done = false;
+  auto started = std::chrono::steady_clock::now();
+  auto apply_initial = [&] {
+    // The cluster has formed once another member is known, or when the
+    // seeds stayed silent for a few heartbeats (a cluster of one). The
+    // first member to apply deploys it; for the others it is unchanged.
+    std::vector<member_info> known;
+    self->request(member, std::chrono::seconds(5), caf::get_atom_v)
+      .receive(
+        [&](std::vector<member_info>& xs) {
+          known = std::move(xs);
+        },
+        [](caf::error&) {});
+    auto waited = std::chrono::steady_clock::now() - started;
+    if (known.size() < 2 && waited < 4 * opts.heartbeat)
+      return;
+    self->request(member, std::chrono::minutes(5), apply_atom_v, *initial)
+      .receive(
+        [&](const std::string& summary) {
+          std::fprintf(stderr, "shoal-node: member %s: graph %s: %s\n",
+                       cfg->name.c_str(), cfg->graph.c_str(), summary.c_str());
+          initial.reset();
+        },
+        [&](caf::error& err) {
+          // Another change under way: try again on the next round.
+          std::fprintf(stderr, "shoal-node: member %s: graph %s: %s\n",
+                       cfg->name.c_str(), cfg->graph.c_str(),
+                       describe(err).c_str());
+          if (err.category() == caf::atom("shoal")
+              && static_cast<errc>(err.code()) != errc::invalid_config)
+            initial.reset();
+        });
+  };
+  while (!done && !member_stop) {
+    if (initial)
+      apply_initial();
+    self->receive(
+      [&](caf::error& err) {
+        std::fprintf(stderr, "shoal-node: %s\n", describe(err).c_str());
+        rc = 2;
+        done = true;
+      },
+      [&](deploy_atom, const graph_spec& g,
+          const std::vector<std::string>& names,
+          const std::vector<caf::actor>& actors,
+          const std::vector<std::string>&) {
+        // Not fatal: exiting would take this member's nodes down too.
+        if (auto err = live->on_deployment(self, g, names, actors))
+          std::fprintf(stderr, "shoal-node: member %s: %s\n", cfg->name.c_str(),
+                       describe(err).c_str());
+        if (auto sink = live->sink())
+          self->send(member, latency_atom_v, sink);
+      },
+      [](done_atom, uint64_t, const caf::error&) {
+        // A live sink reached the end of its graph's stream.
+      },
+      caf::after(std::chrono::milliseconds(100)) >> [] {});
+  }
+  http.reset();
+  live->stop(self);
+  self->send_exit(collector, caf::exit_reason::user_shutdown);
+  self->send_exit(member, caf::exit_reason::user_shutdown);
+  sys.middleman().unpublish(member, port.value());
+  return rc;
+}
+
+} // namespace shoal

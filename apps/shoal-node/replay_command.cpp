@@ -1,0 +1,47 @@
+// `shoal-node --graph G --replay IN --out OUT`: load, check, run, summarize.
+
+#include <cinttypes>
+#include <cstdio>
+#include <thread>
+
+#include "actors/deploy/local_replay.hpp"
+#include "apps/shoal-node/node_commands.hpp"
+#include "apps/shoal-node/summary.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/graph/graph_loader.hpp"
+#include "runtime/io/csv_file_sink.hpp"
+
+namespace shoal {
+
+int replay_command(const node_args& args) {
+  auto g = load_graph(args.graph);
+  if (!g) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(g.error()).c_str());
+    return 2;
+  }
+  auto input = sample_reader::open(args.replay);
+  if (!input) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(input.error()).c_str());
+    return 2;
+  }
+  auto out = csv_file_sink::open(args.out);
+  if (!out) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(out.error()).c_str());
+    return 2;
+  }
+  run_options opts;
+  opts.threads = args.threads;
+  opts.replay.allowed_lateness_ns = args.allowed_lateness_ns;
+  auto reader = std::make_shared<sample_reader>(std::move(*input));
+  std::shared_ptr<output_sink> sink{std::move(*out)};
+  auto summary = run_replay(*g, reader, sink, opts);
+  if (!summary) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(summary.error()).c_str());
+    return 1;
+  }
+  print_summary(stderr, *g, args.replay, *summary,
+                scheduler_threads(args.threads));
+  return 0;
+}
+
+} // namespace shoal

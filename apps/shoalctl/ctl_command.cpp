@@ -1,0 +1,305 @@
+#include "apps/shoalctl/ctl_command.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "caf/all.hpp"
+#include "caf/io/all.hpp"
+
+#include "actors/deploy/system_config.hpp"
+#include "actors/messages.hpp"
+#include "apps/shoalctl/ctl_status.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/core/parse_number.hpp"
+#include "runtime/graph/graph_loader.hpp"
+#include "runtime/io/csv_file_sink.hpp"
+#include "runtime/io/net_address.hpp"
+
+namespace shoal {
+
+namespace {
+
+const char* ctl_usage() {
+  return "usage: shoalctl --connect HOST:PORT <command>\n"
+         "commands:\n"
+         "  status [--json]            members with their load, members\n"
+         "                             down, and every node's member and\n"
+         "                             counters (sensors: samples accepted\n"
+         "                             and rejected)\n"
+         "  apply G.toml               deploy G.toml over the members; on a\n"
+         "                             running graph, add its new nodes and\n"
+         "                             replace its changed ones (G.toml may\n"
+         "                             name running nodes as inputs)\n"
+         "  remove NAME... [--cascade] stop these nodes (--cascade: with the\n"
+         "                             nodes that need them)\n"
+         "  graph [--dot]              where each node of the graph runs\n"
+         "                             (--dot: Graphviz, a cluster per "
+         "member)\n"
+         "  replay IN.csv --out OUT.csv\n"
+         "      stream IN.csv (read by the member) into the graph, write its\n"
+         "      outputs to OUT.csv\n"
+         "  tail NODE... [--count N]\n"
+         "      print live outputs of the nodes as 'node ts value' lines "
+         "until\n"
+         "      Ctrl-C (or N lines, or their end of stream)\n";
+}
+
+struct ctl_args {
+  net_address connect;
+  std::string command;
+  std::vector<std::string> rest;
+  std::string out;
+  size_t count = 0;
+  bool json = false;
+  bool dot = false;
+  bool cascade = false;
+};
+
+caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
+  ctl_args args;
+  bool has_connect = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--connect") {
+      if (i + 1 >= argc)
+        return make_error(errc::invalid_config, "--connect needs HOST:PORT");
+      auto addr = parse_host_port(argv[++i]);
+      if (!addr)
+        return make_error(errc::invalid_config,
+                          "--connect: " + describe(addr.error()));
+      args.connect = *addr;
+      has_connect = true;
+    } else if (arg == "--json") {
+      args.json = true;
+    } else if (arg == "--dot") {
+      args.dot = true;
+    } else if (arg == "--cascade") {
+      args.cascade = true;
+    } else if (arg == "--count") {
+      if (i + 1 >= argc || !parse_number(argv[i + 1], args.count)
+          || args.count == 0)
+        return make_error(errc::invalid_config,
+                          "--count needs a positive integer");
+      ++i;
+    } else if (arg == "--out") {
+      if (i + 1 >= argc)
+        return make_error(errc::invalid_config, "--out needs a file");
+      args.out = argv[++i];
+    } else if (args.command.empty()) {
+      args.command = arg;
+    } else {
+      args.rest.push_back(arg);
+    }
+  }
+  if (!has_connect)
+    return make_error(errc::invalid_config, "missing --connect HOST:PORT");
+  if (args.command.empty())
+    return make_error(errc::invalid_config, "missing command");
+  size_t operands = 0;
+  if (args.command == "apply" || args.command == "replay")
+    operands = 1;
+  else if (args.command == "tail" || args.command == "remove")
+    operands = std::max<size_t>(1, args.rest.size());
+  else if (args.command != "status" && args.command != "graph")
+    return make_error(errc::invalid_config,
+                      "unknown command '" + args.command + "'");
+  if (args.rest.size() < operands)
+    return make_error(errc::invalid_config,
+                      args.command
+                        + (args.command == "tail" || args.command == "remove"
+                             ? " needs a node name"
+                             : " needs a file argument"));
+  if (args.rest.size() > operands)
+    return make_error(errc::invalid_config,
+                      "unexpected argument '" + args.rest[operands] + "'");
+  if (args.command == "replay" && args.out.empty())
+    return make_error(errc::invalid_config, "replay needs --out OUT.csv");
+  return args;
+}
+
+/// Prints a refusal or failure of the cluster; returns 1.
+int refused(caf::scoped_actor& self, const std::string& what,
+            const caf::error& err) {
+  std::fprintf(stderr, "shoalctl: %s: %s\n", what.c_str(),
+               err.category() == caf::atom("shoal")
+                 ? describe(err).c_str()
+                 : self->system().render(err).c_str());
+  return 1;
+}
+
+int apply(caf::scoped_actor& self, const caf::actor& member,
+          const ctl_args& args) {
+  // Read and checked for keys and types here; validated as a whole by the
+  // member, against the graph it runs.
+  auto g = parse_graph_file(args.rest[0]);
+  if (!g) {
+    std::fprintf(stderr, "shoalctl: apply: %s\n", describe(g.error()).c_str());
+    return 1;
+  }
+  int rc = 0;
+  self->request(member, std::chrono::minutes(5), apply_atom_v, *g)
+    .receive(
+      [&](const std::string& summary) {
+        std::printf("%s\n", summary.c_str());
+      },
+      [&](caf::error& err) {
+        rc = refused(self, "apply", err);
+      });
+  return rc;
+}
+
+int remove_nodes(caf::scoped_actor& self, const caf::actor& member,
+                 const ctl_args& args) {
+  int rc = 0;
+  self
+    ->request(member, std::chrono::minutes(5), remove_atom_v, args.rest,
+              args.cascade)
+    .receive(
+      [&](const std::string& summary) {
+        std::printf("%s\n", summary.c_str());
+      },
+      [&](caf::error& err) {
+        rc = refused(self, "remove", err);
+      });
+  return rc;
+}
+
+int graph(caf::scoped_actor& self, const caf::actor& member,
+          const ctl_args& args) {
+  int rc = 0;
+  self->request(member, std::chrono::seconds(30), graph_atom_v, args.dot)
+    .receive(
+      [&](const std::vector<std::string>& lines) {
+        for (auto& line : lines)
+          std::printf("%s\n", line.c_str());
+      },
+      [&](caf::error& err) {
+        rc = refused(self, "graph", err);
+      });
+  return rc;
+}
+
+int replay(caf::scoped_actor& self, const caf::actor& member,
+           const ctl_args& args) {
+  auto in = std::filesystem::absolute(args.rest[0]).string();
+  int rc = 0;
+  self->request(member, caf::infinite, replay_atom_v, in)
+    .receive(
+      [&](const std::vector<output_row>& rows) {
+        auto out = csv_file_sink::open(args.out);
+        if (!out) {
+          rc = refused(self, "replay", out.error());
+          return;
+        }
+        for (auto& r : rows)
+          (*out)->write(r.node, point{r.ts, r.value});
+        if (auto err = (*out)->flush()) {
+          rc = refused(self, "replay", err);
+          return;
+        }
+        std::fprintf(stderr, "shoalctl: replay: %zu outputs written to %s\n",
+                     rows.size(), args.out.c_str());
+      },
+      [&](caf::error& err) {
+        rc = refused(self, "replay", err);
+      });
+  return rc;
+}
+
+std::atomic<bool> tail_stop{false};
+
+extern "C" void on_tail_signal(int) {
+  tail_stop = true;
+}
+
+int tail(caf::scoped_actor& self, const caf::actor& member,
+         const ctl_args& args) {
+  int rc = 0;
+  self
+    ->request(member, std::chrono::seconds(30), tail_atom_v, args.rest,
+              caf::actor_cast<caf::actor>(self))
+    .receive([](caf::ok_atom) {},
+             [&](caf::error& err) {
+               rc = refused(self, "tail", err);
+             });
+  if (rc != 0)
+    return rc;
+  std::signal(SIGINT, on_tail_signal);
+  std::signal(SIGTERM, on_tail_signal);
+  self->monitor(member);
+  size_t printed = 0;
+  bool done = false;
+  while (!done && !tail_stop && (args.count == 0 || printed < args.count)) {
+    self->receive(
+      [&](const std::vector<output_row>& rows) {
+        for (auto& r : rows) {
+          if (args.count > 0 && printed == args.count)
+            break;
+          std::printf("%s %lld %.17g\n", r.node.c_str(),
+                      static_cast<long long>(r.ts), r.value);
+          ++printed;
+        }
+        std::fflush(stdout);
+      },
+      [&](done_atom) {
+        done = true;
+      },
+      [&](caf::down_msg&) {
+        std::fprintf(stderr, "shoalctl: tail: the member went away\n");
+        rc = 1;
+        done = true;
+      },
+      caf::after(std::chrono::milliseconds(200)) >> [] {});
+  }
+  return rc;
+}
+
+} // namespace
+
+int ctl_main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(ctl_usage(), stdout);
+      return 0;
+    }
+  }
+  auto args = parse_ctl_args(argc, argv);
+  if (!args) {
+    std::fprintf(stderr, "shoalctl: %s\n%s", describe(args.error()).c_str(),
+                 ctl_usage());
+    return 2;
+  }
+  caf::actor_system_config cfg;
+  configure_system(cfg, 1);
+  cfg.load<caf::io::middleman>();
+  caf::actor_system sys{cfg};
+  auto member
+    = sys.middleman().remote_actor(args->connect.host, args->connect.port);
+  if (!member) {
+    std::fprintf(stderr, "shoalctl: cannot connect to %s: %s\n",
+                 args->connect.to_string().c_str(),
+                 sys.render(member.error()).c_str());
+    return 2;
+  }
+  caf::scoped_actor self{sys};
+  if (args->command == "apply")
+    return apply(self, *member, *args);
+  if (args->command == "remove")
+    return remove_nodes(self, *member, *args);
+  if (args->command == "graph")
+    return graph(self, *member, *args);
+  if (args->command == "replay")
+    return replay(self, *member, *args);
+  if (args->command == "tail")
+    return tail(self, *member, *args);
+  return ctl_status(self, *member, args->json);
+}
+
+} // namespace shoal

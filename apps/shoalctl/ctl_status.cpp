@@ -1,0 +1,186 @@
+#include "apps/shoalctl/ctl_status.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+#include "runtime/core/errc.hpp"
+
+namespace shoal {
+
+namespace {
+
+/// What `status` shows of one member.
+struct member_row {
+  member_info info;
+  uint64_t nodes = 0;
+  double firings_per_s = 0;
+};
+
+/// What `status` shows of one node.
+struct node_row {
+  std::string name;
+  std::string member;
+  std::string kind;
+  node_counts counts;
+  ingest_counts samples;
+};
+
+/// Most errors first, then most firings, then by name.
+bool worse(const node_row& x, const node_row& y) {
+  if (x.counts.errors != y.counts.errors)
+    return x.counts.errors > y.counts.errors;
+  auto fx = x.counts.firings + x.samples.accepted;
+  auto fy = y.counts.firings + y.samples.accepted;
+  if (fx != fy)
+    return fx > fy;
+  return x.name < y.name;
+}
+
+/// Nodes listed in the text form; --json lists all.
+constexpr size_t status_node_lines = 50;
+
+} // namespace
+
+int ctl_status(caf::scoped_actor& self, const caf::actor& member, bool json) {
+  caf::error err;
+  auto fail = [&](caf::error& x) {
+    err = std::move(x);
+  };
+  auto timeout = std::chrono::seconds(30);
+  std::vector<member_row> members;
+  std::vector<std::string> down;
+  graph_spec g;
+  std::vector<std::string> names;
+  std::vector<std::string> where;
+  uint64_t failed_over = 0;
+  self->request(member, timeout, status_atom_v)
+    .receive(
+      [&](std::vector<member_info>& xs, std::vector<std::string>& departed,
+          graph_spec& graph, std::vector<std::string>& dir_names,
+          std::vector<std::string>& dir_members) {
+        for (auto& x : xs)
+          members.push_back(member_row{std::move(x)});
+        down = std::move(departed);
+        g = std::move(graph);
+        names = std::move(dir_names);
+        where = std::move(dir_members);
+      },
+      fail);
+  if (!err)
+    self->request(member, timeout, stats_atom_v)
+      .receive(
+        [&](uint64_t n) {
+          failed_over = n;
+        },
+        fail);
+  if (err) {
+    std::fprintf(stderr, "shoalctl: status: %s\n",
+                 self->system().render(err).c_str());
+    return 1;
+  }
+  // Load and counters straight from every member's graph host; a member
+  // that does not answer shows zeros.
+  std::unordered_map<std::string, node_counts> counts;
+  std::unordered_map<std::string, ingest_counts> samples;
+  for (auto& m : members) {
+    self->request(m.info.host, std::chrono::seconds(5), load_atom_v)
+      .receive(
+        [&](uint64_t n, double fps) {
+          m.nodes = n;
+          m.firings_per_s = fps;
+        },
+        [](caf::error&) {});
+    self->request(m.info.host, std::chrono::seconds(5), stats_atom_v)
+      .receive(
+        [&](std::vector<std::string>& xs, std::vector<node_counts>& cs,
+            std::vector<ingest_counts>& ss, int64_t) {
+          for (size_t i = 0; i < xs.size(); ++i) {
+            counts[xs[i]] = cs[i];
+            samples[xs[i]] = ss[i];
+          }
+        },
+        [](caf::error&) {});
+  }
+  std::vector<node_row> nodes;
+  for (size_t i = 0; i < names.size() && i < where.size(); ++i) {
+    node_row r;
+    r.name = names[i];
+    r.member = where[i];
+    if (auto j = g.find(names[i]))
+      r.kind = to_string(g.nodes[*j].kind);
+    r.counts = counts[names[i]];
+    r.samples = samples[names[i]];
+    nodes.push_back(std::move(r));
+  }
+  std::sort(nodes.begin(), nodes.end(), worse);
+  if (json) {
+    auto doc = nlohmann::json::object();
+    auto& ms = doc["members"] = nlohmann::json::array();
+    for (auto& m : members)
+      ms.push_back({{"name", m.info.name},
+                    {"address", m.info.address},
+                    {"nodes", m.nodes},
+                    {"firings_per_s", m.firings_per_s}});
+    doc["down"] = down;
+    doc["nodes_failed_over"] = failed_over;
+    auto& ns = doc["nodes"] = nlohmann::json::array();
+    for (auto& n : nodes)
+      ns.push_back({{"name", n.name},
+                    {"member", n.member},
+                    {"kind", n.kind},
+                    {"firings", n.counts.firings},
+                    {"outputs", n.counts.outputs},
+                    {"errors", n.counts.errors},
+                    {"last_error", n.counts.last_error},
+                    {"samples_accepted", n.samples.accepted},
+                    {"samples_rejected", n.samples.rejected_total()}});
+    std::printf("%s\n", doc.dump().c_str());
+    return 0;
+  }
+  std::printf("members (%zu):\n", members.size());
+  for (auto& m : members)
+    std::printf("  %-16s %-22s %8llu nodes %12.1f firings/s\n",
+                m.info.name.c_str(), m.info.address.c_str(),
+                static_cast<unsigned long long>(m.nodes), m.firings_per_s);
+  if (!down.empty()) {
+    std::printf("down:");
+    for (auto& d : down)
+      std::printf(" %s", d.c_str());
+    std::printf(" (%llu nodes placed again, cold)\n",
+                static_cast<unsigned long long>(failed_over));
+  }
+  if (nodes.empty()) {
+    std::printf("no graph deployed\n");
+    return 0;
+  }
+  std::printf("nodes (%zu%s):\n", nodes.size(),
+              nodes.size() > status_node_lines
+                ? ", most errors and firings first; --json for all"
+                : "");
+  std::printf("  %-24s %-10s %-8s %12s %12s %8s  %s\n", "node", "member",
+              "kind", "firings", "outputs", "errors", "last error");
+  for (size_t i = 0; i < nodes.size() && i < status_node_lines; ++i) {
+    auto& n = nodes[i];
+    bool sensor = n.kind == "sensor";
+    std::printf("  %-24s %-10s %-8s %12llu %12llu %8llu  %s\n", n.name.c_str(),
+                n.member.c_str(), n.kind.c_str(),
+                static_cast<unsigned long long>(sensor ? n.samples.accepted
+                                                       : n.counts.firings),
+                static_cast<unsigned long long>(sensor ? n.samples.accepted
+                                                       : n.counts.outputs),
+                static_cast<unsigned long long>(
+                  sensor ? n.samples.rejected_total() : n.counts.errors),
+                n.counts.last_error.c_str());
+  }
+  return 0;
+}
+
+} // namespace shoal

@@ -1,0 +1,21 @@
+// Builds the `node_fn` of a feature or model node from its spec.
+//
+// The factory is the only place that maps `fn` / model kinds to code. It
+// checks the parameters a function needs (window, alpha, weights, code, ...)
+// and fails with an `errc::invalid_graph` error whose text names the graph
+// file, the node and the reason, e.g.
+//   "plant.toml: node 'p1.mean': rolling_mean needs window or window_ns".
+
+#pragma once
+
+#include "caf/expected.hpp"
+
+#include "runtime/functions/node_fn.hpp"
+#include "runtime/graph/graph_spec.hpp"
+
+namespace shoal {
+
+/// Builds the function of `spec` (a feature or a model).
+caf::expected<node_fn_ptr> make_fn(const node_spec& spec);
+
+} // namespace shoal

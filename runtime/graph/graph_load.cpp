@@ -1,0 +1,25 @@
+// `load_graph` lives apart from the parser so that the parser and validator
+// can be used (and tested) without linking the function factory.
+
+#include "runtime/functions/fn_factory.hpp"
+#include "runtime/graph/graph_loader.hpp"
+#include "runtime/graph/graph_validator.hpp"
+
+namespace shoal {
+
+caf::expected<graph_spec> load_graph(const std::string& path) {
+  auto g = parse_graph_file(path);
+  if (!g)
+    return std::move(g.error());
+  auto check = [](const node_spec& n) -> caf::error {
+    auto fn = make_fn(n);
+    if (!fn)
+      return std::move(fn.error());
+    return caf::none;
+  };
+  if (auto err = validate_graph(*g, check))
+    return err;
+  return g;
+}
+
+} // namespace shoal

@@ -1,0 +1,51 @@
+// Reading graph files (SPEC section 2) into a `graph_spec`.
+//
+// `parse_graph_file` reads one TOML file and, recursively, the files it
+// includes, and checks every key's presence and TOML type; it does not check
+// names, edges or cycles (that is `validate_graph`). `load_graph` does both and
+// also builds every node's function once to reject bad parameters, model
+// files and Lua chunks up front.
+//
+// Order of the nodes returned by `parse_graph_file`:
+// - a file's own nodes come first, in the order they appear in the file
+//   (sensors, features and models interleaved as written);
+// - then the nodes of each of its includes, in the order of `include`, each
+//   included file contributing its own nodes and then its includes (depth
+//   first);
+// - a file reached a second time through another include (a diamond)
+//   contributes its nodes only once; reaching a file that is still being read
+//   (an include cycle) is an error.
+//
+// Paths: `include` entries and a node's `path` are relative to the file that
+// names them. A node's `file` is the path of its graph file as the user would
+// spell it (the top-level path as given, includes joined onto it and
+// lexically normalised); a node's `path` is stored absolute and lexically
+// normalised. For Lua nodes (`fn = "lua"` / `kind = "lua"`) given a `path` and
+// no `code`, the file is read into `code` here; model files (xgboost, onnx)
+// are left for the function factory.
+//
+// Errors are `errc::invalid_graph` errors whose text names the file and, when
+// there is one, the node: "<file>: node '<name>': <reason>", or
+// "<file>:<line>:<column>: <description>" for TOML syntax errors. The
+// functions are pure apart from reading files; safe to call from any thread.
+
+#pragma once
+
+#include <string>
+
+#include "caf/expected.hpp"
+
+#include "runtime/graph/graph_spec.hpp"
+
+namespace shoal {
+
+/// Parses the graph file at `path` and everything it includes into one
+/// graph, without validation beyond keys and types.
+caf::expected<graph_spec> parse_graph_file(const std::string& path);
+
+/// Parses (`parse_graph_file`), validates (`validate_graph`) and builds the
+/// function of every feature and model once (`make_fn`) to check it. On
+/// success the nodes are in topological order. Defined in graph_load.cpp.
+caf::expected<graph_spec> load_graph(const std::string& path);
+
+} // namespace shoal

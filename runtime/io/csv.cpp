@@ -1,0 +1,247 @@
+#include "runtime/io/csv.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <system_error>
+
+#include "runtime/core/errc.hpp"
+
+namespace shoal {
+
+namespace {
+
+constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+
+/// Header text shown in errors is cut here: a binary file has long "lines".
+constexpr size_t max_shown_header = 100;
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+
+std::string_view trim(std::string_view x) {
+  while (!x.empty() && is_space(x.front()))
+    x.remove_prefix(1);
+  while (!x.empty() && is_space(x.back()))
+    x.remove_suffix(1);
+  return x;
+}
+
+std::string_view chop_cr(std::string_view x) {
+  if (!x.empty() && x.back() == '\r')
+    x.remove_suffix(1);
+  return x;
+}
+
+/// Splits `line` at ',' into exactly `n` fields; false for another count.
+bool split(std::string_view line, std::string_view* fields, size_t n) {
+  size_t pos = 0;
+  for (size_t i = 0; i + 1 < n; ++i) {
+    auto comma = line.find(',', pos);
+    if (comma == std::string_view::npos)
+      return false;
+    fields[i] = trim(line.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  auto last = line.substr(pos);
+  if (last.find(',') != std::string_view::npos)
+    return false;
+  fields[n - 1] = trim(last);
+  return true;
+}
+
+/// Drops one leading '+' (which `from_chars` does not accept), unless a sign
+/// follows it.
+bool drop_plus(std::string_view& x) {
+  if (x.empty() || x.front() != '+')
+    return true;
+  x.remove_prefix(1);
+  return x.empty() || (x.front() != '-' && x.front() != '+');
+}
+
+bool parse_int64(std::string_view x, int64_t& out) {
+  if (x.empty() || !drop_plus(x))
+    return false;
+  auto [ptr, ec] = std::from_chars(x.data(), x.data() + x.size(), out);
+  return ec == std::errc{} && ptr == x.data() + x.size();
+}
+
+bool parse_double(std::string_view x, double& out) {
+  if (x.empty() || !drop_plus(x))
+    return false;
+  auto last = x.data() + x.size();
+  auto [ptr, ec] = std::from_chars(x.data(), last, out);
+  if (ptr != last)
+    return false;
+  if (ec == std::errc::result_out_of_range) {
+    // Beyond the double range: read it as strtod does (+-inf or +-0). Tell
+    // overflow from underflow by the sign of the exponent.
+    auto e = x.find_first_of("eE");
+    bool tiny
+      = e != std::string_view::npos && e + 1 < x.size() && x[e + 1] == '-';
+    double magnitude = tiny ? 0.0 : HUGE_VAL;
+    out = x.front() == '-' ? -magnitude : magnitude;
+    return true;
+  }
+  return ec == std::errc{};
+}
+
+} // namespace
+
+// -- input rows -------------------------------------------------------------
+
+caf::error check_input_header(std::string_view line, const std::string& file) {
+  auto text = chop_cr(line);
+  if (text.substr(0, utf8_bom.size()) == utf8_bom)
+    text.remove_prefix(utf8_bom.size());
+  std::string_view fields[3];
+  if (split(text, fields, 3) && fields[0] == "sensor" && fields[1] == "ts"
+      && fields[2] == "value")
+    return {};
+  std::string msg = file;
+  msg += ": line 1: expected header 'sensor,ts,value', got '";
+  msg += text.substr(0, max_shown_header);
+  if (text.size() > max_shown_header)
+    msg += "...";
+  msg += '\'';
+  return make_error(errc::invalid_input, std::move(msg));
+}
+
+bool is_blank_line(std::string_view line) {
+  for (auto c : line)
+    if (!is_space(c) && c != '\r')
+      return false;
+  return true;
+}
+
+bool parse_sample_row(std::string_view line, sample_row& out) {
+  std::string_view fields[3];
+  if (!split(chop_cr(line), fields, 3) || fields[0].empty())
+    return false;
+  int64_t ts = 0;
+  double value = 0;
+  if (!parse_int64(fields[1], ts) || !parse_double(fields[2], value))
+    return false;
+  out.sensor = fields[0];
+  out.ts = ts;
+  out.value = value;
+  return true;
+}
+
+// -- line_reader ------------------------------------------------------------
+
+caf::expected<line_reader> line_reader::open(const std::string& path,
+                                             size_t block_size) {
+  auto f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr)
+    return make_error(errc::io_error,
+                      path + ": cannot open: " + std::strerror(errno));
+  return line_reader{f, path, block_size > 0 ? block_size : 1};
+}
+
+line_reader::line_reader(std::FILE* f, std::string path, size_t block_size)
+  : file_(f), path_(std::move(path)), block_size_(block_size) {
+  buf_.resize(block_size_);
+}
+
+bool line_reader::next(std::string_view& line) {
+  for (;;) {
+    auto from = buf_.data() + begin_ + scanned_;
+    auto nl = static_cast<const char*>(
+      std::memchr(from, '\n', end_ - begin_ - scanned_));
+    if (nl != nullptr) {
+      auto len = static_cast<size_t>(nl - (buf_.data() + begin_));
+      line = std::string_view{buf_.data() + begin_, len};
+      begin_ += len + 1;
+      scanned_ = 0;
+      ++line_;
+      return true;
+    }
+    scanned_ = end_ - begin_;
+    if (!refill()) {
+      if (begin_ == end_)
+        return false;
+      // The last line has no '\n'.
+      line = std::string_view{buf_.data() + begin_, end_ - begin_};
+      begin_ = end_;
+      scanned_ = 0;
+      ++line_;
+      return true;
+    }
+  }
+}
+
+bool line_reader::refill() {
+  if (eof_)
+    return false;
+  if (begin_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buf_.size())
+    buf_.resize(buf_.size() * 2);
+  auto want = std::min(buf_.size() - end_, block_size_);
+  auto got = std::fread(buf_.data() + end_, 1, want, file_.get());
+  end_ += got;
+  if (got < want) {
+    eof_ = true;
+    if (std::ferror(file_.get()))
+      err_ = make_error(errc::io_error, path_ + ": read error after line "
+                                          + std::to_string(line_));
+  }
+  return got > 0;
+}
+
+// -- sample_reader ----------------------------------------------------------
+
+caf::expected<sample_reader> sample_reader::open(const std::string& path,
+                                                 size_t block_size) {
+  auto lines = line_reader::open(path, block_size);
+  if (!lines)
+    return std::move(lines.error());
+  std::string_view header;
+  if (!lines->next(header)) {
+    if (lines->error())
+      return lines->error();
+    return make_error(errc::invalid_input,
+                      path
+                        + ": line 1: expected header 'sensor,ts,value', got "
+                          "an empty file");
+  }
+  if (auto err = check_input_header(header, path))
+    return err;
+  return sample_reader{std::move(*lines)};
+}
+
+row_kind sample_reader::next(sample_row& out) {
+  std::string_view line;
+  while (lines_.next(line)) {
+    if (is_blank_line(line))
+      continue;
+    return parse_sample_row(line, out) ? row_kind::sample : row_kind::malformed;
+  }
+  return row_kind::end;
+}
+
+// -- output rows ------------------------------------------------------------
+
+void append_output_row(std::string& buf, std::string_view node, int64_t ts,
+                       double value) {
+  // "%.17g" without printf's locale and format parsing: to_chars with the
+  // general format and precision 17 is specified to produce the same text.
+  char tmp[64];
+  auto end = tmp + sizeof(tmp);
+  auto p = std::to_chars(tmp, end, ts).ptr;
+  *p++ = ',';
+  p = std::to_chars(p, end, value, std::chars_format::general, 17).ptr;
+  *p++ = '\n';
+  buf.append(node);
+  buf += ',';
+  buf.append(tmp, p);
+}
+
+} // namespace shoal

@@ -1,7 +1,0 @@
-#include "runtime/output_sink.hpp"
-
-namespace shoal {
-
-output_sink::~output_sink() = default;
-
-} // namespace shoal

@@ -1,0 +1,64 @@
+// Firing a derived node: its join's safe timestamps through its function.
+//
+// Shared by the node actor and the cell actor (which runs several nodes in
+// one actor) so that both count and report exactly alike.
+
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "runtime/core/counters.hpp"
+#include "runtime/core/metrics.hpp"
+#include "runtime/functions/node_fn.hpp"
+#include "runtime/semantics/join_core.hpp"
+
+namespace shoal {
+
+inline std::string non_finite_text(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "non-finite output %g", x);
+  return buf;
+}
+
+/// Fires every safe timestamp of `join` through `fn`: `emit(point)` gets
+/// each finite output; firings, outputs and errors go to `counts` (the last
+/// error's text too) and to the process metrics.
+template <class Emit>
+void fire_ready(join_core& join, node_fn& fn, node_counts& counts,
+                Emit&& emit) {
+  uint64_t firings = 0;
+  uint64_t outputs = 0;
+  uint64_t errors = 0;
+  std::string err;
+  join.drain([&](int64_t t, const double* args, size_t n) {
+    ++firings;
+    double out = 0;
+    switch (fn.call(t, args, n, out, err)) {
+      case fn_status::value:
+        if (std::isfinite(out)) {
+          ++outputs;
+          emit(point{t, out});
+        } else {
+          ++errors;
+          counts.last_error = non_finite_text(out);
+        }
+        break;
+      case fn_status::none: break;
+      case fn_status::error:
+        ++errors;
+        counts.last_error = err;
+        break;
+    }
+  });
+  if (firings == 0)
+    return;
+  counts.firings += firings;
+  counts.outputs += outputs;
+  counts.errors += errors;
+  process_metrics().add_firings(firings, outputs, errors);
+}
+
+} // namespace shoal

@@ -1,0 +1,65 @@
+#include "runtime/semantics/source_filter.hpp"
+
+#include <cmath>
+
+namespace shoal {
+
+sensor_directory::sensor_directory(std::vector<std::string> names)
+  : names_(std::move(names)) {
+  index_.reserve(names_.size());
+  for (uint32_t i = 0; i < names_.size(); ++i)
+    index_.emplace(std::string_view{names_[i]}, i);
+}
+
+std::optional<uint32_t> sensor_directory::find(std::string_view name) const {
+  auto i = index_.find(name);
+  if (i == index_.end())
+    return std::nullopt;
+  return i->second;
+}
+
+source_filter::source_filter(const sensor_directory& dir,
+                             int64_t allowed_lateness_ns,
+                             bool advance_on_accept)
+  : dir_(&dir), lateness_(allowed_lateness_ns),
+    advance_on_accept_(advance_on_accept), per_sensor_(dir.size()) {
+  // nop
+}
+
+verdict source_filter::offer(std::string_view sensor, int64_t ts,
+                             double value) {
+  verdict v;
+  auto idx = dir_->find(sensor);
+  if (!idx) {
+    v.reason = reject_reason::unknown_sensor;
+    ++counts_[v.reason];
+    return v;
+  }
+  v.sensor = *idx;
+  if (!std::isfinite(value)) {
+    v.reason = reject_reason::non_finite;
+  } else if (ts <= wm_) {
+    v.reason = reject_reason::late;
+  } else {
+    v.accepted = true;
+    ++counts_.accepted;
+    ++per_sensor_[v.sensor].accepted;
+    if (advance_on_accept_ && ts > max_ts_) {
+      max_ts_ = ts;
+      // W = m - 1 - lateness, saturating at the bottom of the range.
+      wm_ = (max_ts_ < wm_none + 1 + lateness_) ? wm_none
+                                                : max_ts_ - 1 - lateness_;
+    }
+    return v;
+  }
+  ++counts_[v.reason];
+  ++per_sensor_[v.sensor][v.reason];
+  return v;
+}
+
+void source_filter::set_watermark(int64_t wm) {
+  if (wm > wm_)
+    wm_ = wm;
+}
+
+} // namespace shoal

@@ -1,0 +1,73 @@
+#include <cmath>
+#include <gtest/gtest.h>
+
+#include "runtime/semantics/source_filter.hpp"
+
+using namespace shoal;
+
+namespace {
+
+sensor_directory two_sensors() {
+  return sensor_directory{{"a", "b"}};
+}
+
+} // namespace
+
+TEST(SourceFilter, RejectsInSpecOrder) {
+  auto dir = two_sensors();
+  source_filter f{dir, 0, true};
+  EXPECT_EQ(f.offer("x", 10, NAN).reason, reject_reason::unknown_sensor);
+  EXPECT_TRUE(f.offer("a", 10, 1.0).accepted);
+  // non_finite comes before late.
+  EXPECT_EQ(f.offer("b", 5, INFINITY).reason, reject_reason::non_finite);
+  EXPECT_EQ(f.offer("b", 9, 1.0).reason, reject_reason::late);
+  EXPECT_EQ(f.counts().accepted, 1u);
+  EXPECT_EQ(f.counts()[reject_reason::late], 1u);
+  EXPECT_EQ(f.counts()[reject_reason::unknown_sensor], 1u);
+  EXPECT_EQ(f.counts()[reject_reason::non_finite], 1u);
+  // Per sensor, where the sensor is known.
+  EXPECT_EQ(f.sensor_counts(0).accepted, 1u);
+  EXPECT_EQ(f.sensor_counts(1)[reject_reason::non_finite], 1u);
+  EXPECT_EQ(f.sensor_counts(1)[reject_reason::late], 1u);
+  EXPECT_EQ(f.sensor_counts(0).rejected_total(), 0u);
+}
+
+TEST(SourceFilter, ReplayWatermarkFollowsLargestAcceptedTimestamp) {
+  auto dir = two_sensors();
+  source_filter f{dir, 0, true};
+  EXPECT_EQ(f.watermark(), wm_none);
+  EXPECT_TRUE(f.offer("a", 100, 1.0).accepted);
+  EXPECT_EQ(f.watermark(), 99);
+  // Equal timestamps of another sensor are not late.
+  EXPECT_TRUE(f.offer("b", 100, 1.0).accepted);
+  EXPECT_EQ(f.watermark(), 99);
+  f.finish();
+  EXPECT_EQ(f.watermark(), wm_end);
+}
+
+TEST(SourceFilter, AllowedLatenessKeepsWatermarkBehind) {
+  auto dir = two_sensors();
+  source_filter f{dir, 50, true};
+  EXPECT_TRUE(f.offer("a", 100, 1.0).accepted);
+  EXPECT_EQ(f.watermark(), 49);
+  EXPECT_TRUE(f.offer("b", 50, 1.0).accepted);
+  EXPECT_EQ(f.offer("b", 49, 1.0).reason, reject_reason::late);
+}
+
+TEST(SourceFilter, LiveWatermarkNeverMovesBack) {
+  auto dir = two_sensors();
+  source_filter f{dir, 0, false};
+  f.set_watermark(1000);
+  f.set_watermark(500);
+  EXPECT_EQ(f.watermark(), 1000);
+  EXPECT_TRUE(f.offer("a", 2000, 1.0).accepted);
+  EXPECT_EQ(f.watermark(), 1000);
+}
+
+TEST(SensorGate, AdmitsOnlyIncreasingTimestamps) {
+  sensor_gate g;
+  EXPECT_TRUE(g.admit(5));
+  EXPECT_FALSE(g.admit(5));
+  EXPECT_FALSE(g.admit(4));
+  EXPECT_TRUE(g.admit(6));
+}
