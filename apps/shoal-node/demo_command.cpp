@@ -20,7 +20,7 @@
 #include "apps/shoal-node/plant_publisher.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/metrics.hpp"
-#include "runtime/graph/graph_loader.hpp"
+#include "runtime/graph/graph_load.hpp"
 
 namespace shoal {
 

@@ -26,7 +26,7 @@
 #include "apps/shoal-node/node_commands.hpp"
 #include "runtime/cluster/member_config.hpp"
 #include "runtime/core/errc.hpp"
-#include "runtime/graph/graph_loader.hpp"
+#include "runtime/graph/graph_load.hpp"
 #include "runtime/http/http_server.hpp"
 
 namespace shoal {

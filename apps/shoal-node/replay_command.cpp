@@ -8,7 +8,7 @@
 #include "apps/shoal-node/node_commands.hpp"
 #include "apps/shoal-node/summary.hpp"
 #include "runtime/core/errc.hpp"
-#include "runtime/graph/graph_loader.hpp"
+#include "runtime/graph/graph_load.hpp"
 #include "runtime/io/csv_file_sink.hpp"
 
 namespace shoal {

@@ -1,5 +1,4 @@
-// `load_graph` lives apart from the parser so that the parser and validator
-// can be used (and tested) without linking the function factory.
+#include "runtime/graph/graph_load.hpp"
 
 #include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_loader.hpp"

@@ -2,9 +2,8 @@
 //
 // `parse_graph_file` reads one TOML file and, recursively, the files it
 // includes, and checks every key's presence and TOML type; it does not check
-// names, edges or cycles (that is `validate_graph`). `load_graph` does both and
-// also builds every node's function once to reject bad parameters, model
-// files and Lua chunks up front.
+// names, edges or cycles (that is `validate_graph`); `load_graph`
+// (graph_load.hpp) does both and builds every node's function.
 //
 // Order of the nodes returned by `parse_graph_file`:
 // - a file's own nodes come first, in the order they appear in the file
@@ -42,10 +41,5 @@ namespace shoal {
 /// Parses the graph file at `path` and everything it includes into one
 /// graph, without validation beyond keys and types.
 caf::expected<graph_spec> parse_graph_file(const std::string& path);
-
-/// Parses (`parse_graph_file`), validates (`validate_graph`) and builds the
-/// function of every feature and model once (`make_fn`) to check it. On
-/// success the nodes are in topological order. Defined in graph_load.cpp.
-caf::expected<graph_spec> load_graph(const std::string& path);
 
 } // namespace shoal

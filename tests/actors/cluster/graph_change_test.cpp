@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/graph/graph_loader.hpp"
+#include "runtime/graph/graph_load.hpp"
 #include "tests/support/member_process.hpp"
 #include "tests/support/mosquitto_broker.hpp"
 #include "tests/support/process.hpp"

@@ -15,7 +15,7 @@
 #include "actors/sources/live_io.hpp"
 #include "actors/sources/live_source.hpp"
 #include "runtime/core/errc.hpp"
-#include "runtime/graph/graph_loader.hpp"
+#include "runtime/graph/graph_load.hpp"
 #include "runtime/io/mqtt_client.hpp"
 #include "tests/support/io_clients.hpp"
 #include "tests/support/mosquitto_broker.hpp"

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "runtime/core/errc.hpp"
-#include "runtime/graph/graph_loader.hpp"
+#include "runtime/graph/graph_load.hpp"
 #include "runtime/io/csv.hpp"
 #include "runtime/semantics/reference_evaluator.hpp"
 #include "tests/support/mosquitto_broker.hpp"

@@ -10,7 +10,7 @@
 
 #include "runtime/core/errc.hpp"
 #include "runtime/core/types.hpp"
-#include "runtime/graph/graph_loader.hpp"
+#include "runtime/graph/graph_load.hpp"
 #include "runtime/semantics/reference_evaluator.hpp"
 #include "runtime/sim/plant_sim.hpp"
 #include "tests/support/plant_samples.hpp"
