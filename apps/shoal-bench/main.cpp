@@ -1,5 +1,5 @@
 // shoal-bench: measures Shoal on a synthetic IoT plant (issue 4). Thin: the
-// commands live in runtime/bench/.
+// commands live beside it (bench_command.hpp).
 
 #include <cstdio>
 #include <cstring>

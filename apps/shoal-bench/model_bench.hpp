@@ -3,8 +3,8 @@
 // Each function loads a model, times Shoal's node function on it against the
 // model's own library on the same rows, checks that both agree, and prints
 // one line per contender to `out`. They link the reference libraries (the
-// XGBoost C API), which is why they live in `shoal_bench_lib`, apart from
-// `shoal_core`. Single-threaded; call from one thread at a time.
+// XGBoost C API), which is why they live in `shoal_bench_commands`, apart from
+// the product's libraries. Single-threaded; call from one thread at a time.
 
 #pragma once
 

@@ -1,6 +1,6 @@
 // shoal-node: runs the bundled demo, replays a file through a graph, or
-// starts a cluster member (SPEC section 6). Thin: the commands live in
-// runtime/host/.
+// starts a cluster member (SPEC section 6). Thin: the commands live beside
+// it (node_commands.hpp).
 
 #include <cstdio>
 #include <filesystem>

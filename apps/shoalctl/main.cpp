@@ -1,4 +1,4 @@
-// shoalctl: the admin client of a Shoal cluster (runtime/host/ctl_command).
+// shoalctl: the admin client of a Shoal cluster (apps/shoalctl/ctl_command).
 
 #include "apps/shoalctl/ctl_command.hpp"
 
