@@ -33,4 +33,16 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+std::vector<nlohmann::json> read_json_lines(const std::string& path) {
+  std::vector<nlohmann::json> result;
+  std::istringstream in{read_file(path)};
+  std::string line;
+  while (std::getline(in, line)) {
+    auto x = nlohmann::json::parse(line, nullptr, false);
+    if (!x.is_discarded())
+      result.push_back(std::move(x));
+  }
+  return result;
+}
+
 } // namespace shoal::test_support

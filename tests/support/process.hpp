@@ -2,7 +2,9 @@
 
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace shoal::test_support {
 
@@ -20,5 +22,9 @@ std::string binary(const std::string& name);
 
 /// Reads a whole file; empty if it does not exist.
 std::string read_file(const std::string& path);
+
+/// The objects of a JSON-lines file, one per complete line; a line still
+/// being written does not parse and is left for a later read.
+std::vector<nlohmann::json> read_json_lines(const std::string& path);
 
 } // namespace shoal::test_support

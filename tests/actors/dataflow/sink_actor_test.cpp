@@ -21,19 +21,6 @@ namespace {
 
 class SinkActor : public temp_dir_test {};
 
-std::vector<nlohmann::json> read_lines(const std::string& path) {
-  std::vector<nlohmann::json> result;
-  std::istringstream in{read_file(path)};
-  std::string line;
-  // A line still being written does not parse; it is left for later.
-  while (std::getline(in, line)) {
-    auto x = nlohmann::json::parse(line, nullptr, false);
-    if (!x.is_discarded())
-      result.push_back(std::move(x));
-  }
-  return result;
-}
-
 } // namespace
 
 TEST_F(SinkActor, FlushesALiveSinkPeriodically) {
@@ -57,7 +44,7 @@ TEST_F(SinkActor, FlushesALiveSinkPeriodically) {
   b.wm = 2;
   self->send(actor, std::move(b));
   EXPECT_TRUE(wait_until([&] {
-    return read_lines(path).size() == 2;
+    return read_json_lines(path).size() == 2;
   }));
   self->send_exit(actor, caf::exit_reason::user_shutdown);
 }

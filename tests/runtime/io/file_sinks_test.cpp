@@ -17,19 +17,6 @@ namespace {
 
 class FileSinks : public temp_dir_test {};
 
-std::vector<nlohmann::json> read_lines(const std::string& path) {
-  std::vector<nlohmann::json> result;
-  std::istringstream in{read_file(path)};
-  std::string line;
-  // A line still being written does not parse; it is left for later.
-  while (std::getline(in, line)) {
-    auto x = nlohmann::json::parse(line, nullptr, false);
-    if (!x.is_discarded())
-      result.push_back(std::move(x));
-  }
-  return result;
-}
-
 } // namespace
 
 TEST_F(FileSinks, JsonlWritesOneObjectPerLine) {
@@ -41,7 +28,7 @@ TEST_F(FileSinks, JsonlWritesOneObjectPerLine) {
     (*sink)->write("a:b", point{-2, -1e300});
     EXPECT_FALSE((*sink)->flush());
   }
-  auto lines = read_lines(path);
+  auto lines = read_json_lines(path);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0]["node"], "pump1.anomaly");
   EXPECT_EQ(lines[0]["ts"].get<int64_t>(), 1700000000000000001);
