@@ -3,8 +3,8 @@
 //
 // A single-process deployment (actors/deploy/deployment.hpp) puts every
 // feature and model in the cell of its first trigger input, up to
-// `cell_capacity` nodes (runtime/cluster/cells.hpp): for a plant of many
-// sensors, a cell is one sensor's chain of features and models. Inside a cell an edge is a
+// `cell_capacity` nodes: for a plant of many sensors, a cell is one
+// sensor's chain of features and models. Inside a cell an edge is a
 // function call: a message to the cell (samples from a source, a batch from
 // another cell, a frontier notice) is carried through the cell's nodes in
 // topological order within that one message, each node's join and function
