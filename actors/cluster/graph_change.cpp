@@ -9,6 +9,7 @@
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
+#include "runtime/cluster/placement.hpp"
 #include "runtime/core/errc.hpp"
 
 namespace shoal {
@@ -21,8 +22,7 @@ struct change_run {
   caf::response_promise rp;
   /// The live members, in name order, and their estimated load.
   std::vector<member_info> members;
-  std::vector<double> cost;
-  double per_node = 1;
+  member_loads loads;
   /// Per member: the nodes it spawns, and their actors once spawned.
   std::vector<std::vector<std::string>> names;
   std::vector<std::vector<caf::actor>> spawned;
@@ -258,35 +258,20 @@ void spawn(member_self self, const run_ptr& run) {
   done_one();
 }
 
-/// Step 1: where each node to spawn goes.
+/// Step 1: where each node to spawn goes (runtime/cluster/placement.hpp).
 void place(member_self self, const run_ptr& run) {
   auto& st = self->state;
   std::unordered_map<std::string, size_t> member_index;
   for (size_t k = 0; k < run->members.size(); ++k)
     member_index.emplace(run->members[k].name, k);
-  std::unordered_map<std::string, size_t> where;
+  std::unordered_map<std::string, size_t> running;
   for (size_t i = 0; i < st.dir_names.size(); ++i)
     if (auto m = member_index.find(st.dir_members[i]); m != member_index.end())
-      where.emplace(st.dir_names[i], m->second);
-  std::unordered_map<std::string, const node_spec*> spec_of;
-  for (auto& n : run->c.merged.nodes)
-    spec_of.emplace(n.name, &n);
-  for (auto& name : run->c.spawn) {
-    auto& n = *spec_of.at(name);
-    size_t m;
-    if (auto i = where.find(name); i != where.end()) {
-      m = i->second;
-    } else if (!n.needs.empty() && where.count(n.needs.front()) > 0) {
-      m = where.at(n.needs.front());
-    } else {
-      m = static_cast<size_t>(
-        std::min_element(run->cost.begin(), run->cost.end())
-        - run->cost.begin());
-    }
-    where[name] = m;
-    run->cost[m] += run->per_node;
-    run->names[m].push_back(name);
-  }
+      running.emplace(st.dir_names[i], m->second);
+  auto where = place_new_nodes(run->c.merged, run->c.spawn, std::move(running),
+                               run->loads);
+  for (size_t j = 0; j < where.size(); ++j)
+    run->names[where[j]].push_back(run->c.spawn[j]);
   spawn(self, run);
 }
 
@@ -303,7 +288,6 @@ void change_graph(member_self self, graph_change c, caf::response_promise rp) {
     run->old_index.emplace(st.dir_names[i], i);
   run->names.resize(run->members.size());
   run->spawned.resize(run->members.size());
-  run->cost.assign(run->members.size(), 0.0);
   st.busy = true;
   if (run->c.spawn.empty()) {
     // Nothing to place: removals only (or nothing at all).
@@ -318,17 +302,7 @@ void change_graph(member_self self, graph_change c, caf::response_promise rp) {
   auto done_one = [=] {
     if (--*pending > 0)
       return;
-    double total_fps = 0;
-    uint64_t total_nodes = 0;
-    for (size_t k = 0; k < run->members.size(); ++k) {
-      total_fps += (*fps)[k];
-      total_nodes += (*nodes)[k];
-    }
-    bool measured = total_fps > 0 && total_nodes > 0;
-    run->per_node
-      = measured ? total_fps / static_cast<double>(total_nodes) : 1.0;
-    for (size_t k = 0; k < run->members.size(); ++k)
-      run->cost[k] = measured ? (*fps)[k] : static_cast<double>((*nodes)[k]);
+    run->loads = estimate_loads(*nodes, *fps);
     place(self, run);
   };
   for (size_t k = 0; k < run->members.size(); ++k)

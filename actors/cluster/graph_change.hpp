@@ -9,10 +9,11 @@
 // `change_graph`:
 //   1. places the nodes to spawn: a replaced node stays on its member if
 //      that member lives; otherwise a node joins the member of its first
-//      input (a sensor's chain stays together), and a node without inputs
-//      goes to the member with the least estimated load, measured as
+//      trigger input (a sensor's chain stays together), and a node without
+//      inputs goes to the member with the least estimated load, measured as
 //      firings per second by every graph host (plus the mean rate per node
-//      for each node placed, so idle members fill by node count);
+//      for each node placed, so idle members fill by node count); the rules
+//      are runtime/cluster/placement.hpp;
 //   2. spawns them on their members' graph hosts, and wires them to their
 //      inputs through the new directory;
 //   3. re-wires the running subscribers of replaced nodes to the new actors

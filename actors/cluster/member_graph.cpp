@@ -1,6 +1,5 @@
 #include "actors/cluster/member_graph.hpp"
 
-#include <algorithm>
 #include <memory>
 #include <unordered_map>
 
@@ -9,6 +8,7 @@
 #include "actors/dataflow/sink_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/sources/replay_source.hpp"
+#include "runtime/cluster/placement.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/io/csv.hpp"
 
@@ -23,7 +23,7 @@ void apply_graph(self_ptr self, graph_spec g, caf::response_promise rp) {
   std::vector<member_info> members;
   for (auto& [name, e] : st.members)
     members.push_back(e.info);
-  auto where = place_nodes(g, members.size());
+  auto where = place_graph(g, members.size());
   std::vector<std::vector<std::string>> names(members.size());
   for (size_t i = 0; i < g.nodes.size(); ++i)
     names[where[i]].push_back(g.nodes[i].name);
@@ -214,48 +214,6 @@ caf::error start_replay(self_ptr self, const std::string& path,
       },
       fail);
   return caf::none;
-}
-
-std::vector<size_t> cell_of_nodes(const graph_spec& g, size_t& cells) {
-  std::unordered_map<std::string, size_t> cell_of;
-  std::vector<size_t> cell(g.nodes.size(), 0);
-  cells = 0;
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    auto& n = g.nodes[i];
-    cell[i] = n.needs.empty() ? cells++ : cell_of.at(n.needs.front());
-    cell_of.emplace(n.name, cell[i]);
-  }
-  return cell;
-}
-
-std::vector<size_t> place_nodes(const graph_spec& g, size_t members) {
-  std::vector<size_t> where(g.nodes.size(), 0);
-  if (members <= 1)
-    return where;
-  size_t cells = 0;
-  auto cell = cell_of_nodes(g, cells);
-  std::vector<size_t> cell_size(cells, 0);
-  for (auto c : cell)
-    ++cell_size[c];
-  // Largest cells first, each to the least loaded member (ties: lowest
-  // index), so that the result is the same on every run.
-  std::vector<size_t> order(cell_size.size());
-  for (size_t c = 0; c < order.size(); ++c)
-    order[c] = c;
-  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    return cell_size[x] > cell_size[y];
-  });
-  std::vector<size_t> load(members, 0);
-  std::vector<size_t> member_of(cell_size.size(), 0);
-  for (auto c : order) {
-    auto m = static_cast<size_t>(std::min_element(load.begin(), load.end())
-                                 - load.begin());
-    member_of[c] = m;
-    load[m] += cell_size[c];
-  }
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    where[i] = member_of[cell[i]];
-  return where;
 }
 
 std::vector<std::string> placed_graph_dot(const member_state& st) {

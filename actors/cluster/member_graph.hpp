@@ -1,7 +1,7 @@
-// The graph side of a member: applying a graph over the members, where its
-// nodes go, and replaying a file through it. Used by the member actor
-// (actors/cluster/member_actor.hpp) from its handlers; every function runs in
-// that actor.
+// The graph side of a member: applying a graph over the members (where its
+// nodes go is runtime/cluster/placement.hpp), and replaying a file through
+// it. Used by the member actor (actors/cluster/member_actor.hpp) from its
+// handlers; every function runs in that actor.
 
 #pragma once
 
@@ -26,17 +26,6 @@ void tell_others(member_self self, const std::string& except, Ts&&... xs) {
     if (name != self->state.opts.name && name != except)
       self->send(e.info.handle, xs...);
 }
-
-/// The cell of each node of the validated `g` (in `g.nodes` order): every
-/// sensor starts a cell, numbered from 0, and a feature or model joins the
-/// cell of its first input. `cells` gets the number of cells.
-std::vector<size_t> cell_of_nodes(const graph_spec& g, size_t& cells);
-
-/// Assigns each node of the validated `g` to one of `members` (by index).
-/// Every sensor starts a cell; a feature or model joins the cell of its
-/// first input, so a sensor's chain stays on one member; cells go, largest
-/// first, to the member with the least estimated load (nodes so far).
-std::vector<size_t> place_nodes(const graph_spec& g, size_t members);
 
 /// Deploys `g` (validated) over the current members and delivers a summary
 /// to `rp`; on any failure, delivers the error and deploys nothing more.

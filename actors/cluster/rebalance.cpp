@@ -1,6 +1,5 @@
 #include "actors/cluster/rebalance.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -10,6 +9,7 @@
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
+#include "runtime/cluster/placement.hpp"
 #include "runtime/core/errc.hpp"
 
 namespace shoal {
@@ -34,8 +34,7 @@ struct rebalance_run {
 
 using run_ptr = std::shared_ptr<rebalance_run>;
 
-/// Where each node to move goes: cells, largest first, from their member to
-/// the least loaded one while that narrows the gap between the two. `cost`
+/// Where each node to move goes (runtime/cluster/placement.hpp). `cost`
 /// holds the measured firings (or samples) of each node.
 std::map<std::string, std::string>
 plan_moves(const member_state& st,
@@ -43,61 +42,10 @@ plan_moves(const member_state& st,
   std::unordered_map<std::string, std::string> member_of;
   for (size_t i = 0; i < st.dir_names.size(); ++i)
     member_of.emplace(st.dir_names[i], st.dir_members[i]);
-  struct cell {
-    std::string member;
-    double cost = 0;
-    std::vector<std::string> nodes;
-    bool one_member = true;
-  };
-  size_t count = 0;
-  auto cell_of = cell_of_nodes(st.graph, count);
-  std::vector<cell> cells(count);
-  std::map<std::string, double> load;
+  std::vector<std::string> members;
   for (auto& [name, e] : st.members)
-    load[name] = 0;
-  for (size_t i = 0; i < st.graph.nodes.size(); ++i) {
-    auto& name = st.graph.nodes[i].name;
-    auto& c = cells[cell_of[i]];
-    auto& where = member_of.at(name);
-    auto x = 1 + (cost.count(name) > 0 ? cost.at(name) : 0.0);
-    load[where] += x;
-    c.cost += x;
-    if (c.member.empty())
-      c.member = where;
-    c.one_member = c.one_member && where == c.member;
-    c.nodes.push_back(name);
-  }
-  std::vector<cell> movable;
-  for (auto& c : cells)
-    if (c.one_member && st.members.count(c.member) > 0)
-      movable.push_back(std::move(c));
-  std::sort(movable.begin(), movable.end(), [](const cell& x, const cell& y) {
-    return x.cost > y.cost;
-  });
-  std::map<std::string, std::string> target;
-  auto lighter = [](auto& x, auto& y) {
-    return x.second < y.second;
-  };
-  for (bool moved = true; moved;) {
-    moved = false;
-    auto lo = std::min_element(load.begin(), load.end(), lighter);
-    for (auto& c : movable) {
-      auto& from = load[c.member];
-      if (c.member == lo->first || c.cost >= from - lo->second)
-        continue;
-      from -= c.cost;
-      lo->second += c.cost;
-      c.member = lo->first;
-      for (auto& name : c.nodes)
-        target[name] = lo->first;
-      moved = true;
-      break;
-    }
-  }
-  // Nodes that end where they started stay.
-  for (auto i = target.begin(); i != target.end();)
-    i = member_of.at(i->first) == i->second ? target.erase(i) : std::next(i);
-  return target;
+    members.push_back(name);
+  return plan_rebalance(st.graph, member_of, members, cost);
 }
 
 /// The moves are done (or failed): every member learns the new placement.

@@ -3,12 +3,13 @@
 //
 // The leader (actors/cluster/graph_change.hpp) measures the load: each node's
 // firings so far (a sensor's samples), plus one so that idle nodes count.
-// Only cells (a sensor with the nodes that follow their first input) that
-// run on one member move, whole, so neighbours stay together; cells go,
-// largest first, from their member to the least loaded one while that
-// narrows the gap between the two. Nodes move one at a time, downstream
-// first, so that a node's inputs and subscribers are never in the middle of
-// another move:
+// Only cells (runtime/cluster/cells.hpp: a sensor with the nodes that follow
+// their first trigger input) that run on one member move, whole, so
+// neighbours stay together; cells go, largest first, from their member to
+// the least loaded one while that narrows the gap between the two
+// (`plan_rebalance`, runtime/cluster/placement.hpp). Nodes move one at a
+// time, downstream first, so that a node's inputs and subscribers are never
+// in the middle of another move:
 //   1. the new member's graph host spawns the node's new actor in standby;
 //   2. the old actor asks each input to send to the new actor instead
 //      (`swap_atom`); each input confirms after its last batch to the old

@@ -11,6 +11,7 @@
 #include "actors/dataflow/sensor_actor.hpp"
 #include "actors/dataflow/sink_actor.hpp"
 #include "actors/messages.hpp"
+#include "runtime/cluster/cells.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/graph/graph_error.hpp"
 
@@ -89,33 +90,14 @@ std::vector<uint32_t> bands_of(const graph_spec& g, const graph_inputs& in) {
   return band;
 }
 
-constexpr size_t no_cell = SIZE_MAX;
-
-/// The cell of every node: a sensor is its own cell; a feature or model
-/// joins the cell of its first trigger input while that cell has room; any
-/// other node has none (it runs as a node actor).
+/// The cell of every node (runtime/cluster/cells.hpp), at most
+/// `cell_capacity` nodes a cell, with the anchors resolved through `in`.
 std::vector<size_t> cells_of(const graph_spec& g, const graph_inputs& in) {
-  std::vector<size_t> cell(g.nodes.size(), no_cell);
-  std::vector<size_t> size(g.nodes.size(), 0);
-  // Nodes come in topological order: inputs are decided first.
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    auto& n = g.nodes[i];
-    if (n.kind == node_kind::sensor) {
-      cell[i] = i;
-      size[i] = 1;
-      continue;
-    }
-    size_t anchor = 0;
-    if (!n.trigger.empty())
-      while (anchor + 1 < n.needs.size() && n.needs[anchor] != n.trigger[0])
-        ++anchor;
-    auto c = cell[in.at(i, anchor)];
-    if (c != no_cell && size[c] < cell_capacity) {
-      cell[i] = c;
-      ++size[c];
-    }
-  }
-  return cell;
+  std::vector<size_t> anchor(g.nodes.size(), 0);
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.nodes[i].kind != node_kind::sensor)
+      anchor[i] = in.at(i, anchor_input(g.nodes[i]));
+  return assign_cells(g, anchor, cell_capacity);
 }
 
 /// A cell tells its nodes and its inputs apart by key: the keys of the
