@@ -5,7 +5,7 @@
 // function is as thread-safe as any `node_fn` (one caller at a time, any
 // thread). The sandbox offers only safe parts of the base library plus
 // `string`, `table`, `math` and `utf8`, caps the state's memory and bounds
-// every call by an instruction and a wall-clock budget. See docs/lua.md.
+// every call by an instruction and a CPU-time budget. See docs/lua.md.
 
 #pragma once
 
@@ -25,7 +25,8 @@ struct lua_limits {
   size_t memory_bytes = 4 << 20;
   /// Lua VM instructions per call (and for the chunk's run at load).
   uint64_t instructions = 10'000'000;
-  /// Wall-clock time per call (and for the chunk's run at load).
+  /// CPU time of the calling thread per call (and for the chunk's run at
+  /// load); time spent waiting for a core does not count.
   int64_t time_budget_ns = 50'000'000;
 };
 

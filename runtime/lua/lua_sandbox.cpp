@@ -3,12 +3,27 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <limits>
 
 #include "runtime/core/errc.hpp"
 #include "runtime/lua/lua_env.hpp"
 
 namespace shoal {
+
+namespace {
+
+/// CPU time of the calling thread. The time budget counts the call's own
+/// work, not the time its thread waits for a core: on a loaded machine a
+/// well-behaved call must not trip it, or its node's outputs would depend on
+/// the load (SPEC section 3: results depend only on the samples).
+int64_t thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+} // namespace
 
 namespace {
 
@@ -189,9 +204,7 @@ void lua_sandbox::arm() {
     std::min<uint64_t>(limits_.instructions, max_remaining));
   // A century is as good as no limit, and cannot overflow the clock.
   constexpr int64_t max_budget = 100LL * 365 * 24 * 3600 * 1'000'000'000;
-  deadline_
-    = std::chrono::steady_clock::now()
-      + std::chrono::nanoseconds{std::min(limits_.time_budget_ns, max_budget)};
+  deadline_ns_ = thread_cpu_ns() + std::min(limits_.time_budget_ns, max_budget);
   trip_ = trip::none;
   armed_ = true;
   // Also restarts the hook's instruction count from zero.
@@ -199,7 +212,7 @@ void lua_sandbox::arm() {
 }
 
 bool lua_sandbox::over_time() const {
-  return std::chrono::steady_clock::now() > deadline_;
+  return thread_cpu_ns() > deadline_ns_;
 }
 
 void lua_sandbox::set_trip(trip why) {

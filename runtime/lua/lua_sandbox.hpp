@@ -13,7 +13,6 @@
 
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <lua.hpp>
@@ -89,7 +88,8 @@ private:
   int step_ = 1000;
   /// Instructions left in the current call.
   int64_t remaining_ = 0;
-  std::chrono::steady_clock::time_point deadline_;
+  /// Thread CPU time at which the current call is over its time budget.
+  int64_t deadline_ns_ = 0;
   bool armed_ = false;
   trip trip_ = trip::none;
 };
