@@ -1,7 +1,6 @@
 #include "actors/cluster/graph_change.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -11,6 +10,7 @@
 #include "actors/messages.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
 
 namespace shoal {
 
@@ -45,9 +45,9 @@ void finish(member_self self, const run_ptr& run, caf::error err) {
     else
       run->rp.deliver(run->c.what);
   } else if (err) {
-    std::fprintf(stderr, "shoal-node: member %s: %s failed: %s\n",
-                 self->state.opts.name.c_str(), run->c.what.c_str(),
-                 describe(err).c_str());
+    logf(*self->state.opts.log, log_level::error,
+         "shoal-node: member %s: %s failed: %s", self->state.opts.name.c_str(),
+         run->c.what.c_str(), describe(err).c_str());
   }
 }
 
@@ -85,8 +85,8 @@ void commit(member_self self, const run_ptr& run) {
                  + std::to_string(run->names[k].size());
   if (!spawned.empty())
     what += " (new actors: " + spawned + ")";
-  std::fprintf(stderr, "shoal-node: member %s: %s\n", st.opts.name.c_str(),
-               what.c_str());
+  logf(*st.opts.log, log_level::info, "shoal-node: member %s: %s",
+       st.opts.name.c_str(), what.c_str());
   finish(self, run, caf::none);
 }
 
@@ -161,9 +161,10 @@ void rewire(member_self self, const run_ptr& run) {
           done_one();
         },
         [=](caf::error& err) {
-          std::fprintf(stderr, "shoal-node: member %s: re-wiring %s: %s\n",
-                       self->state.opts.name.c_str(), name.c_str(),
-                       describe(err).c_str());
+          logf(*self->state.opts.log, log_level::error,
+               "shoal-node: member %s: re-wiring %s: %s",
+               self->state.opts.name.c_str(), name.c_str(),
+               describe(err).c_str());
           done_one();
         });
   }

@@ -13,6 +13,7 @@
 #include "actors/cluster/rebalance.hpp"
 #include "actors/dataflow/tail_actor.hpp"
 #include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
 #include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_validator.hpp"
 
@@ -43,8 +44,8 @@ void add_member(self_ptr self, member_info x) {
   if (i != st.members.end() && i->second.info.handle == x.handle)
     return;
   self->monitor(x.handle);
-  std::fprintf(stderr, "shoal-node: member %s: %s joined (%s)\n",
-               st.opts.name.c_str(), x.name.c_str(), x.address.c_str());
+  logf(*st.opts.log, log_level::info, "shoal-node: member %s: %s joined (%s)",
+       st.opts.name.c_str(), x.name.c_str(), x.address.c_str());
   auto name = x.name;
   st.members[name] = member_state::entry{std::move(x), steady_ns()};
   // Nodes move to it (by the leader, on its next heartbeat).
@@ -60,8 +61,8 @@ void remove_member(self_ptr self, const std::string& name,
   self->demonitor(i->second.info.handle);
   st.members.erase(i);
   st.departed.push_back(name + ": " + reason);
-  std::fprintf(stderr, "shoal-node: member %s: %s left (%s)\n",
-               st.opts.name.c_str(), name.c_str(), reason.c_str());
+  logf(*st.opts.log, log_level::info, "shoal-node: member %s: %s left (%s)",
+       st.opts.name.c_str(), name.c_str(), reason.c_str());
   tell_others(self, name, left_atom_v, name, reason);
   // Every member counts the nodes that lose their state (they all know the
   // same placement).

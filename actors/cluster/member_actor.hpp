@@ -82,6 +82,7 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/messages.hpp"
+#include "runtime/core/log_sink.hpp"
 #include "runtime/graph/graph_spec.hpp"
 #include "runtime/io/net_address.hpp"
 #include "runtime/io/output_sink.hpp"
@@ -94,6 +95,8 @@ struct member_options {
   std::vector<net_address> seeds;
   std::chrono::milliseconds heartbeat{500};
   std::chrono::milliseconds failure_timeout{3000};
+  /// Where the member's messages for people go; it must outlive the member.
+  log_sink* log = &stderr_log();
 };
 
 struct member_state {

@@ -1,7 +1,6 @@
 #include "actors/cluster/member_io.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <unordered_map>
 
 #include "caf/all.hpp"
@@ -10,14 +9,16 @@
 #include "actors/deploy/deployment.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
 
 namespace shoal {
 
-caf::expected<std::unique_ptr<member_io>> member_io::open(io_config cfg,
-                                                          std::string name) {
+caf::expected<std::unique_ptr<member_io>>
+member_io::open(io_config cfg, std::string name, log_sink* log) {
   std::unique_ptr<member_io> io{new member_io};
   io->cfg_ = std::move(cfg);
   io->name_ = std::move(name);
+  io->log_ = log;
   if (!io->cfg_.sinks.empty()) {
     auto out = open_sinks(io->sinks_, io->cfg_.sinks);
     if (!out)
@@ -87,8 +88,9 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
     if (err)
       return make_error(errc::io_error,
                         "cannot wire the sink: " + describe(err));
-    std::fprintf(stderr, "shoal-node: member %s wired its sink to %zu nodes\n",
-                 name_.c_str(), emitting.size());
+    logf(*log_, log_level::info,
+         "shoal-node: member %s wired its sink to %zu nodes", name_.c_str(),
+         emitting.size());
   }
   if (cfg_.sources.empty())
     return caf::none;
@@ -102,10 +104,10 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
     // died): the running sources feed the new set without a restart.
     for (auto& src : running)
       self->send(src, rebind_atom_v, sensor_names, sensor_actors);
-    std::fprintf(stderr,
-                 "shoal-node: member %s re-bound %zu source%s to %zu sensors\n",
-                 name_.c_str(), running.size(), running.size() == 1 ? "" : "s",
-                 sensor_actors.size());
+    logf(*log_, log_level::info,
+         "shoal-node: member %s re-bound %zu source%s to %zu sensors",
+         name_.c_str(), running.size(), running.size() == 1 ? "" : "s",
+         sensor_actors.size());
     return caf::none;
   }
   deployment d;
@@ -117,9 +119,8 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
   sources_ = std::move(started);
   if (err)
     return err;
-  std::fprintf(stderr, "shoal-node: member %s started %zu source%s\n",
-               name_.c_str(), cfg_.sources.size(),
-               cfg_.sources.size() == 1 ? "" : "s");
+  logf(*log_, log_level::info, "shoal-node: member %s started %zu source%s",
+       name_.c_str(), cfg_.sources.size(), cfg_.sources.size() == 1 ? "" : "s");
   return caf::none;
 }
 

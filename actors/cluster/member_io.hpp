@@ -33,6 +33,7 @@
 #include "caf/scoped_actor.hpp"
 
 #include "actors/sources/live_io.hpp"
+#include "runtime/core/log_sink.hpp"
 #include "runtime/graph/graph_spec.hpp"
 #include "runtime/io/io_config.hpp"
 
@@ -41,9 +42,9 @@ namespace shoal {
 class member_io {
 public:
   /// Opens the sinks of `cfg` for the member `name` (named in its log
-  /// lines on stderr).
-  static caf::expected<std::unique_ptr<member_io>> open(io_config cfg,
-                                                        std::string name);
+  /// lines, which go to `log`; it must outlive the member_io).
+  static caf::expected<std::unique_ptr<member_io>>
+  open(io_config cfg, std::string name, log_sink* log = &stderr_log());
 
   member_io(const member_io&) = delete;
   member_io& operator=(const member_io&) = delete;
@@ -77,6 +78,7 @@ private:
 
   io_config cfg_;
   std::string name_;
+  log_sink* log_ = nullptr;
   std::shared_ptr<output_sink> out_;
   caf::actor sink_;
   /// Guards the endpoint lists of `sinks_` and `sources_`.

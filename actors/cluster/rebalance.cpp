@@ -1,7 +1,6 @@
 #include "actors/cluster/rebalance.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -11,6 +10,7 @@
 #include "actors/messages.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
 
 namespace shoal {
 
@@ -80,8 +80,8 @@ void finish_rebalance(member_self self, const run_ptr& run) {
                      + " nodes with their state:";
   for (auto& [member, n] : arrived)
     what += " " + std::to_string(n) + " to " + member;
-  std::fprintf(stderr, "shoal-node: member %s: %s\n", st.opts.name.c_str(),
-               what.c_str());
+  logf(*st.opts.log, log_level::info, "shoal-node: member %s: %s",
+       st.opts.name.c_str(), what.c_str());
   st.busy = false;
 }
 
@@ -104,9 +104,10 @@ void move_next(member_self self, run_ptr run) {
       },
       [=](caf::error& err) {
         auto& x = run->moves[k];
-        std::fprintf(stderr, "shoal-node: member %s: moving %s: %s\n",
-                     self->state.opts.name.c_str(), x.name.c_str(),
-                     describe(err).c_str());
+        logf(*self->state.opts.log, log_level::error,
+             "shoal-node: member %s: moving %s: %s",
+             self->state.opts.name.c_str(), x.name.c_str(),
+             describe(err).c_str());
         // The old actor stays; the waiting new one goes.
         self->send_exit(x.to, caf::exit_reason::user_shutdown);
         move_next(self, run);
@@ -149,8 +150,9 @@ void start_moves(member_self self,
         },
         [=](caf::error& err) {
           // Nothing moves to that member.
-          std::fprintf(stderr, "shoal-node: member %s: re-balance: %s\n",
-                       self->state.opts.name.c_str(), describe(err).c_str());
+          logf(*self->state.opts.log, log_level::error,
+               "shoal-node: member %s: re-balance: %s",
+               self->state.opts.name.c_str(), describe(err).c_str());
           if (--*spawning == 0)
             move_next(self, run);
         });

@@ -136,7 +136,7 @@ void run(self_ptr self) {
 /// was counted in.
 uint32_t take(self_ptr self, const batch& b) {
   auto& s = self->state;
-  process_metrics().batch_received();
+  s.live->batch_received();
   auto r
     = std::find_if(s.routes.begin(), s.routes.end(), [&](const cell_route& x) {
         return x.key == b.from;
@@ -173,7 +173,8 @@ caf::error build(self_ptr self, cell_spec& spec) {
     auto tracked = st.tracker && k < spec.bands.size();
     auto core = node_core::make(
       ns, st.tracker.get(), tracked ? spec.bands[k] : progress_tracker::no_band,
-      tracked ? spec.input_bands[k] : std::vector<uint32_t>{});
+      tracked ? spec.input_bands[k] : std::vector<uint32_t>{}, spec.fns,
+      st.live);
     if (!core)
       return std::move(core.error());
     cell_node n{std::move(*core)};
@@ -242,7 +243,10 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
   st.sensor = spec.graph->nodes[spec.sensor].name;
   st.monitor = std::move(monitor);
   st.tracker = std::move(tracker);
-  st.pub = std::make_unique<publisher>(node_key(st.sensor), st.tracker.get());
+  st.live = spec.live;
+  st.core.live = st.live;
+  st.pub = std::make_unique<publisher>(node_key(st.sensor), st.tracker.get(),
+                                       st.live);
   if (auto err = build(self, spec)) {
     // The graph was validated before deployment; this only happens when a
     // resource vanished in between (e.g. a model file was deleted).

@@ -56,6 +56,8 @@
 #include "actors/dataflow/publisher.hpp"
 #include "actors/dataflow/sensor_core.hpp"
 #include "actors/dataflow/wiring.hpp"
+#include "runtime/core/metrics.hpp"
+#include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
@@ -102,6 +104,8 @@ struct cell_state {
 
   std::string sensor;
   std::shared_ptr<progress_tracker> tracker;
+  /// The live counters (`cell_spec::live`).
+  metrics* live = nullptr;
   /// The sensor's publisher, sources, gate and counters.
   std::unique_ptr<publisher> pub;
   sensor_core core;
@@ -136,6 +140,10 @@ struct cell_spec {
   /// Each node's band and its inputs' bands (empty without a tracker).
   std::vector<uint32_t> bands;
   std::vector<std::vector<uint32_t>> input_bands;
+  /// What the nodes' functions are made with, and the live counters; the
+  /// counters must outlive the cell.
+  fn_context fns;
+  metrics* live = &process_metrics();
 };
 
 /// Runs cell `spec`; `monitor` gets the reports; `tracker` may be null.

@@ -1,12 +1,11 @@
 #include "actors/dataflow/node_actor.hpp"
 
-#include <cstdio>
-
 #include "caf/all.hpp"
 
 #include "actors/dataflow/wiring.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
 #include "runtime/core/metrics.hpp"
 
 namespace shoal {
@@ -73,7 +72,7 @@ std::vector<input_ref> refs_of(const node_core& c, std::vector<caf::actor> xs) {
 /// Takes the points and watermark of batch `b` from an input.
 void take(self_ptr self, const batch& b) {
   auto& c = *self->state.core;
-  process_metrics().batch_received();
+  c.live->batch_received();
   for (size_t i = 0; i < c.inputs.size(); ++i)
     if (c.inputs[i].key == b.from)
       c.join.push(i, b.points.data(), b.points.size(), b.wm);
@@ -141,8 +140,8 @@ void restore(self_ptr self, handover& h) {
     // The function starts cold (its fresh state stays); the node says so.
     c.counts.last_error = "moved without its state: "
                           + (err.empty() ? std::string{"damaged state"} : err);
-    std::fprintf(stderr, "shoal-node: node %s: %s\n", c.name.c_str(),
-                 c.counts.last_error.c_str());
+    logf(*self->state.log, log_level::warning, "shoal-node: node %s: %s",
+         c.name.c_str(), c.counts.last_error.c_str());
   }
   auto last_error = c.counts.last_error;
   c.counts = h.counts;
@@ -160,9 +159,11 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
   auto& st = self->state;
   st.monitor = std::move(monitor);
   st.tracker = std::move(where.tracker);
+  st.log = where.log;
   auto core
     = node_core::make(spec, st.tracker.get(), where.band,
-                      st.tracker ? where.input_bands : std::vector<uint32_t>{});
+                      st.tracker ? where.input_bands : std::vector<uint32_t>{},
+                      where.fns, where.live);
   if (!core) {
     // The graph was validated before deployment; this only happens when a
     // resource vanished in between (e.g. a model file was deleted).
@@ -261,7 +262,8 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
       // See the standby behavior below.
     },
     [=](move_atom) {
-      if (give_up_move(self->state.move, self->state.core->name))
+      if (give_up_move(self->state.move, self->state.core->name,
+                       *self->state.log))
         finish_move(self);
     },
     [=](swap_atom, const caf::actor& from, caf::actor& to) {

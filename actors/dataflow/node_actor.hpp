@@ -63,6 +63,9 @@
 #include "actors/dataflow/node_core.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/wiring.hpp"
+#include "runtime/core/log_sink.hpp"
+#include "runtime/core/metrics.hpp"
+#include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
@@ -80,6 +83,8 @@ struct node_state {
   /// tracker `core` counts with alive.
   std::shared_ptr<progress_tracker> tracker;
   caf::actor monitor;
+  /// Where the node's messages for people go (`node_band::log`).
+  log_sink* log = nullptr;
   input_wiring wiring;
   bool reported = false;
   /// A move under way, if any (see node_actor.hpp); a pointer, since it is
@@ -97,6 +102,12 @@ struct node_band {
   /// The node is moving here: it waits for `(restore_atom, handover)` from
   /// its previous actor before it handles anything else.
   bool standby = false;
+  /// What the function is made with, and the live counters; the counters
+  /// must outlive the node.
+  fn_context fns;
+  metrics* live = &process_metrics();
+  /// Where the node's messages for people go; it must outlive the node.
+  log_sink* log = &stderr_log();
 };
 
 /// Runs node `spec` (a feature or a model); `monitor` gets the final report.

@@ -8,9 +8,9 @@
 namespace shoal {
 
 node_core::node_core(const node_spec& spec, node_fn_ptr f, progress_tracker* t,
-                     uint32_t b, std::vector<bool> triggers)
+                     uint32_t b, std::vector<bool> triggers, metrics* m)
   : name(spec.name), fn(std::move(f)), join(std::move(triggers)),
-    pub(node_key(spec.name), t), tracker(t),
+    pub(node_key(spec.name), t, m), tracker(t), live(m),
     band(t ? b : progress_tracker::no_band) {
   inputs.reserve(spec.needs.size());
   for (auto& need : spec.needs) {
@@ -21,8 +21,9 @@ node_core::node_core(const node_spec& spec, node_fn_ptr f, progress_tracker* t,
 
 caf::expected<node_core>
 node_core::make(const node_spec& spec, progress_tracker* tracker, uint32_t band,
-                const std::vector<uint32_t>& input_bands) {
-  auto fn = make_fn(spec);
+                const std::vector<uint32_t>& input_bands, const fn_context& fns,
+                metrics* live) {
+  auto fn = make_fn(spec, fns);
   if (!fn)
     return std::move(fn.error());
   std::vector<bool> triggers(spec.needs.size(), spec.trigger.empty());
@@ -30,7 +31,8 @@ node_core::make(const node_spec& spec, progress_tracker* tracker, uint32_t band,
     for (auto& t : spec.trigger)
       if (t == spec.needs[i])
         triggers[i] = true;
-  node_core result{spec, std::move(*fn), tracker, band, std::move(triggers)};
+  node_core result{spec, std::move(*fn),      tracker,
+                   band, std::move(triggers), live};
   if (tracker)
     for (size_t i = 0; i < input_bands.size() && i < result.inputs.size(); ++i)
       result.inputs[i].covered = input_bands[i] < result.band;

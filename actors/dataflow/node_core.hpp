@@ -17,6 +17,8 @@
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/publisher.hpp"
 #include "runtime/core/counters.hpp"
+#include "runtime/core/metrics.hpp"
+#include "runtime/functions/fn_factory.hpp"
 #include "runtime/functions/node_fn.hpp"
 #include "runtime/graph/graph_spec.hpp"
 #include "runtime/semantics/join_core.hpp"
@@ -26,11 +28,14 @@ namespace shoal {
 
 struct node_core {
   /// Makes node `spec` in band `band` of `tracker` (null: not tracked);
-  /// `input_bands` are its inputs' bands in `needs` order. An error if its
-  /// function cannot be made.
-  static caf::expected<node_core>
-  make(const node_spec& spec, progress_tracker* tracker, uint32_t band,
-       const std::vector<uint32_t>& input_bands);
+  /// `input_bands` are its inputs' bands in `needs` order. Its function is
+  /// made with `fns`; it counts on `live`, which must outlive it. An error if
+  /// its function cannot be made.
+  static caf::expected<node_core> make(const node_spec& spec,
+                                       progress_tracker* tracker, uint32_t band,
+                                       const std::vector<uint32_t>& input_bands,
+                                       const fn_context& fns = {},
+                                       metrics* live = &process_metrics());
 
   std::string name;
   node_fn_ptr fn;
@@ -52,6 +57,8 @@ struct node_core {
   /// allocation).
   std::vector<input> inputs;
   progress_tracker* tracker = nullptr;
+  /// The live counters firings are added to.
+  metrics* live = nullptr;
   uint32_t band = progress_tracker::no_band;
   /// The token of the item held for queued firings.
   int64_t hold = progress_tracker::no_token;
@@ -61,7 +68,7 @@ struct node_core {
   /// Fires what is safe: each output goes to the publisher and to `also`.
   template <class F>
   void fire(F&& also) {
-    fire_ready(join, *fn, counts, [&](point p) {
+    fire_ready(join, *fn, counts, *live, [&](point p) {
       pub.push(p);
       also(p);
     });
@@ -87,7 +94,7 @@ struct node_core {
 
 private:
   node_core(const node_spec& spec, node_fn_ptr f, progress_tracker* t,
-            uint32_t b, std::vector<bool> triggers);
+            uint32_t b, std::vector<bool> triggers, metrics* m);
 };
 
 } // namespace shoal

@@ -6,7 +6,6 @@
 #include "caf/event_based_actor.hpp"
 
 #include "actors/messages.hpp"
-#include "runtime/core/metrics.hpp"
 
 namespace shoal {
 
@@ -21,7 +20,7 @@ void publisher::add(caf::event_based_actor* self, caf::actor sub,
       if (!k.points.empty() || k.wm > s.sent_wm) {
         auto wm = std::max(k.wm, s.sent_wm);
         self->send(s.handle, batch{key_, std::move(k.points), wm});
-        process_metrics().batch_sent();
+        live_->batch_sent();
         s.sent_wm = wm;
         if (s.requested <= wm)
           s.requested = wm_none;
@@ -148,7 +147,7 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
       }
     auto points = std::move(pending_);
     pending_.clear();
-    process_metrics().batch_sent(subs_.size());
+    live_->batch_sent(subs_.size());
     caf::message msg;
     if (!box)
       msg = caf::make_message(batch{key_, std::move(points), wm, token});
@@ -215,7 +214,7 @@ void publisher::send_wm(caf::event_based_actor* self, subscriber& sub,
     box->add(sub.handle, batch{key_, {}, wm});
   else
     self->send(sub.handle, batch{key_, {}, wm});
-  process_metrics().batch_sent();
+  live_->batch_sent();
   sub.sent_wm = wm;
   if (sub.requested <= wm)
     sub.requested = wm_none;

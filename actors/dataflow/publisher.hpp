@@ -20,6 +20,7 @@
 
 #include "actors/dataflow/progress.hpp"
 #include "actors/messages.hpp"
+#include "runtime/core/metrics.hpp"
 #include "runtime/core/types.hpp"
 
 namespace shoal {
@@ -41,10 +42,11 @@ private:
 
 class publisher {
 public:
-  /// Publishes under `key`; counts batches with `tracker` if not null (the
-  /// owner keeps the tracker alive).
-  explicit publisher(uint64_t key, progress_tracker* tracker = nullptr)
-    : key_(key), tracker_(tracker) {
+  /// Publishes under `key`; counts batches with `tracker` if not null and
+  /// the batches sent on `live` (the owner keeps both alive).
+  explicit publisher(uint64_t key, progress_tracker* tracker = nullptr,
+                     metrics* live = &process_metrics())
+    : key_(key), tracker_(tracker), live_(live) {
     // nop
   }
 
@@ -136,6 +138,7 @@ private:
 
   uint64_t key_;
   progress_tracker* tracker_;
+  metrics* live_;
   std::vector<subscriber> subs_;
   /// Subscribers per band, for counting a batch once per band.
   std::vector<std::pair<uint32_t, int64_t>> bands_;

@@ -151,7 +151,7 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
       // See the standby behavior below.
     },
     [=](move_atom) {
-      if (give_up_move(self->state.move, self->state.sensor))
+      if (give_up_move(self->state.move, self->state.sensor, stderr_log()))
         finish_move(self);
     },
     [=](swap_atom, const caf::actor& from, caf::actor& to) {

@@ -36,6 +36,8 @@ struct sensor_core {
   /// The largest watermark of a detached source.
   int64_t floor = wm_none;
   ingest_counts counts;
+  /// The live counters accepted and rejected samples are added to.
+  metrics* live = &process_metrics();
 
   /// Attaches source `key` (again with the same key: updates its handle and
   /// index).
@@ -70,7 +72,7 @@ struct sensor_core {
       counts.accepted += accepted;
       counts[reject_reason::late] += late;
       counts[reject_reason::out_of_order] += out_of_order;
-      process_metrics().add_samples(accepted, late + out_of_order);
+      live->add_samples(accepted, late + out_of_order);
       if (b.wm > src.wm)
         src.wm = b.wm;
       return;

@@ -22,7 +22,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +33,7 @@
 #include "caf/scheduled_actor.hpp"
 
 #include "actors/messages.hpp"
+#include "runtime/core/log_sink.hpp"
 
 namespace shoal {
 
@@ -78,14 +78,15 @@ inline bool confirm_move(const std::unique_ptr<move_state>& m) {
 }
 
 /// The give-up fired: if inputs of `name` still have to confirm, says so on
-/// stderr, stops waiting for them and returns true (the caller finishes the
+/// `log`, stops waiting for them and returns true (the caller finishes the
 /// move); false if the move is done or none is under way.
 inline bool give_up_move(const std::unique_ptr<move_state>& m,
-                         const std::string& name) {
+                         const std::string& name, log_sink& log) {
   if (!m || m->pending == 0)
     return false;
-  std::fprintf(stderr, "shoal-node: %s: %zu inputs did not confirm the move\n",
-               name.c_str(), m->pending);
+  logf(log, log_level::warning,
+       "shoal-node: %s: %zu inputs did not confirm the move", name.c_str(),
+       m->pending);
   m->pending = 0;
   return true;
 }

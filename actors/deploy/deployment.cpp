@@ -165,6 +165,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
       continue;
     auto& c = cells[cell[i]];
     c.graph = &g;
+    c.fns = opts.fns;
+    c.live = opts.live;
     if (cell[i] == i) {
       c.sensor = i;
       continue;
@@ -209,6 +211,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
       sensor_names.push_back(n.name);
     } else {
       node_band where;
+      where.fns = opts.fns;
+      where.live = opts.live;
       if (d.tracker) {
         where.tracker = d.tracker;
         where.band = bands[i];

@@ -22,6 +22,8 @@
 
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/sink_actor.hpp"
+#include "runtime/core/metrics.hpp"
+#include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_spec.hpp"
 #include "runtime/io/output_sink.hpp"
 #include "runtime/semantics/source_filter.hpp"
@@ -55,6 +57,11 @@ struct deploy_options {
   /// Runs each sensor with the nodes that depend on it alone in one cell
   /// actor; false spawns one actor per node.
   bool fuse = true;
+  /// What the nodes' functions are made with (the process's model cache
+  /// unless a caller hands in another).
+  fn_context fns;
+  /// The live counters the graph's actors add to; it must outlive them.
+  metrics* live = &process_metrics();
 };
 
 /// Spawns and wires `g`, which must be validated.

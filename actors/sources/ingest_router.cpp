@@ -5,13 +5,13 @@
 #include "caf/event_based_actor.hpp"
 
 #include "actors/messages.hpp"
-#include "runtime/core/metrics.hpp"
 
 namespace shoal {
 
-ingest_router::ingest_router(uint64_t key, std::vector<caf::actor> sensors)
-  : key_(key), sensors_(std::move(sensors)), buffers_(sensors_.size()),
-    sent_wm_(sensors_.size(), wm_none) {
+ingest_router::ingest_router(uint64_t key, std::vector<caf::actor> sensors,
+                             metrics* live)
+  : key_(key), live_(live), sensors_(std::move(sensors)),
+    buffers_(sensors_.size()), sent_wm_(sensors_.size(), wm_none) {
   // nop
 }
 
@@ -40,7 +40,7 @@ void ingest_router::send(caf::event_based_actor* self, uint32_t sensor,
     tracker_->add(0, token);
   }
   self->send(sensors_[sensor], batch{key_, std::move(buf), wm, token});
-  process_metrics().batch_sent();
+  live_->batch_sent();
   buf = std::vector<point>{};
   sent_wm_[sensor] = wm;
 }

@@ -22,6 +22,7 @@
 #include "caf/fwd.hpp"
 
 #include "actors/dataflow/progress.hpp"
+#include "runtime/core/metrics.hpp"
 #include "runtime/core/types.hpp"
 #include "runtime/semantics/source_filter.hpp"
 
@@ -30,8 +31,10 @@ namespace shoal {
 class ingest_router {
 public:
   /// `key` identifies this source in batches; `sensors[i]` is the actor of
-  /// the sensor with directory index `i`.
-  ingest_router(uint64_t key, std::vector<caf::actor> sensors);
+  /// the sensor with directory index `i`. Batches sent are counted on
+  /// `live`, which must outlive the router.
+  ingest_router(uint64_t key, std::vector<caf::actor> sensors,
+                metrics* live = &process_metrics());
 
   uint64_t key() const {
     return key_;
@@ -74,6 +77,7 @@ private:
 
   uint64_t key_;
   progress_tracker* tracker_ = nullptr;
+  metrics* live_;
   std::vector<caf::actor> sensors_;
   std::vector<std::vector<point>> buffers_;
   std::vector<int64_t> sent_wm_;

@@ -33,7 +33,7 @@ void drain(self_ptr self) {
     else
       ++rejected;
   }
-  process_metrics().add_samples(0, rejected);
+  s.opts.live->add_samples(0, rejected);
 }
 
 /// Declares the watermark to the progress tracker, if any.
@@ -57,8 +57,8 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
   st.inbox = std::move(inbox);
   st.dir = std::move(dir);
   st.opts = std::move(opts);
-  if (auto err
-      = start_live_ingest(st, key, std::move(sensors), wall_clock_ns())) {
+  if (auto err = start_live_ingest(st, key, std::move(sensors),
+                                   st.opts.clock->now_ns())) {
     self->quit(std::move(err));
     return {};
   }
@@ -68,7 +68,8 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
       if (s.done)
         return;
       drain(self);
-      s.filter->set_watermark(wall_clock_ns() - s.opts.allowed_lateness_ns);
+      s.filter->set_watermark(s.opts.clock->now_ns()
+                              - s.opts.allowed_lateness_ns);
       s.router->flush(self, s.filter->watermark());
       advance(self);
       self->delayed_send(self, s.opts.tick, caf::tick_atom_v);
@@ -100,7 +101,8 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
       auto me = caf::actor_cast<caf::actor>(self);
       for (uint32_t i = 0; i < fed.size(); ++i)
         self->send(fed[i], attach_atom_v, me, source_key, i);
-      s.router = std::make_unique<ingest_router>(source_key, std::move(fed));
+      s.router = std::make_unique<ingest_router>(source_key, std::move(fed),
+                                                 s.opts.live);
     },
     [=](caf::ok_atom) {
       // A sensor confirmed an attach sent by rebind.

@@ -5,11 +5,12 @@
 // (keeping the first few with their origin, a topic or a peer), offers the
 // samples to a live source filter (`unknown_sensor`, `non_finite`, `late`),
 // and sends the accepted ones to the sensors; then it raises its watermark
-// to `now - allowed_lateness_ns` and answers the sensors' watermark requests
-// (and, given the deployment's progress tracker in `opts`, registers with it
-// and declares its watermark every tick, as live_source does).
-// The owner attaches it with `attach_source` and sends the first `tick_atom`.
-// The network endpoints that fill the inbox are owned elsewhere (live_io).
+// to `now - allowed_lateness_ns` (`now` from `opts.clock`) and answers the
+// sensors' watermark requests (and, given the deployment's progress tracker in
+// `opts`, registers with it and declares its watermark every tick, as
+// live_source does). The owner attaches it with `attach_source` and sends the
+// first `tick_atom`. The network endpoints that fill the inbox are owned
+// elsewhere (live_io).
 //
 // Messages handled:
 //   (caf::tick_atom)                      drains the inbox

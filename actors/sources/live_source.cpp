@@ -16,7 +16,7 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
   st.feed = std::move(feed);
   st.dir = std::move(dir);
   st.opts = std::move(opts);
-  st.last = wall_clock_ns();
+  st.last = st.opts.clock->now_ns();
   if (auto err = start_live_ingest(st, key, std::move(sensors), st.last)) {
     self->quit(std::move(err));
     return {};
@@ -24,7 +24,7 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
   return {
     [=](caf::tick_atom) {
       auto& s = self->state;
-      auto now = wall_clock_ns();
+      auto now = s.opts.clock->now_ns();
       s.buf.clear();
       s.feed->generate(s.last, now, s.buf);
       s.last = now;
@@ -37,7 +37,7 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
         else
           ++rejected;
       }
-      process_metrics().add_samples(0, rejected);
+      s.opts.live->add_samples(0, rejected);
       s.filter->set_watermark(now - s.opts.allowed_lateness_ns);
       s.router->flush(self, s.filter->watermark());
       if (auto& t = s.opts.tracker) {

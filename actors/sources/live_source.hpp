@@ -2,7 +2,8 @@
 //
 // The owner sends the first `tick_atom` once the sensors are attached.
 // Every tick it asks the feed for the samples between the last tick and now
-// (wall clock; a sample's timestamp is its arrival), offers them to a live
+// (`opts.clock`, the wall clock unless a test hands in a manual one; a
+// sample's timestamp is its arrival), offers them to a live
 // source filter, and sends them to the sensors; then it raises its
 // watermark to `now - allowed_lateness_ns` and answers the sensors'
 // watermark requests, and (with a progress tracker) advances the band
@@ -30,6 +31,7 @@
 #include "actors/dataflow/progress.hpp"
 #include "actors/sources/ingest_router.hpp"
 #include "runtime/core/clock.hpp"
+#include "runtime/core/metrics.hpp"
 #include "runtime/semantics/source_filter.hpp"
 #include "runtime/sim/sample_feed.hpp"
 
@@ -42,6 +44,11 @@ struct live_options {
   /// registers, counts its batches, declares its watermark and advances the
   /// frontiers every tick.
   std::shared_ptr<progress_tracker> tracker;
+  /// The clock `now` comes from; it must outlive the source.
+  const wall_clock* clock = &system_clock();
+  /// The live counters rejected samples and sent batches are added to; it
+  /// must outlive the source.
+  metrics* live = &process_metrics();
 };
 
 struct live_source_state {
@@ -74,7 +81,8 @@ caf::error start_live_ingest(State& st, uint64_t key,
                              std::vector<caf::actor> sensors, int64_t now) {
   st.filter = std::make_unique<source_filter>(
     *st.dir, st.opts.allowed_lateness_ns, false);
-  st.router = std::make_unique<ingest_router>(key, std::move(sensors));
+  st.router
+    = std::make_unique<ingest_router>(key, std::move(sensors), st.opts.live);
   if (!st.opts.tracker)
     return caf::none;
   auto index = track_live_source(*st.opts.tracker, *st.filter, *st.router,

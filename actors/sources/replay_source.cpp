@@ -51,12 +51,12 @@ bool read_chunk(self_ptr self) {
         if (v.accepted)
           st.router->add(v.sensor, {row.ts, row.value});
         else
-          process_metrics().add_samples(0, 1);
+          st.opts.live->add_samples(0, 1);
         break;
       }
       case row_kind::malformed:
         st.filter->count_malformed();
-        process_metrics().add_samples(0, 1);
+        st.opts.live->add_samples(0, 1);
         if (st.malformed_lines.size() < max_malformed_lines)
           st.malformed_lines.push_back(st.reader->line_number());
         break;
@@ -79,7 +79,8 @@ caf::behavior replay_source(self_ptr self, std::string label,
   st.dir = std::move(dir);
   st.filter
     = std::make_unique<source_filter>(*st.dir, opts.allowed_lateness_ns, true);
-  st.router = std::make_unique<ingest_router>(key, std::move(sensors));
+  st.router
+    = std::make_unique<ingest_router>(key, std::move(sensors), opts.live);
   st.opts = opts;
   st.monitor = std::move(monitor);
   return {
@@ -87,7 +88,7 @@ caf::behavior replay_source(self_ptr self, std::string label,
       auto& s = self->state;
       // Pace on the process's mailbox backlog, but never stall for good:
       // the gauge is process-wide and only approximate.
-      if (process_metrics().backlog() > s.opts.max_backlog
+      if (s.opts.live->backlog() > s.opts.max_backlog
           && s.paused < max_pauses) {
         ++s.paused;
         self->delayed_send(self, std::chrono::milliseconds(1), start_atom_v);

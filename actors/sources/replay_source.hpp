@@ -28,6 +28,7 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/sources/ingest_router.hpp"
+#include "runtime/core/metrics.hpp"
 #include "runtime/io/csv.hpp"
 #include "runtime/semantics/source_filter.hpp"
 
@@ -44,6 +45,9 @@ struct replay_options {
   /// the source's last watermark and detaches the source, and the monitor
   /// gets `(until_atom, T)` before the report.
   bool detach_at_end = false;
+  /// The live counters: rejected samples, sent batches and the backlog it
+  /// paces on. It must outlive the source.
+  metrics* live = &process_metrics();
 };
 
 struct replay_source_state {

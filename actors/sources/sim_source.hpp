@@ -25,6 +25,10 @@ struct sim_options {
   std::chrono::milliseconds tick{1};
   /// The deployment's progress tracker, if it tracks progress.
   std::shared_ptr<progress_tracker> tracker;
+  /// The clock `now` comes from; it must outlive the source.
+  const wall_clock* clock = &system_clock();
+  /// The live counters; it must outlive the source.
+  metrics* live = &process_metrics();
 };
 
 using sim_source_state = live_source_state;

@@ -10,4 +10,13 @@ int64_t wall_clock_ns() {
     .count();
 }
 
+int64_t system_wall_clock::now_ns() const {
+  return wall_clock_ns();
+}
+
+const wall_clock& system_clock() {
+  static const system_wall_clock instance;
+  return instance;
+}
+
 } // namespace shoal

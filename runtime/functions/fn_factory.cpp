@@ -156,7 +156,8 @@ caf::expected<node_fn_ptr> make_linear(const node_spec& spec) {
   return make_linear_model(spec.weights, spec.bias, *link);
 }
 
-caf::expected<node_fn_ptr> make_model(const node_spec& spec) {
+caf::expected<node_fn_ptr> make_model(const node_spec& spec,
+                                      const fn_context& ctx) {
   if (spec.fn == "linear")
     return make_linear(spec);
   if (spec.fn == "lua")
@@ -164,12 +165,12 @@ caf::expected<node_fn_ptr> make_model(const node_spec& spec) {
   if (spec.fn == "xgboost") {
     if (auto err = check_unused(spec, "xgboost model", p_path))
       return err;
-    return make_xgboost_fn(spec);
+    return make_xgboost_fn(spec, *ctx.models);
   }
   if (spec.fn == "onnx") {
     if (auto err = check_unused(spec, "onnx model", p_path))
       return err;
-    return make_onnx_fn(spec);
+    return make_onnx_fn(spec, *ctx.models);
   }
   if (spec.fn.empty())
     return node_error(spec, std::string{"missing kind; known: "} + known_kinds);
@@ -179,10 +180,11 @@ caf::expected<node_fn_ptr> make_model(const node_spec& spec) {
 
 } // namespace
 
-caf::expected<node_fn_ptr> make_fn(const node_spec& spec) {
+caf::expected<node_fn_ptr> make_fn(const node_spec& spec,
+                                   const fn_context& ctx) {
   switch (spec.kind) {
     case node_kind::feature: return make_feature(spec);
-    case node_kind::model: return make_model(spec);
+    case node_kind::model: return make_model(spec, ctx);
     case node_kind::sensor: break;
   }
   return node_error(spec, "a sensor has no function");

@@ -5,6 +5,9 @@
 // and fails with an `errc::invalid_graph` error whose text names the graph
 // file, the node and the reason, e.g.
 //   "plant.toml: node 'p1.mean': rolling_mean needs window or window_ns".
+// Model kinds that load files (xgboost, onnx) share them through the model
+// cache of the `fn_context`, the process's cache unless a caller (a test, a
+// deployment's options) hands in another; the cache must outlive the call.
 
 #pragma once
 
@@ -12,10 +15,18 @@
 
 #include "runtime/functions/node_fn.hpp"
 #include "runtime/graph/graph_spec.hpp"
+#include "runtime/models/model_cache.hpp"
 
 namespace shoal {
 
+/// What building a function may use besides its spec.
+struct fn_context {
+  /// Where model files are loaded once and shared.
+  model_cache* models = &process_model_cache();
+};
+
 /// Builds the function of `spec` (a feature or a model).
-caf::expected<node_fn_ptr> make_fn(const node_spec& spec);
+caf::expected<node_fn_ptr> make_fn(const node_spec& spec,
+                                   const fn_context& ctx = {});
 
 } // namespace shoal

@@ -48,12 +48,12 @@ private:
 
 } // namespace
 
-caf::expected<node_fn_ptr> make_onnx_fn(const node_spec& spec) {
+caf::expected<node_fn_ptr> make_onnx_fn(const node_spec& spec,
+                                        model_cache& models) {
   if (spec.path.empty())
     return node_error(spec, "onnx model needs path");
   auto what = "onnx model " + spec.path + ": ";
-  auto model = process_model_cache().get<onnx_model>("onnx", spec.path,
-                                                     &onnx_model::load);
+  auto model = models.get<onnx_model>("onnx", spec.path, &onnx_model::load);
   if (!model)
     return node_error(spec, what + describe(model.error()));
   auto k = (*model)->input_count();

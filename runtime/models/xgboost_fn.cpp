@@ -61,12 +61,13 @@ private:
 
 } // namespace
 
-caf::expected<node_fn_ptr> make_xgboost_fn(const node_spec& spec) {
+caf::expected<node_fn_ptr> make_xgboost_fn(const node_spec& spec,
+                                           model_cache& models) {
   if (spec.path.empty())
     return node_error(spec, "xgboost model needs path");
   auto prefix = "xgboost model " + spec.path + ": ";
-  auto model = process_model_cache().get<xgboost_model>("xgboost", spec.path,
-                                                        load_xgboost_model);
+  auto model
+    = models.get<xgboost_model>("xgboost", spec.path, load_xgboost_model);
   if (!model)
     return node_error(spec, prefix + describe(model.error()));
   auto features = (*model)->num_features();

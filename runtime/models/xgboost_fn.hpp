@@ -1,11 +1,12 @@
 // The `xgboost` model kind as a node function (SPEC section 2).
 //
-// `make_xgboost_fn` gets the compiled model of `spec.path` from
-// `process_model_cache()`, so every node using the same unchanged file shares
-// one read-only `xgboost_model`; the function itself owns only a scratch row
-// of float32 inputs, allocated once. A call converts the as-of inputs to
-// float32 (as XGBoost does), evaluates the trees and allocates nothing. Like
-// every `node_fn`, not thread-safe; the shared model is.
+// `make_xgboost_fn` gets the compiled model of `spec.path` from the model
+// cache it is given (the process's, `process_model_cache()`, in practice), so
+// every node using the same unchanged file shares one read-only
+// `xgboost_model`; the function itself owns only a scratch row of float32
+// inputs, allocated once. A call converts the as-of inputs to float32 (as
+// XGBoost does), evaluates the trees and allocates nothing. Like every
+// `node_fn`, not thread-safe; the shared model is.
 
 #pragma once
 
@@ -13,6 +14,7 @@
 
 #include "runtime/functions/node_fn.hpp"
 #include "runtime/graph/graph_spec.hpp"
+#include "runtime/models/model_cache.hpp"
 
 namespace shoal {
 
@@ -21,6 +23,7 @@ namespace shoal {
 /// file does not load (see `load_xgboost_model`), or the model's feature
 /// count differs from `spec.needs.size()`:
 /// `node_error(spec, "xgboost model <path>: <reason>")`.
-caf::expected<node_fn_ptr> make_xgboost_fn(const node_spec& spec);
+caf::expected<node_fn_ptr> make_xgboost_fn(const node_spec& spec,
+                                           model_cache& models);
 
 } // namespace shoal

@@ -25,10 +25,10 @@ inline std::string non_finite_text(double x) {
 
 /// Fires every safe timestamp of `join` through `fn`: `emit(point)` gets
 /// each finite output; firings, outputs and errors go to `counts` (the last
-/// error's text too) and to the process metrics.
+/// error's text too) and to `live` (the process metrics, in practice).
 template <class Emit>
 void fire_ready(join_core& join, node_fn& fn, node_counts& counts,
-                Emit&& emit) {
+                metrics& live, Emit&& emit) {
   uint64_t firings = 0;
   uint64_t outputs = 0;
   uint64_t errors = 0;
@@ -58,7 +58,7 @@ void fire_ready(join_core& join, node_fn& fn, node_counts& counts,
   counts.firings += firings;
   counts.outputs += outputs;
   counts.errors += errors;
-  process_metrics().add_firings(firings, outputs, errors);
+  live.add_firings(firings, outputs, errors);
 }
 
 } // namespace shoal

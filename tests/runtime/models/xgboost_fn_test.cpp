@@ -174,6 +174,23 @@ TEST(XgboostFn, AThousandNodesShareOneModel) {
   EXPECT_EQ(process_model_cache().size(), 0u);
 }
 
+TEST(XgboostFn, LoadsThroughTheModelCacheOfItsContext) {
+  // A cache handed in holds the model; the process's stays untouched.
+  auto path = fixture("sqerr_d6_t100.json");
+  model_cache mine;
+  fn_context ctx;
+  ctx.models = &mine;
+  auto a = make_fn(model_node(path, 8), ctx);
+  ASSERT_TRUE(a) << describe(a.error());
+  auto b = make_fn(model_node(path, 8), ctx);
+  ASSERT_TRUE(b) << describe(b.error());
+  EXPECT_EQ(mine.size(), 1u);
+  EXPECT_EQ(process_model_cache().size(), 0u);
+  a = caf::error{};
+  b = caf::error{};
+  EXPECT_EQ(mine.size(), 0u);
+}
+
 TEST(XgboostFn, AllocatesNothingPerCall) {
   auto fn = make_fn(model_node(fixture("sqerr_d6_t100.json"), 8));
   ASSERT_TRUE(fn) << describe(fn.error());

@@ -1,0 +1,65 @@
+// Where the actors' messages for people go: lines with a level.
+//
+// Actors that report something to whoever runs the process (a member that
+// joined, a node moved without its state) write a line to the `log_sink`
+// handed to them in their options instead of to stderr, so that a test can
+// capture the lines. `stderr_log()` is the process's sink and the default:
+// it writes each line to stderr as the actors used to, level not shown, so
+// what users and scripts read stays the same. `captured_log` keeps the lines
+// for tests. Both are thread-safe (actors write from any scheduler thread);
+// whoever hands a sink to an actor keeps it alive for as long as the actor
+// runs.
+
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace shoal {
+
+enum class log_level {
+  info,
+  warning,
+  error,
+};
+
+/// Receives whole lines, without their newline.
+class log_sink {
+public:
+  virtual ~log_sink() = default;
+
+  virtual void write(log_level level, const std::string& line) = 0;
+};
+
+/// Writes each line to stderr with one call, so lines of several threads
+/// do not mix.
+class stderr_log_sink final : public log_sink {
+public:
+  void write(log_level level, const std::string& line) override;
+};
+
+/// Keeps every line, for tests.
+class captured_log final : public log_sink {
+public:
+  using entry = std::pair<log_level, std::string>;
+
+  void write(log_level level, const std::string& line) override;
+
+  /// The lines so far, in the order written.
+  std::vector<entry> lines() const;
+
+private:
+  mutable std::mutex mtx_;
+  std::vector<entry> lines_;
+};
+
+/// The stderr sink of this process, the default of every actor that logs.
+log_sink& stderr_log();
+
+/// Formats a line printf-style and writes it to `sink`.
+void logf(log_sink& sink, log_level level, const char* fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
+} // namespace shoal

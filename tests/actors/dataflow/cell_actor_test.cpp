@@ -1,0 +1,187 @@
+// A cell actor on CAF's deterministic test scheduler: a sensor and its chain
+// of features and models, fed by a probe source and an outside input, gives
+// exactly the reference evaluator's outputs, and a watermark request reaches
+// only the inputs of the node it is for.
+
+#include <gtest/gtest.h>
+#include <map>
+
+#include "actors/dataflow/cell_actor.hpp"
+#include "runtime/core/metrics.hpp"
+#include "tests/support/reference_run.hpp"
+#include "tests/support/test_system.hpp"
+
+using namespace shoal;
+using namespace shoal::test_support;
+
+namespace {
+
+constexpr uint64_t source_key = 1000;
+constexpr auto no_band = progress_tracker::no_band;
+
+/// s and t are sensors; s's cell holds m1 <- s, d1 <- m1 and y <- (s, t)
+/// triggered by s, so that t is the cell's one outside input.
+graph_spec cell_graph() {
+  graph_spec g;
+  g.nodes.push_back(sensor("s"));
+  g.nodes.push_back(sensor("t"));
+  g.nodes.push_back(feature("m1", "rolling_mean", "s", 2));
+  g.nodes.push_back(feature("d1", "diff", "m1"));
+  g.nodes.push_back(linear("y", {"s", "t"}, {1.0, 0.5}, 0.25, {"s"}));
+  return g;
+}
+
+cell_spec make_cell(const graph_spec& g, metrics& live) {
+  cell_spec c;
+  c.graph = &g;
+  c.sensor = 0;
+  c.nodes = {2, 3, 4};
+  c.from = {{cell_node::from_sensor},
+            {0},
+            {cell_node::from_sensor, cell_node::from_outside}};
+  c.live = &live;
+  return c;
+}
+
+batch make_batch(uint64_t from, std::vector<point> points, int64_t wm) {
+  batch b;
+  b.from = from;
+  b.points = std::move(points);
+  b.wm = wm;
+  return b;
+}
+
+class CellActor : public ::testing::Test {
+protected:
+  /// Spawns the cell, attaches `source`, wires `outside` as t and
+  /// subscribes each probe to its node.
+  void start(const std::vector<std::pair<probed*, std::string>>& subs) {
+    cell = ts.spawn(cell_actor, make_cell(g, live), monitor.actor,
+                    std::shared_ptr<progress_tracker>{});
+    caf::send_as(source.actor, cell, attach_atom_v, source.actor, source_key,
+                 uint32_t{0});
+    caf::send_as(monitor.actor, cell, wire_atom_v,
+                 std::vector<std::string>{"t"},
+                 std::vector<caf::actor>{outside.actor});
+    ts.run();
+    // The cell subscribed to t; t confirms as an empty input would.
+    ASSERT_EQ(outside.log->others.size(), 1u);
+    EXPECT_TRUE((outside.log->others[0]
+                   .match_elements<caf::subscribe_atom, caf::actor, uint32_t,
+                                   uint64_t>()));
+    caf::send_as(outside.actor, cell, subscribed_atom_v, node_key("t"),
+                 point{wm_none, 0.0}, wm_none);
+    for (auto& [p, n] : subs)
+      caf::send_as(p->actor, cell, caf::subscribe_atom_v, p->actor, no_band,
+                   node_key(n));
+    ts.run();
+    outside.log->others.clear();
+    // The attach, the wiring and each subscription were confirmed.
+    EXPECT_EQ(source.log->others.size(), 1u);
+    source.log->others.clear();
+    EXPECT_EQ(monitor.log->others.size(), 1u);
+    monitor.log->others.clear();
+    std::map<probed*, size_t> answers;
+    for (auto& [p, n] : subs)
+      ++answers[p];
+    for (auto& [p, count] : answers) {
+      ASSERT_EQ(p->log->others.size(), count);
+      for (auto& m : p->log->others)
+        EXPECT_TRUE(
+          (m.match_elements<subscribed_atom, uint64_t, point, int64_t>()));
+      p->log->others.clear();
+    }
+  }
+
+  /// The outputs `sub` got, per node key.
+  std::map<uint64_t, std::vector<point>> outputs() const {
+    std::map<uint64_t, std::vector<point>> result;
+    for (auto& b : sub.log->batches)
+      for (auto& p : b.points)
+        result[b.from].push_back(p);
+    return result;
+  }
+
+  test_system ts;
+  metrics live;
+  graph_spec g = cell_graph();
+  probed source = ts.spawn_probe();
+  probed outside = ts.spawn_probe();
+  probed monitor = ts.spawn_probe();
+  probed sub = ts.spawn_probe();
+  probed other_sub = ts.spawn_probe();
+  caf::actor cell;
+};
+
+} // namespace
+
+TEST_F(CellActor, OutputsEqualTheReferenceEvaluator) {
+  start({{&sub, "m1"}, {&sub, "d1"}, {&sub, "y"}});
+  auto send = [&](const caf::actor& from, uint64_t key,
+                  std::vector<point> points, int64_t wm) {
+    caf::send_as(from, cell, make_batch(key, std::move(points), wm));
+    ts.run();
+  };
+  send(source.actor, source_key, {{1, 1.0}, {3, 2.0}, {5, 4.0}}, 5);
+  send(outside.actor, node_key("t"), {{2, 10.0}, {6, 20.0}}, 6);
+  send(source.actor, source_key, {{7, 7.0}, {9, 11.0}}, wm_end);
+  send(outside.actor, node_key("t"), {}, wm_end);
+  auto ref = run(g, {{"s", 1, 1.0},
+                     {"t", 2, 10.0},
+                     {"s", 3, 2.0},
+                     {"s", 5, 4.0},
+                     {"t", 6, 20.0},
+                     {"s", 7, 7.0},
+                     {"s", 9, 11.0}});
+  std::map<uint64_t, std::vector<point>> want;
+  for (auto& row : ref.outputs)
+    want[node_key(row.node)].push_back({row.ts, row.value});
+  ASSERT_EQ(want.size(), 3u);
+  EXPECT_EQ(outputs(), want);
+  // Every node ended: the reports match the reference's counts, and the
+  // batches handled went to the counters handed in.
+  std::map<std::string, node_counts> reports;
+  for (auto& m : monitor.log->others)
+    if (m.match_elements<report_atom, std::string, node_counts>())
+      reports[m.get_as<std::string>(1)] = m.get_as<node_counts>(2);
+  ASSERT_EQ(reports.size(), 3u);
+  for (size_t i = 2; i < g.nodes.size(); ++i) {
+    auto& name = g.nodes[i].name;
+    EXPECT_EQ(reports[name].firings, ref.nodes[i].firings) << name;
+    EXPECT_EQ(reports[name].outputs, ref.nodes[i].outputs) << name;
+  }
+  EXPECT_EQ(live.samples_accepted(), 5u);
+  EXPECT_EQ(live.firings(),
+            ref.nodes[2].firings + ref.nodes[3].firings + ref.nodes[4].firings);
+}
+
+TEST_F(CellActor, AWatermarkRequestReachesOnlyTheInputsOfItsNode) {
+  start({{&sub, "d1"}, {&other_sub, "y"}});
+  // d1 depends on the sensor alone (through m1): only the source is asked.
+  caf::send_as(sub.actor, cell, need_atom_v, int64_t{50});
+  ts.run();
+  ASSERT_EQ(source.log->others.size(), 1u);
+  auto& need = source.log->others[0];
+  ASSERT_TRUE((need.match_elements<need_atom, int64_t, uint32_t>()));
+  EXPECT_EQ(need.get_as<int64_t>(1), 50);
+  EXPECT_EQ(need.get_as<uint32_t>(2), 0u);
+  EXPECT_TRUE(outside.log->others.empty());
+  // The source answers: the watermark comes back through d1 alone.
+  caf::send_as(source.actor, cell, make_batch(source_key, {}, 60));
+  ts.run();
+  ASSERT_EQ(sub.log->batches.size(), 1u);
+  EXPECT_EQ(sub.log->batches[0].from, node_key("d1"));
+  EXPECT_TRUE(sub.log->batches[0].points.empty());
+  EXPECT_EQ(sub.log->batches[0].wm, 60);
+  EXPECT_TRUE(other_sub.log->batches.empty());
+  EXPECT_TRUE(outside.log->others.empty());
+  // A request for y asks the outside input t; the sensor already passed it.
+  caf::send_as(other_sub.actor, cell, need_atom_v, int64_t{50});
+  ts.run();
+  ASSERT_EQ(outside.log->others.size(), 1u);
+  auto& outside_need = outside.log->others[0];
+  ASSERT_TRUE((outside_need.match_elements<need_atom, int64_t>()));
+  EXPECT_EQ(outside_need.get_as<int64_t>(1), 50);
+  EXPECT_EQ(source.log->others.size(), 1u);
+  EXPECT_TRUE(other_sub.log->batches.empty());
+}

@@ -1,0 +1,147 @@
+// The live sources on CAF's deterministic test scheduler and a manual wall
+// clock: what each sensor gets, with exactly which watermark, and which
+// samples are rejected for which reason.
+
+#include <cmath>
+#include <gtest/gtest.h>
+#include <limits>
+
+#include "actors/sources/ingest_source.hpp"
+#include "actors/sources/live_source.hpp"
+#include "runtime/core/clock.hpp"
+#include "runtime/core/metrics.hpp"
+#include "tests/support/test_system.hpp"
+
+using namespace shoal;
+using namespace shoal::test_support;
+
+namespace {
+
+constexpr uint64_t key = 9;
+constexpr int64_t lateness = 100;
+constexpr auto tick = std::chrono::milliseconds(1);
+
+using got = std::vector<std::pair<std::vector<point>, int64_t>>;
+
+got received(const probe_log& log) {
+  got result;
+  for (auto& b : log.batches) {
+    EXPECT_EQ(b.from, key);
+    result.emplace_back(b.points, b.wm);
+  }
+  return result;
+}
+
+/// One sample per sensor at every multiple of 100 ns, valued ts / 100.
+class grid_feed : public sample_feed {
+public:
+  const std::vector<std::string>& sensor_names() const override {
+    return names_;
+  }
+
+  void generate(int64_t from_ns, int64_t to_ns,
+                std::vector<sim_sample>& out) override {
+    for (auto t = (from_ns + 99) / 100 * 100; t < to_ns; t += 100)
+      for (uint32_t s = 0; s < names_.size(); ++s)
+        out.push_back(sim_sample{s, t, static_cast<double>(t / 100)});
+  }
+
+private:
+  std::vector<std::string> names_{"a", "b"};
+};
+
+class LiveSources : public ::testing::Test {
+protected:
+  LiveSources() {
+    opts.allowed_lateness_ns = lateness;
+    opts.tick = tick;
+    opts.clock = &clock;
+    opts.live = &live;
+  }
+
+  std::vector<caf::actor> handles() const {
+    return {a.actor, b.actor};
+  }
+
+  test_system ts;
+  manual_clock clock{1000};
+  metrics live;
+  live_options opts;
+  std::shared_ptr<const sensor_directory> dir
+    = std::make_shared<sensor_directory>(std::vector<std::string>{"a", "b"});
+  probed a = ts.spawn_probe();
+  probed b = ts.spawn_probe();
+};
+
+} // namespace
+
+TEST_F(LiveSources, LiveSourceWatermarkIsTheManualClockLessTheLateness) {
+  auto src = ts.spawn(live_source, std::make_shared<grid_feed>(), dir,
+                      handles(), key, opts);
+  ts.run();
+  clock.set(1250);
+  caf::anon_send(src, caf::tick_atom_v);
+  ts.run();
+  EXPECT_EQ(received(*a.log),
+            (got{{{{1000, 10.0}, {1100, 11.0}, {1200, 12.0}}, 1150}}));
+  EXPECT_EQ(received(*b.log),
+            (got{{{{1000, 10.0}, {1100, 11.0}, {1200, 12.0}}, 1150}}));
+  // Sensor a waits for 1290; the next tick (CAF's clock, 1 ms later) comes
+  // at wall clock 1400 and answers it.
+  caf::send_as(a.actor, src, need_atom_v, int64_t{1290}, uint32_t{0});
+  ts.run();
+  clock.set(1400);
+  EXPECT_EQ(ts.advance(tick), 3u);
+  EXPECT_EQ(received(*a.log),
+            (got{{{{1000, 10.0}, {1100, 11.0}, {1200, 12.0}}, 1150},
+                 {{{1300, 13.0}}, 1300}}));
+  caf::anon_send(src, done_atom_v);
+  ts.run();
+  EXPECT_EQ(received(*b.log).back(),
+            (std::pair<std::vector<point>, int64_t>{{}, wm_end}));
+  EXPECT_EQ(live.backlog(), 6);
+  EXPECT_EQ(live.samples_rejected(), 0u);
+}
+
+TEST_F(LiveSources, IngestSourceCountsRejectedSamplesByReason) {
+  auto inbox = std::make_shared<sample_inbox>();
+  auto src = ts.spawn(ingest_source, inbox, dir, handles(), key, opts);
+  ts.run();
+  inbox->push("a", 950, 1.0);
+  inbox->push("b", 960, 2.0);
+  inbox->push("zz", 970, 3.0);
+  inbox->push("a", 980, std::numeric_limits<double>::quiet_NaN());
+  inbox->push_malformed("plant/x", "not a number");
+  clock.set(1050);
+  caf::anon_send(src, caf::tick_atom_v);
+  ts.run();
+  EXPECT_EQ(received(*a.log), (got{{{{950, 1.0}}, 950}}));
+  EXPECT_EQ(received(*b.log), (got{{{{960, 2.0}}, 950}}));
+  // At or before the watermark: late.
+  inbox->push("a", 940, 4.0);
+  inbox->push("b", 1150, 5.0);
+  clock.set(1200);
+  ts.advance(tick);
+  EXPECT_EQ(received(*a.log), (got{{{{950, 1.0}}, 950}}));
+  EXPECT_EQ(received(*b.log),
+            (got{{{{960, 2.0}}, 950}, {{{1150, 5.0}}, 1100}}));
+  caf::send_as(a.actor, src, stats_atom_v);
+  ts.run();
+  ASSERT_EQ(a.log->others.size(), 1u);
+  auto& stats = a.log->others[0];
+  ASSERT_TRUE((
+    stats.match_elements<ingest_counts, std::vector<std::string>, uint64_t>()));
+  auto& counts = stats.get_as<ingest_counts>(0);
+  EXPECT_EQ(counts.accepted, 3u);
+  EXPECT_EQ(counts[reject_reason::malformed], 1u);
+  EXPECT_EQ(counts[reject_reason::unknown_sensor], 1u);
+  EXPECT_EQ(counts[reject_reason::non_finite], 1u);
+  EXPECT_EQ(counts[reject_reason::late], 1u);
+  EXPECT_EQ(counts[reject_reason::out_of_order], 0u);
+  EXPECT_EQ(stats.get_as<std::vector<std::string>>(1),
+            std::vector<std::string>{"plant/x: not a number"});
+  EXPECT_EQ(stats.get_as<uint64_t>(2), 0u);
+  // The rejected samples and the batches went to the counters handed in.
+  EXPECT_EQ(live.samples_rejected(), 4u);
+  EXPECT_EQ(live.backlog(), 3);
+}
