@@ -43,10 +43,10 @@
 #include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/dataflow/move_protocol.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/publisher.hpp"
 #include "actors/dataflow/sensor_core.hpp"
-#include "actors/dataflow/move_protocol.hpp"
 #include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
