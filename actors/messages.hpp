@@ -4,26 +4,9 @@
 // `inspect()`, so any actor can live on another cluster member unchanged.
 // Control messages are tuples tagged with an atom; data travels in `batch`.
 //
-// Protocol between a node U and a subscriber D (and from a source to a
-// sensor):
-//   D -> U  (subscribe_atom, D, uint32_t band, uint64_t key(U))
-//                                        answered with
-//   U -> D  (subscribed_atom, key(U), point last, int64_t wm)
-//   U -> D  batch{key(U), points, wm}    outputs in increasing ts, then U's
-//                                        output watermark
-//   D -> U  (need_atom, int64_t ts)      "send me your watermark once it
-//                                        reaches ts" (answered by a batch)
-//   D -> U  (unsubscribe_atom, D)
-//   U -> D  (frontier_atom, uint32_t band, int64_t F)
-//                                        from a progress tracker, to itself
-//                                        (actors/dataflow/progress.hpp)
-// An actor may run several nodes (actors/dataflow/cell_actor.hpp): `key(U)`
-// says which one a subscription is for, and a need request is answered for
-// every node there that D subscribed to. Watermarks travel on data; alone only
-// where a subscriber asked for them, and at end of stream (wm_end) to everyone.
-// Within one deployment that tracks progress, `band` is the subscriber's band
-// and a batch's `token` counts it; elsewhere band is `no_band` and token
-// `no_token`.
+// The protocol of a data edge (subscribe, batch, need, frontier, swap,
+// move) is documented in one place, actors/dataflow/data_edge.hpp, with the
+// glue that the data actors share.
 
 #pragma once
 
@@ -167,6 +150,7 @@ CAF_ADD_ATOM(shoal, shoal, swapped_atom, "swapped")
 CAF_ADD_ATOM(shoal, shoal, restore_atom, "restore")
 CAF_ADD_ATOM(shoal, shoal, moved_atom, "moved")
 CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::batch>))
+CAF_ADD_ATOM(shoal, shoal, src_need_atom, "src_need")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -5,6 +5,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/dataflow/data_edge.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/metrics.hpp"
@@ -26,33 +27,20 @@ int64_t wm_of(const cell_state& st, uint32_t from) {
 /// turn, the sensor's sources.
 void ask(self_ptr self, uint32_t k, int64_t t) {
   auto& st = self->state;
-  auto& n = st.nodes[k];
-  auto& c = n.core;
-  bool wait = false;
-  for (size_t i = 0; i < c.inputs.size(); ++i) {
-    auto& in = c.inputs[i];
-    if (c.join.input_wm(i) >= t || in.asked >= t)
-      continue;
-    if (in.covered) {
-      wait = true;
-      continue;
-    }
-    in.asked = t;
-    if (in.from == cell_node::from_sensor) {
-      st.core.ask_sources(self, t);
-    } else if (in.from == cell_node::from_outside) {
+  auto& c = st.nodes[k].core;
+  ask_inputs(self, c, t, [&](size_t i, int64_t ts) {
+    auto from = c.inputs[i].from;
+    if (from == cell_node::from_sensor) {
+      st.core.ask_sources(self, ts);
+    } else if (from == cell_node::from_outside) {
       for (auto& r : st.routes)
-        if (r.key == in.key && r.handle)
-          self->send(r.handle, need_atom_v, t);
+        if (r.key == c.inputs[i].key && r.handle)
+          self->send(r.handle, need_atom_v, ts);
     } else {
-      ask(self, in.from, t);
+      ask(self, from, ts);
     }
-  }
-  if (wait) {
-    auto f = c.wait_frontier(t, caf::actor_cast<caf::actor>(self));
-    if (f != wm_none)
-      self->send(self, frontier_atom_v, c.band, f);
-  }
+    return true;
+  });
 }
 
 /// Carries what arrived through the cell's nodes in topological order,
@@ -64,12 +52,8 @@ void run(self_ptr self) {
   auto& st = self->state;
   auto wm = st.core.out_wm();
   bool sensor_moved = !st.accepted.empty() || wm != st.sensor_wm;
-  if (sensor_moved || st.sensor_dirty) {
-    st.pub->flush(self, wm, &st.box);
-    auto wanted = st.pub->max_request();
-    if (wanted > wm)
-      st.core.ask_sources(self, wanted);
-  }
+  if (sensor_moved || st.sensor_dirty)
+    sensor_step(self, *st.pub, st.core, wm, &st.box);
   st.sensor_wm = wm;
   st.sensor_dirty = false;
   bool ended = wm == wm_end;
@@ -97,20 +81,17 @@ void run(self_ptr self) {
         = from == cell_node::from_sensor ? st.accepted : st.nodes[from].out;
       c.join.push(i, pts.data(), pts.size(), wm_of(st, from));
     }
-    c.fire([&](point p) {
-      n.out.push_back(p);
-    });
-    auto out_wm = c.join.out_wm();
-    c.pub.flush(self, out_wm, &st.box);
-    c.update_hold();
+    auto out_wm = node_step(
+      self, c, &st.box,
+      [&](point p) {
+        n.out.push_back(p);
+      },
+      [&](int64_t t) {
+        ask(self, k, t);
+      });
     n.moved = !n.out.empty() || out_wm != n.wm;
     n.wm = out_wm;
     ended = ended && out_wm == wm_end;
-    auto [next, requested] = c.wanted();
-    if (next != wm_none)
-      ask(self, k, next);
-    if (requested != wm_none)
-      ask(self, k, requested);
   }
   // One message per subscriber for all of this run's batches; counted
   // before the batch that caused them is released.
@@ -120,16 +101,12 @@ void run(self_ptr self) {
     n.out.clear();
     n.moved = false;
   }
-  if (ended && !st.reported) {
-    st.reported = true;
-    if (st.monitor) {
-      self->send(st.monitor, report_atom_v, st.sensor, st.core.counts);
+  if (ended)
+    end_stream(self, st.reported, [&] {
+      report_to(self, st.monitor, st.sensor, st.core.counts);
       for (auto& n : st.nodes)
-        self->send(st.monitor, report_atom_v, n.core.name, n.core.counts);
-    }
-    // Nothing can follow end of stream: the actor is done.
-    self->quit();
-  }
+        report_to(self, st.monitor, n.core.name, n.core.counts);
+    });
 }
 
 /// Takes batch `b` from a source or an outside input; returns the band it
@@ -153,14 +130,6 @@ uint32_t take(self_ptr self, const batch& b) {
     s.nodes[k].dirty = true;
   }
   return r->band;
-}
-
-/// Releases `b` in the progress tracker once handled.
-void release(self_ptr self, const batch& b, uint32_t band) {
-  auto& s = self->state;
-  if (s.tracker && b.token != progress_tracker::no_token
-      && band != progress_tracker::no_band)
-    s.tracker->release(band, b.token);
 }
 
 /// Builds the cell's nodes and its routes from outside; an error names the
@@ -269,7 +238,7 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
     [=](batch& b) {
       auto band = take(self, b);
       run(self);
-      release(self, b, band);
+      release_batch(self->state.tracker.get(), band, b);
     },
     [=](std::vector<batch>& bs) {
       std::vector<uint32_t> bands;
@@ -278,7 +247,7 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
         bands.push_back(take(self, b));
       run(self);
       for (size_t i = 0; i < bs.size(); ++i)
-        release(self, bs[i], bands[i]);
+        release_batch(self->state.tracker.get(), bands[i], bs[i]);
     },
     [=](frontier_atom, uint32_t band, int64_t f) {
       auto& s = self->state;
@@ -308,8 +277,7 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
         return make_error(errc::not_found, "cell of sensor '" + s.sensor
                                              + "' has no node with key "
                                              + std::to_string(key));
-      pub->add(self, std::move(sub), band);
-      return caf::make_message(subscribed_atom_v, key, pub->last(), wm);
+      return subscribe_reply(self, *pub, std::move(sub), band, wm);
     },
     [=](subscribed_atom, uint64_t key, point last, int64_t wm) {
       auto& s = self->state;

@@ -17,7 +17,7 @@
 // Cluster members run one actor per node, so that nodes can be moved and
 // replaced one at a time (actors/dataflow/node_actor.hpp).
 //
-// Messages handled:
+// Messages handled (the data edge: actors/dataflow/data_edge.hpp):
 //   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
 //   (detach_atom, uint64_t key, int64_t wm)    as for a sensor actor
 //   (wire_atom, std::vector<std::string> names, std::vector<caf::actor> xs)

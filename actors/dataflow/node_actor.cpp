@@ -1,7 +1,12 @@
 #include "actors/dataflow/node_actor.hpp"
 
+#include <tuple>
+#include <utility>
+
 #include "caf/all.hpp"
 
+#include "actors/dataflow/data_edge.hpp"
+#include "actors/dataflow/move_protocol.hpp"
 #include "actors/dataflow/wiring.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/errc.hpp"
@@ -17,48 +22,32 @@ using self_ptr = caf::stateful_actor<node_state>*;
 /// Asks every input still below `t` for a watermark of at least `t`: the
 /// inputs that the band frontier covers through the tracker, the others edge
 /// by edge.
-void ask_inputs(self_ptr self, int64_t t) {
+void ask(self_ptr self, int64_t t) {
   auto& st = self->state;
-  auto& c = *st.core;
-  bool wait = false;
-  for (size_t i = 0; i < c.inputs.size() && i < st.inputs.size(); ++i) {
-    auto& in = c.inputs[i];
-    if (c.join.input_wm(i) >= t)
-      continue;
-    if (in.covered) {
-      wait = true;
-    } else if (in.asked < t && st.inputs[i]) {
-      in.asked = t;
-      self->send(st.inputs[i], need_atom_v, t);
-    }
-  }
-  if (wait) {
-    auto f = c.wait_frontier(t, caf::actor_cast<caf::actor>(self));
-    if (f != wm_none)
-      self->send(self, frontier_atom_v, c.band, f);
-  }
+  // Until it is wired (or restored) the node knows none of its inputs.
+  if (st.inputs.size() < st.core->inputs.size())
+    return;
+  ask_inputs(self, *st.core, t, [&](size_t i, int64_t ts) {
+    if (!st.inputs[i])
+      return false;
+    self->send(st.inputs[i], need_atom_v, ts);
+    return true;
+  });
 }
 
 /// Fires what is safe, publishes, and asks for what the node waits on.
 void process(self_ptr self) {
   auto& st = self->state;
   auto& c = *st.core;
-  c.fire([](point) {});
-  auto wm = c.join.out_wm();
-  c.pub.flush(self, wm);
-  c.update_hold();
-  auto [next, requested] = c.wanted();
-  if (next != wm_none)
-    ask_inputs(self, next);
-  if (requested != wm_none)
-    ask_inputs(self, requested);
-  if (wm == wm_end && !st.reported) {
-    st.reported = true;
-    if (st.monitor)
-      self->send(st.monitor, report_atom_v, c.name, c.counts);
-    // Nothing can follow end of stream: the actor is done.
-    self->quit();
-  }
+  auto wm = node_step(
+    self, c, nullptr, [](point) {},
+    [&](int64_t t) {
+      ask(self, t);
+    });
+  if (wm == wm_end)
+    end_stream(self, st.reported, [&] {
+      report_to(self, st.monitor, c.name, c.counts);
+    });
 }
 
 /// Pairs the node's inputs `xs` (in `needs` order) with their keys.
@@ -78,13 +67,6 @@ void take(self_ptr self, const batch& b) {
       c.join.push(i, b.points.data(), b.points.size(), b.wm);
 }
 
-/// Releases `b` in the progress tracker once handled.
-void release(self_ptr self, const batch& b) {
-  auto& s = self->state;
-  if (s.tracker && b.token != progress_tracker::no_token)
-    s.tracker->release(s.core->band, b.token);
-}
-
 /// Sends the node's state to its new actor, tells the subscribers where it
 /// went, and stops: every input's last batch for this actor was handled.
 void finish_move(self_ptr self) {
@@ -100,24 +82,13 @@ void finish_move(self_ptr self) {
   else
     h.cold = err.empty() ? "its function cannot move" : err;
   h.state = std::move(w.bytes());
-  c.pub.export_subscribers(h.subs, h.requested, h.sent);
-  h.last = c.pub.last();
   h.counts = c.counts;
   h.inputs = st.inputs;
-  auto target = st.move->target;
-  self->send(target, restore_atom_v, std::move(h));
-  // After their last batch from here: they subscribe to the new actor.
-  std::vector<caf::actor> subs;
-  std::vector<int64_t> unused;
-  c.pub.export_subscribers(subs, unused, unused);
-  for (auto& sub : subs)
-    self->send(sub, moved_atom_v, c.pub.key(), target);
-  st.move->rp.deliver(caf::ok_atom_v);
+  hand_over(self, *st.move, c.pub, std::move(h));
   // Its host forgets it (the node runs elsewhere now).
-  st.reported = true;
-  if (st.monitor)
-    self->send(st.monitor, report_atom_v, c.name, c.counts);
-  self->quit();
+  end_stream(self, st.reported, [&] {
+    report_to(self, st.monitor, c.name, c.counts);
+  });
 }
 
 /// Takes over the state of the node's previous actor.
@@ -171,124 +142,122 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     return {};
   }
   st.core = std::make_unique<node_core>(std::move(*core));
-  caf::behavior running{
-    [=](batch& b) {
-      take(self, b);
-      process(self);
-      release(self, b);
+  auto moving = move_handlers(
+    self, st.log,
+    [=] {
+      return self->state.core->name;
     },
-    [=](std::vector<batch>& bs) {
-      // Several inputs' batches from one cell (actors/dataflow/cell_actor.hpp).
-      for (auto& b : bs)
-        take(self, b);
-      process(self);
-      for (auto& b : bs)
-        release(self, b);
+    [=] {
+      return self->state.inputs;
     },
-    [=](frontier_atom, uint32_t, int64_t f) {
-      self->state.core->frontier(f);
-      process(self);
+    [=] {
+      finish_move(self);
+    });
+  auto running = std::apply(
+    [=](auto... move_handler) {
+      return caf::behavior{
+        [=](batch& b) {
+          take(self, b);
+          process(self);
+          auto& s = self->state;
+          release_batch(s.tracker.get(), s.core->band, b);
+        },
+        [=](std::vector<batch>& bs) {
+          // Several inputs' batches from one cell
+          // (actors/dataflow/cell_actor.hpp).
+          for (auto& b : bs)
+            take(self, b);
+          process(self);
+          auto& s = self->state;
+          for (auto& b : bs)
+            release_batch(s.tracker.get(), s.core->band, b);
+        },
+        [=](frontier_atom, uint32_t, int64_t f) {
+          self->state.core->frontier(f);
+          process(self);
+        },
+        [=](need_atom, int64_t ts) {
+          auto& c = *self->state.core;
+          answer_need(self, c.pub, ts, c.join.out_wm(), [&](int64_t t) {
+            ask(self, t);
+          });
+        },
+        [=](wire_atom, std::vector<caf::actor>& inputs) {
+          auto& s = self->state;
+          s.inputs = inputs;
+          return s.wiring.start(self, refs_of(*s.core, std::move(inputs)));
+        },
+        [=](wire_atom, std::vector<caf::actor>& inputs, bool urgent) {
+          auto& s = self->state;
+          s.inputs = inputs;
+          return s.wiring.start(self, refs_of(*s.core, std::move(inputs)),
+                                urgent);
+        },
+        [=](rewire_atom, const std::vector<caf::actor>& olds,
+            std::vector<caf::actor>& news) {
+          auto& s = self->state;
+          auto me = caf::actor_cast<caf::actor>(self);
+          std::vector<input_ref> refs;
+          for (size_t k = 0; k < olds.size() && k < news.size(); ++k) {
+            for (size_t i = 0; i < s.inputs.size(); ++i) {
+              if (s.inputs[i] != olds[k])
+                continue;
+              s.inputs[i] = news[k];
+              // The new input has not been asked for anything yet.
+              auto& in = s.core->inputs[i];
+              in.asked = wm_none;
+              refs.push_back(input_ref{news[k], in.key, s.core->band});
+            }
+            // A dead input ignores this; a live one stops sending to us.
+            self->send(olds[k], caf::unsubscribe_atom_v, me);
+          }
+          auto rp = s.wiring.start(self, std::move(refs), true);
+          // Ask the new inputs for whatever we wait on.
+          process(self);
+          return rp;
+        },
+        [=](subscribed_atom, uint64_t key, point last, int64_t wm) {
+          auto& s = self->state;
+          auto& c = *s.core;
+          for (size_t i = 0; i < c.inputs.size(); ++i)
+            if (c.inputs[i].key == key)
+              c.join.seed(i, last, wm);
+          s.wiring.confirm();
+          // A subscription made while the graph runs may unblock a firing.
+          process(self);
+        },
+        [=](caf::subscribe_atom, caf::actor& sub, uint32_t band, uint64_t) {
+          auto& c = *self->state.core;
+          return subscribe_reply(self, c.pub, std::move(sub), band,
+                                 c.join.out_wm());
+        },
+        [=](caf::unsubscribe_atom, const caf::actor& sub) {
+          self->state.core->pub.remove(sub);
+        },
+        [=](stats_atom) {
+          return self->state.core->counts;
+        },
+        [=](swap_atom, const caf::actor& from, caf::actor& to) {
+          // A subscriber moves: the new actor gets our outputs from now on.
+          auto& c = *self->state.core;
+          c.pub.flush(self, c.join.out_wm());
+          swap_subscriber(self, c.pub, from, std::move(to));
+        },
+        [=](moved_atom, uint64_t key, caf::actor& to) {
+          // An input moved: its new actor holds our outputs until we subscribe.
+          auto& s = self->state;
+          auto& c = *s.core;
+          for (size_t i = 0; i < c.inputs.size() && i < s.inputs.size(); ++i)
+            if (c.inputs[i].key == key) {
+              s.inputs[i] = to;
+              c.inputs[i].asked = wm_none;
+            }
+          subscribe_to(self, to, key, c.band, true);
+        },
+        move_handler...,
+      };
     },
-    [=](need_atom, int64_t ts) {
-      auto& c = *self->state.core;
-      auto wm = c.join.out_wm();
-      c.pub.request(self, self->current_sender(), ts, wm);
-      if (ts > wm)
-        ask_inputs(self, ts);
-    },
-    [=](wire_atom, std::vector<caf::actor>& inputs) {
-      auto& s = self->state;
-      s.inputs = inputs;
-      return s.wiring.start(self, refs_of(*s.core, std::move(inputs)));
-    },
-    [=](wire_atom, std::vector<caf::actor>& inputs, bool urgent) {
-      auto& s = self->state;
-      s.inputs = inputs;
-      return s.wiring.start(self, refs_of(*s.core, std::move(inputs)), urgent);
-    },
-    [=](rewire_atom, const std::vector<caf::actor>& olds,
-        std::vector<caf::actor>& news) {
-      auto& s = self->state;
-      auto me = caf::actor_cast<caf::actor>(self);
-      std::vector<input_ref> refs;
-      for (size_t k = 0; k < olds.size() && k < news.size(); ++k) {
-        for (size_t i = 0; i < s.inputs.size(); ++i) {
-          if (s.inputs[i] != olds[k])
-            continue;
-          s.inputs[i] = news[k];
-          // The new input has not been asked for anything yet.
-          auto& in = s.core->inputs[i];
-          in.asked = wm_none;
-          refs.push_back(input_ref{news[k], in.key, s.core->band});
-        }
-        // A dead input ignores this; a live one stops sending to us.
-        self->send(olds[k], caf::unsubscribe_atom_v, me);
-      }
-      auto rp = s.wiring.start(self, std::move(refs), true);
-      // Ask the new inputs for whatever we wait on.
-      process(self);
-      return rp;
-    },
-    [=](subscribed_atom, uint64_t key, point last, int64_t wm) {
-      auto& s = self->state;
-      auto& c = *s.core;
-      for (size_t i = 0; i < c.inputs.size(); ++i)
-        if (c.inputs[i].key == key)
-          c.join.seed(i, last, wm);
-      s.wiring.confirm();
-      // A subscription made while the graph runs may unblock a firing.
-      process(self);
-    },
-    [=](caf::subscribe_atom, caf::actor& sub, uint32_t band, uint64_t) {
-      auto& c = *self->state.core;
-      c.pub.add(self, std::move(sub), band);
-      return caf::make_message(subscribed_atom_v, c.pub.key(), c.pub.last(),
-                               c.join.out_wm());
-    },
-    [=](caf::unsubscribe_atom, const caf::actor& sub) {
-      self->state.core->pub.remove(sub);
-    },
-    [=](stats_atom) {
-      return self->state.core->counts;
-    },
-    [=](move_atom, caf::actor& target) {
-      auto& s = self->state;
-      auto rp = begin_move(self, s.move, std::move(target), s.inputs);
-      if (s.move->pending == 0)
-        finish_move(self);
-      return rp;
-    },
-    [=](restore_atom) {
-      // See the standby behavior below.
-    },
-    [=](move_atom) {
-      if (give_up_move(self->state.move, self->state.core->name,
-                       *self->state.log))
-        finish_move(self);
-    },
-    [=](swap_atom, const caf::actor& from, caf::actor& to) {
-      // A subscriber moves: the new actor gets our outputs from now on.
-      auto& c = *self->state.core;
-      c.pub.flush(self, c.join.out_wm());
-      c.pub.replace(from, std::move(to));
-      self->send(from, swapped_atom_v, c.pub.key());
-    },
-    [=](swapped_atom, uint64_t) {
-      if (confirm_move(self->state.move))
-        finish_move(self);
-    },
-    [=](moved_atom, uint64_t key, caf::actor& to) {
-      // An input moved: its new actor holds our outputs until we subscribe.
-      auto& s = self->state;
-      auto& c = *s.core;
-      for (size_t i = 0; i < c.inputs.size() && i < s.inputs.size(); ++i)
-        if (c.inputs[i].key == key) {
-          s.inputs[i] = to;
-          c.inputs[i].asked = wm_none;
-        }
-      subscribe_to(self, to, key, c.band, true);
-    },
-  };
+    std::move(moving));
   if (!where.standby)
     return running;
   // A node moving here: everything but its state waits in the mailbox.

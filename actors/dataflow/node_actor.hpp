@@ -10,7 +10,8 @@
 // for watermarks, holds an item while firings are queued, and releases each
 // counted batch once handled.
 //
-// Messages handled:
+// Messages handled (the data edge: actors/dataflow/data_edge.hpp; moving:
+// actors/dataflow/move_protocol.hpp):
 //   (wire_atom, std::vector<caf::actor> inputs) -> ok_atom, once subscribed
 //   (wire_atom, std::vector<caf::actor> inputs, bool urgent)
 //                               the same, with high-priority subscriptions
@@ -60,6 +61,7 @@
 #include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/dataflow/move_protocol.hpp"
 #include "actors/dataflow/node_core.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/wiring.hpp"
@@ -87,7 +89,7 @@ struct node_state {
   log_sink* log = nullptr;
   input_wiring wiring;
   bool reported = false;
-  /// A move under way, if any (see node_actor.hpp); a pointer, since it is
+  /// A move under way, if any (move_protocol.hpp); a pointer, since it is
   /// rare and every node pays for its size.
   std::unique_ptr<move_state> move;
 };

@@ -9,7 +9,7 @@
 // `(report_atom, name, ingest_counts)` to its monitor. With a progress
 // tracker it is in band 0 and releases each counted batch once handled.
 //
-// Messages handled:
+// Messages handled (the data edge: actors/dataflow/data_edge.hpp):
 //   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
 //                               (again with the same key: updates handle
 //                               and index)
@@ -27,7 +27,8 @@
 //   (unsubscribe_atom, actor)
 //   (stats_atom)                -> ingest_counts
 //   (move_atom, actor target), (swap_atom, from, to), (swapped_atom, key)
-//                               moving, as a node does (node_actor.hpp);
+//                               moving, as a node does
+//                               (actors/dataflow/move_protocol.hpp);
 //                               the sensor's sources are what it asks to
 //                               swap, and its state is its gate, floor,
 //                               sources and subscribers
@@ -42,10 +43,10 @@
 #include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/dataflow/move_protocol.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/publisher.hpp"
 #include "actors/dataflow/sensor_core.hpp"
-#include "actors/dataflow/wiring.hpp"
 #include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
@@ -60,7 +61,7 @@ struct sensor_state {
   sensor_core core;
   caf::actor monitor;
   bool reported = false;
-  /// A move under way, if any (see node_actor.hpp); a pointer, since it is
+  /// A move under way, if any (move_protocol.hpp); a pointer, since it is
   /// rare and every node pays for its size.
   std::unique_ptr<move_state> move;
 };

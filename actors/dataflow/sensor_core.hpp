@@ -25,7 +25,8 @@ struct sensor_core {
   struct source {
     caf::actor handle;
     uint64_t key = 0;
-    /// The sensor's index at that source, sent back in need requests.
+    /// The sensor's index at that source, sent back in watermark requests
+    /// (`src_need_atom`, actors/dataflow/data_edge.hpp).
     uint32_t index = 0;
     int64_t wm = wm_none;
     int64_t asked = wm_none;
@@ -85,7 +86,7 @@ struct sensor_core {
     for (auto& s : sources) {
       if (s.wm < t && s.asked < t) {
         s.asked = t;
-        self->send(s.handle, need_atom_v, t, s.index);
+        self->send(s.handle, src_need_atom_v, t, s.index);
       }
     }
   }

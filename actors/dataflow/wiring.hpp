@@ -12,84 +12,23 @@
 // graph changes) may overlap an earlier one: promises are delivered in
 // order as the confirmations add up. Owned by one actor.
 //
-// `begin_move`, `confirm_move` and `give_up_move` are the input side of
-// moving a node or sensor to another member (node_actor.hpp): asking the
-// inputs to swap to the new actor, and counting their confirmations.
+// The data-edge protocol itself is in actors/dataflow/data_edge.hpp.
 
 #pragma once
 
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
 #include "caf/actor_cast.hpp"
-#include "caf/behavior.hpp"
 #include "caf/response_promise.hpp"
 #include "caf/scheduled_actor.hpp"
 
 #include "actors/messages.hpp"
-#include "runtime/core/log_sink.hpp"
 
 namespace shoal {
-
-/// A node or sensor moving to another member: where to, who asked, and how
-/// many inputs (a sensor: sources) still have to confirm the switch.
-struct move_state {
-  caf::actor target;
-  caf::response_promise rp;
-  size_t pending = 0;
-};
-
-/// How long a move waits for its inputs before it goes on without them (an
-/// input whose member died never confirms).
-constexpr std::chrono::seconds move_patience{5};
-
-/// Starts moving `self` to `target`: asks each distinct input to send to
-/// `target` instead (`swap_atom`, urgent), and schedules the give-up
-/// (`move_atom` alone) unless there is nobody to ask. Returns the promise
-/// of the move; the caller finishes the move at once if `m->pending` is 0.
-template <class Self>
-caf::response_promise begin_move(Self* self, std::unique_ptr<move_state>& m,
-                                 caf::actor target,
-                                 std::vector<caf::actor> inputs) {
-  std::sort(inputs.begin(), inputs.end());
-  inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
-  m = std::make_unique<move_state>();
-  m->rp = self->make_response_promise();
-  m->target = std::move(target);
-  m->pending = inputs.size();
-  auto me = caf::actor_cast<caf::actor>(self);
-  for (auto& in : inputs)
-    self->template send<caf::message_priority::high>(in, swap_atom_v, me,
-                                                     m->target);
-  if (m->pending > 0)
-    self->delayed_send(self, move_patience, move_atom_v);
-  return m->rp;
-}
-
-/// One input confirmed the swap; true when it was the last.
-inline bool confirm_move(const std::unique_ptr<move_state>& m) {
-  return m && m->pending > 0 && --m->pending == 0;
-}
-
-/// The give-up fired: if inputs of `name` still have to confirm, says so on
-/// `log`, stops waiting for them and returns true (the caller finishes the
-/// move); false if the move is done or none is under way.
-inline bool give_up_move(const std::unique_ptr<move_state>& m,
-                         const std::string& name, log_sink& log) {
-  if (!m || m->pending == 0)
-    return false;
-  logf(log, log_level::warning,
-       "shoal-node: %s: %zu inputs did not confirm the move", name.c_str(),
-       m->pending);
-  m->pending = 0;
-  return true;
-}
 
 /// One subscription of an actor: the input's actor, the key of the node it
 /// runs there (an actor may run several nodes, actors/dataflow/cell_actor.hpp)
@@ -129,28 +68,6 @@ void subscribe_to(Self* self, const caf::actor& to, uint64_t key, uint32_t band,
                                                      std::move(me), band, key);
   else
     self->send(to, caf::subscribe_atom_v, std::move(me), band, key);
-}
-
-/// The behavior of a node or sensor spawned to take over a moving one: it
-/// waits for `(restore_atom, handover)` from the previous actor, keeping
-/// everything else in the mailbox, calls `restore(h)`, and then runs
-/// `running`.
-template <class Self, class Restore>
-caf::behavior standby_behavior(Self* self, caf::behavior running,
-                               Restore restore) {
-  self->set_default_handler(caf::skip);
-  return {
-    [=](restore_atom, handover& h) mutable {
-      restore(h);
-      self->set_default_handler(caf::print_and_drop);
-      self->become(running);
-      // CAF keeps skipped messages in a cache per queue and retries one
-      // only after handling a message from the same queue: a high-priority
-      // note to ourselves releases the skipped high-priority ones (the
-      // subscriptions of moved subscribers).
-      self->template send<caf::message_priority::high>(self, restore_atom_v);
-    },
-  };
 }
 
 class input_wiring {

@@ -74,7 +74,7 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
       advance(self);
       self->delayed_send(self, s.opts.tick, caf::tick_atom_v);
     },
-    [=](need_atom, int64_t ts, uint32_t index) {
+    [=](src_need_atom, int64_t ts, uint32_t index) {
       self->state.router->request(index, ts);
     },
     [=](stats_atom) {

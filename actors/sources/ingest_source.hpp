@@ -14,7 +14,7 @@
 //
 // Messages handled:
 //   (caf::tick_atom)                      drains the inbox
-//   (need_atom, int64_t ts, uint32_t i)   from sensor i
+//   (src_need_atom, int64_t ts, uint32_t i) from sensor i
 //   (stats_atom)                          -> (ingest_counts, std::vector<
 //                                            std::string> first malformed as
 //                                            "origin: reason", uint64_t

@@ -48,7 +48,7 @@ caf::behavior live_source(caf::stateful_actor<live_source_state>* self,
       }
       self->delayed_send(self, s.opts.tick, caf::tick_atom_v);
     },
-    [=](need_atom, int64_t ts, uint32_t index) {
+    [=](src_need_atom, int64_t ts, uint32_t index) {
       self->state.router->request(index, ts);
     },
     [=](done_atom) {

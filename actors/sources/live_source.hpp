@@ -12,7 +12,7 @@
 //
 // Messages handled:
 //   (caf::tick_atom)                      generates the next samples
-//   (need_atom, int64_t ts, uint32_t i)   from sensor i
+//   (src_need_atom, int64_t ts, uint32_t i) from sensor i
 //   (done_atom)                           ends the stream: every sensor
 //                                         gets wm_end, the source quits
 //   (stats_atom)                          -> ingest_counts of the filter

@@ -102,7 +102,7 @@ caf::behavior replay_source(self_ptr self, std::string label,
       s.router->flush(self, s.filter->watermark());
       self->send(self, start_atom_v);
     },
-    [=](need_atom, int64_t ts, uint32_t index) {
+    [=](src_need_atom, int64_t ts, uint32_t index) {
       auto& s = self->state;
       s.router->request(index, ts);
       s.router->flush(self, s.filter->watermark());

@@ -13,7 +13,7 @@
 //
 // Messages handled:
 //   (start_atom)                          reads the next chunk
-//   (need_atom, int64_t ts, uint32_t i)   from sensor i
+//   (src_need_atom, int64_t ts, uint32_t i) from sensor i
 //   (swap_atom, actor from, actor to)     sensor `from` moves to `to`
 //                                         (ingest_router::swap_sensor)
 

@@ -162,7 +162,7 @@ TEST_F(CellActor, AWatermarkRequestReachesOnlyTheInputsOfItsNode) {
   ts.run();
   ASSERT_EQ(source.log->others.size(), 1u);
   auto& need = source.log->others[0];
-  ASSERT_TRUE((need.match_elements<need_atom, int64_t, uint32_t>()));
+  ASSERT_TRUE((need.match_elements<src_need_atom, int64_t, uint32_t>()));
   EXPECT_EQ(need.get_as<int64_t>(1), 50);
   EXPECT_EQ(need.get_as<uint32_t>(2), 0u);
   EXPECT_TRUE(outside.log->others.empty());

@@ -88,7 +88,7 @@ TEST_F(LiveSources, LiveSourceWatermarkIsTheManualClockLessTheLateness) {
             (got{{{{1000, 10.0}, {1100, 11.0}, {1200, 12.0}}, 1150}}));
   // Sensor a waits for 1290; the next tick (CAF's clock, 1 ms later) comes
   // at wall clock 1400 and answers it.
-  caf::send_as(a.actor, src, need_atom_v, int64_t{1290}, uint32_t{0});
+  caf::send_as(a.actor, src, src_need_atom_v, int64_t{1290}, uint32_t{0});
   ts.run();
   clock.set(1400);
   EXPECT_EQ(ts.advance(tick), 3u);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/dataflow/wiring.hpp"
+#include "actors/dataflow/move_protocol.hpp"
 #include "runtime/core/log_sink.hpp"
 
 using namespace shoal;
