@@ -36,8 +36,6 @@
 
 namespace shoal {
 
-struct member_state;
-
 struct status_state {
   /// The sink of this member's configured [[sink]]s, if any (its output
   /// latency goes to the cluster's metrics).

@@ -12,13 +12,13 @@ caf::message_handler tail_handlers(member_self self) {
   return {
     [=](tail_atom, const std::vector<std::string>& names,
         caf::actor& client) -> caf::result<caf::ok_atom> {
-      auto& deployed = self->state.coordinator;
-      if (!deployed.deployed)
+      auto& st = self->state.coordinator;
+      if (!st.deployed)
         return make_error(errc::not_found,
                           "no graph is deployed: apply one first");
       std::vector<caf::actor> nodes;
       for (auto& name : names) {
-        auto e = deployed.dir.find(name);
+        auto e = st.dir.find(name);
         if (!e)
           return make_error(errc::not_found, "unknown node '" + name + "'");
         nodes.push_back(e->actor);
