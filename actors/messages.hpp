@@ -17,6 +17,7 @@
 #include "caf/actor.hpp"
 #include "caf/type_id.hpp"
 
+#include "actors/cluster/directory.hpp"
 #include "runtime/core/counters.hpp"
 #include "runtime/core/output_row.hpp"
 #include "runtime/core/types.hpp"
@@ -151,6 +152,7 @@ CAF_ADD_ATOM(shoal, shoal, restore_atom, "restore")
 CAF_ADD_ATOM(shoal, shoal, moved_atom, "moved")
 CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::batch>))
 CAF_ADD_ATOM(shoal, shoal, src_need_atom, "src_need")
+CAF_ADD_TYPE_ID(shoal, (shoal::directory))
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

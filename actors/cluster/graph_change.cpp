@@ -26,11 +26,8 @@ struct change_run {
   /// Per member: the nodes it spawns, and their actors once spawned.
   std::vector<std::vector<std::string>> names;
   std::vector<std::vector<caf::actor>> spawned;
-  /// The directory before and after.
-  std::unordered_map<std::string, size_t> old_index;
-  std::vector<std::string> dir_names;
-  std::vector<caf::actor> dir_actors;
-  std::vector<std::string> dir_members;
+  /// The directory after the change (the one before is the coordinator's).
+  directory dir;
   size_t pending = 0;
   caf::error failure;
 };
@@ -38,7 +35,7 @@ struct change_run {
 using run_ptr = std::shared_ptr<change_run>;
 
 void finish(member_self self, const run_ptr& run, caf::error err) {
-  self->state.busy = false;
+  end_change(self);
   if (run->rp.pending()) {
     if (err)
       run->rp.deliver(std::move(err));
@@ -62,21 +59,9 @@ void roll_back(member_self self, const run_ptr& run) {
 
 /// Step 5: the new deployment becomes the cluster's.
 void commit(member_self self, const run_ptr& run) {
-  auto& st = self->state;
-  st.graph = run->c.merged;
-  st.dir_names = run->dir_names;
-  st.dir_actors = run->dir_actors;
-  st.dir_members = run->dir_members;
-  st.deployed = !st.dir_names.empty();
-  for (auto& name : run->c.spawn)
-    st.fingerprints.erase(name);
-  for (auto& name : run->c.remove)
-    st.fingerprints.erase(name);
-  record_fingerprints(st, st.graph, false);
-  tell_others(self, "", deploy_atom_v, st.graph, st.dir_names, st.dir_actors,
-              st.dir_members);
-  self->send(st.monitor, deploy_atom_v, st.graph, st.dir_names, st.dir_actors,
-             st.dir_members);
+  auto changed = run->c.spawn;
+  changed.insert(changed.end(), run->c.remove.begin(), run->c.remove.end());
+  commit_deployment(self, run->c.merged, run->dir, changed, false);
   auto& what = run->c.what;
   std::string spawned;
   for (size_t k = 0; k < run->members.size(); ++k)
@@ -85,8 +70,8 @@ void commit(member_self self, const run_ptr& run) {
                  + std::to_string(run->names[k].size());
   if (!spawned.empty())
     what += " (new actors: " + spawned + ")";
-  logf(*st.opts.log, log_level::info, "shoal-node: member %s: %s",
-       st.opts.name.c_str(), what.c_str());
+  logf(*self->state.opts.log, log_level::info, "shoal-node: member %s: %s",
+       self->state.opts.name.c_str(), what.c_str());
   finish(self, run, caf::none);
 }
 
@@ -95,42 +80,39 @@ void commit(member_self self, const run_ptr& run) {
 /// drop them).
 void retire(member_self self, const run_ptr& run) {
   auto& st = self->state;
-  std::unordered_map<std::string, size_t> new_index;
-  for (size_t i = 0; i < run->dir_names.size(); ++i)
-    new_index.emplace(run->dir_names[i], i);
+  auto& before = st.coordinator.dir;
   std::unordered_map<std::string, std::vector<caf::actor>> stop;
   std::vector<std::string> retired = run->c.remove;
   for (auto& name : run->c.spawn)
-    if (run->old_index.count(name) > 0)
+    if (before.find(name))
       retired.push_back(name);
   std::unordered_map<std::string, const node_spec*> spec_of;
-  for (auto& n : st.graph.nodes)
+  for (auto& n : st.coordinator.graph.nodes)
     spec_of.emplace(n.name, &n);
   for (auto& name : retired) {
-    auto i = run->old_index.at(name);
-    auto& old = st.dir_actors[i];
+    auto& entry = *before.find(name);
+    auto& old = entry.actor;
     if (auto spec = spec_of.find(name); spec != spec_of.end())
       for (auto& need : spec->second->needs) {
         // The input as it runs now, and as it ran before, if replaced.
-        if (auto j = new_index.find(need); j != new_index.end())
-          self->send(run->dir_actors[j->second], caf::unsubscribe_atom_v, old);
-        if (auto j = run->old_index.find(need); j != run->old_index.end())
-          self->send(st.dir_actors[j->second], caf::unsubscribe_atom_v, old);
+        if (auto j = run->dir.find(need))
+          self->send(j->actor, caf::unsubscribe_atom_v, old);
+        if (auto j = before.find(need))
+          self->send(j->actor, caf::unsubscribe_atom_v, old);
       }
-    stop[st.dir_members[i]].push_back(old);
+    stop[entry.member].push_back(old);
   }
+  auto& members = st.membership.members;
   for (auto& [member, xs] : stop)
-    if (auto m = st.members.find(member); m != st.members.end())
+    if (auto m = members.find(member); m != members.end())
       self->send(m->second.info.host, remove_atom_v, xs);
   commit(self, run);
 }
 
 /// Step 3: running subscribers of nodes that got new actors switch to them.
 void rewire(member_self self, const run_ptr& run) {
-  auto& st = self->state;
-  std::unordered_map<std::string, caf::actor> fresh;
-  for (size_t i = 0; i < run->dir_names.size(); ++i)
-    fresh.emplace(run->dir_names[i], run->dir_actors[i]);
+  auto& before = self->state.coordinator.dir;
+  auto& fresh = run->dir;
   std::set<std::string> spawned(run->c.spawn.begin(), run->c.spawn.end());
   auto pending = std::make_shared<size_t>(1);
   auto done_one = [=] {
@@ -143,19 +125,19 @@ void rewire(member_self self, const run_ptr& run) {
     std::vector<caf::actor> olds;
     std::vector<caf::actor> news;
     for (auto& need : n.needs) {
-      auto i = run->old_index.find(need);
-      if (spawned.count(need) == 0 || i == run->old_index.end())
+      auto i = before.find(need);
+      if (spawned.count(need) == 0 || !i)
         continue;
-      olds.push_back(st.dir_actors[i->second]);
-      news.push_back(fresh.at(need));
+      olds.push_back(i->actor);
+      news.push_back(fresh.actor_of(need));
     }
     if (olds.empty())
       continue;
     ++*pending;
     auto name = n.name;
     self
-      ->request(fresh.at(n.name), std::chrono::seconds(30), rewire_atom_v, olds,
-                news)
+      ->request(fresh.actor_of(n.name), std::chrono::seconds(30), rewire_atom_v,
+                olds, news)
       .then(
         [=](caf::ok_atom) {
           done_one();
@@ -188,7 +170,7 @@ void wire(member_self self, const run_ptr& run) {
     ++run->pending;
     self
       ->request(run->members[k].host, std::chrono::minutes(2), wire_atom_v,
-                run->names[k], run->dir_names, run->dir_actors)
+                run->names[k], run->dir.names(), run->dir.actors())
       .then(
         [=](caf::ok_atom) {
           done_one();
@@ -204,21 +186,18 @@ void wire(member_self self, const run_ptr& run) {
 
 /// The directory after the change, in the merged graph's order.
 void build_directory(member_self self, const run_ptr& run) {
-  auto& st = self->state;
+  auto& before = self->state.coordinator.dir;
   std::unordered_map<std::string, std::pair<caf::actor, std::string>> fresh;
   for (size_t k = 0; k < run->members.size(); ++k)
     for (size_t j = 0; j < run->names[k].size(); ++j)
       fresh.emplace(run->names[k][j],
                     std::make_pair(run->spawned[k][j], run->members[k].name));
   for (auto& n : run->c.merged.nodes) {
-    run->dir_names.push_back(n.name);
     if (auto i = fresh.find(n.name); i != fresh.end()) {
-      run->dir_actors.push_back(i->second.first);
-      run->dir_members.push_back(i->second.second);
+      run->dir.put(n.name, i->second.first, i->second.second);
     } else {
-      auto j = run->old_index.at(n.name);
-      run->dir_actors.push_back(st.dir_actors[j]);
-      run->dir_members.push_back(st.dir_members[j]);
+      auto& old = *before.find(n.name);
+      run->dir.put(n.name, old.actor, old.member);
     }
   }
 }
@@ -261,14 +240,13 @@ void spawn(member_self self, const run_ptr& run) {
 
 /// Step 1: where each node to spawn goes (runtime/cluster/placement.hpp).
 void place(member_self self, const run_ptr& run) {
-  auto& st = self->state;
   std::unordered_map<std::string, size_t> member_index;
   for (size_t k = 0; k < run->members.size(); ++k)
     member_index.emplace(run->members[k].name, k);
   std::unordered_map<std::string, size_t> running;
-  for (size_t i = 0; i < st.dir_names.size(); ++i)
-    if (auto m = member_index.find(st.dir_members[i]); m != member_index.end())
-      running.emplace(st.dir_names[i], m->second);
+  for (auto& e : self->state.coordinator.dir)
+    if (auto m = member_index.find(e.member); m != member_index.end())
+      running.emplace(e.name, m->second);
   auto where = place_new_nodes(run->c.merged, run->c.spawn, std::move(running),
                                run->loads);
   for (size_t j = 0; j < where.size(); ++j)
@@ -279,17 +257,13 @@ void place(member_self self, const run_ptr& run) {
 } // namespace
 
 void change_graph(member_self self, graph_change c, caf::response_promise rp) {
-  auto& st = self->state;
   auto run = std::make_shared<change_run>();
   run->c = std::move(c);
   run->rp = std::move(rp);
-  for (auto& [name, e] : st.members)
-    run->members.push_back(e.info);
-  for (size_t i = 0; i < st.dir_names.size(); ++i)
-    run->old_index.emplace(st.dir_names[i], i);
+  run->members = all_members(self->state.membership);
   run->names.resize(run->members.size());
   run->spawned.resize(run->members.size());
-  st.busy = true;
+  begin_change(self);
   if (run->c.spawn.empty()) {
     // Nothing to place: removals only (or nothing at all).
     build_directory(self, run);

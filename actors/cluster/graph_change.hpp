@@ -24,7 +24,9 @@
 //      sources, sinks and a replay under way follow.
 // A failure in 1-2 stops what was spawned and leaves the graph as it was.
 // Planning (graph_plan.cpp) and carrying out (graph_change.cpp) are apart;
-// moving nodes with their state is actors/cluster/rebalance.hpp.
+// moving nodes with their state is actors/cluster/rebalance.hpp. Both read
+// the member's state and change the coordinator's only through its calls
+// (actors/cluster/coordinator.hpp).
 // Nothing pauses: the other nodes keep running throughout. New and
 // replaced nodes start cold (no window, no Lua state); a subscription made
 // while the graph runs hands them their inputs' latest values.
@@ -56,9 +58,6 @@ struct graph_change {
   bool failover = false;
 };
 
-/// The live member that coordinates graph changes.
-const member_state::entry& leader(const member_state& st);
-
 /// Reads the file at `path` and hashes its bytes (0 if unreadable).
 uint64_t file_fingerprint(const std::string& path);
 
@@ -79,9 +78,5 @@ graph_change plan_failover(const member_state& st);
 
 /// Carries out `c` (see above) and delivers a summary to `rp`.
 void change_graph(member_self self, graph_change c, caf::response_promise rp);
-
-/// Records the fingerprints of the files of `g`'s nodes that have none yet
-/// (or all, with `all`).
-void record_fingerprints(member_state& st, const graph_spec& g, bool all);
 
 } // namespace shoal

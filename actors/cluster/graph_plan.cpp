@@ -1,6 +1,6 @@
 // Planning a graph change (actors/cluster/graph_change.hpp): what to spawn and
 // what to stop for an apply, a remove or a failover, validated before anything
-// changes; the leader; model file fingerprints.
+// changes; model file fingerprints.
 
 #include <fstream>
 #include <iterator>
@@ -21,9 +21,9 @@ namespace {
 /// Names of the nodes whose member is not in the membership.
 std::vector<std::string> homeless(const member_state& st) {
   std::vector<std::string> xs;
-  for (size_t i = 0; i < st.dir_names.size(); ++i)
-    if (st.members.count(st.dir_members[i]) == 0)
-      xs.push_back(st.dir_names[i]);
+  for (auto& e : st.coordinator.dir)
+    if (st.membership.members.count(e.member) == 0)
+      xs.push_back(e.name);
   return xs;
 }
 
@@ -39,11 +39,6 @@ std::vector<std::string> in_graph_order(const graph_spec& g,
 
 } // namespace
 
-const member_state::entry& leader(const member_state& st) {
-  // std::map: the first entry has the smallest name.
-  return st.members.begin()->second;
-}
-
 uint64_t file_fingerprint(const std::string& path) {
   std::ifstream in{path, std::ios::binary};
   if (!in)
@@ -53,17 +48,9 @@ uint64_t file_fingerprint(const std::string& path) {
   return node_key(bytes);
 }
 
-void record_fingerprints(member_state& st, const graph_spec& g, bool all) {
-  if (all)
-    st.fingerprints.clear();
-  for (auto& n : g.nodes)
-    if (!n.path.empty() && st.fingerprints.count(n.name) == 0)
-      st.fingerprints.emplace(n.name, file_fingerprint(n.path));
-}
-
 caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {
   graph_change c;
-  c.merged = st.graph;
+  c.merged = st.coordinator.graph;
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < c.merged.nodes.size(); ++i)
     index.emplace(c.merged.nodes[i].name, i);
@@ -85,9 +72,9 @@ caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {
     auto& running = c.merged.nodes[i->second];
     bool changed = running != n;
     if (!changed && !n.path.empty()) {
-      auto f = st.fingerprints.find(n.name);
-      changed
-        = f != st.fingerprints.end() && f->second != file_fingerprint(n.path);
+      auto f = st.coordinator.fingerprints.find(n.name);
+      changed = f != st.coordinator.fingerprints.end()
+                && f->second != file_fingerprint(n.path);
     }
     if (!changed)
       continue;
@@ -118,13 +105,13 @@ caf::expected<graph_change> plan_remove(const member_state& st,
                                         bool cascade) {
   std::set<std::string> gone;
   for (auto& name : names) {
-    if (!st.graph.find(name))
+    if (!st.coordinator.graph.find(name))
       return make_error(errc::not_found, "unknown node '" + name + "'");
     gone.insert(name);
   }
   // In topological order a dependent comes after its inputs: one pass
   // finds the whole cascade.
-  for (auto& n : st.graph.nodes) {
+  for (auto& n : st.coordinator.graph.nodes) {
     if (gone.count(n.name) > 0)
       continue;
     for (auto& need : n.needs) {
@@ -139,7 +126,7 @@ caf::expected<graph_change> plan_remove(const member_state& st,
     }
   }
   graph_change c;
-  for (auto& n : st.graph.nodes) {
+  for (auto& n : st.coordinator.graph.nodes) {
     if (gone.count(n.name) > 0)
       c.remove.push_back(n.name);
     else
@@ -158,7 +145,7 @@ caf::expected<graph_change> plan_remove(const member_state& st,
 
 graph_change plan_failover(const member_state& st) {
   graph_change c;
-  c.merged = st.graph;
+  c.merged = st.coordinator.graph;
   auto xs = homeless(st);
   c.spawn = in_graph_order(c.merged, {xs.begin(), xs.end()});
   c.failover = true;

@@ -1,6 +1,7 @@
 #include "actors/cluster/member_io.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <unordered_map>
 
 #include "caf/all.hpp"
@@ -33,33 +34,28 @@ member_io::~member_io() {
 }
 
 caf::error member_io::on_deployment(caf::scoped_actor& self,
-                                    const graph_spec& g,
-                                    const std::vector<std::string>& names,
-                                    const std::vector<caf::actor>& actors) {
-  if (names.empty()) {
+                                    const graph_spec& g, const directory& dir) {
+  if (dir.empty()) {
     end_sources(self);
     sensor_names_.clear();
     sensor_actors_.clear();
     return caf::none;
   }
-  std::unordered_map<std::string, caf::actor> dir;
-  for (size_t i = 0; i < names.size() && i < actors.size(); ++i)
-    dir.emplace(names[i], actors[i]);
   std::vector<std::string> sensor_names;
   std::vector<caf::actor> sensor_actors;
   std::vector<caf::actor> emitting;
   std::vector<std::string> emitting_names;
   for (auto& n : g.nodes) {
     auto i = dir.find(n.name);
-    if (i == dir.end())
+    if (!i)
       return make_error(errc::not_found,
                         "node '" + n.name + "' is not in the deployment");
     if (n.kind == node_kind::sensor) {
       sensor_names.push_back(n.name);
-      sensor_actors.push_back(i->second);
+      sensor_actors.push_back(i->actor);
     }
     if (n.emit) {
-      emitting.push_back(i->second);
+      emitting.push_back(i->actor);
       emitting_names.push_back(n.name);
     }
   }

@@ -32,6 +32,7 @@
 #include "caf/expected.hpp"
 #include "caf/scoped_actor.hpp"
 
+#include "actors/cluster/directory.hpp"
 #include "actors/sources/live_io.hpp"
 #include "runtime/core/log_sink.hpp"
 #include "runtime/graph/graph_spec.hpp"
@@ -51,11 +52,9 @@ public:
   ~member_io();
 
   /// Wires a sink and starts the sources on the deployment of `g`, whose
-  /// node `names[i]` runs as `actors[i]`; ends the sources when `names` is
-  /// empty.
+  /// nodes run where `dir` says; ends the sources when `dir` is empty.
   caf::error on_deployment(caf::scoped_actor& self, const graph_spec& g,
-                           const std::vector<std::string>& names,
-                           const std::vector<caf::actor>& actors);
+                           const directory& dir);
 
   /// Ends the sources and stops the sink and source actors.
   void stop(caf::scoped_actor& self);

@@ -39,13 +39,14 @@ using run_ptr = std::shared_ptr<rebalance_run>;
 std::map<std::string, std::string>
 plan_moves(const member_state& st,
            const std::unordered_map<std::string, double>& cost) {
+  auto& graph = st.coordinator.graph;
   std::unordered_map<std::string, std::string> member_of;
-  for (size_t i = 0; i < st.dir_names.size(); ++i)
-    member_of.emplace(st.dir_names[i], st.dir_members[i]);
+  for (auto& e : st.coordinator.dir)
+    member_of.emplace(e.name, e.member);
   std::vector<std::string> members;
-  for (auto& [name, e] : st.members)
+  for (auto& [name, e] : st.membership.members)
     members.push_back(name);
-  return plan_rebalance(st.graph, member_of, members, cost);
+  return plan_rebalance(graph, member_of, members, cost);
 }
 
 /// The moves are done (or failed): every member learns the new placement.
@@ -57,32 +58,30 @@ void finish_rebalance(member_self self, const run_ptr& run) {
       moved.emplace(m.name, &m);
   std::map<std::string, std::vector<caf::actor>> stopped;
   std::map<std::string, size_t> arrived;
-  for (size_t i = 0; i < st.dir_names.size(); ++i) {
-    auto m = moved.find(st.dir_names[i]);
+  auto dir = st.coordinator.dir;
+  for (auto& e : st.coordinator.dir) {
+    auto m = moved.find(e.name);
     if (m == moved.end())
       continue;
     stopped[m->second->from_member].push_back(m->second->from);
     ++arrived[m->second->to_member];
-    st.dir_actors[i] = m->second->to;
-    st.dir_members[i] = m->second->to_member;
+    dir.put(e.name, m->second->to, m->second->to_member);
   }
   // The old actors have stopped; their hosts forget them (a handle to a
   // stopped actor may arrive invalid: the host skips those, and forgets
   // moved nodes by their report anyway).
   for (auto& [member, xs] : stopped)
-    if (auto i = st.members.find(member); i != st.members.end())
+    if (auto i = st.membership.members.find(member);
+        i != st.membership.members.end())
       self->send(i->second.info.host, remove_atom_v, xs);
-  tell_others(self, "", deploy_atom_v, st.graph, st.dir_names, st.dir_actors,
-              st.dir_members);
-  self->send(st.monitor, deploy_atom_v, st.graph, st.dir_names, st.dir_actors,
-             st.dir_members);
+  commit_deployment(self, st.coordinator.graph, std::move(dir), {}, false);
   std::string what = "re-balanced: moved " + std::to_string(moved.size())
                      + " nodes with their state:";
   for (auto& [member, n] : arrived)
     what += " " + std::to_string(n) + " to " + member;
   logf(*st.opts.log, log_level::info, "shoal-node: member %s: %s",
        st.opts.name.c_str(), what.c_str());
-  st.busy = false;
+  end_change(self);
 }
 
 /// Moves the next node, one at a time: a node's inputs and subscribers are
@@ -118,19 +117,16 @@ void move_next(member_self self, run_ptr run) {
 void start_moves(member_self self,
                  const std::map<std::string, std::string>& target) {
   auto& st = self->state;
-  std::unordered_map<std::string, size_t> index;
-  for (size_t i = 0; i < st.dir_names.size(); ++i)
-    index.emplace(st.dir_names[i], i);
+  auto& graph = st.coordinator.graph;
   auto run = std::make_shared<rebalance_run>();
   std::map<std::string, std::vector<size_t>> by_member;
-  for (auto i = st.graph.nodes.rbegin(); i != st.graph.nodes.rend(); ++i) {
+  for (auto i = graph.nodes.rbegin(); i != graph.nodes.rend(); ++i) {
     auto t = target.find(i->name);
     if (t == target.end())
       continue;
-    auto k = index.at(i->name);
+    auto& e = *st.coordinator.dir.find(i->name);
     by_member[t->second].push_back(run->moves.size());
-    run->moves.push_back(
-      {i->name, st.dir_actors[k], caf::actor{}, st.dir_members[k], t->second});
+    run->moves.push_back({i->name, e.actor, caf::actor{}, e.member, t->second});
   }
   auto spawning = std::make_shared<size_t>(by_member.size());
   for (auto& [member, moves] : by_member) {
@@ -139,8 +135,8 @@ void start_moves(member_self self,
       names.push_back(run->moves[k].name);
     auto ks = moves;
     self
-      ->request(st.members.at(member).info.host, std::chrono::minutes(2),
-                deploy_atom_v, st.graph, names, true)
+      ->request(st.membership.members.at(member).info.host,
+                std::chrono::minutes(2), deploy_atom_v, graph, names, true)
       .then(
         [=](std::vector<caf::actor>& actors) {
           for (size_t j = 0; j < ks.size() && j < actors.size(); ++j)
@@ -162,11 +158,8 @@ void start_moves(member_self self,
 } // namespace
 
 void rebalance(member_self self) {
-  auto& st = self->state;
-  st.busy = true;
-  std::vector<member_info> members;
-  for (auto& [name, e] : st.members)
-    members.push_back(e.info);
+  begin_change(self);
+  auto members = all_members(self->state.membership);
   auto cost = std::make_shared<std::unordered_map<std::string, double>>();
   auto pending = std::make_shared<size_t>(members.size());
   auto done_one = [=] {
@@ -174,7 +167,7 @@ void rebalance(member_self self) {
       return;
     auto target = plan_moves(self->state, *cost);
     if (target.empty())
-      self->state.busy = false;
+      end_change(self);
     else
       start_moves(self, target);
   };

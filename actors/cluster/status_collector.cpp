@@ -162,11 +162,8 @@ void start_refresh(self_ptr self) {
     .then(
       [self](std::vector<member_info>& members,
              std::vector<std::string>& departed, graph_spec& g,
-             std::vector<std::string>& names, std::vector<std::string>& where) {
+             directory& dir) {
         auto r = std::make_shared<refresh>();
-        std::unordered_map<std::string, std::string> member_of;
-        for (size_t i = 0; i < names.size() && i < where.size(); ++i)
-          member_of.emplace(names[i], where[i]);
         for (auto& m : members) {
           member_status x;
           x.name = m.name;
@@ -185,9 +182,8 @@ void start_refresh(self_ptr self) {
           x.kind = n.kind;
           x.fn = n.fn;
           x.needs = n.needs;
-          auto i = member_of.find(n.name);
-          if (i != member_of.end())
-            x.member = i->second;
+          if (auto e = dir.find(n.name))
+            x.member = e->member;
           r->node_index.emplace(n.name, r->model.nodes.size());
           r->model.nodes.push_back(std::move(x));
         }

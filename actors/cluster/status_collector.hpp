@@ -5,8 +5,8 @@
 // mutex and hands out copies (`snapshot`, which also sets the uptime). The
 // `status_collector` actor refreshes it every `interval`: it asks the
 // member actor for the membership and the deployment
-// ((status_atom) -> members, departed names, graph, directory names and
-// members), then every live member's graph host for its nodes' counters
+// ((status_atom) -> members, departed names, graph, directory), then every live
+// member's graph host for its nodes' counters
 // ((stats_atom), actors/cluster/graph_host.hpp), and stores a new model:
 //   - members: the live ones (alive) and those that left (down), with the
 //     nodes placed on each, its sensors' samples, its process's backlog

@@ -164,12 +164,9 @@ int member_command(const node_args& args) {
         rc = 2;
         done = true;
       },
-      [&](deploy_atom, const graph_spec& g,
-          const std::vector<std::string>& names,
-          const std::vector<caf::actor>& actors,
-          const std::vector<std::string>&) {
+      [&](deploy_atom, const graph_spec& g, const directory& dir) {
         // Not fatal: exiting would take this member's nodes down too.
-        if (auto err = live->on_deployment(self, g, names, actors))
+        if (auto err = live->on_deployment(self, g, dir))
           std::fprintf(stderr, "shoal-node: member %s: %s\n", cfg->name.c_str(),
                        describe(err).c_str());
         if (auto sink = live->sink())

@@ -58,20 +58,17 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member, bool json) {
   std::vector<member_row> members;
   std::vector<std::string> down;
   graph_spec g;
-  std::vector<std::string> names;
-  std::vector<std::string> where;
+  directory dir;
   uint64_t failed_over = 0;
   self->request(member, timeout, status_atom_v)
     .receive(
       [&](std::vector<member_info>& xs, std::vector<std::string>& departed,
-          graph_spec& graph, std::vector<std::string>& dir_names,
-          std::vector<std::string>& dir_members) {
+          graph_spec& graph, directory& placed) {
         for (auto& x : xs)
           members.push_back(member_row{std::move(x)});
         down = std::move(departed);
         g = std::move(graph);
-        names = std::move(dir_names);
-        where = std::move(dir_members);
+        dir = std::move(placed);
       },
       fail);
   if (!err)
@@ -110,14 +107,14 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member, bool json) {
         [](caf::error&) {});
   }
   std::vector<node_row> nodes;
-  for (size_t i = 0; i < names.size() && i < where.size(); ++i) {
+  for (auto& e : dir) {
     node_row r;
-    r.name = names[i];
-    r.member = where[i];
-    if (auto j = g.find(names[i]))
+    r.name = e.name;
+    r.member = e.member;
+    if (auto j = g.find(e.name))
       r.kind = to_string(g.nodes[*j].kind);
-    r.counts = counts[names[i]];
-    r.samples = samples[names[i]];
+    r.counts = counts[e.name];
+    r.samples = samples[e.name];
     nodes.push_back(std::move(r));
   }
   std::sort(nodes.begin(), nodes.end(), worse);

@@ -1,0 +1,177 @@
+#include "actors/cluster/coordinator.hpp"
+
+#include <unordered_map>
+
+#include "caf/all.hpp"
+
+#include "actors/cluster/graph_change.hpp"
+#include "actors/cluster/member_actor.hpp"
+#include "actors/cluster/rebalance.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/functions/fn_factory.hpp"
+#include "runtime/graph/graph_validator.hpp"
+
+namespace shoal {
+
+namespace {
+
+/// Records the fingerprints of the files of `g`'s nodes that have none yet
+/// (or all, with `all`).
+void record_fingerprints(coordinator_state& st, const graph_spec& g, bool all) {
+  if (all)
+    st.fingerprints.clear();
+  for (auto& n : g.nodes)
+    if (!n.path.empty() && st.fingerprints.count(n.name) == 0)
+      st.fingerprints.emplace(n.name, file_fingerprint(n.path));
+}
+
+/// Refuses a change while another is under way or nothing runs.
+caf::error check_can_change(const coordinator_state& st) {
+  if (st.busy)
+    return make_error(errc::invalid_config,
+                      "another graph change is under way; try again");
+  if (!st.deployed)
+    return make_error(errc::not_found, "no graph is deployed: apply one first");
+  return caf::none;
+}
+
+/// The leader places the nodes of departed members again, once no other
+/// change is under way.
+void fail_over(member_self self) {
+  auto& st = self->state.coordinator;
+  if (!st.failover_pending || st.busy)
+    return;
+  st.failover_pending = false;
+  if (!st.deployed || !is_leader(self))
+    return;
+  auto c = plan_failover(self->state);
+  if (c.spawn.empty())
+    return;
+  change_graph(self, std::move(c), caf::response_promise{});
+}
+
+/// The leader moves nodes to members that joined, once nothing else is
+/// under way.
+void rebalance_on_join(member_self self) {
+  auto& st = self->state.coordinator;
+  if (!st.rebalance_pending || st.busy || st.failover_pending)
+    return;
+  st.rebalance_pending = false;
+  if (!st.deployed || self->state.membership.members.size() < 2
+      || !is_leader(self))
+    return;
+  rebalance(self);
+}
+
+/// A deployment made by another member.
+void learn_deployment(member_self self, graph_spec& g, directory& dir) {
+  auto& st = self->state.coordinator;
+  st.deployed = !dir.empty();
+  self->send(self->state.monitor, deploy_atom_v, g, dir);
+  // Fingerprints of changed nodes are taken again (should this member
+  // lead the next change).
+  std::unordered_map<std::string, const node_spec*> before;
+  for (auto& n : st.graph.nodes)
+    before.emplace(n.name, &n);
+  for (auto& n : g.nodes)
+    if (auto i = before.find(n.name); i == before.end() || *i->second != n)
+      st.fingerprints.erase(n.name);
+  record_fingerprints(st, g, false);
+  st.graph = std::move(g);
+  st.dir = std::move(dir);
+}
+
+} // namespace
+
+caf::message_handler coordinator_handlers(member_self self) {
+  return {
+    [=](apply_atom, graph_spec& g) -> caf::result<std::string> {
+      auto& st = self->state.coordinator;
+      // Changes go through the leader, one at a time.
+      if (!is_leader(self)) {
+        self->delegate(leader(self->state.membership).info.handle, apply_atom_v,
+                       std::move(g));
+        return caf::delegated<std::string>{};
+      }
+      if (st.busy)
+        return make_error(errc::invalid_config,
+                          "another graph change is under way; try again");
+      if (st.deployed) {
+        auto c = plan_apply(self->state, std::move(g));
+        if (!c)
+          return std::move(c.error());
+        change_graph(self, std::move(*c), self->make_response_promise());
+        return caf::delegated<std::string>{};
+      }
+      // The first graph: validated in full here too (a graph that fails
+      // changes nothing), then placed as a whole.
+      auto check = [](const node_spec& n) -> caf::error {
+        auto fn = make_fn(n);
+        return fn ? caf::error{} : std::move(fn.error());
+      };
+      if (auto err = validate_graph(g, check))
+        return err;
+      record_fingerprints(st, g, true);
+      apply_graph(self, std::move(g), self->make_response_promise());
+      return caf::delegated<std::string>{};
+    },
+    [=](remove_atom, std::vector<std::string>& names,
+        bool cascade) -> caf::result<std::string> {
+      if (!is_leader(self)) {
+        self->delegate(leader(self->state.membership).info.handle,
+                       remove_atom_v, std::move(names), cascade);
+        return caf::delegated<std::string>{};
+      }
+      if (auto err = check_can_change(self->state.coordinator))
+        return err;
+      auto c = plan_remove(self->state, names, cascade);
+      if (!c)
+        return std::move(c.error());
+      change_graph(self, std::move(*c), self->make_response_promise());
+      return caf::delegated<std::string>{};
+    },
+    [=](deploy_atom, graph_spec& g, directory& dir) {
+      learn_deployment(self, g, dir);
+      on_deployment_learned(self);
+    },
+  };
+}
+
+void coordinator_tick(member_self self) {
+  fail_over(self);
+  rebalance_on_join(self);
+}
+
+void coordinator_member_joined(member_self self) {
+  self->state.coordinator.rebalance_pending = true;
+}
+
+void coordinator_member_left(member_self self) {
+  self->state.coordinator.failover_pending = true;
+}
+
+void begin_change(member_self self) {
+  self->state.coordinator.busy = true;
+}
+
+void commit_deployment(member_self self, graph_spec g, directory dir,
+                       const std::vector<std::string>& changed, bool first) {
+  auto& st = self->state.coordinator;
+  st.graph = std::move(g);
+  st.dir = std::move(dir);
+  st.deployed = first || !st.dir.empty();
+  if (first)
+    st.rebalance_pending = false;
+  for (auto& name : changed)
+    st.fingerprints.erase(name);
+  record_fingerprints(st, st.graph, false);
+  // Every member learns the deployment: any can serve graph and replay.
+  tell_others(self, "", deploy_atom_v, st.graph, st.dir);
+  self->send(self->state.monitor, deploy_atom_v, st.graph, st.dir);
+}
+
+void end_change(member_self self) {
+  self->state.coordinator.busy = false;
+}
+
+} // namespace shoal

@@ -1,0 +1,84 @@
+// The coordinator of graph changes of a member actor
+// (actors/cluster/member_actor.hpp): apply, remove, failover and
+// re-balance, one change at a time, and the deployed graph.
+//
+// Owns `coordinator_state`, changed only in coordinator.cpp: the steps of a
+// change (member_graph.cpp for the first graph, graph_change.cpp,
+// rebalance.cpp) read it and report back through `begin_change`,
+// `commit_deployment` and `end_change`. Admin changes go to the leader
+// (actors/cluster/membership.hpp), which carries out one at a time; every
+// member learns each deployment (`deploy_atom`) and keeps it, so that any
+// can serve graph, tail, status and replay, and lead the next change. On
+// its heartbeat the leader places the nodes of departed members again,
+// then moves nodes to members that joined. Runs in the member actor.
+//
+// Messages handled:
+//   (apply_atom, graph_spec)             -> std::string summary
+//   (remove_atom, std::vector<std::string> names, bool cascade)
+//                                        -> std::string summary
+//   (deploy_atom, graph_spec, directory) the deployment, from the member
+//                                        that made it (empty: ended)
+
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "caf/message_handler.hpp"
+
+#include "actors/cluster/directory.hpp"
+#include "actors/cluster/member_self.hpp"
+#include "runtime/graph/graph_spec.hpp"
+
+namespace shoal {
+
+struct coordinator_state {
+  /// The deployed graph and where its nodes run.
+  graph_spec graph;
+  directory dir;
+  bool deployed = false;
+  /// A graph change (apply, remove, failover, re-balance) is under way here.
+  bool busy = false;
+  /// Nodes of departed members wait to be placed again.
+  bool failover_pending = false;
+  /// A member joined: the leader re-balances on its next heartbeat.
+  bool rebalance_pending = false;
+  /// Fingerprints of the files named by deployed nodes (`path`), by node,
+  /// so that an apply replaces a model whose file changed.
+  std::map<std::string, uint64_t> fingerprints;
+};
+
+/// The graph-change messages above.
+caf::message_handler coordinator_handlers(member_self self);
+
+/// The leader's heartbeat: failover first, then re-balancing, each once no
+/// other change is under way.
+void coordinator_tick(member_self self);
+
+/// A member joined: nodes move to it on the leader's next heartbeat.
+void coordinator_member_joined(member_self self);
+
+/// A member left: its nodes are placed again on the leader's next heartbeat.
+void coordinator_member_left(member_self self);
+
+/// A change starts: others are refused until `end_change`.
+void begin_change(member_self self);
+
+/// The change made `g` run as `dir`: it becomes the deployment, fingerprints
+/// of the nodes in `changed` are taken again, and every member and the
+/// monitor learn it. `first`: the first graph, deployed even if empty, whose
+/// placement counted every member (joins before it leave nothing to
+/// re-balance).
+void commit_deployment(member_self self, graph_spec g, directory dir,
+                       const std::vector<std::string>& changed, bool first);
+
+/// The change under way ended (committed or not).
+void end_change(member_self self);
+
+/// Defined by member_actor.cpp: tells the other concerns that this member
+/// learned a deployment made by another.
+void on_deployment_learned(member_self self);
+
+} // namespace shoal

@@ -1,0 +1,212 @@
+#include "actors/cluster/membership.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "caf/all.hpp"
+#include "caf/io/middleman.hpp"
+
+#include "actors/cluster/member_actor.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
+
+namespace shoal {
+
+namespace {
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+void add_member(member_self self, member_info x) {
+  auto& st = self->state.membership;
+  auto& me = self->state.opts.name;
+  if (x.name == me || !x.handle)
+    return;
+  auto i = st.members.find(x.name);
+  if (i != st.members.end() && i->second.info.handle == x.handle)
+    return;
+  self->monitor(x.handle);
+  logf(*self->state.opts.log, log_level::info,
+       "shoal-node: member %s: %s joined (%s)", me.c_str(), x.name.c_str(),
+       x.address.c_str());
+  auto name = x.name;
+  st.members[name] = membership_state::entry{std::move(x), steady_ns()};
+  on_member_joined(self, name);
+}
+
+void remove_member(member_self self, const std::string& name,
+                   const std::string& reason) {
+  auto& st = self->state.membership;
+  auto& me = self->state.opts.name;
+  auto i = st.members.find(name);
+  if (i == st.members.end() || name == me)
+    return;
+  self->demonitor(i->second.info.handle);
+  st.members.erase(i);
+  st.departed.push_back(name + ": " + reason);
+  logf(*self->state.opts.log, log_level::info,
+       "shoal-node: member %s: %s left (%s)", me.c_str(), name.c_str(),
+       reason.c_str());
+  tell_others(self, name, left_atom_v, name, reason);
+  on_member_left(self, name, reason);
+}
+
+/// Asks the next seed to let us in, unless we know other members already.
+void try_join(member_self self) {
+  auto& st = self->state.membership;
+  auto& opts = self->state.opts;
+  if (st.joining || st.members.size() > 1)
+    return;
+  std::vector<net_address> others;
+  for (auto& s : opts.seeds)
+    if (s.to_string() != opts.listen.to_string())
+      others.push_back(s);
+  if (others.empty())
+    return;
+  auto seed = others[st.next_seed++ % others.size()];
+  st.joining = true;
+  auto mm = self->home_system().middleman().actor_handle();
+  self
+    ->request(mm, std::chrono::seconds(5), caf::connect_atom_v, seed.host,
+              seed.port)
+    .then(
+      [=](const caf::node_id&, caf::strong_actor_ptr& ptr,
+          const std::set<std::string>&) {
+        auto peer = caf::actor_cast<caf::actor>(ptr);
+        if (!peer) {
+          self->state.membership.joining = false;
+          return;
+        }
+        auto& s = self->state;
+        member_info me{s.opts.name, s.opts.listen.to_string(),
+                       caf::actor_cast<caf::actor>(self), s.host};
+        self->request(peer, std::chrono::seconds(5), join_atom_v, me)
+          .then(
+            [=](std::vector<member_info>& xs) {
+              self->state.membership.joining = false;
+              for (auto& x : xs)
+                add_member(self, std::move(x));
+            },
+            [=](caf::error& err) {
+              self->state.membership.joining = false;
+              if (err.category() == caf::atom("shoal")) {
+                // Refused: our name is taken. Nothing to retry.
+                self->send(self->state.monitor, std::move(err));
+                // Not `normal`: the linked graph host goes too.
+                self->quit(caf::exit_reason::user_shutdown);
+              }
+            });
+      },
+      [=](caf::error&) {
+        // The seed is not up (yet): the next heartbeat tries another.
+        self->state.membership.joining = false;
+      });
+}
+
+} // namespace
+
+void start_membership(member_self self) {
+  auto& s = self->state;
+  s.membership.members[s.opts.name] = membership_state::entry{
+    member_info{s.opts.name, s.opts.listen.to_string(),
+                caf::actor_cast<caf::actor>(self), s.host},
+    steady_ns()};
+  self->set_down_handler([=](caf::down_msg& dm) {
+    for (auto& [name, e] : self->state.membership.members) {
+      if (e.info.handle.address() == dm.source) {
+        auto who = name;
+        remove_member(self, who, "connection lost: " + to_string(dm.reason));
+        return;
+      }
+    }
+  });
+}
+
+caf::message_handler membership_handlers(member_self self) {
+  return {
+    [=](join_atom, member_info& who) -> caf::result<std::vector<member_info>> {
+      auto& st = self->state.membership;
+      auto i = st.members.find(who.name);
+      if (i != st.members.end() && i->second.info.handle != who.handle)
+        return make_error(errc::invalid_config,
+                          "member name '" + who.name + "' is taken by "
+                            + i->second.info.address + " (asked by "
+                            + who.address + ")");
+      add_member(self, who);
+      auto xs = all_members(st);
+      tell_others(self, who.name, members_atom_v, xs);
+      return xs;
+    },
+    [=](members_atom, std::vector<member_info>& xs) {
+      for (auto& x : xs)
+        add_member(self, std::move(x));
+    },
+    [=](heartbeat_atom, const std::string& name) {
+      auto& st = self->state.membership;
+      auto i = st.members.find(name);
+      if (i != st.members.end())
+        i->second.last_seen = steady_ns();
+    },
+    [=](left_atom, const std::string& name, const std::string& reason) {
+      remove_member(self, name, reason);
+    },
+    [=](caf::get_atom) {
+      return all_members(self->state.membership);
+    },
+  };
+}
+
+void membership_tick(member_self self) {
+  auto& st = self->state.membership;
+  auto& opts = self->state.opts;
+  // Urgent: a member whose actors are busy with a flood of batches must
+  // still be heard (and hear) within the failure timeout.
+  for (auto& [name, e] : st.members)
+    if (name != opts.name)
+      self->send<caf::message_priority::high>(e.info.handle, heartbeat_atom_v,
+                                              opts.name);
+  auto now = steady_ns();
+  auto limit = std::chrono::nanoseconds(opts.failure_timeout).count();
+  std::vector<std::string> silent;
+  for (auto& [name, e] : st.members)
+    if (name != opts.name && now - e.last_seen > limit)
+      silent.push_back(name);
+  for (auto& name : silent)
+    remove_member(self, name,
+                  "no heartbeat for "
+                    + std::to_string(opts.failure_timeout.count()) + " ms");
+  try_join(self);
+}
+
+const membership_state::entry& leader(const membership_state& st) {
+  // std::map: the first entry has the smallest name.
+  return st.members.begin()->second;
+}
+
+bool is_leader(member_self self) {
+  return leader(self->state.membership).info.name == self->state.opts.name;
+}
+
+std::vector<member_info> all_members(const membership_state& st) {
+  std::vector<member_info> xs;
+  for (auto& [name, e] : st.members)
+    xs.push_back(e.info);
+  return xs;
+}
+
+std::vector<std::string> down_members(const membership_state& st) {
+  std::vector<std::string> down;
+  for (auto& d : st.departed) {
+    auto name = d.substr(0, d.find(": "));
+    if (st.members.count(name) == 0
+        && std::find(down.begin(), down.end(), name) == down.end())
+      down.push_back(std::move(name));
+  }
+  return down;
+}
+
+} // namespace shoal

@@ -1,0 +1,91 @@
+// Membership and failure detection of a member actor
+// (actors/cluster/member_actor.hpp): joins, heartbeats, `left`, the leader.
+//
+// Owns `membership_state`, changed only in membership.cpp. Until it knows
+// another member it asks its seeds (every heartbeat): it connects through
+// the middleman and sends `join`. A join of a name that a live member has is
+// refused; otherwise the newcomer is added and learns the full membership,
+// and every other member is told. Members heartbeat each other and monitor
+// each other's member actors; one silent for the failure timeout, or whose
+// connection drops, is removed and the others are told (`left`). The other
+// concerns learn of joins and departures through `on_member_joined` and
+// `on_member_left`, which member_actor.cpp defines. Runs in the member
+// actor.
+//
+// Messages handled:
+//   (join_atom, member_info)             -> std::vector<member_info>, or an
+//                                           error if the name is taken
+//   (members_atom, std::vector<member_info>)
+//   (heartbeat_atom, std::string name)
+//   (left_atom, std::string name, std::string reason)
+//   (caf::get_atom)                      -> std::vector<member_info>
+
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "caf/message_handler.hpp"
+
+#include "actors/cluster/member_self.hpp"
+#include "actors/messages.hpp"
+
+namespace shoal {
+
+struct membership_state {
+  struct entry {
+    member_info info;
+    /// Steady-clock nanoseconds of the last sign of life.
+    int64_t last_seen = 0;
+  };
+
+  /// The live members by name, this one included.
+  std::map<std::string, entry> members;
+  /// A join attempt is under way.
+  bool joining = false;
+  /// Which seed the next attempt asks.
+  size_t next_seed = 0;
+  /// Members removed since start, with the reason (for status).
+  std::vector<std::string> departed;
+};
+
+/// Adds this member (`self`'s options and graph host) and monitors the
+/// others' connections.
+void start_membership(member_self self);
+
+/// The membership messages above.
+caf::message_handler membership_handlers(member_self self);
+
+/// Heartbeats the others, removes the silent ones and asks a seed to let us
+/// in while we know no other member.
+void membership_tick(member_self self);
+
+/// The live member that coordinates graph changes: the smallest name.
+const membership_state::entry& leader(const membership_state& st);
+
+/// Whether this member is the leader.
+bool is_leader(member_self self);
+
+/// The live members, in name order.
+std::vector<member_info> all_members(const membership_state& st);
+
+/// Names of members that left and did not come back, in order of leaving.
+std::vector<std::string> down_members(const membership_state& st);
+
+/// Sends `xs` to every member but this one (and `except`).
+template <class Self, class... Ts>
+void tell_others(Self self, const std::string& except, Ts&&... xs) {
+  for (auto& [name, e] : self->state.membership.members)
+    if (name != self->state.opts.name && name != except)
+      self->send(e.info.handle, xs...);
+}
+
+/// Defined by member_actor.cpp: tells the other concerns that `name`
+/// joined (its nodes move to it later) or left (its nodes are lost).
+void on_member_joined(member_self self, const std::string& name);
+void on_member_left(member_self self, const std::string& name,
+                    const std::string& reason);
+
+} // namespace shoal
