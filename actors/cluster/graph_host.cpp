@@ -177,7 +177,8 @@ deploy(self_ptr self, const graph_spec& g,
     band.standby = standby;
     // Linked: when the member shuts down, its nodes go with it.
     auto a = n.kind == node_kind::sensor
-               ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr, standby)
+               ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr, standby,
+                                          actor_env{})
                : self->spawn<caf::linked>(node_actor, n, me, std::move(band));
     self->state.local[name] = a;
     self->state.specs[name] = n;

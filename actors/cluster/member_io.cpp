@@ -65,7 +65,7 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
     bool fresh = !sink_;
     if (fresh)
       sink_ = self->spawn(sink_actor, out_, caf::actor_cast<caf::actor>(self),
-                          alert_rule{});
+                          alert_rule{}, actor_env{});
     caf::error err;
     auto wired = [](caf::ok_atom) {};
     auto failed = [&](caf::error& x) {

@@ -59,7 +59,7 @@ caf::error start_replay(member_self self, const std::string& path,
   st.replay = run;
   auto me = caf::actor_cast<caf::actor>(self);
   // Not linked: stopping them must not stop this member.
-  auto sink = self->spawn(sink_actor, run->out, me, alert_rule{});
+  auto sink = self->spawn(sink_actor, run->out, me, alert_rule{}, actor_env{});
   auto source_dir = std::make_shared<sensor_directory>(std::move(sensor_names));
   auto key = node_key("source:cluster-replay");
   replay_options opts;

@@ -79,14 +79,17 @@ void restore(self_ptr self, handover& h) {
 
 caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
                            std::shared_ptr<progress_tracker> tracker,
-                           bool standby) {
+                           bool standby, actor_env env) {
   auto& st = self->state;
   st.sensor = spec.name;
   st.monitor = std::move(monitor);
   st.tracker = std::move(tracker);
-  st.pub = std::make_unique<publisher>(node_key(spec.name), st.tracker.get());
+  st.env = env;
+  st.core.live = env.live;
+  st.pub = std::make_unique<publisher>(node_key(spec.name), st.tracker.get(),
+                                       env.live);
   auto moving = move_handlers(
-    self, &stderr_log(),
+    self, env.log,
     [=] {
       return self->state.sensor;
     },
@@ -112,7 +115,7 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
         },
         [=](batch& b) {
           auto& s = self->state;
-          process_metrics().batch_received();
+          s.env.live->batch_received();
           s.core.accept(b, [&](point p) {
             s.pub->push(p);
           });

@@ -43,6 +43,7 @@
 #include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/dataflow/actor_env.hpp"
 #include "actors/dataflow/move_protocol.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/publisher.hpp"
@@ -60,6 +61,7 @@ struct sensor_state {
   /// Sources, gate, floor and counters.
   sensor_core core;
   caf::actor monitor;
+  actor_env env;
   bool reported = false;
   /// A move under way, if any (move_protocol.hpp); a pointer, since it is
   /// rare and every node pays for its size.
@@ -72,6 +74,6 @@ struct sensor_state {
 caf::behavior sensor_actor(caf::stateful_actor<sensor_state>* self,
                            node_spec spec, caf::actor monitor,
                            std::shared_ptr<progress_tracker> tracker,
-                           bool standby);
+                           bool standby, actor_env env);
 
 } // namespace shoal

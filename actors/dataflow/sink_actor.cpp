@@ -1,6 +1,5 @@
 #include "actors/dataflow/sink_actor.hpp"
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -16,12 +15,6 @@ namespace shoal {
 namespace {
 
 using self_ptr = caf::stateful_actor<sink_state>*;
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 void finish(self_ptr self) {
   auto& st = self->state;
@@ -60,11 +53,11 @@ void check_complete(self_ptr self) {
 /// Writes the outputs of batch `b` and follows its input's watermark.
 void take(self_ptr self, const batch& b) {
   auto& st = self->state;
-  process_metrics().batch_received();
+  st.env.live->batch_received();
   auto i = st.inputs.find(b.from);
   if (i == st.inputs.end())
     return;
-  auto now = now_ns();
+  auto now = st.env.clock->now_ns();
   for (auto& p : b.points) {
     st.out->write(i->second.name, p);
     st.latency.record(now - p.ts);
@@ -100,7 +93,8 @@ bool alert_rule::covers(const std::string& name) const {
 }
 
 caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
-                         caf::actor monitor, alert_rule alert) {
+                         caf::actor monitor, alert_rule alert, actor_env env) {
+  self->state.env = env;
   self->state.out = std::move(out);
   self->state.alert = std::move(alert);
   self->state.monitor = std::move(monitor);

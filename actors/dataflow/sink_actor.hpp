@@ -60,6 +60,7 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/dataflow/actor_env.hpp"
 #include "actors/dataflow/wiring.hpp"
 #include "runtime/core/latency_histogram.hpp"
 #include "runtime/core/types.hpp"
@@ -103,6 +104,7 @@ struct sink_state {
   latency_histogram latency_total;
   uint64_t outputs = 0;
   caf::actor monitor;
+  actor_env env;
   input_wiring wiring;
   bool finished = false;
   /// With `until_atom`: the watermark every input must reach.
@@ -115,6 +117,6 @@ struct sink_state {
 /// Runs a sink that writes to `out`; `monitor` learns when all inputs ended.
 caf::behavior sink_actor(caf::stateful_actor<sink_state>* self,
                          std::shared_ptr<output_sink> out, caf::actor monitor,
-                         alert_rule alert = {});
+                         alert_rule alert, actor_env env);
 
 } // namespace shoal

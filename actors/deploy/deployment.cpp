@@ -205,7 +205,10 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
         d.actors[i] = d.actors[cell[i]];
       }
     } else if (n.kind == node_kind::sensor) {
-      d.actors[i] = self->spawn(sensor_actor, n, monitor, d.tracker, false);
+      actor_env env;
+      env.live = opts.live;
+      d.actors[i]
+        = self->spawn(sensor_actor, n, monitor, d.tracker, false, env);
       ++d.spawned;
       d.sensor_actors.push_back(d.actors[i]);
       sensor_names.push_back(n.name);
@@ -274,8 +277,8 @@ caf::expected<caf::actor> deploy_sink(caf::scoped_actor& self,
       names.push_back(g.nodes[i].name);
     }
   }
-  auto sink
-    = self->spawn(sink_actor, std::move(out), monitor, std::move(alert));
+  auto sink = self->spawn(sink_actor, std::move(out), monitor, std::move(alert),
+                          actor_env{});
   self->send(sink, wire_atom_v, std::move(nodes), std::move(names));
   if (auto err = await_ok(self, 1, "wiring the sink"))
     return err;

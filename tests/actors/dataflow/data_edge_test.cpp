@@ -54,8 +54,9 @@ TEST_F(DataEdge, SensorAsksItsSourceWithTheSourcesOwnRequest) {
   caf::scoped_actor sub{sys_};
   node_spec spec;
   spec.name = "s1";
-  auto sensor = sys_.spawn(sensor_actor, spec, caf::actor{},
-                           std::shared_ptr<progress_tracker>{}, false);
+  auto sensor
+    = sys_.spawn(sensor_actor, spec, caf::actor{},
+                 std::shared_ptr<progress_tracker>{}, false, actor_env{});
   const uint64_t source_key = 42;
   source
     ->request(sensor, patience, attach_atom_v,
