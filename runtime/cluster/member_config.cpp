@@ -123,7 +123,8 @@ private:
 };
 
 caf::error read_node(const table_reader& r, member_config& cfg) {
-  if (auto err = r.check_keys({"name", "listen", "http", "threads"}))
+  if (auto err
+      = r.check_keys({"name", "listen", "http", "threads", "insecure"}))
     return err;
   if (auto err = r.read("name", cfg.name, true))
     return err;
@@ -135,6 +136,20 @@ caf::error read_node(const table_reader& r, member_config& cfg) {
     return err;
   if (cfg.listen.port == 0)
     return r.fail("listen", "needs a port other than 0 (others connect to it)");
+  if (auto x = r.get("insecure")) {
+    auto b = x->as_boolean();
+    if (b == nullptr)
+      return r.fail("insecure", std::string{"must be a boolean, not "}
+                                  + toml_type_name(*x));
+    cfg.insecure = b->get();
+  }
+  if (!cfg.listen.is_loopback() && !cfg.insecure)
+    return r.fail("listen",
+                  cfg.listen.to_string()
+                    + " is not a loopback address, and the member port has "
+                      "no authentication: anyone who reaches it can change "
+                      "or stop the cluster; listen on 127.0.0.1, or set "
+                      "insecure = true to accept that");
   if (auto err = r.read("http", cfg.http, false))
     return err;
   cfg.has_http = r.get("http") != nullptr;

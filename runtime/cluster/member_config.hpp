@@ -1,12 +1,15 @@
 // A cluster member's configuration file (SPEC section 7), read and checked.
 //
 // `load_member_config` parses NODE.toml: `[node]` (name, listen, http,
-// threads), `[cluster]` (seeds, graph, heartbeat_ms, failure_timeout_ms)
-// and the `[[source]]`/`[[sink]]` arrays (runtime/io/io_config.hpp).
-// Unknown tables and keys, missing required keys, wrong types and bad
-// addresses are `errc::invalid_config` errors of the form
+// threads, insecure), `[cluster]` (seeds, graph, heartbeat_ms,
+// failure_timeout_ms) and the `[[source]]`/`[[sink]]` arrays
+// (runtime/io/io_config.hpp). Unknown tables and keys, missing required keys,
+// wrong types and bad addresses are `errc::invalid_config` errors of the form
 // "<file>: [node] 'listen': <reason>". Relative paths are resolved against
-// the file's folder. Pure apart from reading the file.
+// the file's folder. The member port has no authentication yet (no
+// `[security]`), so a `listen` address that is not loopback is refused
+// unless `insecure = true` says the operator accepts that. Pure apart from
+// reading the file.
 
 #pragma once
 
@@ -28,6 +31,9 @@ struct member_config {
   std::string name;
   /// Where the member's CAF middleman listens (members and shoalctl).
   net_address listen;
+  /// `[node] insecure = true`: the operator accepts an unauthenticated
+  /// member port on a non-loopback address (SPEC section 9).
+  bool insecure = false;
   /// The HTTP endpoint, if any (port 0 when absent).
   net_address http;
   bool has_http = false;

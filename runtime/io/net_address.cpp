@@ -1,6 +1,8 @@
 #include "runtime/io/net_address.hpp"
 
+#include <arpa/inet.h>
 #include <charconv>
+#include <cstring>
 
 #include "runtime/core/errc.hpp"
 
@@ -57,6 +59,18 @@ std::string net_address::to_string() const {
   if (host.find(':') != std::string::npos)
     return "[" + host + "]:" + std::to_string(port);
   return host + ":" + std::to_string(port);
+}
+
+bool net_address::is_loopback() const {
+  if (host == "localhost")
+    return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1)
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1)
+    return std::memcmp(&v6, &in6addr_loopback, sizeof(v6)) == 0;
+  return false;
 }
 
 caf::expected<net_address> parse_host_port(std::string_view text) {

@@ -21,6 +21,11 @@ struct net_address {
 
   /// "host:port", with brackets around an IPv6 host.
   std::string to_string() const;
+
+  /// Whether the host is this machine's loopback interface: "localhost", an
+  /// IPv4 address in 127.0.0.0/8 or "::1". Names are not resolved, so any
+  /// other name counts as not loopback.
+  bool is_loopback() const;
 };
 
 /// Parses "host:port"; port 0 means any free port.
