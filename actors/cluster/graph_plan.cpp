@@ -2,14 +2,13 @@
 // what to stop for an apply, a remove or a failover, validated before anything
 // changes; model file fingerprints.
 
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "actors/cluster/graph_change.hpp"
 #include "actors/messages.hpp"
+#include "runtime/core/bounded_file.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_validator.hpp"
@@ -40,12 +39,8 @@ std::vector<std::string> in_graph_order(const graph_spec& g,
 } // namespace
 
 uint64_t file_fingerprint(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  if (!in)
-    return 0;
-  std::string bytes{std::istreambuf_iterator<char>{in},
-                    std::istreambuf_iterator<char>{}};
-  return node_key(bytes);
+  auto bytes = read_bounded_file(path);
+  return bytes ? node_key(*bytes) : 0;
 }
 
 caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {

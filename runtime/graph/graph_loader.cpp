@@ -1,16 +1,13 @@
 #include "runtime/graph/graph_loader.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <set>
 #include <toml++/toml.h>
 #include <vector>
 
+#include "runtime/core/bounded_file.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/graph/graph_error.hpp"
 #include "runtime/graph/toml_fields.hpp"
@@ -24,27 +21,16 @@ namespace {
 /// Reads the whole file at `p`; on failure returns nothing and says why.
 std::optional<std::string> read_text(const fs::path& p, std::string& why) {
   std::error_code ec;
-  auto st = fs::status(p, ec);
-  if (!fs::exists(st)) {
+  if (!fs::exists(fs::status(p, ec))) {
     why = "no such file";
     return std::nullopt;
   }
-  if (fs::is_directory(st)) {
-    why = "is a directory";
+  auto text = read_bounded_file(p.string());
+  if (!text) {
+    why = describe(text.error());
     return std::nullopt;
   }
-  std::ifstream in{p, std::ios::binary};
-  if (!in) {
-    why = errno != 0 ? std::strerror(errno) : "cannot open";
-    return std::nullopt;
-  }
-  std::string text{std::istreambuf_iterator<char>{in},
-                   std::istreambuf_iterator<char>{}};
-  if (in.bad()) {
-    why = "read error";
-    return std::nullopt;
-  }
-  return text;
+  return std::move(*text);
 }
 
 /// Returns `p` absolute and lexically normalised.
@@ -165,6 +151,12 @@ public:
   /// file that includes it (empty for the top-level file).
   caf::error load(const fs::path& p, const std::string& shown,
                   const std::string& parent) {
+    // Each level of includes is a level of recursion here: a chain of
+    // thousands of files would overflow the stack.
+    if (stack_ids_.size() >= max_include_depth)
+      return file_error(parent, "includes nest deeper than "
+                                  + std::to_string(max_include_depth)
+                                  + " files (at '" + shown + "')");
     std::string why;
     auto text = read_text(p, why);
     if (!text)

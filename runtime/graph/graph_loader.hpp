@@ -15,6 +15,11 @@
 //   contributes its nodes only once; reaching a file that is still being read
 //   (an include cycle) is an error.
 //
+// Includes nest at most `max_include_depth` files deep (the top-level file
+// counts); deeper is an error naming the including file. Every file read
+// here (graph files, Lua files) is read with `read_bounded_file`: regular
+// files only, at most 64 MiB each.
+//
 // Paths: `include` entries and a node's `path` are relative to the file that
 // names them. A node's `file` is the path of its graph file as the user would
 // spell it (the top-level path as given, includes joined onto it and
@@ -30,6 +35,7 @@
 
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "caf/expected.hpp"
@@ -37,6 +43,9 @@
 #include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
+
+/// How deep includes may nest, the top-level file counted.
+constexpr size_t max_include_depth = 64;
 
 /// Parses the graph file at `path` and everything it includes into one
 /// graph, without validation beyond keys and types.

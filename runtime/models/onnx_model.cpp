@@ -1,15 +1,14 @@
 #include "runtime/models/onnx_model.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 #include <map>
 #include <new>
 #include <onnx/onnx_pb.h>
 
+#include "runtime/core/bounded_file.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/models/onnx_ops.hpp"
 #include "runtime/models/onnx_trees.hpp"
@@ -271,14 +270,10 @@ onnx_model::~onnx_model() = default;
 
 caf::expected<std::shared_ptr<const onnx_model>>
 onnx_model::load(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  if (!in)
-    return onnx_error(std::string{"cannot read file: "} + std::strerror(errno));
-  std::string bytes{std::istreambuf_iterator<char>{in},
-                    std::istreambuf_iterator<char>{}};
-  if (in.bad())
-    return onnx_error("cannot read file");
-  return parse(bytes.data(), bytes.size());
+  auto bytes = read_bounded_file(path);
+  if (!bytes)
+    return onnx_error("cannot read file: " + describe(bytes.error()));
+  return parse(bytes->data(), bytes->size());
 }
 
 caf::expected<std::shared_ptr<const onnx_model>>

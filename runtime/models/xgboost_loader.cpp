@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "runtime/core/bounded_file.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/models/xgboost_model.hpp"
 
@@ -296,22 +297,11 @@ parse_xgboost_model(const std::vector<uint8_t>& bytes) {
 
 caf::expected<std::shared_ptr<const xgboost_model>>
 load_xgboost_model(const std::string& path) {
-  auto fail = [] {
-    return make_error(errc::io_error, "cannot read file ("
-                                        + std::string{std::strerror(errno)}
-                                        + ")");
-  };
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{
-    std::fopen(path.c_str(), "rb"), std::fclose};
-  if (!file)
-    return fail();
-  std::vector<uint8_t> bytes;
-  uint8_t buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), file.get())) > 0)
-    bytes.insert(bytes.end(), buf, buf + n);
-  if (std::ferror(file.get()))
-    return fail();
+  auto text = read_bounded_file(path);
+  if (!text)
+    return make_error(errc::io_error,
+                      "cannot read file (" + describe(text.error()) + ")");
+  std::vector<uint8_t> bytes(text->begin(), text->end());
   auto desc = parse_xgboost_model(bytes);
   if (!desc)
     return std::move(desc.error());

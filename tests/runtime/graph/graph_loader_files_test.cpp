@@ -138,3 +138,39 @@ TEST_F(GraphLoader, ResolvesRelativeGraphPathToAbsoluteNodePath) {
   EXPECT_EQ(g->nodes[0].path,
             (fs::canonical(dir_) / "rel/m.onnx").lexically_normal().string());
 }
+
+TEST_F(GraphLoader, RejectsIncludesNestedTooDeep) {
+  // A chain of 100 files: 0 includes 1, 1 includes 2, ...
+  for (int i = 1; i < 100; ++i)
+    write("chain" + std::to_string(i) + ".toml",
+          "include = [\"chain" + std::to_string(i + 1) + ".toml\"]\n");
+  write("chain100.toml", "[[sensor]]\nname = \"end\"\n");
+  auto g
+    = parse_graph_file(write("chain0.toml", "include = [\"chain1.toml\"]\n"));
+  ASSERT_FALSE(g);
+  auto text = describe(g.error());
+  EXPECT_NE(text.find("chain63.toml: includes nest deeper than 64 files (at '"),
+            std::string::npos)
+    << text;
+  // Exactly at the limit still loads.
+  write("chain63.toml", "[[sensor]]\nname = \"end\"\n");
+  g = parse_graph_file((dir_ / "chain0.toml").string());
+  EXPECT_TRUE(g) << describe(g.error());
+}
+
+TEST_F(GraphLoader, RejectsALuaPathThatIsNotARegularFile) {
+  fs::create_directories(dir_ / "lua_dir");
+  auto g = parse_graph_file(
+    write("main.toml", "[[sensor]]\nname = \"s\"\n[[feature]]\nname = \"f\"\n"
+                       "fn = \"lua\"\nneeds = [\"s\"]\npath = \"lua_dir\"\n"));
+  ASSERT_FALSE(g);
+  EXPECT_NE(describe(g.error()).find("': is a directory"), std::string::npos)
+    << describe(g.error());
+  g = parse_graph_file(write(
+    "main.toml", "[[sensor]]\nname = \"s\"\n[[feature]]\nname = \"f\"\n"
+                 "fn = \"lua\"\nneeds = [\"s\"]\npath = \"/dev/zero\"\n"));
+  ASSERT_FALSE(g);
+  EXPECT_NE(describe(g.error()).find("'/dev/zero': is not a regular file"),
+            std::string::npos)
+    << describe(g.error());
+}

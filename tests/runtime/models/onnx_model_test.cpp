@@ -209,6 +209,17 @@ TEST(OnnxModel, RejectsWhatItCannotRunAndSaysWhy) {
             "cannot read file: No such file or directory");
 }
 
+TEST(OnnxModel, RejectsAPathThatIsNotARegularFileWithoutThrowing) {
+  // Once an uncaught "Is a directory" exception that killed the member.
+  auto dir = rejection(ONNX_FIXTURES, 4);
+  EXPECT_NE(dir.find("cannot read file: is a directory"), std::string::npos)
+    << dir;
+  auto dev = rejection("/dev/zero", 4);
+  EXPECT_NE(dev.find("cannot read file: is not a regular file"),
+            std::string::npos)
+    << dev;
+}
+
 TEST(OnnxModel, RejectsParametersOfOtherKindsAndAMissingPath) {
   auto s = onnx_node(fixture("mlp_gemm"), 8);
   s.weights = {1.0};

@@ -52,8 +52,9 @@ TEST(XgboostFn, RejectsMissingPathOtherParametersAndUnreadableFiles) {
             "plant.toml: node 'p1.m': xgboost model does not take 'weights'");
   EXPECT_EQ(reason("/nonexistent/m.json"),
             "cannot read file (No such file or directory)");
-  EXPECT_EQ(reason(std::string{XGBOOST_FIXTURES}).rfind("cannot read file", 0),
-            0u);
+  EXPECT_EQ(reason(std::string{XGBOOST_FIXTURES}),
+            "cannot read file (is a directory)");
+  EXPECT_EQ(reason("/dev/zero"), "cannot read file (is not a regular file)");
 }
 
 TEST(XgboostFn, RejectsAFeatureCountThatDiffersFromTheInputs) {
