@@ -1,5 +1,7 @@
 #include "actors/cluster/coordinator.hpp"
 
+#include <chrono>
+#include <string>
 #include <unordered_map>
 
 #include "caf/all.hpp"
@@ -63,6 +65,42 @@ void rebalance_on_join(member_self self) {
   rebalance(self);
 }
 
+/// How long a member waits for the leader's answer to a forwarded change:
+/// longer than the change's own steps (load 2 s, spawn and wire 2 min
+/// each, re-wire 30 s), which fail by themselves.
+constexpr auto forward_timeout = std::chrono::minutes(5);
+
+/// Forwards an admin change to the leader (as this member sees it) and
+/// relays its answer. Not `delegate`: with it the leader answered the
+/// client's node directly, and a leader reached through a third member
+/// (members learned from a join answer are reached through the member that
+/// answered) routed that answer back through a member with no route to the
+/// client, which dropped it: the change was made and shoalctl never heard.
+/// Asked here, the leader answers this member over the path the request
+/// took, and this member answers the client over its own connection. A
+/// leader that does not consider itself leader forwards again, to a smaller
+/// name, so forwarding ends.
+template <class... Ts>
+void forward_to_leader(member_self self, const char* what, Ts&&... xs) {
+  auto rp = self->make_response_promise();
+  auto& to = leader(self->state.membership).info;
+  auto who = to.name + " (" + to.address + ")";
+  std::string command = what;
+  self->request(to.handle, forward_timeout, std::forward<Ts>(xs)...)
+    .then(
+      [=](std::string& summary) mutable {
+        rp.deliver(std::move(summary));
+      },
+      [=](caf::error& err) mutable {
+        if (err == caf::sec::request_timeout)
+          rp.deliver(
+            make_error(errc::io_error, "the leader " + who + " did not answer '"
+                                         + command + "' within 5 min"));
+        else
+          rp.deliver(std::move(err));
+      });
+}
+
 /// A deployment made by another member.
 void learn_deployment(member_self self, graph_spec& g, directory& dir) {
   auto& st = self->state.coordinator;
@@ -89,8 +127,7 @@ caf::message_handler coordinator_handlers(member_self self) {
       auto& st = self->state.coordinator;
       // Changes go through the leader, one at a time.
       if (!is_leader(self)) {
-        self->delegate(leader(self->state.membership).info.handle, apply_atom_v,
-                       std::move(g));
+        forward_to_leader(self, "apply", apply_atom_v, std::move(g));
         return caf::delegated<std::string>{};
       }
       if (st.busy)
@@ -118,8 +155,8 @@ caf::message_handler coordinator_handlers(member_self self) {
     [=](remove_atom, std::vector<std::string>& names,
         bool cascade) -> caf::result<std::string> {
       if (!is_leader(self)) {
-        self->delegate(leader(self->state.membership).info.handle,
-                       remove_atom_v, std::move(names), cascade);
+        forward_to_leader(self, "remove", remove_atom_v, std::move(names),
+                          cascade);
         return caf::delegated<std::string>{};
       }
       if (auto err = check_can_change(self->state.coordinator))

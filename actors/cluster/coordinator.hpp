@@ -6,7 +6,9 @@
 // change (member_graph.cpp for the first graph, graph_change.cpp,
 // rebalance.cpp) read it and report back through `begin_change`,
 // `commit_deployment` and `end_change`. Admin changes go to the leader
-// (actors/cluster/membership.hpp), which carries out one at a time; every
+// (actors/cluster/membership.hpp), which carries out one at a time; a member
+// that is not the leader asks it (within 5 min) and relays its answer, so
+// the answer reaches the client over the client's own connection; every
 // member learns each deployment (`deploy_atom`) and keeps it, so that any
 // can serve graph, tail, status and replay, and lead the next change. On
 // its heartbeat the leader places the nodes of departed members again,

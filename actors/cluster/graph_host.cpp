@@ -70,6 +70,11 @@ void collect_stats(self_ptr self, std::shared_ptr<stats_run> run) {
   run->done_one();
 }
 
+/// How long a node may take to subscribe to its inputs: less than the 2
+/// min the coordinator gives a member's wiring, so that the error that
+/// names the node arrives first.
+constexpr auto wire_timeout = std::chrono::seconds(90);
+
 /// Subscribes the local features and models in `only` (all when null) to
 /// their inputs, found in the directory `names` -> `xs`.
 caf::result<caf::ok_atom> wire_local(self_ptr self,
@@ -80,7 +85,12 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
   std::unordered_map<std::string, caf::actor> dir;
   for (size_t i = 0; i < names.size() && i < xs.size(); ++i)
     dir.emplace(names[i], xs[i]);
-  std::vector<std::pair<caf::actor, std::vector<caf::actor>>> to_wire;
+  struct wiring {
+    std::string name;
+    caf::actor actor;
+    std::vector<caf::actor> inputs;
+  };
+  std::vector<wiring> to_wire;
   auto add = [&](const std::string& name) -> caf::error {
     auto i = st.local.find(name);
     if (i == st.local.end())
@@ -97,7 +107,7 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
                                              + "' is nowhere");
       inputs.push_back(j->second);
     }
-    to_wire.emplace_back(i->second, std::move(inputs));
+    to_wire.push_back(wiring{name, i->second, std::move(inputs)});
     return caf::none;
   };
   if (only) {
@@ -116,22 +126,28 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
   }
   auto pending = std::make_shared<size_t>(to_wire.size());
   auto failed = std::make_shared<bool>(false);
-  for (auto& [actor, inputs] : to_wire)
+  for (auto& w : to_wire)
     // Nodes added to a running graph subscribe urgently (ahead of their
     // inputs' backlogs).
     self
-      ->request(actor, caf::infinite, wire_atom_v, std::move(inputs),
+      ->request(w.actor, wire_timeout, wire_atom_v, std::move(w.inputs),
                 only != nullptr)
       .then(
         [=](caf::ok_atom) mutable {
           if (--*pending == 0 && !*failed)
             rp.deliver(caf::ok_atom_v);
         },
-        [=](caf::error& err) mutable {
-          if (!*failed) {
-            *failed = true;
+        [=, name = w.name](caf::error& err) mutable {
+          if (*failed)
+            return;
+          *failed = true;
+          if (err == caf::sec::request_timeout)
+            rp.deliver(make_error(errc::io_error,
+                                  "node '" + name
+                                    + "' did not subscribe to its inputs "
+                                      "within 90 s"));
+          else
             rp.deliver(std::move(err));
-          }
         });
   return rp;
 }

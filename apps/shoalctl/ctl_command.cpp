@@ -14,6 +14,7 @@
 
 #include "actors/deploy/system_config.hpp"
 #include "actors/messages.hpp"
+#include "apps/shoalctl/ctl_request.hpp"
 #include "apps/shoalctl/ctl_status.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/parse_number.hpp"
@@ -26,7 +27,9 @@ namespace shoal {
 namespace {
 
 const char* ctl_usage() {
-  return "usage: shoalctl --connect HOST:PORT <command>\n"
+  return "usage: shoalctl --connect HOST:PORT [--timeout S] <command>\n"
+         "  --timeout S                wait at most S seconds (default 30)\n"
+         "                             for each answer of the member\n"
          "commands:\n"
          "  status [--json]            members with their load, members\n"
          "                             down, and every node's member and\n"
@@ -51,7 +54,7 @@ const char* ctl_usage() {
 }
 
 struct ctl_args {
-  net_address connect;
+  ctl_target target;
   std::string command;
   std::vector<std::string> rest;
   std::string out;
@@ -73,8 +76,13 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
       if (!addr)
         return make_error(errc::invalid_config,
                           "--connect: " + describe(addr.error()));
-      args.connect = *addr;
+      args.target.address = *addr;
       has_connect = true;
+    } else if (arg == "--timeout") {
+      auto t = parse_ctl_timeout(i + 1 < argc ? argv[++i] : nullptr);
+      if (!t)
+        return std::move(t.error());
+      args.target.timeout = *t;
     } else if (arg == "--json") {
       args.json = true;
     } else if (arg == "--dot") {
@@ -123,16 +131,6 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
   return args;
 }
 
-/// Prints a refusal or failure of the cluster; returns 1.
-int refused(caf::scoped_actor& self, const std::string& what,
-            const caf::error& err) {
-  std::fprintf(stderr, "shoalctl: %s: %s\n", what.c_str(),
-               err.category() == caf::atom("shoal")
-                 ? describe(err).c_str()
-                 : self->system().render(err).c_str());
-  return 1;
-}
-
 int apply(caf::scoped_actor& self, const caf::actor& member,
           const ctl_args& args) {
   // Read and checked for keys and types here; validated as a whole by the
@@ -143,13 +141,13 @@ int apply(caf::scoped_actor& self, const caf::actor& member,
     return 1;
   }
   int rc = 0;
-  self->request(member, std::chrono::minutes(5), apply_atom_v, *g)
+  self->request(member, args.target.timeout, apply_atom_v, *g)
     .receive(
       [&](const std::string& summary) {
         std::printf("%s\n", summary.c_str());
       },
       [&](caf::error& err) {
-        rc = refused(self, "apply", err);
+        rc = ctl_failed(self, args.target, "apply", err);
       });
   return rc;
 }
@@ -158,14 +156,14 @@ int remove_nodes(caf::scoped_actor& self, const caf::actor& member,
                  const ctl_args& args) {
   int rc = 0;
   self
-    ->request(member, std::chrono::minutes(5), remove_atom_v, args.rest,
+    ->request(member, args.target.timeout, remove_atom_v, args.rest,
               args.cascade)
     .receive(
       [&](const std::string& summary) {
         std::printf("%s\n", summary.c_str());
       },
       [&](caf::error& err) {
-        rc = refused(self, "remove", err);
+        rc = ctl_failed(self, args.target, "remove", err);
       });
   return rc;
 }
@@ -173,14 +171,14 @@ int remove_nodes(caf::scoped_actor& self, const caf::actor& member,
 int graph(caf::scoped_actor& self, const caf::actor& member,
           const ctl_args& args) {
   int rc = 0;
-  self->request(member, std::chrono::seconds(30), graph_atom_v, args.dot)
+  self->request(member, args.target.timeout, graph_atom_v, args.dot)
     .receive(
       [&](const std::vector<std::string>& lines) {
         for (auto& line : lines)
           std::printf("%s\n", line.c_str());
       },
       [&](caf::error& err) {
-        rc = refused(self, "graph", err);
+        rc = ctl_failed(self, args.target, "graph", err);
       });
   return rc;
 }
@@ -189,25 +187,25 @@ int replay(caf::scoped_actor& self, const caf::actor& member,
            const ctl_args& args) {
   auto in = std::filesystem::absolute(args.rest[0]).string();
   int rc = 0;
-  self->request(member, caf::infinite, replay_atom_v, in)
+  self->request(member, args.target.timeout, replay_atom_v, in)
     .receive(
       [&](const std::vector<output_row>& rows) {
         auto out = csv_file_sink::open(args.out);
         if (!out) {
-          rc = refused(self, "replay", out.error());
+          rc = ctl_failed(self, args.target, "replay", out.error());
           return;
         }
         for (auto& r : rows)
           (*out)->write(r.node, point{r.ts, r.value});
         if (auto err = (*out)->flush()) {
-          rc = refused(self, "replay", err);
+          rc = ctl_failed(self, args.target, "replay", err);
           return;
         }
         std::fprintf(stderr, "shoalctl: replay: %zu outputs written to %s\n",
                      rows.size(), args.out.c_str());
       },
       [&](caf::error& err) {
-        rc = refused(self, "replay", err);
+        rc = ctl_failed(self, args.target, "replay", err);
       });
   return rc;
 }
@@ -222,11 +220,11 @@ int tail(caf::scoped_actor& self, const caf::actor& member,
          const ctl_args& args) {
   int rc = 0;
   self
-    ->request(member, std::chrono::seconds(30), tail_atom_v, args.rest,
+    ->request(member, args.target.timeout, tail_atom_v, args.rest,
               caf::actor_cast<caf::actor>(self))
     .receive([](caf::ok_atom) {},
              [&](caf::error& err) {
-               rc = refused(self, "tail", err);
+               rc = ctl_failed(self, args.target, "tail", err);
              });
   if (rc != 0)
     return rc;
@@ -280,15 +278,16 @@ int ctl_main(int argc, char** argv) {
   configure_system(cfg, 1);
   cfg.load<caf::io::middleman>();
   caf::actor_system sys{cfg};
-  auto member
-    = sys.middleman().remote_actor(args->connect.host, args->connect.port);
+  caf::scoped_actor self{sys};
+  auto member = connect_member(self, args->target);
+  if (!member && is_timeout(member.error()))
+    return ctl_failed(self, args->target, args->command, member.error());
   if (!member) {
     std::fprintf(stderr, "shoalctl: cannot connect to %s: %s\n",
-                 args->connect.to_string().c_str(),
+                 args->target.address.to_string().c_str(),
                  sys.render(member.error()).c_str());
     return 2;
   }
-  caf::scoped_actor self{sys};
   if (args->command == "apply")
     return apply(self, *member, *args);
   if (args->command == "remove")
@@ -299,7 +298,7 @@ int ctl_main(int argc, char** argv) {
     return replay(self, *member, *args);
   if (args->command == "tail")
     return tail(self, *member, *args);
-  return ctl_status(self, *member, args->json);
+  return ctl_status(self, *member, args->target, args->json);
 }
 
 } // namespace shoal

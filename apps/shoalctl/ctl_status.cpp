@@ -11,6 +11,7 @@
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
+#include "apps/shoalctl/ctl_request.hpp"
 #include "runtime/core/errc.hpp"
 
 namespace shoal {
@@ -49,12 +50,13 @@ constexpr size_t status_node_lines = 50;
 
 } // namespace
 
-int ctl_status(caf::scoped_actor& self, const caf::actor& member, bool json) {
+int ctl_status(caf::scoped_actor& self, const caf::actor& member,
+               const ctl_target& to, bool json) {
   caf::error err;
   auto fail = [&](caf::error& x) {
     err = std::move(x);
   };
-  auto timeout = std::chrono::seconds(30);
+  auto timeout = to.timeout;
   std::vector<member_row> members;
   std::vector<std::string> down;
   graph_spec g;
@@ -78,24 +80,24 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member, bool json) {
           failed_over = n;
         },
         fail);
-  if (err) {
-    std::fprintf(stderr, "shoalctl: status: %s\n",
-                 self->system().render(err).c_str());
-    return 1;
-  }
+  if (err)
+    return ctl_failed(self, to, "status", err);
   // Load and counters straight from every member's graph host; a member
-  // that does not answer shows zeros.
+  // that does not answer (within 5 s, or the deadline if shorter) shows
+  // zeros.
+  auto host_timeout
+    = std::min<std::chrono::milliseconds>(std::chrono::seconds(5), timeout);
   std::unordered_map<std::string, node_counts> counts;
   std::unordered_map<std::string, ingest_counts> samples;
   for (auto& m : members) {
-    self->request(m.info.host, std::chrono::seconds(5), load_atom_v)
+    self->request(m.info.host, host_timeout, load_atom_v)
       .receive(
         [&](uint64_t n, double fps) {
           m.nodes = n;
           m.firings_per_s = fps;
         },
         [](caf::error&) {});
-    self->request(m.info.host, std::chrono::seconds(5), stats_atom_v)
+    self->request(m.info.host, host_timeout, stats_atom_v)
       .receive(
         [&](std::vector<std::string>& xs, std::vector<node_counts>& cs,
             std::vector<ingest_counts>& ss, int64_t) {

@@ -7,10 +7,14 @@
 #include "caf/actor.hpp"
 #include "caf/scoped_actor.hpp"
 
+#include "apps/shoalctl/ctl_request.hpp"
+
 namespace shoal {
 
 /// Prints the cluster's status as seen by `member` (as one JSON object with
-/// `json`); returns the exit code (0, or 1 if the member did not answer).
-int ctl_status(caf::scoped_actor& self, const caf::actor& member, bool json);
+/// `json`); returns the exit code (0, or 1 if the member did not answer
+/// within `to.timeout`).
+int ctl_status(caf::scoped_actor& self, const caf::actor& member,
+               const ctl_target& to, bool json);
 
 } // namespace shoal

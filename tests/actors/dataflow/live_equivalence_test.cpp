@@ -6,6 +6,7 @@
 // (actors/dataflow/cell_actor.hpp) and with one actor per node.
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <gtest/gtest.h>
 #include <iterator>
@@ -31,10 +32,12 @@ namespace {
 /// Samples of every sensor at random times of each window, some at one
 /// timestamp across sensors, all after the window's start (the source's
 /// watermark with lateness 0) and increasing per sensor. Keeps them all.
+/// Stops once it made `limit` samples (its watermark still advances), so
+/// that a run sees the same amount of data however fast the machine is.
 class random_feed : public sample_feed {
 public:
-  random_feed(std::vector<std::string> sensors, uint64_t seed)
-    : names_(std::move(sensors)), rng_(seed) {
+  random_feed(std::vector<std::string> sensors, uint64_t seed, size_t limit)
+    : names_(std::move(sensors)), rng_(seed), limit_(limit) {
     // nop
   }
 
@@ -44,7 +47,7 @@ public:
 
   void generate(int64_t from_ns, int64_t to_ns,
                 std::vector<sim_sample>& out) override {
-    if (to_ns - from_ns < 2)
+    if (to_ns - from_ns < 2 || full())
       return;
     std::uniform_int_distribution<int64_t> when{from_ns + 1, to_ns - 1};
     std::uniform_real_distribution<double> value{-10.0, 10.0};
@@ -59,6 +62,14 @@ public:
       log.push_back(out.back());
     }
     count(out.size());
+    if (log.size() >= limit_)
+      full_.store(true, std::memory_order_release);
+  }
+
+  /// Whether the feed made its last sample; `log` is final once it did
+  /// (readable from any thread).
+  bool full() const {
+    return full_.load(std::memory_order_acquire);
   }
 
   /// Every sample generated, for the reference run.
@@ -67,7 +78,33 @@ public:
 private:
   std::vector<std::string> names_;
   std::mt19937_64 rng_;
+  size_t limit_;
+  std::atomic<bool> full_{false};
 };
+
+/// Samples a run needs at least (the assertion below) and how many it makes.
+constexpr size_t min_samples = 100;
+constexpr size_t feed_limit = 150;
+
+/// The reference's outputs over `log`, fed in timestamp order.
+caf::expected<run_result>
+reference_over(const graph_spec& g, const std::vector<std::string>& sensors,
+               std::vector<sim_sample> log) {
+  std::stable_sort(log.begin(), log.end(),
+                   [](const sim_sample& x, const sim_sample& y) {
+                     return x.ts < y.ts;
+                   });
+  auto eval = reference_evaluator::make(g, 0);
+  if (!eval)
+    return std::move(eval.error());
+  for (auto& x : log)
+    eval->offer(sensors[x.sensor], x.ts, x.value);
+  eval->finish();
+  return eval->take_result();
+}
+
+/// Generous: a run waits for its data, never for a fixed time.
+constexpr auto run_deadline = std::chrono::minutes(2);
 
 struct live_case {
   uint64_t seed;
@@ -91,7 +128,7 @@ TEST_P(LiveEquivalence, TrackedLiveRunEqualsReferenceOverAcceptedSamples) {
   for (auto& n : g.nodes)
     if (n.kind == node_kind::sensor)
       sensors.push_back(n.name);
-  auto feed = std::make_shared<random_feed>(sensors, seed);
+  auto feed = std::make_shared<random_feed>(sensors, seed, feed_limit);
   auto out = std::make_shared<memory_sink>();
   uint64_t before_end = 0;
   uint64_t accepted = 0;
@@ -115,16 +152,34 @@ TEST_P(LiveEquivalence, TrackedLiveRunEqualsReferenceOverAcceptedSamples) {
       = self->spawn(live_source, feed, d->sensors, d->sensor_actors, key, lo);
     ASSERT_FALSE(attach_source(self, *d, source, key));
     self->send(source, caf::tick_atom_v);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    // Joins fire while the run goes on, not only at end of stream.
-    self->request(d->sink, std::chrono::seconds(10), latency_atom_v, false)
-      .receive(
-        [&](const std::vector<uint64_t>& figures) {
-          before_end = figures[0];
-        },
-        [&](caf::error& err) {
-          ADD_FAILURE() << describe(err);
-        });
+    // The feed makes all its samples, however long that takes here.
+    auto deadline = std::chrono::steady_clock::now() + run_deadline;
+    while (!feed->full() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_TRUE(feed->full()) << "the feed made " << feed->generated() << " of "
+                              << feed_limit << " samples";
+    // Joins fire while the run goes on, not only at end of stream: more
+    // than half of the outputs arrive before it (the watermark advances
+    // with the clock, samples or not).
+    size_t expected_rows = 0;
+    if (feed->full())
+      if (auto ref = reference_over(g, sensors, feed->log))
+        expected_rows = ref->outputs.size();
+    for (bool more = true; more;) {
+      self->request(d->sink, std::chrono::seconds(10), latency_atom_v, false)
+        .receive(
+          [&](const std::vector<uint64_t>& figures) {
+            before_end = figures[0];
+          },
+          [&](caf::error& err) {
+            ADD_FAILURE() << describe(err);
+            more = false;
+          });
+      more = more && before_end * 2 <= expected_rows
+             && std::chrono::steady_clock::now() < deadline;
+      if (more)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     self->send(source, done_atom_v);
     // The sink's end, and a report of every sensor and node.
     size_t pending = 1 + g.nodes.size();
@@ -149,28 +204,20 @@ TEST_P(LiveEquivalence, TrackedLiveRunEqualsReferenceOverAcceptedSamples) {
         });
     // Every counted item is released (an actor releases its last batch
     // just after its report).
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    deadline = std::chrono::steady_clock::now() + run_deadline;
     while (d->tracker->outstanding() != 0
            && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     EXPECT_EQ(d->tracker->outstanding(), 0);
   }
   // The reference over the same samples, in timestamp order.
-  auto log = feed->log;
-  ASSERT_GT(log.size(), 100u);
-  std::stable_sort(log.begin(), log.end(),
-                   [](const sim_sample& x, const sim_sample& y) {
-                     return x.ts < y.ts;
-                   });
-  auto eval = reference_evaluator::make(g, 0);
-  ASSERT_TRUE(eval) << describe(eval.error());
-  for (auto& x : log)
-    eval->offer(sensors[x.sensor], x.ts, x.value);
-  eval->finish();
-  auto& want = eval->result();
-  EXPECT_EQ(want.ingest.accepted, log.size());
+  auto& log = feed->log;
+  ASSERT_GT(log.size(), min_samples);
+  auto want = reference_over(g, sensors, log);
+  ASSERT_TRUE(want) << describe(want.error());
+  EXPECT_EQ(want->ingest.accepted, log.size());
   EXPECT_EQ(accepted, log.size());
-  auto want_rows = want.outputs;
+  auto want_rows = want->outputs;
   auto got_rows = out->rows;
   std::sort(want_rows.begin(), want_rows.end());
   std::sort(got_rows.begin(), got_rows.end());
