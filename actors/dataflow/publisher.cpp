@@ -9,11 +9,29 @@
 
 namespace shoal {
 
+namespace {
+
+template <class T>
+const caf::actor& handle_of(const T& x) {
+  return x.handle;
+}
+
+template <class T>
+const caf::actor& first_of(const T& x) {
+  return x.first;
+}
+
+} // namespace
+
+publisher::subscriber* publisher::find(const caf::actor& handle) {
+  auto i = index_.find(subs_, handle, handle_of<subscriber>);
+  return i != actor_index::npos ? &subs_[i] : nullptr;
+}
+
 void publisher::add(caf::event_based_actor* self, caf::actor sub,
                     uint32_t band) {
-  for (auto& s : subs_) {
-    if (s.handle != sub)
-      continue;
+  if (auto* found = find(sub)) {
+    auto& s = *found;
     if (s.held) {
       s.held = false;
       auto& k = kept_for(s.handle);
@@ -35,6 +53,7 @@ void publisher::add(caf::event_based_actor* self, caf::actor sub,
   x.handle = std::move(sub);
   x.band = band;
   subs_.push_back(std::move(x));
+  index_.pushed(subs_, handle_of<subscriber>);
   count_band(band, 1);
 }
 
@@ -74,6 +93,7 @@ void publisher::adopt(const std::vector<caf::actor>& subs,
     s.held = true;
     kept_.push_back(kept{s.handle, {}, wm});
     subs_.push_back(std::move(s));
+    index_.pushed(subs_, handle_of<subscriber>);
   }
   last_ = last;
 }
@@ -88,31 +108,31 @@ publisher::kept& publisher::kept_for(const caf::actor& handle) {
 }
 
 void publisher::replace(const caf::actor& from, caf::actor to) {
-  for (auto& s : subs_)
-    if (s.handle == from) {
-      s.handle = std::move(to);
-      return;
-    }
+  auto i = index_.find(subs_, from, handle_of<subscriber>);
+  if (i == actor_index::npos)
+    return;
+  index_.replaced(from, to, i);
+  subs_[i].handle = std::move(to);
 }
 
 void publisher::remove(const caf::actor& sub) {
-  auto i = std::find_if(subs_.begin(), subs_.end(), [&](const subscriber& s) {
-    return s.handle == sub;
-  });
-  if (i == subs_.end())
+  auto i = index_.find(subs_, sub, handle_of<subscriber>);
+  if (i == actor_index::npos)
     return;
-  count_band(i->band, -1);
-  subs_.erase(i);
+  count_band(subs_[i].band, -1);
+  subs_.erase(subs_.begin() + static_cast<std::ptrdiff_t>(i));
+  index_.rebuild(subs_, handle_of<subscriber>);
 }
 
 void outbox::add(const caf::actor& to, batch b) {
-  for (auto& [handle, batches] : items_)
-    if (handle == to) {
-      batches.push_back(std::move(b));
-      return;
-    }
+  auto i = index_.find(items_, to, first_of<decltype(items_)::value_type>);
+  if (i != actor_index::npos) {
+    items_[i].second.push_back(std::move(b));
+    return;
+  }
   items_.emplace_back(to, std::vector<batch>{});
   items_.back().second.push_back(std::move(b));
+  index_.pushed(items_, first_of<decltype(items_)::value_type>);
 }
 
 void outbox::send(caf::event_based_actor* self) {
@@ -123,6 +143,7 @@ void outbox::send(caf::event_based_actor* self) {
       self->send(handle, std::move(batches));
   }
   items_.clear();
+  index_.clear();
 }
 
 void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
@@ -180,24 +201,22 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
 bool publisher::request(caf::event_based_actor* self,
                         const caf::strong_actor_ptr& who, int64_t ts,
                         int64_t wm) {
-  auto handle = caf::actor_cast<caf::actor>(who);
-  for (auto& s : subs_) {
-    if (s.handle != handle)
-      continue;
-    if (s.held) {
-      s.requested = std::max(s.requested, ts);
-      return true;
-    }
-    if (ts <= wm) {
-      // A request may cross a batch that already answered it.
-      if (s.sent_wm < ts)
-        send_wm(self, s, wm);
-    } else if (ts > s.requested) {
-      s.requested = ts;
-    }
+  auto* found = find(caf::actor_cast<caf::actor>(who));
+  if (!found)
+    return false;
+  auto& s = *found;
+  if (s.held) {
+    s.requested = std::max(s.requested, ts);
     return true;
   }
-  return false;
+  if (ts <= wm) {
+    // A request may cross a batch that already answered it.
+    if (s.sent_wm < ts)
+      send_wm(self, s, wm);
+  } else if (ts > s.requested) {
+    s.requested = ts;
+  }
+  return true;
 }
 
 int64_t publisher::max_request() const {

@@ -18,6 +18,7 @@
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 
+#include "actors/dataflow/actor_index.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/metrics.hpp"
@@ -38,6 +39,9 @@ public:
 
 private:
   std::vector<std::pair<caf::actor, std::vector<batch>>> items_;
+  /// Where each receiver is in `items_`: a sensor's cell may send to
+  /// thousands of node actors in one run.
+  actor_index index_;
 };
 
 class publisher {
@@ -130,6 +134,9 @@ private:
 
   kept& kept_for(const caf::actor& handle);
 
+  /// The subscriber `handle`, or null.
+  subscriber* find(const caf::actor& handle);
+
   void send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm,
                outbox* box = nullptr);
 
@@ -140,6 +147,9 @@ private:
   progress_tracker* tracker_;
   metrics* live_;
   std::vector<subscriber> subs_;
+  /// Where each subscriber is in `subs_`, so that subscribing N actors costs
+  /// O(N), not O(N^2).
+  actor_index index_;
   /// Subscribers per band, for counting a batch once per band.
   std::vector<std::pair<uint32_t, int64_t>> bands_;
   std::vector<point> pending_;

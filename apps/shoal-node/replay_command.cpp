@@ -2,6 +2,8 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include "actors/deploy/local_replay.hpp"
@@ -13,6 +15,18 @@
 
 namespace shoal {
 
+namespace {
+
+/// Whether `out` names the existing file `in`, also through another
+/// spelling, a symbolic or a hard link: opening it for writing would empty
+/// the input before it is read.
+bool same_file(const std::string& in, const std::string& out) {
+  std::error_code ec;
+  return std::filesystem::equivalent(in, out, ec) && !ec;
+}
+
+} // namespace
+
 int replay_command(const node_args& args) {
   auto g = load_graph(args.graph);
   if (!g) {
@@ -22,6 +36,13 @@ int replay_command(const node_args& args) {
   auto input = sample_reader::open(args.replay);
   if (!input) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(input.error()).c_str());
+    return 2;
+  }
+  if (same_file(args.replay, args.out)) {
+    std::fprintf(stderr,
+                 "shoal-node: --out %s is the input file %s; refusing to "
+                 "overwrite it\n",
+                 args.out.c_str(), args.replay.c_str());
     return 2;
   }
   auto out = csv_file_sink::open(args.out);

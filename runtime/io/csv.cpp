@@ -133,34 +133,50 @@ bool parse_sample_row(std::string_view line, sample_row& out) {
 
 // -- line_reader ------------------------------------------------------------
 
-caf::expected<line_reader> line_reader::open(const std::string& path,
-                                             size_t block_size) {
+caf::expected<line_reader>
+line_reader::open(const std::string& path, size_t block_size, size_t max_line) {
   auto f = std::fopen(path.c_str(), "rb");
   if (f == nullptr)
     return make_error(errc::io_error,
                       path + ": cannot open: " + std::strerror(errno));
-  return line_reader{f, path, block_size > 0 ? block_size : 1};
+  return line_reader{f, path, block_size > 0 ? block_size : 1, max_line};
 }
 
-line_reader::line_reader(std::FILE* f, std::string path, size_t block_size)
-  : file_(f), path_(std::move(path)), block_size_(block_size) {
+line_reader::line_reader(std::FILE* f, std::string path, size_t block_size,
+                         size_t max_line)
+  : file_(f), path_(std::move(path)), block_size_(block_size),
+    max_line_(max_line) {
   buf_.resize(block_size_);
 }
 
 bool line_reader::next(std::string_view& line) {
+  // The cut line's bytes stay in the buffer until now: its view was valid.
+  if (skipping_)
+    skip_rest();
+  overlong_ = false;
   for (;;) {
     auto from = buf_.data() + begin_ + scanned_;
     auto nl = static_cast<const char*>(
       std::memchr(from, '\n', end_ - begin_ - scanned_));
     if (nl != nullptr) {
       auto len = static_cast<size_t>(nl - (buf_.data() + begin_));
-      line = std::string_view{buf_.data() + begin_, len};
+      if (len > max_line_)
+        cut(line, len);
+      else
+        line = std::string_view{buf_.data() + begin_, len};
       begin_ += len + 1;
       scanned_ = 0;
       ++line_;
       return true;
     }
     scanned_ = end_ - begin_;
+    if (scanned_ > max_line_) {
+      // No '\n' yet and already too long: stop buffering this line.
+      cut(line, scanned_);
+      skipping_ = true;
+      ++line_;
+      return true;
+    }
     if (!refill()) {
       if (begin_ == end_)
         return false;
@@ -171,6 +187,29 @@ bool line_reader::next(std::string_view& line) {
       ++line_;
       return true;
     }
+  }
+}
+
+void line_reader::cut(std::string_view& line, size_t len) {
+  line = std::string_view{buf_.data() + begin_, std::min(len, max_line_)};
+  overlong_ = true;
+}
+
+void line_reader::skip_rest() {
+  skipping_ = false;
+  // The `scanned_` bytes from `begin_` hold no '\n'.
+  begin_ += scanned_;
+  scanned_ = 0;
+  for (;;) {
+    auto nl = static_cast<const char*>(
+      std::memchr(buf_.data() + begin_, '\n', end_ - begin_));
+    if (nl != nullptr) {
+      begin_ = static_cast<size_t>(nl - buf_.data()) + 1;
+      return;
+    }
+    begin_ = end_;
+    if (!refill())
+      return;
   }
 }
 
@@ -199,8 +238,9 @@ bool line_reader::refill() {
 // -- sample_reader ----------------------------------------------------------
 
 caf::expected<sample_reader> sample_reader::open(const std::string& path,
-                                                 size_t block_size) {
-  auto lines = line_reader::open(path, block_size);
+                                                 size_t block_size,
+                                                 size_t max_line) {
+  auto lines = line_reader::open(path, block_size, max_line);
   if (!lines)
     return std::move(lines.error());
   std::string_view header;
@@ -214,12 +254,20 @@ caf::expected<sample_reader> sample_reader::open(const std::string& path,
   }
   if (auto err = check_input_header(header, path))
     return err;
+  if (lines->overlong())
+    return make_error(errc::invalid_input,
+                      path
+                        + ": line 1: expected header 'sensor,ts,value', got "
+                          "a line longer than "
+                        + std::to_string(max_line) + " bytes");
   return sample_reader{std::move(*lines)};
 }
 
 row_kind sample_reader::next(sample_row& out) {
   std::string_view line;
   while (lines_.next(line)) {
+    if (lines_.overlong())
+      return row_kind::malformed;
     if (is_blank_line(line))
       continue;
     return parse_sample_row(line, out) ? row_kind::sample : row_kind::malformed;

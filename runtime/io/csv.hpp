@@ -11,6 +11,11 @@
 // `non_finite`), a value beyond the double range reads as +-inf and one
 // below it as +-0, as `strtod` would.
 //
+// A line may be at most `sample_reader::default_max_line` bytes (64 KiB, not
+// counting its '\n'): a longer one is a malformed row, and the reader skips
+// to the next '\n' without keeping what it skips, so a file of one endless
+// line (a fifo that never sends '\n') holds no more than one block in memory.
+//
 // Output: a header `node,ts,value`, then one row per output with the value
 // printed as by "%.17g", which parses back to the same double.
 //
@@ -58,15 +63,27 @@ class line_reader {
 public:
   static constexpr size_t default_block_size = size_t{1} << 20;
 
+  /// A `max_line` that never cuts a line.
+  static constexpr size_t no_limit = SIZE_MAX;
+
   /// Opens `path`; an `errc::io_error` if it cannot be opened. Reads
-  /// `block_size` bytes at a time (a longer line grows the buffer).
-  static caf::expected<line_reader>
-  open(const std::string& path, size_t block_size = default_block_size);
+  /// `block_size` bytes at a time (a line longer than a block but not than
+  /// `max_line`, in bytes without its '\n', grows the buffer).
+  static caf::expected<line_reader> open(const std::string& path,
+                                         size_t block_size = default_block_size,
+                                         size_t max_line = no_limit);
 
   /// Returns the next line, without its '\n', in `line`; false at end of file
   /// or on a read error (see `error()`). A last line without '\n' is returned
-  /// too; a file ending in '\n' has no empty last line.
+  /// too; a file ending in '\n' has no empty last line. A line longer than
+  /// `max_line` comes back cut to its first `max_line` bytes, with
+  /// `overlong()` true; the next call skips the rest of it.
   bool next(std::string_view& line);
+
+  /// Whether the line last returned was longer than `max_line` (and cut).
+  bool overlong() const {
+    return overlong_;
+  }
 
   /// The 1-based number of the line last returned.
   uint64_t line_number() const {
@@ -85,7 +102,16 @@ private:
     }
   };
 
-  line_reader(std::FILE* f, std::string path, size_t block_size);
+  line_reader(std::FILE* f, std::string path, size_t block_size,
+              size_t max_line);
+
+  /// Returns the first `max_line_` of `len` bytes at `begin_` as an overlong
+  /// line.
+  void cut(std::string_view& line, size_t len);
+
+  /// Drops the rest of an overlong line, up to and including its '\n', a
+  /// block at a time.
+  void skip_rest();
 
   /// Moves the unread bytes to the front of the buffer and reads more;
   /// false when nothing more could be read.
@@ -98,7 +124,10 @@ private:
   size_t scanned_ = 0; // bytes from begin_ known to hold no '\n'
   size_t end_ = 0;     // one past the last valid byte
   size_t block_size_;
+  size_t max_line_;
   bool eof_ = false;
+  bool overlong_ = false; // the line last returned was cut
+  bool skipping_ = false; // the rest of that line is still to be dropped
   uint64_t line_ = 0;
   caf::error err_;
 };
@@ -107,7 +136,8 @@ private:
 enum class row_kind : uint8_t {
   /// A sample; the row was parsed into `out`.
   sample,
-  /// A row that does not parse; count it as malformed at `line_number()`.
+  /// A row that does not parse, or a line longer than the reader's
+  /// `max_line`; count it as malformed at `line_number()`.
   malformed,
   /// End of file (or a read error, see `error()`).
   end,
@@ -117,12 +147,16 @@ enum class row_kind : uint8_t {
 /// skips blank lines.
 class sample_reader {
 public:
+  /// The longest line read as a row, in bytes without its '\n'.
+  static constexpr size_t default_max_line = size_t{64} << 10;
+
   /// Opens `path` and checks its header; an `errc::io_error` if the file
-  /// cannot be opened, an `errc::invalid_input` if the header is wrong or
-  /// missing.
+  /// cannot be opened, an `errc::invalid_input` if the header is wrong,
+  /// missing or longer than `max_line`.
   static caf::expected<sample_reader> open(const std::string& path,
                                            size_t block_size
-                                           = line_reader::default_block_size);
+                                           = line_reader::default_block_size,
+                                           size_t max_line = default_max_line);
 
   /// Reads the next non-blank row.
   row_kind next(sample_row& out);

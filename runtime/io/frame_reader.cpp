@@ -1,5 +1,7 @@
 #include "runtime/io/frame_reader.hpp"
 
+#include <algorithm>
+
 #include "runtime/io/msgpack_values.hpp"
 
 namespace shoal {
@@ -66,7 +68,11 @@ char* frame_reader::buffer() {
 }
 
 size_t frame_reader::capacity() const {
-  return unpacker_.buffer_capacity();
+  // Never more than one byte past the limit of the frame under way: a frame
+  // over the limit is refused before the rest of it is read.
+  auto pending_bytes = pending();
+  auto room = pending_bytes <= max_frame_ ? max_frame_ + 1 - pending_bytes : 0;
+  return std::min(unpacker_.buffer_capacity(), room);
 }
 
 size_t frame_reader::pending() const {
@@ -112,7 +118,16 @@ frame_reader::result frame_reader::consume(size_t n,
   unpacker_.buffer_consumed(n);
   try {
     msgpack::object_handle oh;
+    auto before = unpacker_.message_size();
     while (unpacker_.next(oh)) {
+      // `next` forgets the bytes of the frame it completed: they are what
+      // the unfinished bytes shrank by.
+      auto frame_bytes = before - unpacker_.message_size();
+      before = unpacker_.message_size();
+      if (frame_bytes > max_frame_) {
+        too_long(res);
+        return res;
+      }
       if (!decode(oh.get(), out, res)) {
         res.close = true;
         return res;
@@ -126,13 +141,16 @@ frame_reader::result frame_reader::consume(size_t n,
                  + std::to_string(max_frame_) + " bytes): " + ex.what();
     return res;
   }
-  if (pending() > max_frame_) {
-    ++res.malformed;
-    res.close = true;
-    res.reason = "frame " + std::to_string(frames_ + 1) + ": longer than "
-                 + std::to_string(max_frame_) + " bytes";
-  }
+  if (pending() > max_frame_)
+    too_long(res);
   return res;
+}
+
+void frame_reader::too_long(result& res) const {
+  ++res.malformed;
+  res.close = true;
+  res.reason = "frame " + std::to_string(frames_ + 1) + ": longer than "
+               + std::to_string(max_frame_) + " bytes";
 }
 
 } // namespace shoal

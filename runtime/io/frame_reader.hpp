@@ -5,7 +5,9 @@
 // integer in int64 range, value any number), or a batch, an array of such
 // arrays. A frame may be at most `max_frame_bytes` long (1 MiB by default);
 // msgpack headers that announce more (a 4 GiB string, a 100-million-element
-// array) are refused as soon as they are read, before any allocation.
+// array) are refused as soon as they are read, before any allocation, and
+// `capacity()` never lets more than one byte past the limit of the frame
+// under way in, so a longer frame is refused, not buffered whole.
 //
 // The owner reads socket data straight into `buffer()`, then calls
 // `consume(n, out)`: complete frames are decoded and their good samples
@@ -44,7 +46,8 @@ public:
 
   explicit frame_reader(size_t max_frame_bytes = default_max_frame_bytes);
 
-  /// Where to read the next bytes to, and how many fit.
+  /// Where to read the next bytes to, and how many to read at most; call
+  /// `buffer()` first.
   char* buffer();
   size_t capacity() const;
 
@@ -68,6 +71,9 @@ private:
   /// Decodes one frame; returns false (and sets `res`) if it is malformed.
   bool decode(const msgpack::object& frame, std::vector<inbox_sample>& out,
               result& res);
+
+  /// Refuses the frame under way as longer than the limit.
+  void too_long(result& res) const;
 
   size_t max_frame_;
   msgpack::unpacker unpacker_;

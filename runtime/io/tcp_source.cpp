@@ -49,7 +49,9 @@ public:
         });
       return;
     }
-    sock_.async_read_some(asio::buffer(reader_.buffer(), reader_.capacity()),
+    // `buffer()` makes room, so it comes before `capacity()`.
+    auto* buf = reader_.buffer();
+    sock_.async_read_some(asio::buffer(buf, reader_.capacity()),
                           [self = shared_from_this()](
                             const boost::system::error_code& ec, size_t n) {
                             self->on_read(ec, n);

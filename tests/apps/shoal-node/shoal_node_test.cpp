@@ -166,6 +166,30 @@ TEST(ShoalNodeReplay, MissingInputAndBadOptionsExitTwo) {
   EXPECT_EQ(res.exit_code, 2);
 }
 
+TEST(ShoalNodeReplay, OutputNamingTheInputExitsTwoAndLeavesItAlone) {
+  auto graph = write_temp_file("e2e_graph5.toml", graph_text);
+  auto input = write_temp_file("e2e_in_same.csv", input_text);
+  auto path = std::filesystem::path{input};
+  auto link = path.parent_path() / "e2e_in_same_link.csv";
+  std::filesystem::remove(link);
+  std::filesystem::create_symlink(path, link);
+  auto other_spelling = (path.parent_path() / "." / path.filename()).string();
+  for (auto& out : {input, other_spelling, link.string()}) {
+    auto res = run_command(
+      node_cmd("--graph " + graph + " --replay " + input + " --out " + out));
+    EXPECT_EQ(res.exit_code, 2) << out << "\n" << res.output;
+    EXPECT_NE(res.output.find("is the input file"), std::string::npos)
+      << res.output;
+    EXPECT_EQ(read_file(input), input_text) << out;
+    // And the other way round: the input named through the link.
+    res = run_command(
+      node_cmd("--graph " + graph + " --replay " + out + " --out " + input));
+    EXPECT_EQ(res.exit_code, 2) << out << "\n" << res.output;
+    EXPECT_EQ(read_file(input), input_text) << out;
+  }
+  std::filesystem::remove(link);
+}
+
 TEST(ShoalNodeDemo, RunsForADurationAndShowsStatus) {
   auto res = run_command(node_cmd("--duration 2"));
   ASSERT_EQ(res.exit_code, 0) << res.output;

@@ -52,6 +52,20 @@ std::string str(const msgpack::sbuffer& buf) {
   return std::string(buf.data(), buf.size());
 }
 
+/// One sample frame of exactly `size` bytes (at least 14), its sensor name
+/// padded with `fill`.
+std::string frame_of_size(size_t size, char fill = 's') {
+  for (size_t k = 0; k < size; ++k) {
+    msgpack::sbuffer buf;
+    packer pk{buf};
+    pack_sample(pk, std::string(k, fill), 1, 1.0);
+    if (buf.size() == size)
+      return str(buf);
+  }
+  ADD_FAILURE() << "no sample frame of " << size << " bytes";
+  return {};
+}
+
 } // namespace
 
 TEST(FrameReader, ReadsSamplesAndBatchesSplitAnywhere) {
@@ -192,6 +206,47 @@ TEST(FrameReader, RefusesHugeFramesBeforeAllocating) {
   EXPECT_TRUE(out.closed);
   EXPECT_EQ(out.reason, "frame 1: longer than 1024 bytes");
   EXPECT_TRUE(out.samples.empty());
+}
+
+TEST(FrameReader, RefusesAFrameOverTheLimitThatCompletesInOneRead) {
+  // One byte over the limit, completed by the read that crossed it.
+  frame_reader r{1024};
+  auto out = feed(r, frame_of_size(1025), 100);
+  EXPECT_TRUE(out.closed);
+  EXPECT_EQ(out.malformed, 1u);
+  EXPECT_EQ(out.reason, "frame 1: longer than 1024 bytes");
+  EXPECT_TRUE(out.samples.empty());
+  // A whole batch over the limit offered at once (no header in it announces
+  // too much): no more than one byte past the limit is taken in.
+  msgpack::sbuffer buf;
+  packer pk{buf};
+  pk.pack_array(200);
+  for (int i = 0; i < 200; ++i)
+    pack_sample(pk, "sensor", i, 1.0);
+  ASSERT_GT(buf.size(), 1500u);
+  frame_reader r2{1024};
+  EXPECT_LE(r2.buffer() != nullptr ? r2.capacity() : 0, 1025u);
+  out = feed(r2, str(buf));
+  EXPECT_TRUE(out.closed);
+  EXPECT_EQ(out.reason, "frame 1: longer than 1024 bytes");
+  EXPECT_TRUE(out.samples.empty());
+}
+
+TEST(FrameReader, TakesFramesOfExactlyTheLimitBackToBack) {
+  frame_reader r{1024};
+  auto a = frame_of_size(1024, 'a');
+  auto b = frame_of_size(1024, 'b');
+  auto c = frame_of_size(20, 'c');
+  auto out = feed(r, a + b + c);
+  EXPECT_FALSE(out.closed) << out.reason;
+  ASSERT_EQ(out.samples.size(), 3u);
+  for (auto i : {0, 1}) {
+    auto& name = out.samples[i].sensor;
+    EXPECT_GT(name.size(), 1000u);
+    EXPECT_EQ(name, std::string(name.size(), i == 0 ? 'a' : 'b'));
+  }
+  EXPECT_EQ(out.samples[2].sensor.front(), 'c');
+  EXPECT_EQ(r.pending(), 0u);
 }
 
 TEST(FrameReader, TruncatedFrameStaysPending) {
