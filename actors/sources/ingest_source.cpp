@@ -1,6 +1,7 @@
 #include "actors/sources/ingest_source.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "caf/all.hpp"
 
@@ -28,10 +29,16 @@ void drain(self_ptr self) {
   }
   for (auto& x : s.samples) {
     auto v = s.filter->offer(x.sensor, x.ts, x.value);
-    if (v.accepted)
+    if (v.accepted) {
       s.router->add(v.sensor, {x.ts, x.value});
-    else
-      ++rejected;
+      continue;
+    }
+    ++rejected;
+    // A timestamp on a watermark sentinel: say so next to the parse errors.
+    if (v.reason == reject_reason::malformed
+        && s.malformed.size() < max_malformed_lines)
+      s.malformed.push_back(x.sensor + ": timestamp " + std::to_string(x.ts)
+                            + " is reserved (watermark sentinel)");
   }
   s.opts.live->add_samples(0, rejected);
 }

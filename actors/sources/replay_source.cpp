@@ -48,10 +48,15 @@ bool read_chunk(self_ptr self) {
     switch (st.reader->next(row)) {
       case row_kind::sample: {
         auto v = st.filter->offer(row.sensor, row.ts, row.value);
-        if (v.accepted)
+        if (v.accepted) {
           st.router->add(v.sensor, {row.ts, row.value});
-        else
-          st.opts.live->add_samples(0, 1);
+          break;
+        }
+        st.opts.live->add_samples(0, 1);
+        // A timestamp on a watermark sentinel: a malformed row, listed too.
+        if (v.reason == reject_reason::malformed
+            && st.malformed_lines.size() < max_malformed_lines)
+          st.malformed_lines.push_back(st.reader->line_number());
         break;
       }
       case row_kind::malformed:

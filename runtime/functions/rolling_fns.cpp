@@ -10,6 +10,7 @@
 #include "runtime/core/double_double.hpp"
 #include "runtime/core/ring.hpp"
 #include "runtime/core/types.hpp"
+#include "runtime/functions/rolling_wide.hpp"
 
 namespace shoal {
 
@@ -43,7 +44,10 @@ double value_of(const point& x) {
 /// a `point` for time windows. Keeps S1 = sum(x - k) and, for std,
 /// S2 = sum((x - k)^2) in double-double, and bounds on their error since the
 /// last recomputation. A recomputation re-centres `k` on the window's mean,
-/// so S2 never cancels catastrophically for long.
+/// so S2 never cancels catastrophically for long. While the window holds a
+/// value above `wide_threshold` the sums are not kept (they could overflow):
+/// each result comes from `wide_result`, and the sums are recomputed once the
+/// last such value has left.
 template <class Entry>
 class stats_fn final : public node_fn {
 public:
@@ -63,21 +67,33 @@ public:
     }
     double x = args[0];
     if constexpr (timed) {
-      while (!win_.empty() && expired(win_.front().ts, ts, limit_)) {
-        accumulate(win_.front().value, true);
-        win_.pop_front();
-      }
+      while (!win_.empty() && expired(win_.front().ts, ts, limit_))
+        evict(win_.front().value);
       win_.push_back(point{ts, x});
     } else {
-      if (win_.size() == static_cast<size_t>(limit_)) {
-        accumulate(win_.front(), true);
-        win_.pop_front();
-      }
+      if (win_.size() == static_cast<size_t>(limit_))
+        evict(win_.front());
       win_.push_back(x);
     }
-    accumulate(x, false);
+    if (std::fabs(x) > wide_threshold) {
+      ++wide_;
+      stale_ = true;
+    } else if (!stale_) {
+      accumulate(x, false);
+    }
     run_ = (run_ > 0 && x == last_) ? run_ + 1 : 1;
     last_ = x;
+    if (wide_ > 0) {
+      if (op_ == rolling_op::std && run_ >= static_cast<int64_t>(win_.size())) {
+        out = 0;
+        return fn_status::value;
+      }
+      return wide_result(op_, win_, out, err);
+    }
+    if (stale_) {
+      stale_ = false;
+      recompute();
+    }
     if (!try_result(out)) {
       recompute();
       try_result(out);
@@ -120,10 +136,26 @@ public:
     err2_ = r.get<double>();
     run_ = r.get<int64_t>();
     last_ = r.get<double>();
+    // Not saved: derived from the window (the sums are stale exactly while
+    // it holds a wide value, see `call`).
+    wide_ = 0;
+    for (size_t i = 0; i < win_.size(); ++i)
+      if (std::fabs(value_of(win_[i])) > wide_threshold)
+        ++wide_;
+    stale_ = wide_ > 0;
     return r.ok();
   }
 
 private:
+  /// Drops the oldest sample, which has value `x`.
+  void evict(double x) {
+    if (std::fabs(x) > wide_threshold)
+      --wide_;
+    else if (!stale_)
+      accumulate(x, true);
+    win_.pop_front();
+  }
+
   void accumulate(double x, bool remove) {
     dd d = two_sum(x, -k_); // exact: x - k
     if (remove)
@@ -195,6 +227,10 @@ private:
   /// Length of the run of equal values that ends with the newest sample.
   int64_t run_ = 0;
   double last_ = 0;
+  /// Samples in the window above `wide_threshold`.
+  size_t wide_ = 0;
+  /// True while the sums do not describe the window (a wide value entered).
+  bool stale_ = false;
 };
 
 // -- min and max --------------------------------------------------------------

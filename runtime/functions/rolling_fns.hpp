@@ -9,8 +9,10 @@
 // once a window has reached its steady size. Sums and moments are kept in
 // double-double arithmetic, shifted towards the data, with a bound on their
 // rounding error; when the bound would exceed a small fraction of the
-// tolerance of SPEC section 4, the function recomputes from the window. Min
-// and max keep a monotonic deque. Like every `node_fn`, not thread-safe.
+// tolerance of SPEC section 4, the function recomputes from the window. While
+// the window holds a value above 2^200 (whose square or sum could overflow),
+// each result comes from rolling_wide.hpp instead. Min and max keep a
+// monotonic deque. Like every `node_fn`, not thread-safe.
 
 #pragma once
 

@@ -1,5 +1,6 @@
 #include "runtime/functions/stream_fns.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -67,7 +68,8 @@ public:
       return fn_status::error;
     double x = args[0];
     bool first = !started_;
-    double dx = x - prev_;
+    double prev = prev_;
+    double dx = x - prev;
     // Timestamps increase, so the unsigned difference is the exact distance
     // even where the signed one would overflow.
     auto dt = static_cast<uint64_t>(ts) - static_cast<uint64_t>(prev_ts_);
@@ -76,8 +78,21 @@ public:
     prev_ts_ = ts;
     if (first)
       return fn_status::none;
-    out = per_second_ ? dx / (static_cast<double>(dt) / 1e9) : dx;
-    return fn_status::value;
+    if (!per_second_) {
+      out = dx;
+    } else {
+      double secs = static_cast<double>(dt) / 1e9;
+      out = dx / secs;
+      // x - prev overflowed (values near the largest double, opposite
+      // signs), yet the rate may be representable: divide first.
+      if (!std::isfinite(dx))
+        out = x / secs - prev / secs;
+    }
+    if (std::isfinite(out))
+      return fn_status::value;
+    err = std::string{per_second_ ? "rate" : "diff"}
+          + " overflows: the result is beyond the double range";
+    return fn_status::error;
   }
 
   size_t memory_bytes() const override {

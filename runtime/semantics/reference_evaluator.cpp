@@ -279,7 +279,8 @@ caf::expected<run_result> reference_replay(const graph_spec& g,
     return std::move(rd.error());
   sample_row row;
   for (auto k = rd->next(row); k != row_kind::end; k = rd->next(row)) {
-    if (k == row_kind::sample)
+    // A timestamp on a watermark sentinel is malformed, as in replay_source.
+    if (k == row_kind::sample && valid_ts(row.ts))
       ev->offer(row.sensor, row.ts, row.value);
     else
       ev->offer_malformed(rd->line_number());

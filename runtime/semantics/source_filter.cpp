@@ -29,6 +29,11 @@ source_filter::source_filter(const sensor_directory& dir,
 verdict source_filter::offer(std::string_view sensor, int64_t ts,
                              double value) {
   verdict v;
+  if (!valid_ts(ts)) {
+    v.reason = reject_reason::malformed;
+    ++counts_[v.reason];
+    return v;
+  }
   auto idx = dir_->find(sensor);
   if (!idx) {
     v.reason = reject_reason::unknown_sensor;

@@ -1,10 +1,16 @@
 // The checks a source applies to each sample, and the source's watermark.
 //
 // A source (a replayed file, a live feed) offers samples in arrival order.
-// The filter rejects, in the order of SPEC section 3, `unknown_sensor`,
-// `non_finite` and `late` (the caller counts `malformed` rows it could not
-// parse via `count_malformed`); `out_of_order` is the sensor's own check
-// (`sensor_gate`), because several sources may feed one sensor.
+// The filter rejects, in the order of SPEC section 3, `malformed` (a
+// timestamp outside `valid_ts`, below), `unknown_sensor`, `non_finite` and
+// `late` (the caller counts rows it could not parse via `count_malformed`);
+// `out_of_order` is the sensor's own check (`sensor_gate`), because several
+// sources may feed one sensor.
+//
+// The two ends of the int64 range are the watermark sentinels (`wm_none`,
+// `wm_end`); a sample carrying one would read as "nothing known yet" or "end
+// of stream" downstream, so such a timestamp is malformed, the same in replay
+// and live. Counted in the totals only, as every malformed row is.
 //
 // Watermarks:
 // - replay (`advance_on_accept` true): after each accepted sample,
@@ -47,12 +53,19 @@ private:
   std::unordered_map<std::string_view, uint32_t> index_;
 };
 
+/// True when `ts` may carry a sample: strictly between the watermark
+/// sentinels `wm_none` (INT64_MIN) and `wm_end` (INT64_MAX).
+constexpr bool valid_ts(int64_t ts) {
+  return ts > wm_none && ts < wm_end;
+}
+
 /// The verdict on one offered sample.
 struct verdict {
   bool accepted = false;
   /// Valid when `accepted` is false.
   reject_reason reason = reject_reason::malformed;
-  /// The sensor's index; valid unless the reason is `unknown_sensor`.
+  /// The sensor's index; valid unless the reason is `malformed` or
+  /// `unknown_sensor`.
   uint32_t sensor = 0;
 };
 

@@ -145,3 +145,39 @@ TEST_F(LiveSources, IngestSourceCountsRejectedSamplesByReason) {
   EXPECT_EQ(live.samples_rejected(), 4u);
   EXPECT_EQ(live.backlog(), 3);
 }
+
+TEST_F(LiveSources, IngestSourceRejectsSentinelTimestampsAsMalformed) {
+  // A published sample at INT64_MAX would read as the end of sensor a's
+  // stream: it is malformed, never forwarded, and a's later samples flow.
+  auto inbox = std::make_shared<sample_inbox>();
+  auto src = ts.spawn(ingest_source, inbox, dir, handles(), key, opts);
+  ts.run();
+  inbox->push("a", std::numeric_limits<int64_t>::max(), 1.0);
+  inbox->push("a", std::numeric_limits<int64_t>::min(), 2.0);
+  inbox->push("a", 950, 3.0);
+  clock.set(1050);
+  caf::anon_send(src, caf::tick_atom_v);
+  ts.run();
+  inbox->push("a", 1100, 4.0);
+  clock.set(1200);
+  ts.advance(tick);
+  EXPECT_EQ(received(*a.log),
+            (got{{{{950, 3.0}}, 950}, {{{1100, 4.0}}, 1100}}));
+  caf::send_as(a.actor, src, stats_atom_v);
+  ts.run();
+  ASSERT_EQ(a.log->others.size(), 1u);
+  auto& stats = a.log->others[0];
+  ASSERT_TRUE((
+    stats.match_elements<ingest_counts, std::vector<std::string>, uint64_t>()));
+  auto& counts = stats.get_as<ingest_counts>(0);
+  EXPECT_EQ(counts.accepted, 2u);
+  EXPECT_EQ(counts[reject_reason::malformed], 2u);
+  EXPECT_EQ(counts.rejected_total(), 2u);
+  EXPECT_EQ(stats.get_as<std::vector<std::string>>(1),
+            (std::vector<std::string>{
+              "a: timestamp 9223372036854775807 is reserved (watermark "
+              "sentinel)",
+              "a: timestamp -9223372036854775808 is reserved (watermark "
+              "sentinel)"}));
+  EXPECT_EQ(live.samples_rejected(), 2u);
+}

@@ -114,6 +114,51 @@ TEST(ShoalNodeReplay, MatchesReferenceOnDemoGraph) {
   EXPECT_TRUE(got == want);
 }
 
+TEST(ShoalNodeReplay, SentinelTimestampsAreMalformedAndLaterSamplesFlow) {
+  // INT64_MAX and INT64_MIN are the watermark sentinels: such rows are
+  // counted as malformed (with their lines), move no watermark, and the
+  // sensor's later samples still flow, as in the reference evaluator.
+  auto graph = write_temp_file("e2e_sentinel_graph.toml", graph_text);
+  auto input
+    = write_temp_file("e2e_sentinel_in.csv", "sensor,ts,value\n"
+                                             "a,1,1\n"
+                                             "b,2,5\n"
+                                             "a,9223372036854775807,7\n"
+                                             "a,3,3\n"
+                                             "a,-9223372036854775808,2\n"
+                                             "b,4,6\n"
+                                             "a,6,6\n");
+  auto out = write_temp_file("e2e_sentinel_out.csv", "");
+  auto res = run_command(
+    node_cmd("--graph " + graph + " --replay " + input + " --out " + out));
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  auto rows = parse_output(read_file(out));
+  std::vector<output_row> want{
+    {"a.mean", 1, 1.0}, {"a.mean", 3, 2.0}, {"a.mean", 6, 4.5}, {"m", 2, 51.0},
+    {"m", 3, 52.0},     {"m", 4, 62.0},     {"m", 6, 64.5},
+  };
+  EXPECT_EQ(rows, want);
+  EXPECT_NE(res.output.find("5 accepted, 2 rejected"), std::string::npos)
+    << res.output;
+  EXPECT_NE(res.output.find("malformed 2, unknown_sensor 0, non_finite 0, "
+                            "late 0, out_of_order 0"),
+            std::string::npos)
+    << res.output;
+  EXPECT_NE(res.output.find("malformed rows at lines: 4 6"), std::string::npos)
+    << res.output;
+  auto g = load_graph(graph);
+  ASSERT_TRUE(g) << describe(g.error());
+  auto expected = reference_replay(*g, input, 0);
+  ASSERT_TRUE(expected);
+  auto ref = expected->outputs;
+  std::sort(ref.begin(), ref.end());
+  EXPECT_EQ(ref, want);
+  EXPECT_EQ(expected->ingest.accepted, 5u);
+  EXPECT_EQ(expected->ingest[reject_reason::malformed], 2u);
+  EXPECT_EQ(expected->ingest.rejected_total(), 2u);
+  EXPECT_EQ(expected->malformed_lines, (std::vector<uint64_t>{4, 6}));
+}
+
 TEST(ShoalNodeReplay, BadGraphExitsTwoWithoutOutput) {
   auto graph = write_temp_file("e2e_cycle.toml", R"(
 [[sensor]]

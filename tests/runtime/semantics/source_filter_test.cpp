@@ -71,3 +71,38 @@ TEST(SensorGate, AdmitsOnlyIncreasingTimestamps) {
   EXPECT_FALSE(g.admit(4));
   EXPECT_TRUE(g.admit(6));
 }
+
+TEST(SourceFilter, SentinelTimestampsAreMalformed) {
+  // INT64_MIN and INT64_MAX are the watermark sentinels wm_none and wm_end;
+  // a sample carrying one is malformed (counted, in the totals only) and
+  // neither moves the watermark nor stops later samples.
+  auto dir = two_sensors();
+  for (bool replay : {true, false}) {
+    source_filter f{dir, 0, replay};
+    auto hi = f.offer("a", wm_end, 1.0);
+    EXPECT_FALSE(hi.accepted);
+    EXPECT_EQ(hi.reason, reject_reason::malformed);
+    // Malformed comes first, before unknown_sensor and non_finite.
+    EXPECT_EQ(f.offer("x", wm_none, NAN).reason, reject_reason::malformed);
+    EXPECT_EQ(f.watermark(), wm_none);
+    EXPECT_TRUE(f.offer("a", 10, 1.0).accepted);
+    EXPECT_EQ(f.offer("a", wm_end, 2.0).reason, reject_reason::malformed);
+    EXPECT_TRUE(f.offer("a", 20, 2.0).accepted);
+    EXPECT_EQ(f.counts()[reject_reason::malformed], 3u);
+    EXPECT_EQ(f.counts().accepted, 2u);
+    EXPECT_EQ(f.counts()[reject_reason::unknown_sensor], 0u);
+    EXPECT_EQ(f.sensor_counts(0).accepted, 2u);
+    EXPECT_EQ(f.sensor_counts(0).rejected_total(), 0u);
+    if (replay) {
+      EXPECT_EQ(f.watermark(), 19);
+    }
+  }
+  // The range between the sentinels is accepted to its ends.
+  source_filter g{dir, 0, true};
+  EXPECT_TRUE(g.offer("a", wm_none + 1, 1.0).accepted);
+  EXPECT_TRUE(g.offer("a", wm_end - 1, 1.0).accepted);
+  EXPECT_EQ(g.watermark(), wm_end - 2);
+  EXPECT_TRUE(valid_ts(0));
+  EXPECT_FALSE(valid_ts(wm_none));
+  EXPECT_FALSE(valid_ts(wm_end));
+}
