@@ -16,7 +16,6 @@ namespace {
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 /// Header text shown in errors is cut here: a binary file has long "lines".
-constexpr size_t max_shown_header = 100;
 
 bool is_space(char c) {
   return c == ' ' || c == '\t';
@@ -101,12 +100,23 @@ caf::error check_input_header(std::string_view line, const std::string& file) {
   if (split(text, fields, 3) && fields[0] == "sensor" && fields[1] == "ts"
       && fields[2] == "value")
     return {};
+  // What is wrong, never what the line holds: the file may be one the caller
+  // should not see (a remote `shoalctl replay /etc/shadow`).
+  static constexpr std::string_view wanted[] = {"sensor", "ts", "value"};
+  auto count = std::count(text.begin(), text.end(), ',') + 1;
+  std::string why;
+  if (count != 3) {
+    why = "it has " + std::to_string(count) + " fields";
+  } else {
+    split(text, fields, 3);
+    for (size_t i = 0; i < 3 && why.empty(); ++i)
+      if (fields[i] != wanted[i])
+        why = "field " + std::to_string(i + 1) + " is not '"
+              + std::string{wanted[i]} + "'";
+  }
   std::string msg = file;
-  msg += ": line 1: expected header 'sensor,ts,value', got '";
-  msg += text.substr(0, max_shown_header);
-  if (text.size() > max_shown_header)
-    msg += "...";
-  msg += '\'';
+  msg += ": line 1: expected header 'sensor,ts,value', but " + why
+         + " (the line is not shown)";
   return make_error(errc::invalid_input, std::move(msg));
 }
 

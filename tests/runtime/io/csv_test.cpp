@@ -54,7 +54,11 @@ TEST(CsvHeader, RejectsWrongHeaderNamingFileAndLine) {
   ASSERT_TRUE(err);
   EXPECT_EQ(err.code(), static_cast<uint8_t>(errc::invalid_input));
   EXPECT_EQ(describe(err), "data/in.csv: line 1: expected header "
-                           "'sensor,ts,value', got 'node,ts,value'");
+                           "'sensor,ts,value', but field 1 is not 'sensor' "
+                           "(the line is not shown)");
+  EXPECT_EQ(describe(check_input_header("sensor,ts", "f")),
+            "f: line 1: expected header 'sensor,ts,value', but it has 2 "
+            "fields (the line is not shown)");
 }
 
 TEST(CsvHeader, RejectsMissingExtraOrDataFields) {
@@ -65,12 +69,15 @@ TEST(CsvHeader, RejectsMissingExtraOrDataFields) {
   EXPECT_TRUE(check_input_header("Sensor,TS,Value", "f"));
 }
 
-TEST(CsvHeader, CutsLongGarbageInTheMessage) {
-  auto err = check_input_header(std::string(5000, 'x'), "f");
+TEST(CsvHeader, NeverShowsWhatTheFileHolds) {
+  // A remote `shoalctl replay /etc/shadow` once got the file's first line
+  // back in this error.
+  auto err = check_input_header("root:$6$secret:19000:0:99999:7:::", "f");
   ASSERT_TRUE(err);
   auto text = describe(err);
+  EXPECT_EQ(text.find("secret"), std::string::npos) << text;
+  EXPECT_EQ(text.find("root"), std::string::npos) << text;
   EXPECT_LT(text.size(), 200u);
-  EXPECT_NE(text.find("...'"), std::string::npos);
 }
 
 // -- rows -------------------------------------------------------------------
@@ -283,7 +290,9 @@ TEST(SampleReader, RejectsBadOrMissingHeader) {
   auto bad = sample_reader::open(temp_file{"bad.csv", "a,1,2\n"});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code(), static_cast<uint8_t>(errc::invalid_input));
-  EXPECT_NE(describe(bad.error()).find("got 'a,1,2'"), std::string::npos);
+  EXPECT_NE(describe(bad.error()).find("field 1 is not 'sensor'"),
+            std::string::npos);
+  EXPECT_EQ(describe(bad.error()).find("a,1,2"), std::string::npos);
   auto empty = sample_reader::open(temp_file{"nothing.csv", ""});
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().code(), static_cast<uint8_t>(errc::invalid_input));
