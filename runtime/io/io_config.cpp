@@ -137,8 +137,8 @@ caf::error read_sink(const entry_reader& in, const std::string& kind,
                      const std::string& file, sink_spec& out) {
   if (kind == "mqtt") {
     out.kind = sink_kind::mqtt;
-    if (auto err
-        = in.check_keys({"kind", "url", "topic_prefix", "qos"}, "mqtt"))
+    if (auto err = in.check_keys(
+          {"kind", "url", "topic_prefix", "qos", "queue"}, "mqtt"))
       return err;
     if (auto err = in.read_address("url", &out.url, out.broker, parse_mqtt_url))
       return err;
@@ -148,6 +148,10 @@ caf::error read_sink(const entry_reader& in, const std::string& kind,
       return in.fail("'topic_prefix' must not contain '+' or '#'");
     while (!out.topic_prefix.empty() && out.topic_prefix.back() == '/')
       out.topic_prefix.pop_back();
+    auto queue = static_cast<int64_t>(out.queue);
+    if (auto err = in.read("queue", queue, 1, 100'000'000))
+      return err;
+    out.queue = static_cast<uint64_t>(queue);
     return in.read_qos(out.qos);
   }
   if (kind == "tcp") {

@@ -56,6 +56,9 @@ struct sink_spec {
   std::string topic_prefix = "shoal/out";
   /// mqtt: the QoS of the publications, 0 or 1.
   int qos = 1;
+  /// mqtt: at most this many published outputs not yet written (QoS 0) or
+  /// acknowledged (QoS 1); further outputs are dropped and counted.
+  uint64_t queue = 100'000;
   /// tcp: the address subscribers connect to.
   net_address listen;
   /// csv, jsonl: the output file (absolute after parsing).

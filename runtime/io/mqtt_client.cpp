@@ -70,6 +70,7 @@ caf::error mqtt_client::start() {
   mosquitto_disconnect_callback_set(mosq_, &on_disconnect_cb);
   mosquitto_message_callback_set(mosq_, &on_message_cb);
   mosquitto_subscribe_callback_set(mosq_, &on_subscribe_cb);
+  mosquitto_publish_callback_set(mosq_, &on_publish_cb);
   mosquitto_reconnect_delay_set(mosq_, 1, max_backoff_s, true);
   connector_ = std::thread{[this] {
     connect_loop();
@@ -116,11 +117,15 @@ caf::error mqtt_client::publish(const std::string& topic,
   if (!connected_)
     return make_error(errc::io_error,
                       "mqtt " + broker_.to_string() + ": not connected");
+  // Counted before the call: the network thread's callback may come first.
+  ++queued_;
   auto rc = mosquitto_publish(mosq_, nullptr, topic.c_str(),
                               static_cast<int>(payload.size()), payload.data(),
                               qos, false);
-  if (rc != MOSQ_ERR_SUCCESS)
+  if (rc != MOSQ_ERR_SUCCESS) {
+    unqueue();
     return mqtt_error(broker_, "cannot publish", rc);
+  }
   return caf::none;
 }
 
@@ -144,6 +149,7 @@ void mqtt_client::on_connect_cb(mosquitto*, void* ptr, int rc) {
   if (self->ever_connected_.exchange(true))
     ++self->reconnects_;
   self->pending_subacks_ = 0;
+  self->queued_ = 0;
   if (self->on_connect_)
     self->on_connect_(*self);
   self->connected_ = true;
@@ -155,6 +161,19 @@ void mqtt_client::on_disconnect_cb(mosquitto*, void* ptr, int rc) {
   if (rc != 0)
     self->set_error("connection lost; reconnecting with back-off up to "
                     + std::to_string(max_backoff_s) + " s");
+}
+
+void mqtt_client::unqueue() {
+  // Stops at zero: a callback for a message of a lost connection may come
+  // after the new connection restarted the count.
+  auto n = queued_.load();
+  while (n > 0 && !queued_.compare_exchange_weak(n, n - 1)) {
+    // n was reloaded; try again
+  }
+}
+
+void mqtt_client::on_publish_cb(mosquitto*, void* ptr, int) {
+  static_cast<mqtt_client*>(ptr)->unqueue();
 }
 
 void mqtt_client::on_subscribe_cb(mosquitto*, void* ptr, int, int, const int*) {

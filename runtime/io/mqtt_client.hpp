@@ -10,7 +10,13 @@
 // subscriptions there (clean sessions: the broker forgets them on a loss);
 // `on_message` runs there for every message received. `publish` may be
 // called from any thread; it never blocks on the network and fails at once
-// when the client is not connected. Connection state, reconnect count and
+// when the client is not connected. `queued` counts the messages published
+// but not yet done with: libmosquitto holds each in memory until its publish
+// callback (QoS 0: written to the socket; QoS 1: acknowledged), so a caller
+// caps its memory by refusing to publish above a limit. A new connection
+// restarts the count at zero, as libmosquitto discards the QoS 0 messages of a
+// lost connection without a callback (QoS 1 ones it resends, whose late
+// callbacks stop at zero). Connection state, reconnect count, queued count and
 // last error are readable from any thread. The destructor disconnects and
 // joins the thread. Not copyable or movable.
 
@@ -59,7 +65,8 @@ public:
   /// kept as the last error.
   caf::error subscribe(const std::string& filter, int qos);
 
-  /// Publishes `payload` on `topic`; fails when not connected.
+  /// Publishes `payload` on `topic`; fails when not connected. A success
+  /// counts the message in `queued` until libmosquitto is done with it.
   caf::error publish(const std::string& topic, std::string_view payload,
                      int qos);
 
@@ -70,6 +77,11 @@ public:
   /// Connected, and the broker acknowledged the subscriptions made since.
   bool ready() const {
     return connected_.load() && pending_subacks_.load() == 0;
+  }
+
+  /// Messages published and still held by libmosquitto.
+  uint64_t queued() const {
+    return queued_.load();
   }
 
   /// Connections re-established after a loss.
@@ -92,10 +104,14 @@ private:
   static void on_connect_cb(mosquitto*, void* self, int rc);
   static void on_disconnect_cb(mosquitto*, void* self, int rc);
   static void on_message_cb(mosquitto*, void* self, const mosquitto_message*);
+  static void on_publish_cb(mosquitto*, void* self, int mid);
   static void on_subscribe_cb(mosquitto*, void* self, int mid, int n,
                               const int* granted);
 
   void set_error(std::string text);
+
+  /// Takes one message off `queued_`, never below zero.
+  void unqueue();
 
   /// The connector thread: connects with back-off, then starts the loop.
   void connect_loop();
@@ -112,6 +128,7 @@ private:
   std::atomic<bool> ever_connected_{false};
   std::atomic<uint64_t> reconnects_{0};
   std::atomic<int> pending_subacks_{0};
+  std::atomic<uint64_t> queued_{0};
   mutable std::mutex mtx_;
   std::string last_error_;
 };

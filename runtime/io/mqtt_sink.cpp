@@ -13,7 +13,7 @@ mqtt_sink::start(const sink_spec& spec) {
 }
 
 mqtt_sink::mqtt_sink(const sink_spec& spec)
-  : prefix_(spec.topic_prefix), qos_(spec.qos),
+  : prefix_(spec.topic_prefix), qos_(spec.qos), queue_cap_(spec.queue),
     client_(spec.broker, nullptr, nullptr) {
   // nop
 }
@@ -29,7 +29,9 @@ std::string mqtt_sink::topic_of(const std::string& prefix,
 }
 
 void mqtt_sink::write(const std::string& node, point p) {
-  if (!client_.connected()) {
+  // Only this actor publishes, so the count cannot pass the cap between the
+  // check and the publish.
+  if (!client_.connected() || client_.queued() >= queue_cap_) {
     ++dropped_;
     return;
   }
@@ -43,7 +45,8 @@ void mqtt_sink::write(const std::string& node, point p) {
 }
 
 caf::error mqtt_sink::flush() {
-  // Nothing is buffered here; libmosquitto's thread sends as it can.
+  // Nothing is buffered here; libmosquitto's thread sends as it can, and
+  // `queue` caps what it holds.
   return caf::none;
 }
 

@@ -5,8 +5,11 @@
 // {"ts":<ts>,"value":<value>} (`format_mqtt_payload`). Publishing never
 // blocks the sink actor: when the broker is away (the client reconnects in
 // the background) or refuses the message, the output is dropped and
-// counted. `write` and `flush` are called by the owning sink actor only;
-// `status` from any thread.
+// counted. libmosquitto holds every published message in memory until it is
+// written (QoS 0) or acknowledged (QoS 1); at most `queue` (sink_spec) are
+// held, so while a connected broker stalls, further outputs are dropped and
+// counted too, and publishing resumes as the broker reads again. `write` and
+// `flush` are called by the owning sink actor only; `status` from any thread.
 
 #pragma once
 
@@ -39,6 +42,11 @@ public:
   static std::string topic_of(const std::string& prefix,
                               const std::string& node);
 
+  /// Published outputs libmosquitto still holds; at most the `queue` cap.
+  uint64_t queued() const {
+    return client_.queued();
+  }
+
   /// Whether the client is connected now.
   bool connected() const {
     return client_.connected();
@@ -49,6 +57,7 @@ private:
 
   std::string prefix_;
   int qos_;
+  uint64_t queue_cap_;
   std::unordered_map<std::string, std::string> topics_;
   std::atomic<uint64_t> published_{0};
   std::atomic<uint64_t> dropped_{0};

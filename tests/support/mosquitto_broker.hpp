@@ -36,6 +36,11 @@ public:
     return pid_ > 0;
   }
 
+  /// The broker's process id while it runs (to stall it with SIGSTOP).
+  pid_t pid() const {
+    return pid_;
+  }
+
   uint16_t port() const {
     return port_;
   }

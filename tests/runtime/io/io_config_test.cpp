@@ -70,6 +70,7 @@ path = "/tmp/b.jsonl"
   EXPECT_EQ(cfg->sinks[0].broker.port, 1883);
   EXPECT_EQ(cfg->sinks[0].topic_prefix, "shoal/out");
   EXPECT_EQ(cfg->sinks[0].qos, 0);
+  EXPECT_EQ(cfg->sinks[0].queue, 100'000u);
   EXPECT_EQ(cfg->sinks[1].listen.host, "::1");
   EXPECT_EQ(cfg->sinks[1].listen.port, 7791);
   EXPECT_EQ(cfg->sinks[2].kind, sink_kind::csv);
@@ -113,6 +114,25 @@ TEST(IoConfig, ErrorsNameFileEntryAndKey) {
   EXPECT_EQ(error_of("source = 3\n"),
             "/etc/shoal/n1.toml: 'source' must be an array of tables "
             "([[source]]), not an integer");
+}
+
+TEST(IoConfig, MqttSinkQueueCap) {
+  auto cfg = parse("[[sink]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                   "queue = 1000\n");
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->sinks[0].queue, 1000u);
+  EXPECT_EQ(error_of("[[sink]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                     "queue = 0\n"),
+            "/etc/shoal/n1.toml: sink #1: 'queue' must be between 1 and "
+            "100000000, not 0");
+  EXPECT_EQ(error_of("[[sink]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                     "queue = \"big\"\n"),
+            "/etc/shoal/n1.toml: sink #1: 'queue' must be an integer, not a "
+            "string");
+  EXPECT_EQ(error_of("[[sink]]\nkind = \"csv\"\npath = \"x\"\n"
+                     "queue = 5\n"),
+            "/etc/shoal/n1.toml: sink #1: unknown key 'queue' for kind 'csv' "
+            "(allowed: kind path)");
 }
 
 TEST(IoConfig, RejectsBadAddresses) {
