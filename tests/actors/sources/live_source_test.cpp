@@ -63,6 +63,27 @@ protected:
     return {a.actor, b.actor};
   }
 
+  /// What `src` answers to a stats request: its counts and its first
+  /// malformed-sample messages.
+  std::pair<ingest_counts, std::vector<std::string>>
+  stats_of(const caf::actor& src) {
+    caf::send_as(a.actor, src, stats_atom_v);
+    ts.run();
+    EXPECT_EQ(a.log->others.size(), 1u);
+    if (a.log->others.size() != 1u)
+      return {};
+    auto& stats = a.log->others.back();
+    bool typed
+      = stats
+          .match_elements<ingest_counts, std::vector<std::string>, uint64_t>();
+    EXPECT_TRUE(typed);
+    if (!typed)
+      return {};
+    EXPECT_EQ(stats.get_as<uint64_t>(2), 0u);
+    return {stats.get_as<ingest_counts>(0),
+            stats.get_as<std::vector<std::string>>(1)};
+  }
+
   test_system ts;
   manual_clock clock{1000};
   metrics live;
@@ -125,22 +146,14 @@ TEST_F(LiveSources, IngestSourceCountsRejectedSamplesByReason) {
   EXPECT_EQ(received(*a.log), (got{{{{950, 1.0}}, 950}}));
   EXPECT_EQ(received(*b.log),
             (got{{{{960, 2.0}}, 950}, {{{1150, 5.0}}, 1100}}));
-  caf::send_as(a.actor, src, stats_atom_v);
-  ts.run();
-  ASSERT_EQ(a.log->others.size(), 1u);
-  auto& stats = a.log->others[0];
-  ASSERT_TRUE((
-    stats.match_elements<ingest_counts, std::vector<std::string>, uint64_t>()));
-  auto& counts = stats.get_as<ingest_counts>(0);
+  auto [counts, messages] = stats_of(src);
   EXPECT_EQ(counts.accepted, 3u);
   EXPECT_EQ(counts[reject_reason::malformed], 1u);
   EXPECT_EQ(counts[reject_reason::unknown_sensor], 1u);
   EXPECT_EQ(counts[reject_reason::non_finite], 1u);
   EXPECT_EQ(counts[reject_reason::late], 1u);
   EXPECT_EQ(counts[reject_reason::out_of_order], 0u);
-  EXPECT_EQ(stats.get_as<std::vector<std::string>>(1),
-            std::vector<std::string>{"plant/x: not a number"});
-  EXPECT_EQ(stats.get_as<uint64_t>(2), 0u);
+  EXPECT_EQ(messages, std::vector<std::string>{"plant/x: not a number"});
   // The rejected samples and the batches went to the counters handed in.
   EXPECT_EQ(live.samples_rejected(), 4u);
   EXPECT_EQ(live.backlog(), 3);
@@ -163,17 +176,11 @@ TEST_F(LiveSources, IngestSourceRejectsSentinelTimestampsAsMalformed) {
   ts.advance(tick);
   EXPECT_EQ(received(*a.log),
             (got{{{{950, 3.0}}, 950}, {{{1100, 4.0}}, 1100}}));
-  caf::send_as(a.actor, src, stats_atom_v);
-  ts.run();
-  ASSERT_EQ(a.log->others.size(), 1u);
-  auto& stats = a.log->others[0];
-  ASSERT_TRUE((
-    stats.match_elements<ingest_counts, std::vector<std::string>, uint64_t>()));
-  auto& counts = stats.get_as<ingest_counts>(0);
+  auto [counts, messages] = stats_of(src);
   EXPECT_EQ(counts.accepted, 2u);
   EXPECT_EQ(counts[reject_reason::malformed], 2u);
   EXPECT_EQ(counts.rejected_total(), 2u);
-  EXPECT_EQ(stats.get_as<std::vector<std::string>>(1),
+  EXPECT_EQ(messages,
             (std::vector<std::string>{
               "a: timestamp 9223372036854775807 is reserved (watermark "
               "sentinel)",
