@@ -130,11 +130,11 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
   auto& st = self->state;
   st.monitor = std::move(monitor);
   st.tracker = std::move(where.tracker);
-  st.log = where.log;
+  st.log = where.env.log;
   auto core
     = node_core::make(spec, st.tracker.get(), where.band,
                       st.tracker ? where.input_bands : std::vector<uint32_t>{},
-                      where.fns, where.live);
+                      where.fns, where.env.live);
   if (!core) {
     // The graph was validated before deployment; this only happens when a
     // resource vanished in between (e.g. a model file was deleted).

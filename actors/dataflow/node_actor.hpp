@@ -61,12 +61,11 @@
 #include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/dataflow/actor_env.hpp"
 #include "actors/dataflow/move_protocol.hpp"
 #include "actors/dataflow/node_core.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/wiring.hpp"
-#include "runtime/core/log_sink.hpp"
-#include "runtime/core/metrics.hpp"
 #include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_spec.hpp"
 
@@ -85,7 +84,7 @@ struct node_state {
   /// tracker `core` counts with alive.
   std::shared_ptr<progress_tracker> tracker;
   caf::actor monitor;
-  /// Where the node's messages for people go (`node_band::log`).
+  /// Where the node's messages for people go (`node_band::env`).
   log_sink* log = nullptr;
   input_wiring wiring;
   bool reported = false;
@@ -104,12 +103,10 @@ struct node_band {
   /// The node is moving here: it waits for `(restore_atom, handover)` from
   /// its previous actor before it handles anything else.
   bool standby = false;
-  /// What the function is made with, and the live counters; the counters
-  /// must outlive the node.
+  /// What the function is made with.
   fn_context fns;
-  metrics* live = &process_metrics();
-  /// Where the node's messages for people go; it must outlive the node.
-  log_sink* log = &stderr_log();
+  /// The live counters and the log; they must outlive the node.
+  actor_env env;
 };
 
 /// Runs node `spec` (a feature or a model); `monitor` gets the final report.

@@ -215,7 +215,7 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
     } else {
       node_band where;
       where.fns = opts.fns;
-      where.live = opts.live;
+      where.env.live = opts.live;
       if (d.tracker) {
         where.tracker = d.tracker;
         where.band = bands[i];

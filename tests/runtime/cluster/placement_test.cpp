@@ -26,8 +26,7 @@ member_loads idle(std::vector<double> nodes) {
 
 } // namespace
 
-// -- first placement
-// ------------------------------------------------------------
+// -- first placement ----------------------------------------------------------
 
 TEST(Placement, OneMemberRunsEverything) {
   graph_spec g;
@@ -76,8 +75,7 @@ TEST(Placement, FirstPlacementBreaksTiesBySensorAndMemberOrder) {
   EXPECT_EQ(where, place_graph(g, 2));
 }
 
-// -- new nodes on a running graph
-// -----------------------------------------------
+// -- new nodes on a running graph ---------------------------------------------
 
 TEST(Placement, ReplacedNodeStaysOnItsMember) {
   graph_spec g;
@@ -160,8 +158,7 @@ TEST(Placement, NodeCountsDecideOnAnIdleCluster) {
   EXPECT_DOUBLE_EQ(x.per_node, 1);
 }
 
-// -- re-balancing
-// ------------------------------------------------------------------
+// -- re-balancing -------------------------------------------------------------
 
 TEST(Placement, RebalanceNarrowsTheGap) {
   graph_spec g;
