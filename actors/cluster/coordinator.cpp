@@ -169,7 +169,7 @@ caf::message_handler coordinator_handlers(member_self self) {
     },
     [=](deploy_atom, graph_spec& g, directory& dir) {
       learn_deployment(self, g, dir);
-      on_deployment_learned(self);
+      on_new_deployment(self);
     },
   };
 }
@@ -205,6 +205,7 @@ void commit_deployment(member_self self, graph_spec g, directory dir,
   // Every member learns the deployment: any can serve graph and replay.
   tell_others(self, "", deploy_atom_v, st.graph, st.dir);
   self->send(self->state.monitor, deploy_atom_v, st.graph, st.dir);
+  on_new_deployment(self);
 }
 
 void end_change(member_self self) {

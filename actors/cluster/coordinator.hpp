@@ -79,8 +79,8 @@ void commit_deployment(member_self self, graph_spec g, directory dir,
 /// The change under way ended (committed or not).
 void end_change(member_self self);
 
-/// Defined by member_actor.cpp: tells the other concerns that this member
-/// learned a deployment made by another.
-void on_deployment_learned(member_self self);
+/// Defined by member_actor.cpp: tells the other concerns of a new
+/// deployment, committed here or learned from the member that made it.
+void on_new_deployment(member_self self);
 
 } // namespace shoal

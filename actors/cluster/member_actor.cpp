@@ -23,7 +23,7 @@ void on_member_left(member_self self, const std::string& name,
                         "incomplete");
 }
 
-void on_deployment_learned(member_self self) {
+void on_new_deployment(member_self self) {
   sync_replay_sink(self);
 }
 

@@ -23,9 +23,9 @@
 // membership without copies and must see each change in the same order; the
 // events between them: a member joined (the coordinator re-balances), a
 // member left (the coordinator fails over, status counts its nodes, the
-// replay fails: its nodes restart cold), a deployment learned from another
-// member (the replay's sink follows it). `caf::tick_atom` drives the
-// heartbeat: membership, then the coordinator.
+// replay fails: its nodes restart cold), a new deployment, committed here
+// or learned from another member (the replay's sink follows it).
+// `caf::tick_atom` drives the heartbeat: membership, then the coordinator.
 //
 // Fatal problems (our name taken) go to `monitor` as `(caf::error)` and the
 // actor quits. Every deployment this member learns (applied here or told by

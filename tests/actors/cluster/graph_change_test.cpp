@@ -107,7 +107,12 @@ struct cluster3 {
 
 } // namespace
 
-TEST(ClusterChange, ApplyDuringAReplayAddsModelsAndTheRunningOnesLoseNothing) {
+namespace {
+
+/// Replays a file through member `replay_at` while a model is added through
+/// member `apply_at`: the running models lose and gain nothing, and the new
+/// one's outputs reach the replay's sink.
+void apply_during_replay(size_t replay_at, size_t apply_at) {
   auto graph = write_temp_file("change_base.toml", base_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g);
@@ -120,7 +125,7 @@ TEST(ClusterChange, ApplyDuringAReplayAddsModelsAndTheRunningOnesLoseNothing) {
   std::atomic<bool> replay_done{false};
   ctl_result replay;
   std::thread replayer{[&] {
-    replay = shoalctl(c.ports[2], "replay " + input + " --out " + out);
+    replay = shoalctl(c.ports[replay_at], "replay " + input + " --out " + out);
     replay_done = true;
   }};
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -133,7 +138,7 @@ needs = ["a.slow", "b.temp"]
 weights = [1.0, -1.0]
 emit = true
 )");
-  auto applied = shoalctl(c.ports[0], "apply " + added);
+  auto applied = shoalctl(c.ports[apply_at], "apply " + added);
   bool during = !replay_done;
   replayer.join();
   ASSERT_EQ(applied.exit_code, 0) << applied.output << c.logs();
@@ -154,8 +159,20 @@ emit = true
   // The new model produced outputs within the replay: it subscribed to the
   // slow feature ahead of that feature's backlog.
   EXPECT_GT(rows_of(got, "m.added").size(), 0u);
-  auto placed = shoalctl(c.ports[2], "graph").output;
+  auto placed = shoalctl(c.ports[replay_at], "graph").output;
   EXPECT_NE(placed.find("m.added "), std::string::npos) << placed;
+}
+
+} // namespace
+
+TEST(ClusterChange, ApplyDuringAReplayAddsModelsAndTheRunningOnesLoseNothing) {
+  apply_during_replay(2, 0);
+}
+
+TEST(ClusterChange, ApplyDuringAReplayOnTheLeaderReachesTheLeadersSink) {
+  // n1 leads: the change is committed where the replay's sink is, which
+  // must follow it as the other members' sinks do.
+  apply_during_replay(0, 1);
 }
 
 TEST(ClusterChange, ReplacedNodesKeepTheirSubscribersAndRemovalsAreChecked) {
