@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/io/middleman_actor.hpp"
 #include "caf/stateful_actor.hpp"
 
 #include "actors/cluster/coordinator.hpp"
@@ -61,6 +62,9 @@ struct member_options {
   std::chrono::milliseconds failure_timeout{3000};
   /// Where the member's messages for people go; it must outlive the member.
   log_sink* log = &stderr_log();
+  /// How the member reaches its seeds (actors/net/member_transport.hpp);
+  /// CAF's plain middleman when null.
+  caf::io::middleman_actor transport;
 };
 
 struct member_state {

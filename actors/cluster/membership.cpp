@@ -69,7 +69,8 @@ void try_join(member_self self) {
     return;
   auto seed = others[st.next_seed++ % others.size()];
   st.joining = true;
-  auto mm = self->home_system().middleman().actor_handle();
+  auto mm = opts.transport ? opts.transport
+                           : self->home_system().middleman().actor_handle();
   self
     ->request(mm, std::chrono::seconds(5), caf::connect_atom_v, seed.host,
               seed.port)

@@ -23,6 +23,8 @@
 #include "actors/cluster/status_collector.hpp"
 #include "actors/deploy/system_config.hpp"
 #include "actors/messages.hpp"
+#include "actors/net/member_transport.hpp"
+#include "actors/net/tls_setup.hpp"
 #include "apps/shoal-node/node_commands.hpp"
 #include "runtime/cluster/member_config.hpp"
 #include "runtime/core/errc.hpp"
@@ -47,6 +49,13 @@ int member_command(const node_args& args) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(cfg.error()).c_str());
     return 2;
   }
+  if (cfg->security.enabled()) {
+    if (auto err = check_tls_files(cfg->security)) {
+      std::fprintf(stderr, "shoal-node: %s: [security]: %s\n",
+                   cfg->file.c_str(), describe(err).c_str());
+      return 2;
+    }
+  }
   auto io = member_io::open(cfg->io, cfg->name);
   if (!io) {
     std::fprintf(stderr, "shoal-node: %s: %s\n", cfg->file.c_str(),
@@ -69,18 +78,27 @@ int member_command(const node_args& args) {
   caf::actor_system_config sys_cfg;
   configure_system(sys_cfg, args.threads > 0 ? args.threads : cfg->threads);
   sys_cfg.load<caf::io::middleman>();
+  if (cfg->security.enabled())
+    load_tls(sys_cfg, cfg->security);
   caf::actor_system sys{sys_cfg};
   caf::scoped_actor self{sys};
+  transport_options transport_opts;
+  transport_opts.tls = cfg->security.enabled();
+  transport_opts.log = [name = cfg->name](const std::string& line) {
+    std::fprintf(stderr, "shoal-node: member %s: %s\n", name.c_str(),
+                 line.c_str());
+  };
+  member_transport transport{sys, std::move(transport_opts)};
   member_options opts;
   opts.name = cfg->name;
   opts.listen = cfg->listen;
   opts.seeds = cfg->seeds;
   opts.heartbeat = std::chrono::milliseconds(cfg->heartbeat_ms);
   opts.failure_timeout = std::chrono::milliseconds(cfg->failure_timeout_ms);
+  opts.transport = transport.actor();
   auto member
     = self->spawn(member_actor, opts, caf::actor_cast<caf::actor>(self));
-  auto port = sys.middleman().publish(member, cfg->listen.port,
-                                      cfg->listen.host.c_str(), true);
+  auto port = transport.publish(self, member, cfg->listen);
   if (!port) {
     std::fprintf(stderr, "shoal-node: %s: cannot listen on %s: %s\n",
                  cfg->file.c_str(), cfg->listen.to_string().c_str(),
@@ -88,8 +106,9 @@ int member_command(const node_args& args) {
     self->send_exit(member, caf::exit_reason::user_shutdown);
     return 2;
   }
-  std::fprintf(stderr, "shoal-node: member %s listening on %s\n",
-               cfg->name.c_str(), cfg->listen.to_string().c_str());
+  std::fprintf(stderr, "shoal-node: member %s listening on %s%s\n",
+               cfg->name.c_str(), cfg->listen.to_string().c_str(),
+               cfg->security.enabled() ? " (TLS)" : "");
   auto board = std::make_shared<status_board>();
   status_collector_options status_opts;
   status_opts.endpoints = [live] {
@@ -103,8 +122,11 @@ int member_command(const node_args& args) {
     = self->spawn(status_collector, member, board, std::move(status_opts));
   std::unique_ptr<http_server> http;
   if (cfg->has_http) {
-    auto server = http_server::start(cfg->http, [board] {
-      return board->snapshot();
+    auto refused = transport.stats();
+    auto server = http_server::start(cfg->http, [board, refused] {
+      auto model = board->snapshot();
+      model.connections_refused = refused->refused.load();
+      return model;
     });
     if (!server) {
       std::fprintf(stderr, "shoal-node: %s: cannot serve HTTP on %s: %s\n",

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 
 #include "actors/deploy/system_config.hpp"
 #include "actors/messages.hpp"
+#include "actors/net/member_transport.hpp"
+#include "actors/net/tls_setup.hpp"
 #include "apps/shoalctl/ctl_request.hpp"
 #include "apps/shoalctl/ctl_status.hpp"
 #include "runtime/core/errc.hpp"
@@ -27,9 +30,13 @@ namespace shoal {
 namespace {
 
 const char* ctl_usage() {
-  return "usage: shoalctl --connect HOST:PORT [--timeout S] <command>\n"
+  return "usage: shoalctl --connect HOST:PORT [--timeout S]\n"
+         "                [--cert C --key K --ca CA] <command>\n"
          "  --timeout S                wait at most S seconds (default 30)\n"
          "                             for each answer of the member\n"
+         "  --cert C --key K --ca CA   TLS: this client's certificate and\n"
+         "                             key, and the cluster's CA (default:\n"
+         "                             $SHOAL_CERT, $SHOAL_KEY, $SHOAL_CA)\n"
          "commands:\n"
          "  status [--json]            members with their load, members\n"
          "                             down, and every node's member and\n"
@@ -55,6 +62,7 @@ const char* ctl_usage() {
 
 struct ctl_args {
   ctl_target target;
+  tls_files tls;
   std::string command;
   std::vector<std::string> rest;
   std::string out;
@@ -83,6 +91,13 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
       if (!t)
         return std::move(t.error());
       args.target.timeout = *t;
+    } else if (arg == "--cert" || arg == "--key" || arg == "--ca") {
+      if (i + 1 >= argc)
+        return make_error(errc::invalid_config, arg + " needs a file");
+      auto& field = arg == "--cert"  ? args.tls.cert
+                    : arg == "--key" ? args.tls.key
+                                     : args.tls.ca;
+      field = argv[++i];
     } else if (arg == "--json") {
       args.json = true;
     } else if (arg == "--dot") {
@@ -107,6 +122,11 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
   }
   if (!has_connect)
     return make_error(errc::invalid_config, "missing --connect HOST:PORT");
+  for (auto [name, field] : {std::pair{"SHOAL_CERT", &args.tls.cert},
+                             std::pair{"SHOAL_KEY", &args.tls.key},
+                             std::pair{"SHOAL_CA", &args.tls.ca}})
+    if (auto value = std::getenv(name); field->empty() && value != nullptr)
+      *field = value;
   if (args.command.empty())
     return make_error(errc::invalid_config, "missing command");
   size_t operands = 0;
@@ -258,6 +278,40 @@ int tail(caf::scoped_actor& self, const caf::actor& member,
   return rc;
 }
 
+/// Connects through a member_transport and runs the command. `args` is a
+/// copy: the transport's handle in it must be gone before the actor system
+/// ends, which waits for the transport's thread.
+int run_ctl(caf::actor_system& sys, ctl_args args) {
+  caf::scoped_actor self{sys};
+  transport_options transport_opts;
+  transport_opts.tls = args.tls.enabled();
+  transport_opts.log = [](const std::string& line) {
+    std::fprintf(stderr, "shoalctl: %s\n", line.c_str());
+  };
+  member_transport transport{sys, std::move(transport_opts)};
+  args.target.transport = transport.actor();
+  auto member = connect_member(self, args.target);
+  if (!member && is_timeout(member.error()))
+    return ctl_failed(self, args.target, args.command, member.error());
+  if (!member) {
+    std::fprintf(stderr, "shoalctl: cannot connect to %s: %s\n",
+                 args.target.address.to_string().c_str(),
+                 sys.render(member.error()).c_str());
+    return 2;
+  }
+  if (args.command == "apply")
+    return apply(self, *member, args);
+  if (args.command == "remove")
+    return remove_nodes(self, *member, args);
+  if (args.command == "graph")
+    return graph(self, *member, args);
+  if (args.command == "replay")
+    return replay(self, *member, args);
+  if (args.command == "tail")
+    return tail(self, *member, args);
+  return ctl_status(self, *member, args.target, args.json);
+}
+
 } // namespace
 
 int ctl_main(int argc, char** argv) {
@@ -274,31 +328,19 @@ int ctl_main(int argc, char** argv) {
                  ctl_usage());
     return 2;
   }
+  if (args->tls.enabled()) {
+    if (auto err = check_tls_files(args->tls)) {
+      std::fprintf(stderr, "shoalctl: %s\n", describe(err).c_str());
+      return 2;
+    }
+  }
   caf::actor_system_config cfg;
   configure_system(cfg, 1);
   cfg.load<caf::io::middleman>();
+  if (args->tls.enabled())
+    load_tls(cfg, args->tls);
   caf::actor_system sys{cfg};
-  caf::scoped_actor self{sys};
-  auto member = connect_member(self, args->target);
-  if (!member && is_timeout(member.error()))
-    return ctl_failed(self, args->target, args->command, member.error());
-  if (!member) {
-    std::fprintf(stderr, "shoalctl: cannot connect to %s: %s\n",
-                 args->target.address.to_string().c_str(),
-                 sys.render(member.error()).c_str());
-    return 2;
-  }
-  if (args->command == "apply")
-    return apply(self, *member, *args);
-  if (args->command == "remove")
-    return remove_nodes(self, *member, *args);
-  if (args->command == "graph")
-    return graph(self, *member, *args);
-  if (args->command == "replay")
-    return replay(self, *member, *args);
-  if (args->command == "tail")
-    return tail(self, *member, *args);
-  return ctl_status(self, *member, args->target, args->json);
+  return run_ctl(sys, *args);
 }
 
 } // namespace shoal

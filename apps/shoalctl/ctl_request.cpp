@@ -37,7 +37,8 @@ caf::expected<std::chrono::milliseconds> parse_ctl_timeout(const char* text) {
 
 caf::expected<caf::actor> connect_member(caf::scoped_actor& self,
                                          const ctl_target& to) {
-  auto mm = self->system().middleman().actor_handle();
+  auto mm
+    = to.transport ? to.transport : self->system().middleman().actor_handle();
   caf::expected<caf::actor> res{caf::sec::no_actor_published_at_port};
   self
     ->request(mm, to.timeout, caf::connect_atom_v, to.address.host,

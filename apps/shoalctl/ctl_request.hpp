@@ -12,6 +12,7 @@
 #include "caf/actor.hpp"
 #include "caf/error.hpp"
 #include "caf/expected.hpp"
+#include "caf/io/middleman_actor.hpp"
 #include "caf/scoped_actor.hpp"
 
 #include "runtime/io/net_address.hpp"
@@ -22,6 +23,9 @@ namespace shoal {
 struct ctl_target {
   net_address address;
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  /// How to reach members (actors/net/member_transport.hpp); CAF's plain
+  /// middleman when null.
+  caf::io::middleman_actor transport;
 };
 
 /// Parses the `--timeout` operand: seconds, positive, fractions allowed.

@@ -143,13 +143,22 @@ caf::error read_node(const table_reader& r, member_config& cfg) {
                                   + toml_type_name(*x));
     cfg.insecure = b->get();
   }
-  if (!cfg.listen.is_loopback() && !cfg.insecure)
+  return caf::none;
+}
+
+/// The loopback rule of SPEC section 9, once `[security]` is known.
+caf::error check_exposure(const table_reader& r, const member_config& cfg) {
+  if (!cfg.listen.is_loopback() && !cfg.insecure && !cfg.security.enabled())
     return r.fail("listen",
                   cfg.listen.to_string()
                     + " is not a loopback address, and the member port has "
                       "no authentication: anyone who reaches it can change "
-                      "or stop the cluster; listen on 127.0.0.1, or set "
-                      "insecure = true to accept that");
+                      "or stop the cluster; listen on 127.0.0.1, configure "
+                      "[security], or set insecure = true to accept that");
+  return caf::none;
+}
+
+caf::error read_node_rest(const table_reader& r, member_config& cfg) {
   if (auto err = r.read("http", cfg.http, false))
     return err;
   cfg.has_http = r.get("http") != nullptr;
@@ -181,6 +190,21 @@ caf::error read_cluster(const table_reader& r, member_config& cfg,
   return caf::none;
 }
 
+caf::error read_security(const table_reader& r, member_config& cfg,
+                         const std::filesystem::path& dir) {
+  if (auto err = r.check_keys({"cert", "key", "ca"}))
+    return err;
+  auto& files = cfg.security;
+  for (auto [key, out] :
+       {std::pair{"cert", &files.cert}, std::pair{"key", &files.key},
+        std::pair{"ca", &files.ca}}) {
+    if (auto err = r.read(key, *out, true))
+      return err;
+    *out = (dir / *out).lexically_normal().string();
+  }
+  return caf::none;
+}
+
 } // namespace
 
 caf::expected<member_config> load_member_config(const std::string& path) {
@@ -198,11 +222,12 @@ caf::expected<member_config> load_member_config(const std::string& path) {
   cfg.file = path;
   for (const auto& [key, value] : doc) {
     auto k = key.str();
-    if (k != "node" && k != "cluster" && k != "source" && k != "sink")
+    if (k != "node" && k != "cluster" && k != "security" && k != "source"
+        && k != "sink")
       return make_error(errc::invalid_config,
                         path + ": unknown table '" + std::string{k}
-                          + "' (allowed: node cluster source sink)");
-    if ((k == "node" || k == "cluster") && !value.is_table())
+                          + "' (allowed: node cluster security source sink)");
+    if ((k == "node" || k == "cluster" || k == "security") && !value.is_table())
       return make_error(errc::invalid_config,
                         path + ": '" + std::string{k} + "' must be a table");
   }
@@ -210,9 +235,18 @@ caf::expected<member_config> load_member_config(const std::string& path) {
   if (node == nullptr)
     return make_error(errc::invalid_config,
                       path + ": missing table [node] (name and listen)");
-  if (auto err = read_node(table_reader{node, path + ": [node]"}, cfg))
+  table_reader node_reader{node, path + ": [node]"};
+  if (auto err = read_node(node_reader, cfg))
     return err;
   auto dir = std::filesystem::absolute(path).parent_path();
+  if (auto security = doc["security"].as_table())
+    if (auto err = read_security(table_reader{security, path + ": [security]"},
+                                 cfg, dir))
+      return err;
+  if (auto err = check_exposure(node_reader, cfg))
+    return err;
+  if (auto err = read_node_rest(node_reader, cfg))
+    return err;
   if (auto err = read_cluster(
         table_reader{doc["cluster"].as_table(), path + ": [cluster]"}, cfg,
         dir))

@@ -2,14 +2,16 @@
 //
 // `load_member_config` parses NODE.toml: `[node]` (name, listen, http,
 // threads, insecure), `[cluster]` (seeds, graph, heartbeat_ms,
-// failure_timeout_ms) and the `[[source]]`/`[[sink]]` arrays
+// failure_timeout_ms), `[security]` (cert, key, ca) and the
+// `[[source]]`/`[[sink]]` arrays
 // (runtime/io/io_config.hpp). Unknown tables and keys, missing required keys,
 // wrong types and bad addresses are `errc::invalid_config` errors of the form
 // "<file>: [node] 'listen': <reason>". Relative paths are resolved against
-// the file's folder. The member port has no authentication yet (no
-// `[security]`), so a `listen` address that is not loopback is refused
-// unless `insecure = true` says the operator accepts that. Pure apart from
-// reading the file.
+// the file's folder. Without `[security]` the member port has no
+// authentication, so a `listen` address that is not loopback is refused
+// unless `insecure = true` says the operator accepts that. The TLS files
+// are only named here; actors/net/tls_setup.hpp checks them. Pure apart
+// from reading the file.
 
 #pragma once
 
@@ -19,6 +21,7 @@
 
 #include "caf/expected.hpp"
 
+#include "runtime/cluster/tls_files.hpp"
 #include "runtime/io/io_config.hpp"
 #include "runtime/io/net_address.hpp"
 
@@ -34,6 +37,8 @@ struct member_config {
   /// `[node] insecure = true`: the operator accepts an unauthenticated
   /// member port on a non-loopback address (SPEC section 9).
   bool insecure = false;
+  /// `[security]`: mutual TLS on the member port (absolute paths).
+  tls_files security;
   /// The HTTP endpoint, if any (port 0 when absent).
   net_address http;
   bool has_http = false;

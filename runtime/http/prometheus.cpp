@@ -188,6 +188,11 @@ std::string render_metrics(const status_model& model,
   w.sample("shoal_members", {"state", "alive"}, count(alive));
   w.sample("shoal_members", {"state", "down"},
            count(model.members.size() - alive));
+  w.header("shoal_connections_refused_total", "counter",
+           "Connections to this member's port refused before the actor "
+           "protocol began (TLS handshake failed or a refused frame).");
+  w.sample("shoal_connections_refused_total", {},
+           count(model.connections_refused));
   w.header("shoal_uptime_seconds", "gauge",
            "Seconds since the member serving these metrics started.");
   w.sample("shoal_uptime_seconds", {}, format_double(model.uptime_s));

@@ -79,6 +79,9 @@ struct status_model {
   std::vector<endpoint_status> endpoints;
   /// Latency from a sample's arrival to the output it caused, all outputs.
   latency_histogram latency;
+  /// Connections to this member's port refused before the actor protocol
+  /// began (SPEC section 9).
+  uint64_t connections_refused = 0;
 };
 
 /// Renders `/status` (compact JSON; the shape is in docs/http.md).

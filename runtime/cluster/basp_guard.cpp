@@ -1,0 +1,82 @@
+#include "runtime/cluster/basp_guard.hpp"
+
+#include <algorithm>
+
+namespace shoal {
+
+namespace {
+
+// BASP 0.17 header: operation (1 byte), two padding bytes, flags (1 byte),
+// payload_len (4 bytes, network order), operation data and two actor ids.
+constexpr size_t header_size = 32;
+constexpr size_t payload_len_at = 4;
+// Operations 0 (server handshake) to 6 (heartbeat).
+constexpr unsigned char last_operation = 6;
+
+bool is_handshake(unsigned char op) {
+  return op <= 1;
+}
+
+uint32_t payload_len(const std::array<unsigned char, 32>& header) {
+  uint32_t len = 0;
+  for (size_t i = 0; i < 4; ++i)
+    len = (len << 8) | header[payload_len_at + i];
+  return len;
+}
+
+} // namespace
+
+basp_guard::basp_guard(uint32_t handshake_limit, uint32_t message_limit)
+  : handshake_limit_(handshake_limit), message_limit_(message_limit) {
+  // nop
+}
+
+std::string basp_guard::check_header() const {
+  auto op = header_[0];
+  auto len = payload_len(header_);
+  if (op > last_operation)
+    return "unknown protocol operation " + std::to_string(op);
+  if (!handshaken_ && !is_handshake(op))
+    return "protocol operation " + std::to_string(op) + " before the handshake";
+  if (is_handshake(op) && len > handshake_limit_)
+    return "handshake of " + std::to_string(len) + " bytes (at most "
+           + std::to_string(handshake_limit_) + ")";
+  if (len > message_limit_)
+    return "message of " + std::to_string(len) + " bytes (at most "
+           + std::to_string(message_limit_) + ")";
+  return {};
+}
+
+std::string basp_guard::feed(const char* data, size_t n) {
+  while (n > 0 && refused_.empty()) {
+    if (payload_left_ > 0) {
+      auto k = static_cast<size_t>(
+        std::min<uint64_t>(payload_left_, static_cast<uint64_t>(n)));
+      payload_left_ -= k;
+      data += k;
+      n -= k;
+      if (payload_left_ == 0 && in_handshake_)
+        handshaken_ = true;
+      continue;
+    }
+    auto k = std::min(header_size - header_fill_, n);
+    std::copy(data, data + k, header_.begin() + header_fill_);
+    header_fill_ += k;
+    data += k;
+    n -= k;
+    if (header_fill_ < header_size)
+      break;
+    header_fill_ = 0;
+    refused_ = check_header();
+    if (!refused_.empty())
+      break;
+    auto len = payload_len(header_);
+    in_handshake_ = is_handshake(header_[0]);
+    payload_left_ = len;
+    if (len == 0 && in_handshake_)
+      handshaken_ = true;
+  }
+  return refused_;
+}
+
+} // namespace shoal
