@@ -17,6 +17,7 @@
 #include "runtime/core/counters.hpp"
 #include "runtime/core/latency_histogram.hpp"
 #include "runtime/graph/graph_spec.hpp"
+#include "runtime/http/readiness.hpp"
 #include "runtime/io/io_endpoint.hpp"
 
 namespace shoal {
@@ -79,6 +80,9 @@ struct status_model {
   std::vector<endpoint_status> endpoints;
   /// Latency from a sample's arrival to the output it caused, all outputs.
   latency_histogram latency;
+  /// Whether the member serving the page is ready, and why not (what
+  /// /healthz answers); unknown to a host that does not decide it.
+  std::optional<readiness> ready;
 };
 
 /// Renders `/status` (compact JSON; the shape is in docs/http.md).
