@@ -153,6 +153,7 @@ CAF_ADD_ATOM(shoal, shoal, moved_atom, "moved")
 CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::batch>))
 CAF_ADD_ATOM(shoal, shoal, src_need_atom, "src_need")
 CAF_ADD_TYPE_ID(shoal, (shoal::directory))
+CAF_ADD_ATOM(shoal, shoal, ready_atom, "ready")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

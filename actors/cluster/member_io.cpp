@@ -148,6 +148,30 @@ std::vector<endpoint_status> member_io::status() const {
   return xs;
 }
 
+std::vector<source_readiness> member_io::readiness() const {
+  std::vector<source_readiness> xs;
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (size_t i = 0; i < cfg_.sources.size(); ++i) {
+    auto& spec = cfg_.sources[i];
+    source_readiness x;
+    x.label = "source #" + std::to_string(i + 1) + " (";
+    if (spec.kind == source_kind::mqtt)
+      x.label += "mqtt " + spec.broker.to_string() + " " + spec.topic + ")";
+    else
+      x.label += "tcp " + spec.listen.to_string() + ")";
+    // start_sources adds the endpoints in configuration order and stops at
+    // the first that fails: the first ones are those that started.
+    if (i < sources_.endpoints.size()) {
+      auto st = sources_.endpoints[i]->status();
+      x.started = true;
+      x.connected = st.connected;
+      x.subscribed = st.ready;
+    }
+    xs.push_back(std::move(x));
+  }
+  return xs;
+}
+
 std::vector<caf::actor> member_io::source_actors() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return sources_.sources;

@@ -17,8 +17,9 @@
 // An empty deployment (the graph ended) ends the sources. A source or
 // sink that fails to start on a deployment is an error for the caller to
 // log; the member keeps running (its nodes are part of the graph).
-// `status` may be called from any thread (the status collector's); the
-// rest is for the thread that owns the scoped actor. Errors name the entry
+// `status` and `readiness` may be called from any thread (the status
+// collector's, the HTTP server's); the rest is for the thread that owns the
+// scoped actor. Errors name the entry
 // ("source #1: ...").
 
 #pragma once
@@ -36,6 +37,7 @@
 #include "actors/sources/live_io.hpp"
 #include "runtime/core/log_sink.hpp"
 #include "runtime/graph/graph_spec.hpp"
+#include "runtime/http/readiness.hpp"
 #include "runtime/io/io_config.hpp"
 
 namespace shoal {
@@ -69,6 +71,11 @@ public:
 
   /// The status of every network endpoint (sinks, then sources).
   std::vector<endpoint_status> status() const;
+
+  /// Each configured source as readiness sees it, in configuration order:
+  /// started (with the first deployment), connected and subscribed; any
+  /// thread.
+  std::vector<source_readiness> readiness() const;
 
 private:
   member_io() = default;

@@ -27,6 +27,12 @@ caf::message_handler status_handlers(member_self self) {
       self->delegate(sink, latency_atom_v, caf::get_atom_v);
       return caf::delegated<std::vector<uint64_t>>{};
     },
+    [=](ready_atom) {
+      // A node that fails takes its graph host and this actor down with it
+      // (links), so a member that answers runs its share of the graph.
+      auto& st = self->state;
+      return caf::make_message(st.membership.formed, st.coordinator.deployed);
+    },
     [=](graph_atom, bool dot) {
       auto& st = self->state;
       if (dot)

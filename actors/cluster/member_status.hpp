@@ -19,6 +19,11 @@
 //                                           sink's latency histogram
 //                                           (latency_histogram::to_numbers),
 //                                           empty without one
+//   (ready_atom)                         -> (bool joined, bool deployed):
+//                                           what readiness needs
+//                                           (runtime/http/readiness.hpp):
+//                                           joined or alone, and a graph
+//                                           deployed
 //   (graph_atom, bool dot)               -> std::vector<std::string>: one
 //                                           "node member" line per node, or
 //                                           with `dot` the Graphviz DOT text

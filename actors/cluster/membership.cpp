@@ -8,6 +8,7 @@
 #include "caf/io/middleman.hpp"
 
 #include "actors/cluster/member_actor.hpp"
+#include "runtime/cluster/formation.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/log_sink.hpp"
 
@@ -35,6 +36,7 @@ void add_member(member_self self, member_info x) {
        x.address.c_str());
   auto name = x.name;
   st.members[name] = membership_state::entry{std::move(x), steady_ns()};
+  st.formed = true;
   on_member_joined(self, name);
 }
 
@@ -112,6 +114,7 @@ void try_join(member_self self) {
 
 void start_membership(member_self self) {
   auto& s = self->state;
+  s.membership.started = steady_ns();
   s.membership.members[s.opts.name] = membership_state::entry{
     member_info{s.opts.name, s.opts.listen.to_string(),
                 caf::actor_cast<caf::actor>(self), s.host},
@@ -180,6 +183,10 @@ void membership_tick(member_self self) {
     remove_member(self, name,
                   "no heartbeat for "
                     + std::to_string(opts.failure_timeout.count()) + " ms");
+  if (!st.formed)
+    st.formed = cluster_formed(st.members.size(),
+                               std::chrono::nanoseconds(now - st.started),
+                               opts.heartbeat);
   try_join(self);
 }
 

@@ -9,8 +9,10 @@
 // each other's member actors; one silent for the failure timeout, or whose
 // connection drops, is removed and the others are told (`left`). The other
 // concerns learn of joins and departures through `on_member_joined` and
-// `on_member_left`, which member_actor.cpp defines. Runs in the member
-// actor.
+// `on_member_left`, which member_actor.cpp defines. `formed` tells whether
+// this member has joined a cluster or, its seeds silent, runs alone (the rule
+// of runtime/cluster/formation.hpp, checked on each heartbeat). Runs in the
+// member actor.
 //
 // Messages handled:
 //   (join_atom, member_info)             -> std::vector<member_info>, or an
@@ -49,6 +51,11 @@ struct membership_state {
   size_t next_seed = 0;
   /// Members removed since start, with the reason (for status).
   std::vector<std::string> departed;
+  /// Steady-clock nanoseconds when this member started looking for seeds.
+  int64_t started = 0;
+  /// It joined, or decided it is alone (runtime/cluster/formation.hpp);
+  /// stays set when members leave later.
+  bool formed = false;
 };
 
 /// Adds this member (`self`'s options and graph host) and monitors the

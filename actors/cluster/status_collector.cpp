@@ -28,6 +28,7 @@ uint64_t samples_of(const totals_status& t) {
 /// One refresh under way: the model so far and the answers still missing.
 struct refresh {
   status_model model;
+  member_readiness ready;
   std::unordered_map<std::string, size_t> node_index;
   std::map<std::string, int64_t> backlog;
   /// Rejected by this member's sources before reaching a sensor.
@@ -83,7 +84,7 @@ void finish(self_ptr self, refresh& r) {
   st.last_ns = now;
   st.last_totals = t;
   st.last_firings = std::move(firings);
-  st.board->store(std::move(r.model));
+  st.board->store(std::move(r.model), std::move(r.ready));
   st.busy = false;
 }
 
@@ -156,6 +157,23 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
   one_done();
 }
 
+/// Asks the member what readiness needs, then the hosts. Asked after the
+/// status, so that a status showing a deployment never comes with an older
+/// answer that none was deployed.
+void ask_ready(self_ptr self, std::shared_ptr<refresh> r,
+               std::vector<member_info> members) {
+  self->request(self->state.member, ask_timeout, ready_atom_v)
+    .then(
+      [self, r, members](bool joined, bool deployed) {
+        r->ready.joined = joined;
+        r->ready.deployed = deployed;
+        ask_hosts(self, r, members);
+      },
+      [self](caf::error&) {
+        self->state.busy = false;
+      });
+}
+
 void start_refresh(self_ptr self) {
   self->state.busy = true;
   self->request(self->state.member, ask_timeout, status_atom_v)
@@ -187,7 +205,7 @@ void start_refresh(self_ptr self) {
           r->node_index.emplace(n.name, r->model.nodes.size());
           r->model.nodes.push_back(std::move(x));
         }
-        ask_hosts(self, std::move(r), members);
+        ask_ready(self, std::move(r), std::move(members));
       },
       [self](caf::error&) {
         self->state.busy = false;
@@ -196,25 +214,6 @@ void start_refresh(self_ptr self) {
 
 } // namespace
 
-status_board::status_board() : start_(std::chrono::steady_clock::now()) {
-  // nop
-}
-
-status_model status_board::snapshot() const {
-  std::unique_lock<std::mutex> guard{mtx_};
-  auto copy = model_;
-  guard.unlock();
-  copy.uptime_s
-    = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
-        .count();
-  return copy;
-}
-
-void status_board::store(status_model model) {
-  std::lock_guard<std::mutex> guard{mtx_};
-  model_ = std::move(model);
-}
-
 caf::behavior status_collector(self_ptr self, caf::actor member,
                                std::shared_ptr<status_board> board,
                                status_collector_options opts) {
@@ -222,6 +221,10 @@ caf::behavior status_collector(self_ptr self, caf::actor member,
   st.member = std::move(member);
   st.board = std::move(board);
   st.opts = std::move(opts);
+  self->monitor(st.member);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    self->state.board->member_down(to_string(dm.reason));
+  });
   self->send(self, caf::tick_atom_v);
   return {
     [self](caf::tick_atom) {

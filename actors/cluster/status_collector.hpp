@@ -1,13 +1,14 @@
 // What a cluster member's HTTP endpoint shows, refreshed by an actor.
 //
-// The HTTP server calls its provider on a thread of its own, so it must not
-// talk to actors: `status_board` holds the last status_model behind a
-// mutex and hands out copies (`snapshot`, which also sets the uptime). The
-// `status_collector` actor refreshes it every `interval`: it asks the
-// member actor for the membership and the deployment
-// ((status_atom) -> members, departed names, graph, directory), then every live
-// member's graph host for its nodes' counters
-// ((stats_atom), actors/cluster/graph_host.hpp), and stores a new model:
+// The `status_collector` actor refreshes a status_board
+// (runtime/http/status_board.hpp) every `interval`: it asks the member
+// actor for the membership and the deployment ((status_atom) -> members,
+// departed names, graph, directory), then what readiness needs
+// ((ready_atom) -> joined, deployed; actors/cluster/member_status.hpp),
+// then every live member's graph host
+// for its nodes' counters
+// ((stats_atom), actors/cluster/graph_host.hpp), and stores a new model
+// with the member's readiness answer:
 //   - members: the live ones (alive) and those that left (down), with the
 //     nodes placed on each, its sensors' samples, its process's backlog
 //     and its load (firings per second since the last refresh);
@@ -17,7 +18,10 @@
 //     to the previous refresh;
 //   - endpoints: `endpoints()`, when given (the member's live I/O).
 // A refresh that is still waiting for answers when the next tick comes
-// skips that tick; a host that does not answer within a second reads zero.
+// skips that tick; a host that does not answer within a second reads zero;
+// a member that does not answer stores nothing, so the board's status ages
+// until readiness calls it stale. The collector monitors the member actor
+// and tells the board when it exits.
 
 #pragma once
 
@@ -26,32 +30,16 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "runtime/http/status_board.hpp"
 #include "runtime/http/status_model.hpp"
 
 namespace shoal {
-
-/// The last status, shared between the collector and the HTTP thread.
-class status_board {
-public:
-  status_board();
-
-  /// A copy of the last status, with `uptime_s` as of now.
-  status_model snapshot() const;
-
-  void store(status_model model);
-
-private:
-  mutable std::mutex mtx_;
-  status_model model_;
-  std::chrono::steady_clock::time_point start_;
-};
 
 struct status_collector_options {
   std::chrono::milliseconds interval{1000};
@@ -76,7 +64,7 @@ struct status_collector_state {
   std::map<std::string, uint64_t> last_firings;
 };
 
-/// Refreshes `board` from `member` (a member actor) until it exits.
+/// Refreshes `board` from `member` (a member actor) until stopped.
 caf::behavior
 status_collector(caf::stateful_actor<status_collector_state>* self,
                  caf::actor member, std::shared_ptr<status_board> board,

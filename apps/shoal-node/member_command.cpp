@@ -4,9 +4,11 @@
 // that graph once the cluster forms (checked at start; an error exits 2);
 // with `[node] http`, also serves
 // the HTTP endpoint (SPEC section 8) from a status board that a
-// status_collector actor refreshes every second. The configured sinks open
-// at start; sources and sinks follow every deployment the member learns
-// (member_io.hpp).
+// status_collector actor refreshes every second; `/healthz` and the
+// `shoal_ready` gauge decide readiness (runtime/http/readiness.hpp) from
+// that board and the live sources' connections at the time of the request. The
+// configured sinks open at start; sources and sinks follow every deployment the
+// member learns (member_io.hpp).
 
 #include <atomic>
 #include <chrono>
@@ -26,6 +28,7 @@
 #include "actors/net/member_transport.hpp"
 #include "actors/net/tls_setup.hpp"
 #include "apps/shoal-node/node_commands.hpp"
+#include "runtime/cluster/formation.hpp"
 #include "runtime/cluster/member_config.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/graph/graph_load.hpp"
@@ -120,14 +123,23 @@ int member_command(const node_args& args) {
   };
   auto collector
     = self->spawn(status_collector, member, board, std::move(status_opts));
+  auto ready_now = [board, live] {
+    auto facts = board->facts();
+    facts.sources = live->readiness();
+    return decide_readiness(facts);
+  };
   std::unique_ptr<http_server> http;
   if (cfg->has_http) {
     auto refused = transport.stats();
-    auto server = http_server::start(cfg->http, [board, refused] {
-      auto model = board->snapshot();
-      model.connections_refused = refused->refused.load();
-      return model;
-    });
+    auto server = http_server::start(
+      cfg->http,
+      [board, ready_now, refused] {
+        auto model = board->snapshot();
+        model.ready = ready_now();
+        model.connections_refused = refused->refused.load();
+        return model;
+      },
+      ready_now, http_server::options{});
     if (!server) {
       std::fprintf(stderr, "shoal-node: %s: cannot serve HTTP on %s: %s\n",
                    cfg->file.c_str(), cfg->http.to_string().c_str(),
@@ -158,7 +170,7 @@ int member_command(const node_args& args) {
         },
         [](caf::error&) {});
     auto waited = std::chrono::steady_clock::now() - started;
-    if (known.size() < 2 && waited < 4 * opts.heartbeat)
+    if (!cluster_formed(known.size(), waited, opts.heartbeat))
       return;
     self->request(member, std::chrono::minutes(5), apply_atom_v, *initial)
       .receive(

@@ -13,10 +13,32 @@ http_reply text(unsigned status, std::string body) {
   return http_reply{status, "text/plain; charset=utf-8", std::move(body), {}};
 }
 
+http_reply healthz(const health_provider& health) {
+  if (!health)
+    return text(200, "ok\n");
+  try {
+    auto verdict = health();
+    if (verdict.ready)
+      return text(200, "ok\n");
+    return text(503, verdict.reason + "\n");
+  } catch (const std::exception& ex) {
+    return text(503,
+                std::string{"not ready: cannot decide: "} + ex.what() + "\n");
+  } catch (...) {
+    return text(503, "not ready: cannot decide\n");
+  }
+}
+
 } // namespace
 
 http_reply route_request(std::string_view method, std::string_view target,
                          const status_provider& provider) {
+  return route_request(method, target, provider, health_provider{});
+}
+
+http_reply route_request(std::string_view method, std::string_view target,
+                         const status_provider& provider,
+                         const health_provider& health) {
   auto path = target.substr(0, target.find('?'));
   bool known = path == "/" || path == "/metrics" || path == "/healthz"
                || path == "/status";
@@ -29,7 +51,7 @@ http_reply route_request(std::string_view method, std::string_view target,
     return reply;
   }
   if (path == "/healthz")
-    return text(200, "ok\n");
+    return healthz(health);
   if (path == "/")
     return http_reply{
       200, "text/html; charset=utf-8", std::string{status_page_html()}, {}};

@@ -5,6 +5,10 @@
 // `route_request` for each well-formed request; tests call it directly too.
 // `provider` is called once for `/metrics`, `/status` and nothing else; an
 // exception it throws becomes a 500 reply (caught here, at the edge).
+// `health` is called once for `/healthz` and nothing else: 200 `ok` when it
+// says ready, 503 with its reason otherwise (an exception it throws is a
+// 503 too). Without one (a server that serves no member) `/healthz` answers
+// `ok` as soon as the server runs.
 
 #pragma once
 
@@ -12,12 +16,16 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/http/readiness.hpp"
 #include "runtime/http/status_model.hpp"
 
 namespace shoal {
 
 /// Builds the status of the running system; see docs/http.md.
 using status_provider = std::function<status_model()>;
+
+/// Decides whether the member is ready (runtime/http/readiness.hpp).
+using health_provider = std::function<readiness()>;
 
 struct http_reply {
   unsigned status = 200;
@@ -30,6 +38,11 @@ struct http_reply {
 
 /// Answers `method` (only GET and HEAD are allowed) on `target` (a path,
 /// optionally with a query string, which is ignored).
+http_reply route_request(std::string_view method, std::string_view target,
+                         const status_provider& provider,
+                         const health_provider& health);
+
+/// The same, with no health provider.
 http_reply route_request(std::string_view method, std::string_view target,
                          const status_provider& provider);
 

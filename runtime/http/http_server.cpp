@@ -16,13 +16,15 @@ namespace http = beast::http;
 using asio::ip::tcp;
 
 struct http_server::impl {
-  impl(status_provider p, options o) : provide(std::move(p)), opts(o) {
+  impl(status_provider p, health_provider h, options o)
+    : provide(std::move(p)), health(std::move(h)), opts(o) {
     // nop
   }
 
   void accept();
 
   status_provider provide;
+  health_provider health;
   options opts;
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> connections{0};
@@ -85,8 +87,9 @@ private:
       return;
     }
     auto& req = parser_->get();
-    auto answer = route_request(std_view(req.method_string()),
-                                std_view(req.target()), owner_.provide);
+    auto answer
+      = route_request(std_view(req.method_string()), std_view(req.target()),
+                      owner_.provide, owner_.health);
     reply(std::move(answer), req.version(), req.keep_alive(),
           req.method() == http::verb::head);
   }
@@ -199,7 +202,14 @@ void http_server::impl::accept() {
 caf::expected<std::unique_ptr<http_server>>
 http_server::start(const net_address& listen, status_provider provider,
                    options opts) {
-  auto ptr = std::make_unique<impl>(std::move(provider), opts);
+  return start(listen, std::move(provider), health_provider{}, opts);
+}
+
+caf::expected<std::unique_ptr<http_server>>
+http_server::start(const net_address& listen, status_provider provider,
+                   health_provider health, options opts) {
+  auto ptr
+    = std::make_unique<impl>(std::move(provider), std::move(health), opts);
   if (auto err = ptr->net.open(listen))
     return err;
   ptr->accept();

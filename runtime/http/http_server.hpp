@@ -9,9 +9,10 @@
 // malformed requests 400, and the connection is closed after either.
 //
 // The provider is called on the server's thread, once per /metrics or
-// /status request; it must be safe to call from that thread while the rest
-// of the system runs, and must outlive the server (the destructor joins the
-// thread, after which it is never called again). Beast stays out of this
+// /status request, and the health provider once per /healthz request
+// (http_routes.hpp); each must be safe to call from that thread while the
+// rest of the system runs, and must outlive the server (the destructor joins
+// the thread, after which it is never called again). Beast stays out of this
 // header.
 
 #pragma once
@@ -52,6 +53,11 @@ public:
   start(const net_address& listen, status_provider provider) {
     return start(listen, std::move(provider), options{});
   }
+
+  /// The same, with `/healthz` answered by `health`.
+  static caf::expected<std::unique_ptr<http_server>>
+  start(const net_address& listen, status_provider provider,
+        health_provider health, options opts);
 
   ~http_server();
 

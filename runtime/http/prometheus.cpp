@@ -196,6 +196,12 @@ std::string render_metrics(const status_model& model,
   w.header("shoal_uptime_seconds", "gauge",
            "Seconds since the member serving these metrics started.");
   w.sample("shoal_uptime_seconds", {}, format_double(model.uptime_s));
+  if (model.ready) {
+    w.header("shoal_ready", "gauge",
+             "1 when the member serving these metrics is ready (/healthz "
+             "answers 200), 0 otherwise.");
+    w.sample("shoal_ready", {}, model.ready->ready ? "1" : "0");
+  }
   w.header("shoal_output_latency_seconds", "histogram",
            "Time from a sample's arrival to an output it caused; _sum is "
            "estimated from bucket midpoints.");

@@ -95,6 +95,8 @@ void write(json_writer& w, const endpoint_status& x) {
   w.u64(x.port);
   w.key("connected");
   w.boolean(x.connected);
+  w.key("ready");
+  w.boolean(x.ready);
   w.key("reconnects");
   w.u64(x.reconnects);
   w.key("clients");
@@ -173,6 +175,12 @@ std::string render_status_json(const status_model& model) {
   write_array(w, "members", model.members);
   write_array(w, "nodes", model.nodes);
   write_array(w, "endpoints", model.endpoints);
+  if (model.ready) {
+    w.key("ready");
+    w.boolean(model.ready->ready);
+    w.key("not_ready_reason");
+    w.str(model.ready->reason);
+  }
   w.end_object();
   return out;
 }

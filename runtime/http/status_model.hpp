@@ -17,6 +17,7 @@
 #include "runtime/core/counters.hpp"
 #include "runtime/core/latency_histogram.hpp"
 #include "runtime/graph/graph_spec.hpp"
+#include "runtime/http/readiness.hpp"
 #include "runtime/io/io_endpoint.hpp"
 
 namespace shoal {
@@ -82,6 +83,9 @@ struct status_model {
   /// Connections to this member's port refused before the actor protocol
   /// began (SPEC section 9).
   uint64_t connections_refused = 0;
+  /// Whether the member serving the page is ready, and why not (what
+  /// /healthz answers); unknown to a host that does not decide it.
+  std::optional<readiness> ready;
 };
 
 /// Renders `/status` (compact JSON; the shape is in docs/http.md).

@@ -20,6 +20,10 @@ struct endpoint_status {
   uint16_t port = 0;
   /// MQTT: connected to the broker. TCP: listening.
   bool connected = false;
+  /// Connected and receiving: for an MQTT source, the broker also
+  /// acknowledged every subscription of the current connection (what is
+  /// published from now on arrives); otherwise the same as `connected`.
+  bool ready = false;
   /// MQTT: connections re-established after a loss.
   uint64_t reconnects = 0;
   /// TCP: clients connected now.

@@ -107,6 +107,7 @@ caf::error mqtt_client::subscribe(const std::string& filter, int qos) {
   if (rc == MOSQ_ERR_SUCCESS)
     return caf::none;
   --pending_subacks_;
+  sub_failed_ = true;
   auto err = mqtt_error(broker_, "cannot subscribe to '" + filter + "'", rc);
   set_error(describe(err));
   return err;
@@ -149,6 +150,7 @@ void mqtt_client::on_connect_cb(mosquitto*, void* ptr, int rc) {
   if (self->ever_connected_.exchange(true))
     ++self->reconnects_;
   self->pending_subacks_ = 0;
+  self->sub_failed_ = false;
   self->queued_ = 0;
   if (self->on_connect_)
     self->on_connect_(*self);
@@ -176,8 +178,17 @@ void mqtt_client::on_publish_cb(mosquitto*, void* ptr, int) {
   static_cast<mqtt_client*>(ptr)->unqueue();
 }
 
-void mqtt_client::on_subscribe_cb(mosquitto*, void* ptr, int, int, const int*) {
+void mqtt_client::on_subscribe_cb(mosquitto*, void* ptr, int, int n,
+                                  const int* granted) {
   auto* self = static_cast<mqtt_client*>(ptr);
+  // 0x80 in a SUBACK: the broker refused that filter (MQTT 3.1.1, 3.9.3).
+  for (int i = 0; i < n && granted != nullptr; ++i) {
+    if (granted[i] == 0x80) {
+      self->sub_failed_ = true;
+      self->set_error("mqtt " + self->broker_.to_string()
+                      + ": the broker refused a subscription");
+    }
+  }
   if (self->pending_subacks_ > 0)
     --self->pending_subacks_;
 }
@@ -201,6 +212,7 @@ endpoint_status mqtt_client::status(const char* kind, const std::string& detail,
   st.address = "mqtt://" + broker().to_string() + " " + detail;
   st.port = broker().port;
   st.connected = connected();
+  st.ready = ready();
   st.reconnects = reconnects();
   st.messages = messages;
   st.dropped = dropped;

@@ -16,8 +16,12 @@
 // caps its memory by refusing to publish above a limit. A new connection
 // restarts the count at zero, as libmosquitto discards the QoS 0 messages of a
 // lost connection without a callback (QoS 1 ones it resends, whose late
-// callbacks stop at zero). Connection state, reconnect count, queued count and
-// last error are readable from any thread. The destructor disconnects and
+// callbacks stop at zero). `ready` is what a subscriber's readiness needs: the
+// broker accepted the connection and acknowledged every subscription made on
+// it (a failed or refused one keeps it false until the next connection); a
+// lost connection clears it until the renewed subscriptions are acknowledged.
+// Connection state, readiness, reconnect count, queued count and last error
+// are readable from any thread. The destructor disconnects and
 // joins the thread. Not copyable or movable.
 
 #pragma once
@@ -74,9 +78,12 @@ public:
     return connected_.load();
   }
 
-  /// Connected, and the broker acknowledged the subscriptions made since.
+  /// Connected, and the broker acknowledged (and granted) the
+  /// subscriptions made since; false again from a lost connection until
+  /// the subscriptions renewed after the next one are acknowledged.
   bool ready() const {
-    return connected_.load() && pending_subacks_.load() == 0;
+    return connected_.load() && pending_subacks_.load() == 0
+           && !sub_failed_.load();
   }
 
   /// Messages published and still held by libmosquitto.
@@ -128,6 +135,8 @@ private:
   std::atomic<bool> ever_connected_{false};
   std::atomic<uint64_t> reconnects_{0};
   std::atomic<int> pending_subacks_{0};
+  /// A subscription of the current connection failed or was refused.
+  std::atomic<bool> sub_failed_{false};
   std::atomic<uint64_t> queued_{0};
   mutable std::mutex mtx_;
   std::string last_error_;

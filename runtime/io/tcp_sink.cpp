@@ -199,6 +199,7 @@ endpoint_status tcp_sink::status() const {
   st.address = impl_->net.address();
   st.port = port();
   st.connected = true;
+  st.ready = true;
   st.clients = subscribers();
   st.messages = impl_->sent.load();
   st.dropped = impl_->dropped.load();

@@ -148,7 +148,9 @@ endpoint_status tcp_source::status() const {
   st.kind = "tcp source";
   st.address = impl_->net.address();
   st.port = impl_->net.port();
+  // The socket listens from `start` until the destructor.
   st.connected = true;
+  st.ready = true;
   st.clients = impl_->clients.load();
   st.messages = impl_->received.load();
   st.dropped = impl_->malformed.load();

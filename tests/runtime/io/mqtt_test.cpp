@@ -177,6 +177,38 @@ TEST_F(Mqtt, SourceStartedBeforeTheBrokerConnectsLater) {
     std::chrono::seconds(20)));
 }
 
+TEST_F(Mqtt, SourceIsReadyOnlyWhileConnectedAndSubscribed) {
+  auto src = start_source(1);
+  EXPECT_TRUE(src->status().ready);
+  broker_.stop();
+  ASSERT_TRUE(wait_until([&] {
+    return !src->ready();
+  }));
+  EXPECT_FALSE(src->status().ready);
+  ASSERT_TRUE(broker_.start());
+  EXPECT_TRUE(wait_until(
+    [&] {
+      return src->status().ready;
+    },
+    std::chrono::seconds(20)));
+}
+
+TEST_F(Mqtt, SourceWhoseSubscriptionFailsIsNeverReady) {
+  source_spec spec;
+  spec.broker = net_address{"127.0.0.1", broker_.port()};
+  // '#' must end a filter: the subscription is refused.
+  spec.topic = "plant/#/temp";
+  auto src = mqtt_source::start(spec, inbox_);
+  ASSERT_TRUE(src);
+  ASSERT_TRUE(wait_until([&] {
+    return (*src)->status().connected;
+  }));
+  EXPECT_FALSE((*src)->ready());
+  EXPECT_FALSE((*src)->status().ready);
+  EXPECT_NE((*src)->status().last_error.find("plant/#/temp"), std::string::npos)
+    << (*src)->status().last_error;
+}
+
 TEST_F(Mqtt, SinkPublishesJsonOnTheNodeTopic) {
   sink_spec spec;
   spec.kind = sink_kind::mqtt;

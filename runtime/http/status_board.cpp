@@ -1,0 +1,48 @@
+#include "runtime/http/status_board.hpp"
+
+namespace shoal {
+
+status_board::status_board(std::chrono::milliseconds stale_after)
+  : start_(clock::now()), stale_after_(stale_after) {
+  // nop
+}
+
+status_model status_board::snapshot() const {
+  std::unique_lock<std::mutex> guard{mtx_};
+  auto copy = model_;
+  guard.unlock();
+  copy.uptime_s = std::chrono::duration<double>(clock::now() - start_).count();
+  return copy;
+}
+
+void status_board::store(status_model model, member_readiness member) {
+  auto now = clock::now();
+  std::lock_guard<std::mutex> guard{mtx_};
+  model_ = std::move(model);
+  member_ = std::move(member);
+  refreshed_ = now;
+}
+
+void status_board::member_down(std::string reason) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  down_ = true;
+  down_reason_ = std::move(reason);
+}
+
+readiness_facts status_board::facts(clock::time_point now) const {
+  readiness_facts f;
+  f.max_status_age_ns
+    = std::chrono::duration_cast<std::chrono::nanoseconds>(stale_after_)
+        .count();
+  std::lock_guard<std::mutex> guard{mtx_};
+  f.member_down = down_;
+  f.member_down_reason = down_reason_;
+  if (refreshed_)
+    f.status_age_ns
+      = std::chrono::duration_cast<std::chrono::nanoseconds>(now - *refreshed_)
+          .count();
+  f.member = member_;
+  return f;
+}
+
+} // namespace shoal
