@@ -140,6 +140,21 @@ TEST(ContentTravel, AGraphRunsFromWhatShoalctlReadAfterItsFilesAreGone) {
   EXPECT_TRUE(got == want);
   auto logs = n1.log() + n2.log();
   EXPECT_EQ(logs.find("moved without its state"), std::string::npos) << logs;
+  // Re-trained into the same path: the models are replaced, told by the
+  // content shoalctl read; the same content again changes nothing.
+  shoal::xgb_test::model_text retrained;
+  retrained.base_score = "2.5E-1";
+  write(a / "models/m.json", retrained.json());
+  write(a / "lua/f.lua", "return function(x) return x * 0.5 + 0.25 end");
+  res = shoalctl_in(a, ports[0], "apply g.toml");
+  EXPECT_NE(res.output.find("added 0, replaced 2, unchanged 4"),
+            std::string::npos)
+    << res.output << n1.log() << n2.log();
+  res = shoalctl_in(a, ports[0], "apply g.toml");
+  EXPECT_NE(res.output.find("added 0, replaced 0, unchanged 6"),
+            std::string::npos)
+    << res.output;
+  fs::remove_all(a);
 }
 
 TEST(ContentTravel, AReplayReadsARelativePathWhereShoalctlRuns) {
@@ -181,6 +196,8 @@ TEST(ContentTravel, AReplayReadsARelativePathWhereShoalctlRuns) {
     << res.output;
   EXPECT_EQ(res.output.find("secret"), std::string::npos) << res.output;
   EXPECT_FALSE(fs::exists(m / "out.csv"));
+  fs::remove_all(a);
+  fs::remove_all(m);
 }
 
 TEST(ContentTravel, AMemberAnswersNoPathAndOrdersItsChunks) {
@@ -243,6 +260,7 @@ TEST(ContentTravel, AMemberAnswersNoPathAndOrdersItsChunks) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(res.exit_code, 0) << res.output << n1.log();
+  fs::remove_all(a);
 }
 
 TEST(ContentTravel, ShoalctlRefusesAGraphTooLargeToSendBeforeConnecting) {
