@@ -92,6 +92,41 @@ typename Inspector::result_type inspect(Inspector& f, handover& x) {
            x.source_wm);
 }
 
+/// A piece of the input that `shoalctl replay` streams to a member
+/// (actors/cluster/replay_session.hpp): whole lines (a line longer than a
+/// piece is split), in order, each acknowledged before the next is sent.
+struct replay_chunk {
+  /// The session the member named in its first acknowledgement; 0 in the
+  /// first chunk, which opens one.
+  uint64_t session = 0;
+  /// 0, 1, 2, ... in the order of the input.
+  uint64_t seq = 0;
+  /// Where `data` starts in the input, in bytes.
+  uint64_t offset = 0;
+  std::string data;
+  /// The input ends after `data`.
+  bool last = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replay_chunk& x) {
+  return f(x.session, x.seq, x.offset, x.data, x.last);
+}
+
+/// A member took a `replay_chunk` into its replay: the input up to `offset`
+/// is in the graph or on its way.
+struct replay_ack {
+  uint64_t session = 0;
+  uint64_t seq = 0;
+  /// Bytes of the input taken so far, this chunk included.
+  uint64_t offset = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replay_ack& x) {
+  return f(x.session, x.seq, x.offset);
+}
+
 /// The key of a node in batches: a 64-bit hash of its name (FNV-1a). A graph
 /// in which two inputs of one node share a key is rejected at deployment.
 uint64_t node_key(const std::string& name);
@@ -154,6 +189,9 @@ CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::batch>))
 CAF_ADD_ATOM(shoal, shoal, src_need_atom, "src_need")
 CAF_ADD_TYPE_ID(shoal, (shoal::directory))
 CAF_ADD_ATOM(shoal, shoal, ready_atom, "ready")
+CAF_ADD_TYPE_ID(shoal, (shoal::replay_chunk))
+CAF_ADD_TYPE_ID(shoal, (shoal::replay_ack))
+CAF_ADD_ATOM(shoal, shoal, chunk_atom, "chunk")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <string>
-#include <unordered_map>
 
 #include "caf/all.hpp"
 
@@ -11,21 +10,12 @@
 #include "actors/cluster/rebalance.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/functions/fn_factory.hpp"
+#include "runtime/graph/graph_size.hpp"
 #include "runtime/graph/graph_validator.hpp"
 
 namespace shoal {
 
 namespace {
-
-/// Records the fingerprints of the files of `g`'s nodes that have none yet
-/// (or all, with `all`).
-void record_fingerprints(coordinator_state& st, const graph_spec& g, bool all) {
-  if (all)
-    st.fingerprints.clear();
-  for (auto& n : g.nodes)
-    if (!n.path.empty() && st.fingerprints.count(n.name) == 0)
-      st.fingerprints.emplace(n.name, file_fingerprint(n.path));
-}
 
 /// Refuses a change while another is under way or nothing runs.
 caf::error check_can_change(const coordinator_state& st) {
@@ -106,15 +96,6 @@ void learn_deployment(member_self self, graph_spec& g, directory& dir) {
   auto& st = self->state.coordinator;
   st.deployed = !dir.empty();
   self->send(self->state.monitor, deploy_atom_v, g, dir);
-  // Fingerprints of changed nodes are taken again (should this member
-  // lead the next change).
-  std::unordered_map<std::string, const node_spec*> before;
-  for (auto& n : st.graph.nodes)
-    before.emplace(n.name, &n);
-  for (auto& n : g.nodes)
-    if (auto i = before.find(n.name); i == before.end() || *i->second != n)
-      st.fingerprints.erase(n.name);
-  record_fingerprints(st, g, false);
   st.graph = std::move(g);
   st.dir = std::move(dir);
 }
@@ -125,6 +106,9 @@ caf::message_handler coordinator_handlers(member_self self) {
   return {
     [=](apply_atom, graph_spec& g) -> caf::result<std::string> {
       auto& st = self->state.coordinator;
+      // shoalctl refuses these before sending; another client might not.
+      if (auto err = check_graph_size(g))
+        return err;
       // Changes go through the leader, one at a time.
       if (!is_leader(self)) {
         forward_to_leader(self, "apply", apply_atom_v, std::move(g));
@@ -148,7 +132,6 @@ caf::message_handler coordinator_handlers(member_self self) {
       };
       if (auto err = validate_graph(g, check))
         return err;
-      record_fingerprints(st, g, true);
       apply_graph(self, std::move(g), self->make_response_promise());
       return caf::delegated<std::string>{};
     },
@@ -192,16 +175,13 @@ void begin_change(member_self self) {
 }
 
 void commit_deployment(member_self self, graph_spec g, directory dir,
-                       const std::vector<std::string>& changed, bool first) {
+                       bool first) {
   auto& st = self->state.coordinator;
   st.graph = std::move(g);
   st.dir = std::move(dir);
   st.deployed = first || !st.dir.empty();
   if (first)
     st.rebalance_pending = false;
-  for (auto& name : changed)
-    st.fingerprints.erase(name);
-  record_fingerprints(st, st.graph, false);
   // Every member learns the deployment: any can serve graph and replay.
   tell_others(self, "", deploy_atom_v, st.graph, st.dir);
   self->send(self->state.monitor, deploy_atom_v, st.graph, st.dir);

@@ -24,7 +24,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -47,9 +46,6 @@ struct coordinator_state {
   bool failover_pending = false;
   /// A member joined: the leader re-balances on its next heartbeat.
   bool rebalance_pending = false;
-  /// Fingerprints of the files named by deployed nodes (`path`), by node,
-  /// so that an apply replaces a model whose file changed.
-  std::map<std::string, uint64_t> fingerprints;
 };
 
 /// The graph-change messages above.
@@ -68,13 +64,12 @@ void coordinator_member_left(member_self self);
 /// A change starts: others are refused until `end_change`.
 void begin_change(member_self self);
 
-/// The change made `g` run as `dir`: it becomes the deployment, fingerprints
-/// of the nodes in `changed` are taken again, and every member and the
-/// monitor learn it. `first`: the first graph, deployed even if empty, whose
-/// placement counted every member (joins before it leave nothing to
-/// re-balance).
+/// The change made `g` run as `dir`: it becomes the deployment, and every
+/// member and the monitor learn it. `first`: the first graph, deployed even
+/// if empty, whose placement counted every member (joins before it leave
+/// nothing to re-balance).
 void commit_deployment(member_self self, graph_spec g, directory dir,
-                       const std::vector<std::string>& changed, bool first);
+                       bool first);
 
 /// The change under way ended (committed or not).
 void end_change(member_self self);

@@ -59,9 +59,7 @@ void roll_back(member_self self, const run_ptr& run) {
 
 /// Step 5: the new deployment becomes the cluster's.
 void commit(member_self self, const run_ptr& run) {
-  auto changed = run->c.spawn;
-  changed.insert(changed.end(), run->c.remove.begin(), run->c.remove.end());
-  commit_deployment(self, run->c.merged, run->dir, changed, false);
+  commit_deployment(self, run->c.merged, run->dir, false);
   auto& what = run->c.what;
   std::string spawned;
   for (size_t k = 0; k < run->members.size(); ++k)

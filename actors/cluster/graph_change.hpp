@@ -58,12 +58,10 @@ struct graph_change {
   bool failover = false;
 };
 
-/// Reads the file at `path` and hashes its bytes (0 if unreadable).
-uint64_t file_fingerprint(const std::string& path);
-
 /// Plans applying `g` (parsed, possibly naming nodes of the running graph
 /// as inputs) to the running graph: nodes not running are added, nodes
-/// whose declaration or file changed are replaced, the others stay.
+/// whose declaration or model content changed are replaced, the others
+/// stay. A model's content came with `g`: no file is read here.
 caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g);
 
 /// Plans removing `names`; refused while nodes outside them need one,

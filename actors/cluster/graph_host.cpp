@@ -11,6 +11,7 @@
 #include "runtime/core/errc.hpp"
 #include "runtime/core/metrics.hpp"
 #include "runtime/functions/fn_factory.hpp"
+#include "runtime/models/model_file.hpp"
 
 namespace shoal {
 
@@ -174,14 +175,14 @@ deploy(self_ptr self, const graph_spec& g,
   std::unordered_map<std::string, const node_spec*> by_name;
   for (auto& n : g.nodes)
     by_name.emplace(n.name, &n);
-  // Files named by nodes must be readable here too (a member on another
-  // host may lack one): checked before anything is spawned.
+  // Model nodes are built from the content that came with the graph (never
+  // from a file here): a missing or bad one fails before anything spawns.
   for (auto& name : names) {
     auto i = by_name.find(name);
     if (i == by_name.end())
       return make_error(errc::not_found,
                         "node '" + name + "' is not in the graph");
-    if (i->second->kind != node_kind::sensor && !i->second->path.empty())
+    if (names_model_file(*i->second))
       if (auto fn = make_fn(*i->second); !fn)
         return std::move(fn.error());
   }

@@ -1,6 +1,6 @@
 // Planning a graph change (actors/cluster/graph_change.hpp): what to spawn and
 // what to stop for an apply, a remove or a failover, validated before anything
-// changes; model file fingerprints.
+// changes.
 
 #include <set>
 #include <unordered_map>
@@ -8,7 +8,6 @@
 
 #include "actors/cluster/graph_change.hpp"
 #include "actors/messages.hpp"
-#include "runtime/core/bounded_file.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_validator.hpp"
@@ -38,11 +37,6 @@ std::vector<std::string> in_graph_order(const graph_spec& g,
 
 } // namespace
 
-uint64_t file_fingerprint(const std::string& path) {
-  auto bytes = read_bounded_file(path);
-  return bytes ? node_key(*bytes) : 0;
-}
-
 caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {
   graph_change c;
   c.merged = st.coordinator.graph;
@@ -65,13 +59,9 @@ caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {
       continue;
     }
     auto& running = c.merged.nodes[i->second];
-    bool changed = running != n;
-    if (!changed && !n.path.empty()) {
-      auto f = st.coordinator.fingerprints.find(n.name);
-      changed = f != st.coordinator.fingerprints.end()
-                && f->second != file_fingerprint(n.path);
-    }
-    if (!changed)
+    // Equal specs have equal model contents (compared by their bytes): a
+    // model file changed where shoalctl read it is a replaced node.
+    if (running == n)
       continue;
     ++replaced;
     spawn.insert(n.name);

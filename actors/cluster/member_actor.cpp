@@ -23,6 +23,10 @@ void on_member_left(member_self self, const std::string& name,
                         "incomplete");
 }
 
+void on_other_down(member_self self, const caf::actor_addr& who) {
+  replay_client_down(self, who);
+}
+
 void on_new_deployment(member_self self) {
   sync_replay_sink(self);
 }

@@ -15,7 +15,8 @@
 //     heartbeat, one change at a time; the deployed graph and its
 //     `directory` (actors/cluster/directory.hpp);
 //   - a replay session (actors/cluster/replay_session.hpp): replay, and the
-//     report, until, ok and done messages of its source and sink;
+//     report, until, ok and done messages of its source and sink; it ends
+//     when its client goes away;
 //   - tail (actors/cluster/member_tail.hpp): tail;
 //   - status, latency and stats (actors/cluster/member_status.hpp): status,
 //     stats, latency, graph.
@@ -77,7 +78,7 @@ struct member_state {
   membership_state membership;
   coordinator_state coordinator;
   /// The replay under way, if any.
-  std::shared_ptr<replay_session> replay;
+  replay_state replay;
   status_state status;
 };
 

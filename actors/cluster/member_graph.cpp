@@ -40,7 +40,7 @@ void apply_graph(member_self self, graph_spec g, caf::response_promise rp) {
             if (--*wired > 0 || *failed)
               return;
             // The placement just made counted every member.
-            commit_deployment(self, g, *dir, {}, true);
+            commit_deployment(self, g, *dir, true);
             end_change(self);
             std::string summary
               = "applied " + std::to_string(g.nodes.size()) + " nodes on "

@@ -127,6 +127,7 @@ void start_membership(member_self self) {
         return;
       }
     }
+    on_other_down(self, dm.source);
   });
 }
 

@@ -95,4 +95,8 @@ void on_member_joined(member_self self, const std::string& name);
 void on_member_left(member_self self, const std::string& name,
                     const std::string& reason);
 
+/// Defined by member_actor.cpp: an actor this member monitors that is not
+/// a member went away (a shoalctl streaming a replay).
+void on_other_down(member_self self, const caf::actor_addr& who);
+
 } // namespace shoal

@@ -74,7 +74,7 @@ void finish_rebalance(member_self self, const run_ptr& run) {
     if (auto i = st.membership.members.find(member);
         i != st.membership.members.end())
       self->send(i->second.info.host, remove_atom_v, xs);
-  commit_deployment(self, st.coordinator.graph, std::move(dir), {}, false);
+  commit_deployment(self, st.coordinator.graph, std::move(dir), false);
   std::string what = "re-balanced: moved " + std::to_string(moved.size())
                      + " nodes with their state:";
   for (auto& [member, n] : arrived)

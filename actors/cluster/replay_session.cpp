@@ -1,7 +1,6 @@
 #include "actors/cluster/replay_session.hpp"
 
 #include <memory>
-#include <unordered_map>
 
 #include "caf/all.hpp"
 
@@ -10,32 +9,71 @@
 #include "actors/messages.hpp"
 #include "actors/sources/replay_source.hpp"
 #include "runtime/core/errc.hpp"
+#include "runtime/io/byte_source.hpp"
 #include "runtime/io/csv.hpp"
 
 namespace shoal {
 
 namespace {
 
-/// Delivers the replay's rows once both its source and its sink are done.
+using run_ptr = std::shared_ptr<replay_session>;
+
+caf::error replay_error(const std::string& why) {
+  return make_error(errc::io_error, why);
+}
+
+/// Stops the source and sink of `run` and forgets it.
+void end_session(member_self self, const run_ptr& run) {
+  auto& st = self->state.replay;
+  if (st.run == run)
+    st.run = nullptr;
+  if (run->client)
+    self->demonitor(run->client);
+  self->send_exit(run->source, caf::exit_reason::user_shutdown);
+  self->send_exit(run->sink, caf::exit_reason::user_shutdown);
+}
+
+/// Delivers the replay's rows once its source and sink are done and the
+/// client asked for them.
 void finish_replay(member_self self) {
-  auto& st = self->state;
-  auto run = st.replay;
-  if (!run || !run->source_done || !run->sink_done)
+  auto run = self->state.replay.run;
+  if (!run || !run->source_done || !run->sink_done || !run->rp.pending())
     return;
-  // The graph runs on: the file's end was its source leaving.
-  st.replay = nullptr;
+  // The graph runs on: the input's end was its source leaving.
+  self->state.replay.run = nullptr;
+  if (run->client)
+    self->demonitor(run->client);
   if (!run->error.empty())
-    run->rp.deliver(make_error(errc::io_error, run->error));
+    run->rp.deliver(replay_error(run->error));
   else
     run->rp.deliver(std::move(run->out->rows));
 }
 
-/// Streams `path` into the deployed graph: a sink on every emitting node, a
-/// replay source on every sensor, then start.
-caf::error start_replay(member_self self, const std::string& path,
-                        caf::response_promise rp) {
+/// The session `id` if it is the one under way; an error otherwise, and
+/// the reason of a failed one (which ends with it).
+caf::expected<run_ptr> session(member_self self, uint64_t id) {
+  auto run = self->state.replay.run;
+  if (!run || run->id != id)
+    return make_error(errc::not_found, "no replay session " + std::to_string(id)
+                                         + " is under way at this member");
+  if (!run->error.empty()) {
+    end_session(self, run);
+    return replay_error(run->error);
+  }
+  return run;
+}
+
+/// Opens a session on the first chunk `c` of the input called `name`: a
+/// sink on every emitting node, a replay source on every sensor, then start.
+caf::expected<replay_ack>
+start_replay(member_self self, const std::string& name, replay_chunk& c) {
   auto& st = self->state;
-  auto reader = sample_reader::open(path);
+  auto feed = std::make_shared<chunk_feed>();
+  auto size = c.data.size();
+  feed->push(std::move(c.data));
+  if (c.last)
+    feed->close();
+  auto reader = sample_reader::open(feed, name);
   if (!reader)
     return std::move(reader.error());
   auto& dir = st.coordinator.dir;
@@ -54,9 +92,15 @@ caf::error start_replay(member_self self, const std::string& path,
     }
   }
   auto run = std::make_shared<replay_session>();
-  run->rp = std::move(rp);
+  run->id = ++st.replay.opened;
+  run->client = caf::actor_cast<caf::actor_addr>(self->current_sender());
+  if (run->client)
+    self->monitor(run->client);
   run->out = std::make_shared<memory_sink>();
-  st.replay = run;
+  run->next_seq = 1;
+  run->next_offset = size;
+  run->ended = c.last;
+  st.replay.run = run;
   auto me = caf::actor_cast<caf::actor>(self);
   // Not linked: stopping them must not stop this member.
   auto sink = self->spawn(sink_actor, run->out, me, alert_rule{}, actor_env{});
@@ -64,6 +108,7 @@ caf::error start_replay(member_self self, const std::string& path,
   auto key = node_key("source:cluster-replay");
   replay_options opts;
   opts.detach_at_end = true;
+  opts.feed = feed;
   // Smaller chunks than a one-node replay: the graph runs on for other
   // sources and changes, which interleave between chunks.
   opts.chunk_rows = 1024;
@@ -73,13 +118,8 @@ caf::error start_replay(member_self self, const std::string& path,
   run->sink = sink;
   run->source = source;
   auto fail = [=](caf::error& err) {
-    auto& s = self->state;
-    if (s.replay == run) {
-      s.replay = nullptr;
-      run->rp.deliver(std::move(err));
-    }
-    self->send_exit(source, caf::exit_reason::user_shutdown);
-    self->send_exit(sink, caf::exit_reason::user_shutdown);
+    if (self->state.replay.run == run)
+      fail_replay(self, describe(err));
   };
   self
     ->request(sink, std::chrono::minutes(2), wire_atom_v, emitting,
@@ -101,25 +141,73 @@ caf::error start_replay(member_self self, const std::string& path,
               fail);
       },
       fail);
-  return caf::none;
+  return replay_ack{run->id, 0, size};
+}
+
+/// Hands chunk `c` of the session under way to its source; acknowledged
+/// once the source took it.
+caf::result<replay_ack> take_chunk(member_self self, replay_chunk& c) {
+  auto got = session(self, c.session);
+  if (!got)
+    return std::move(got.error());
+  auto run = std::move(*got);
+  if (run->ended)
+    return make_error(errc::invalid_input, "the input already ended");
+  if (run->in_flight)
+    return make_error(errc::invalid_input,
+                      "a chunk came before the one before it was "
+                      "acknowledged");
+  if (c.seq != run->next_seq || c.offset != run->next_offset)
+    return make_error(errc::invalid_input,
+                      "expected chunk " + std::to_string(run->next_seq)
+                        + " at byte " + std::to_string(run->next_offset)
+                        + ", got chunk " + std::to_string(c.seq) + " at byte "
+                        + std::to_string(c.offset));
+  ++run->next_seq;
+  run->next_offset += c.data.size();
+  run->ended = c.last;
+  run->in_flight = true;
+  replay_ack ack{run->id, c.seq, run->next_offset};
+  auto rp = self->make_response_promise<replay_ack>();
+  self
+    ->request(run->source, caf::infinite, chunk_atom_v, std::move(c.data),
+              c.last)
+    .then(
+      [=](caf::ok_atom) mutable {
+        run->in_flight = false;
+        rp.deliver(ack);
+      },
+      [=](caf::error& err) mutable {
+        run->in_flight = false;
+        if (run->error.empty())
+          fail_replay(self, describe(err));
+        end_session(self, run);
+        rp.deliver(replay_error(run->error));
+      });
+  return rp;
 }
 
 } // namespace
 
 void fail_replay(member_self self, const std::string& why) {
-  auto& st = self->state;
-  auto run = st.replay;
-  if (!run)
+  auto run = self->state.replay.run;
+  if (!run || !run->error.empty())
     return;
-  st.replay = nullptr;
-  run->rp.deliver(make_error(errc::io_error, why));
+  run->error = why;
   self->send_exit(run->source, caf::exit_reason::user_shutdown);
   self->send_exit(run->sink, caf::exit_reason::user_shutdown);
+  // The client hears why at its next request (now, if it waits for the
+  // outputs).
+  if (run->rp.pending()) {
+    end_session(self, run);
+    run->rp.deliver(replay_error(why));
+  }
 }
 
 void sync_replay_sink(member_self self) {
   auto& st = self->state;
-  if (!st.replay || !st.replay->sink)
+  auto run = st.replay.run;
+  if (!run || !run->sink || !run->error.empty())
     return;
   auto& dir = st.coordinator.dir;
   std::vector<caf::actor> emitting;
@@ -129,45 +217,73 @@ void sync_replay_sink(member_self self) {
       emitting.push_back(dir.actor_of(n.name));
       names.push_back(n.name);
     }
-  self->send(st.replay->sink, sync_atom_v, emitting, names);
+  self->send(run->sink, sync_atom_v, emitting, names);
+}
+
+void replay_client_down(member_self self, const caf::actor_addr& who) {
+  auto run = self->state.replay.run;
+  if (run && run->client == who)
+    end_session(self, run);
 }
 
 caf::message_handler replay_handlers(member_self self) {
   return {
-    [=](replay_atom,
-        const std::string& path) -> caf::result<std::vector<output_row>> {
+    [=](replay_atom, const std::string& name,
+        replay_chunk& c) -> caf::result<replay_ack> {
       auto& st = self->state;
-      if (st.replay)
+      if (st.replay.run && st.replay.run->error.empty())
         return make_error(errc::invalid_config,
                           "another replay is under way at this member");
       if (!st.coordinator.deployed)
         return make_error(errc::not_found,
                           "no graph is deployed: apply one first");
-      auto rp = self->make_response_promise();
-      if (auto err = start_replay(self, path, rp))
-        // The promise holds the request now: the error goes through it.
-        rp.deliver(std::move(err));
+      if (c.session != 0 || c.seq != 0 || c.offset != 0)
+        return make_error(errc::invalid_input,
+                          "a replay opens with chunk 0 at byte 0");
+      // A failed session whose client never came back gives way.
+      if (st.replay.run)
+        end_session(self, st.replay.run);
+      auto ack = start_replay(self, name, c);
+      if (!ack)
+        return std::move(ack.error());
+      return *ack;
+    },
+    [=](replay_atom, replay_chunk& c) -> caf::result<replay_ack> {
+      return take_chunk(self, c);
+    },
+    [=](replay_atom, done_atom,
+        uint64_t id) -> caf::result<std::vector<output_row>> {
+      auto run = session(self, id);
+      if (!run)
+        return std::move(run.error());
+      if (!(*run)->ended || (*run)->in_flight)
+        return make_error(errc::invalid_input,
+                          "the outputs come after the last chunk");
+      if ((*run)->rp.pending())
+        return make_error(errc::invalid_input, "the outputs are asked for");
+      (*run)->rp = self->make_response_promise();
+      finish_replay(self);
       return caf::delegated<std::vector<output_row>>{};
     },
     [=](report_atom, const std::string&, const ingest_counts&,
         const std::vector<uint64_t>&, const std::string& read_error) {
-      if (auto& run = self->state.replay) {
+      if (auto run = self->state.replay.run) {
         run->source_done = true;
-        if (!read_error.empty())
+        if (!read_error.empty() && run->error.empty())
           run->error = read_error;
         finish_replay(self);
       }
     },
     [=](until_atom, int64_t t) {
-      // The replay source reached its end of file at T = t.
-      if (auto& run = self->state.replay)
+      // The replay source reached the input's end at T = t.
+      if (auto run = self->state.replay.run)
         self->send(run->sink, until_atom_v, t);
     },
     [=](caf::ok_atom) {
       // The replay sink confirmed a sync.
     },
     [=](done_atom, uint64_t, const caf::error& err) {
-      if (auto& run = self->state.replay) {
+      if (auto run = self->state.replay.run) {
         run->sink_done = true;
         if (err && run->error.empty())
           run->error = describe(err);

@@ -2,20 +2,38 @@
 // `shoalctl replay` streams a file into the running cluster graph as one
 // more source and gets the outputs up to the file's end.
 //
+// The file travels as content (SPEC section 9): shoalctl reads it where it
+// runs and sends it in pieces (`replay_chunk`, about 1 MiB of whole lines
+// each), one at a time, each acknowledged (`replay_ack`) once the replay
+// source took it; the member never opens a path. Neither side holds the
+// whole file: shoalctl one piece, the member about two. Each piece carries
+// its sequence number and byte offset, checked here, and the session keeps
+// where the next one starts, so that a replay can later be resent from a
+// recorded position. The first piece must hold the header line.
+//
 // One session at a time per member, owned by `member_state::replay` and
-// changed only in replay_session.cpp. `start_replay` puts a sink on every
-// emitting node and a replay source on every sensor, then starts the
-// source. At end of file the source detaches with the file's largest
-// timestamp T as its last watermark (`until_atom`, passed on to the sink)
-// and reports; the sink collects until every emitting node passed T and
-// reports `done_atom`. Once both are done the rows go to the client. The
-// graph runs on throughout. A deployment change while it runs re-syncs the
-// sink to the new emitting nodes (`sync_replay_sink`); a member that leaves
-// fails it (`fail_replay`): its nodes restart cold. Runs in the member
-// actor.
+// changed only in replay_session.cpp. The first chunk opens it: a sink on
+// every emitting node and a replay source on every sensor, reading the
+// pieces with the same CSV reader and rules as a file (header check, 64 KiB
+// lines, malformed rows by line number). At the end of the input the source
+// detaches with the input's largest timestamp T as its last watermark
+// (`until_atom`, passed on to the sink) and reports; the sink collects until
+// every emitting node passed T and reports `done_atom`. Once both are done,
+// the rows answer the client's `done_atom` request. The graph runs on
+// throughout. A deployment change while it runs re-syncs the sink to the
+// new emitting nodes (`sync_replay_sink`); a member that leaves fails it
+// (`fail_replay`): its nodes restart cold, and the client's next request
+// gets the reason. A client that goes away (`replay_client_down`) ends it.
+// Runs in the member actor.
 //
 // Messages handled:
-//   (replay_atom, std::string csv)       -> std::vector<output_row>
+//   (replay_atom, std::string name, replay_chunk first) -> replay_ack
+//                                        opens a session; `name` only names
+//                                        the input in messages
+//   (replay_atom, replay_chunk next)     -> replay_ack
+//   (replay_atom, done_atom, uint64_t session)
+//                                        -> std::vector<output_row>, once the
+//                                        last chunk was acknowledged
 //   (report_atom, name, ingest_counts, latency, read_error)
 //                                        from the replay source
 //   (until_atom, int64_t t)              from the replay source
@@ -24,10 +42,12 @@
 
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "caf/actor.hpp"
+#include "caf/actor_addr.hpp"
 #include "caf/message_handler.hpp"
 #include "caf/response_promise.hpp"
 
@@ -37,13 +57,33 @@
 namespace shoal {
 
 struct replay_session {
-  caf::response_promise rp;
+  uint64_t id = 0;
+  /// The client that streams the input (monitored).
+  caf::actor_addr client;
   std::shared_ptr<memory_sink> out;
   caf::actor sink;
   caf::actor source;
+  /// Where the next chunk starts: its sequence number and its byte offset
+  /// in the input. Everything before it was taken into the replay.
+  uint64_t next_seq = 0;
+  uint64_t next_offset = 0;
+  /// The last chunk came.
+  bool ended = false;
+  /// A chunk is with the source, not acknowledged yet.
+  bool in_flight = false;
   bool source_done = false;
   bool sink_done = false;
+  /// Why the replay failed, if it did.
   std::string error;
+  /// The client's request for the outputs.
+  caf::response_promise rp;
+};
+
+struct replay_state {
+  /// The session under way (or failed, until its client hears why).
+  std::shared_ptr<replay_session> run;
+  /// Sessions opened here so far: the last one's id.
+  uint64_t opened = 0;
 };
 
 /// The replay messages above.
@@ -55,5 +95,9 @@ void fail_replay(member_self self, const std::string& why);
 /// Tells the sink of the replay under way, if any, the emitting nodes of
 /// the graph as it is now (nodes added or replaced while it runs).
 void sync_replay_sink(member_self self);
+
+/// The actor `who` went away: if it was streaming the replay under way,
+/// the replay ends.
+void replay_client_down(member_self self, const caf::actor_addr& who);
 
 } // namespace shoal

@@ -40,8 +40,16 @@ void finish(self_ptr self) {
   self->quit();
 }
 
-/// Reads one chunk; returns false at end of file.
-bool read_chunk(self_ptr self) {
+/// Acknowledges the piece held back once the pieces before it were read.
+void release_held(self_ptr self) {
+  auto& st = self->state;
+  if (st.held.pending() && st.opts.feed->buffered() <= st.held_bytes)
+    st.held.deliver(caf::ok_atom_v);
+}
+
+/// Reads one chunk; returns `sample` while more follows, `pending` when a
+/// streamed input ran dry, `end` at end of file.
+row_kind read_chunk(self_ptr self) {
   auto& st = self->state;
   sample_row row;
   for (size_t i = 0; i < st.opts.chunk_rows; ++i) {
@@ -65,10 +73,11 @@ bool read_chunk(self_ptr self) {
         if (st.malformed_lines.size() < max_malformed_lines)
           st.malformed_lines.push_back(st.reader->line_number());
         break;
-      case row_kind::end: return false;
+      case row_kind::end: return row_kind::end;
+      case row_kind::pending: return row_kind::pending;
     }
   }
-  return true;
+  return row_kind::sample;
 }
 
 } // namespace
@@ -100,12 +109,44 @@ caf::behavior replay_source(self_ptr self, std::string label,
         return;
       }
       s.paused = 0;
-      if (!read_chunk(self)) {
+      auto got = read_chunk(self);
+      if (s.opts.feed)
+        release_held(self);
+      if (got == row_kind::end) {
         finish(self);
         return;
       }
       s.router->flush(self, s.filter->watermark());
+      if (got == row_kind::pending) {
+        s.waiting = true;
+        return;
+      }
       self->send(self, start_atom_v);
+    },
+    [=](chunk_atom, std::string& bytes,
+        bool last) -> caf::result<caf::ok_atom> {
+      auto& s = self->state;
+      if (!s.opts.feed || s.opts.feed->closed())
+        return make_error(errc::invalid_input,
+                          "this replay takes no more input");
+      if (s.held.pending())
+        return make_error(errc::invalid_input,
+                          "a piece came before the one before it was "
+                          "acknowledged");
+      auto behind = s.opts.feed->buffered();
+      auto size = bytes.size();
+      s.opts.feed->push(std::move(bytes));
+      if (last)
+        s.opts.feed->close();
+      if (s.waiting) {
+        s.waiting = false;
+        self->send(self, start_atom_v);
+      }
+      if (behind == 0)
+        return caf::ok_atom_v;
+      s.held = self->make_response_promise();
+      s.held_bytes = size;
+      return caf::delegated<caf::ok_atom>{};
     },
     [=](src_need_atom, int64_t ts, uint32_t index) {
       auto& s = self->state;

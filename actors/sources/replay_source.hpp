@@ -3,16 +3,23 @@
 //
 // It reads the file in chunks, applies the source checks and the replay
 // watermark rule, and sends each chunk's accepted samples through an
-// ingest_router. It slows down while the process's mailbox backlog is high,
-// so a large file never floods memory. At end of file it sends wm_end to
-// every sensor (or, with `detach_at_end`, detaches from them: see
-// replay_options) and `(report_atom, name, ingest_counts, malformed_lines,
-// read_error)` to its monitor (read_error empty unless reading failed), where
-// `ingest_counts.accepted` counts samples that passed the source (the sensors
-// count out-of-order ones).
+// ingest_router. The file is either one of this process's choosing (its
+// reader reads a `file_bytes`) or streamed to it (`replay_options::feed`):
+// then the bytes arrive as `chunk_atom` messages, the source reads what
+// arrived and waits for more, and acknowledges a piece once the pieces
+// before it were read, so that at most about two pieces wait here. It slows
+// down while the process's mailbox backlog is high, so a large file never
+// floods memory. At end of file it sends wm_end to every sensor (or, with
+// `detach_at_end`, detaches from them: see replay_options) and `(report_atom,
+// name, ingest_counts, malformed_lines, read_error)` to its monitor (read_error
+// empty unless reading failed), where `ingest_counts.accepted` counts samples
+// that passed the source (the sensors count out-of-order ones).
 //
 // Messages handled:
 //   (start_atom)                          reads the next chunk
+//   (chunk_atom, std::string bytes, bool last) -> ok_atom
+//                                         more of a streamed input (`last`:
+//                                         its end follows)
 //   (src_need_atom, int64_t ts, uint32_t i) from sensor i
 //   (swap_atom, actor from, actor to)     sensor `from` moves to `to`
 //                                         (ingest_router::swap_sensor)
@@ -25,10 +32,12 @@
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
 #include "actors/sources/ingest_router.hpp"
 #include "runtime/core/metrics.hpp"
+#include "runtime/io/byte_source.hpp"
 #include "runtime/io/csv.hpp"
 #include "runtime/semantics/source_filter.hpp"
 
@@ -48,6 +57,9 @@ struct replay_options {
   /// The live counters: rejected samples, sent batches and the backlog it
   /// paces on. It must outlive the source.
   metrics* live = &process_metrics();
+  /// The source of the reader when the input is streamed to this source:
+  /// pieces pushed by `chunk_atom` messages. Null for a file.
+  std::shared_ptr<chunk_feed> feed;
 };
 
 struct replay_source_state {
@@ -64,6 +76,12 @@ struct replay_source_state {
   int paused = 0;
   /// Why the file ended early, if it did (empty otherwise).
   std::string read_error;
+  /// A streamed input ran dry: reading resumes when a piece arrives.
+  bool waiting = false;
+  /// The acknowledgement of the piece last pushed, held while the pieces
+  /// before it are unread (the feed holds more than `held_bytes`).
+  caf::response_promise held;
+  size_t held_bytes = 0;
 };
 
 /// Replays `reader` (opened, header checked) into `sensors`, indexed like

@@ -17,13 +17,15 @@
 #include "actors/messages.hpp"
 #include "actors/net/member_transport.hpp"
 #include "actors/net/tls_setup.hpp"
+#include "apps/shoalctl/ctl_replay.hpp"
 #include "apps/shoalctl/ctl_request.hpp"
 #include "apps/shoalctl/ctl_status.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/parse_number.hpp"
 #include "runtime/graph/graph_loader.hpp"
-#include "runtime/io/csv_file_sink.hpp"
+#include "runtime/graph/graph_size.hpp"
 #include "runtime/io/net_address.hpp"
+#include "runtime/models/model_file.hpp"
 
 namespace shoal {
 
@@ -45,15 +47,17 @@ const char* ctl_usage() {
          "  apply G.toml               deploy G.toml over the members; on a\n"
          "                             running graph, add its new nodes and\n"
          "                             replace its changed ones (G.toml may\n"
-         "                             name running nodes as inputs)\n"
+         "                             name running nodes as inputs); its\n"
+         "                             includes, Lua and model files are\n"
+         "                             read here and sent (256 MiB at most)\n"
          "  remove NAME... [--cascade] stop these nodes (--cascade: with the\n"
          "                             nodes that need them)\n"
          "  graph [--dot]              where each node of the graph runs\n"
          "                             (--dot: Graphviz, a cluster per "
          "member)\n"
          "  replay IN.csv --out OUT.csv\n"
-         "      stream IN.csv (read by the member) into the graph, write its\n"
-         "      outputs to OUT.csv\n"
+         "      stream IN.csv (read here, sent in pieces) into the graph,\n"
+         "      write its outputs to OUT.csv\n"
          "  tail NODE... [--count N]\n"
          "      print live outputs of the nodes as 'node ts value' lines "
          "until\n"
@@ -151,17 +155,26 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
   return args;
 }
 
+/// The graph of `apply` as it travels (SPEC section 9): read here with its
+/// includes, Lua files and model files, so that the member builds it from
+/// their contents and never opens a path named in it; refused here when it
+/// is larger than a member takes. Checked for keys and types here;
+/// validated as a whole by the member, against the graph it runs.
+caf::expected<graph_spec> graph_to_apply(const std::string& file) {
+  auto g = parse_graph_file(file);
+  if (!g)
+    return g;
+  if (auto err = read_model_files(*g))
+    return err;
+  if (auto err = check_graph_size(*g))
+    return err;
+  return g;
+}
+
 int apply(caf::scoped_actor& self, const caf::actor& member,
-          const ctl_args& args) {
-  // Read and checked for keys and types here; validated as a whole by the
-  // member, against the graph it runs.
-  auto g = parse_graph_file(args.rest[0]);
-  if (!g) {
-    std::fprintf(stderr, "shoalctl: apply: %s\n", describe(g.error()).c_str());
-    return 1;
-  }
+          const ctl_args& args, const graph_spec& g) {
   int rc = 0;
-  self->request(member, args.target.timeout, apply_atom_v, *g)
+  self->request(member, args.target.timeout, apply_atom_v, g)
     .receive(
       [&](const std::string& summary) {
         std::printf("%s\n", summary.c_str());
@@ -199,33 +212,6 @@ int graph(caf::scoped_actor& self, const caf::actor& member,
       },
       [&](caf::error& err) {
         rc = ctl_failed(self, args.target, "graph", err);
-      });
-  return rc;
-}
-
-int replay(caf::scoped_actor& self, const caf::actor& member,
-           const ctl_args& args) {
-  auto in = std::filesystem::absolute(args.rest[0]).string();
-  int rc = 0;
-  self->request(member, args.target.timeout, replay_atom_v, in)
-    .receive(
-      [&](const std::vector<output_row>& rows) {
-        auto out = csv_file_sink::open(args.out);
-        if (!out) {
-          rc = ctl_failed(self, args.target, "replay", out.error());
-          return;
-        }
-        for (auto& r : rows)
-          (*out)->write(r.node, point{r.ts, r.value});
-        if (auto err = (*out)->flush()) {
-          rc = ctl_failed(self, args.target, "replay", err);
-          return;
-        }
-        std::fprintf(stderr, "shoalctl: replay: %zu outputs written to %s\n",
-                     rows.size(), args.out.c_str());
-      },
-      [&](caf::error& err) {
-        rc = ctl_failed(self, args.target, "replay", err);
       });
   return rc;
 }
@@ -281,7 +267,7 @@ int tail(caf::scoped_actor& self, const caf::actor& member,
 /// Connects through a member_transport and runs the command. `args` is a
 /// copy: the transport's handle in it must be gone before the actor system
 /// ends, which waits for the transport's thread.
-int run_ctl(caf::actor_system& sys, ctl_args args) {
+int run_ctl(caf::actor_system& sys, ctl_args args, const graph_spec& to_apply) {
   caf::scoped_actor self{sys};
   transport_options transport_opts;
   transport_opts.tls = args.tls.enabled();
@@ -300,13 +286,13 @@ int run_ctl(caf::actor_system& sys, ctl_args args) {
     return 2;
   }
   if (args.command == "apply")
-    return apply(self, *member, args);
+    return apply(self, *member, args, to_apply);
   if (args.command == "remove")
     return remove_nodes(self, *member, args);
   if (args.command == "graph")
     return graph(self, *member, args);
   if (args.command == "replay")
-    return replay(self, *member, args);
+    return ctl_replay(self, *member, args.target, args.rest[0], args.out);
   if (args.command == "tail")
     return tail(self, *member, args);
   return ctl_status(self, *member, args.target, args.json);
@@ -334,13 +320,23 @@ int ctl_main(int argc, char** argv) {
       return 2;
     }
   }
+  // Before connecting: a graph that cannot travel needs no member.
+  caf::expected<graph_spec> to_apply{graph_spec{}};
+  if (args->command == "apply") {
+    to_apply = graph_to_apply(args->rest[0]);
+    if (!to_apply) {
+      std::fprintf(stderr, "shoalctl: apply: %s\n",
+                   describe(to_apply.error()).c_str());
+      return 1;
+    }
+  }
   caf::actor_system_config cfg;
   configure_system(cfg, 1);
   cfg.load<caf::io::middleman>();
   if (args->tls.enabled())
     load_tls(cfg, args->tls);
   caf::actor_system sys{cfg};
-  return run_ctl(sys, *args);
+  return run_ctl(sys, *args, *to_apply);
 }
 
 } // namespace shoal

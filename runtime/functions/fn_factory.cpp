@@ -58,7 +58,7 @@ caf::error check_unused(const node_spec& spec, const std::string& what,
     {p_bias, "bias", spec.bias != 0},
     {p_link, "link", spec.link != "identity"},
     {p_code, "code", !spec.code.empty()},
-    {p_path, "path", !spec.path.empty()},
+    {p_path, "path", !spec.path.empty() || !spec.content.empty()},
   };
   for (const auto& x : all)
     if (x.set && (takes & x.p) == 0)

@@ -5,9 +5,12 @@
 // and fails with an `errc::invalid_graph` error whose text names the graph
 // file, the node and the reason, e.g.
 //   "plant.toml: node 'p1.mean': rolling_mean needs window or window_ns".
-// Model kinds that load files (xgboost, onnx) share them through the model
-// cache of the `fn_context`, the process's cache unless a caller (a test, a
-// deployment's options) hands in another; the cache must outlive the call.
+// Model kinds built from files (xgboost, onnx) are built from the node's
+// content, never by opening a path that came over the network
+// (runtime/models/model_file.hpp), and share compiled models through the
+// model cache of the `fn_context`, the process's cache unless a caller (a
+// test, a deployment's options) hands in another; the cache must outlive the
+// call.
 
 #pragma once
 

@@ -3,6 +3,7 @@
 #include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_loader.hpp"
 #include "runtime/graph/graph_validator.hpp"
+#include "runtime/models/model_file.hpp"
 
 namespace shoal {
 
@@ -10,6 +11,9 @@ caf::expected<graph_spec> load_graph(const std::string& path) {
   auto g = parse_graph_file(path);
   if (!g)
     return std::move(g.error());
+  // Read once here; every node is built from what was read.
+  if (auto err = read_model_files(*g))
+    return err;
   auto check = [](const node_spec& n) -> caf::error {
     auto fn = make_fn(n);
     if (!fn)

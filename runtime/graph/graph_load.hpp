@@ -1,5 +1,5 @@
-// Loading a graph file the way every command does: parse, validate, and
-// build every node's function once.
+// Loading a graph file the way every command does: parse, read the model
+// files, validate, and build every node's function once.
 //
 // Kept apart from the parser (graph_loader.hpp) and the validator so that
 // those two can be used and tested without the function factory, which
@@ -17,9 +17,10 @@
 
 namespace shoal {
 
-/// Parses (`parse_graph_file`), validates (`validate_graph`) and builds the
-/// function of every feature and model once (`make_fn`) to check it. On
-/// success the nodes are in topological order.
+/// Parses (`parse_graph_file`), reads the model files (`read_model_files`),
+/// validates (`validate_graph`) and builds the function of every feature and
+/// model once (`make_fn`) to check it. On success the nodes are in
+/// topological order and carry their model contents.
 caf::expected<graph_spec> load_graph(const std::string& path);
 
 } // namespace shoal

@@ -2,9 +2,13 @@
 //
 // A `graph_spec` is a value: it owns its nodes, has no references into files
 // or actors, and every part has an `inspect()` so that it can cross the
-// network unchanged. Lua code read from a `path` is stored inline in `code`,
-// so a node spec is self-contained. After `validate_graph` succeeds the nodes
-// are in topological order (every node after all of its `needs`).
+// network. Lua code read from a `path` is stored inline in `code`, and the
+// bytes of a model file in `content` (read by `read_model_files`), so a node
+// spec is self-contained: a node is built from them, and `path` only names
+// the file in messages. A graph on the wire carries each distinct content
+// once; a spec that arrived over the network is marked `remote`, and its
+// `path` is never opened (SPEC section 9). After `validate_graph` succeeds
+// the nodes are in topological order (every node after all of its `needs`).
 
 #pragma once
 
@@ -13,6 +17,11 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "caf/error.hpp"
+#include "caf/meta/load_callback.hpp"
+
+#include "runtime/graph/file_content.hpp"
 
 namespace shoal {
 
@@ -49,10 +58,18 @@ struct node_spec {
   std::string link = "identity";
   /// Lua source of `lua` features and models (inline or read from `path`).
   std::string code;
-  /// Model or Lua file as resolved against the graph file (absolute).
+  /// Model or Lua file as resolved against the graph file (absolute), where
+  /// the graph was loaded. Names the file in messages; never opened for a
+  /// `remote` spec.
   std::string path;
+  /// Model nodes (xgboost, onnx): the bytes of the file at `path`, read
+  /// where the graph was loaded. The model is built from these.
+  file_content content;
   /// The graph file that declared this node, for error messages.
   std::string file;
+  /// Set when the spec arrived over the network (by deserialization only,
+  /// never sent): a model without `content` is then an error, not a read.
+  bool remote = false;
 
   friend bool operator==(const node_spec& x, const node_spec& y);
   friend bool operator!=(const node_spec& x, const node_spec& y) {
@@ -60,11 +77,16 @@ struct node_spec {
   }
 };
 
+/// Without `content`, which its graph carries (a spec sent alone arrives
+/// without it); whatever arrives is `remote`.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_spec& x) {
   return f(x.name, x.kind, x.fn, x.needs, x.trigger, x.emit, x.unit, x.window,
            x.window_ns, x.alpha, x.weights, x.bias, x.link, x.code, x.path,
-           x.file);
+           x.file, caf::meta::load_callback([&x]() -> caf::error {
+             x.remote = true;
+             return caf::none;
+           }));
 }
 
 /// A whole graph.
@@ -76,9 +98,36 @@ struct graph_spec {
   std::optional<size_t> find(std::string_view name) const;
 };
 
+/// The contents of a graph's nodes as they travel: each distinct content
+/// once, and for each node the 1-based index of its own (0: none).
+struct graph_files {
+  std::vector<uint32_t> index;
+  std::vector<file_content> contents;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, graph_files& x) {
+  return f(x.index, x.contents);
+}
+
+/// The contents of `g`'s nodes, each distinct one once (buffers shared).
+graph_files files_of(const graph_spec& g);
+
+/// Gives the nodes of `g` their contents from `files` (which must match
+/// `g`'s nodes); an `errc::invalid_input` error if it does not.
+caf::error attach_files(graph_spec& g, graph_files& files);
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, graph_spec& x) {
-  return f(x.nodes);
+  if constexpr (Inspector::writes_state) {
+    graph_files files;
+    return f(x.nodes, files, caf::meta::load_callback([&]() -> caf::error {
+               return attach_files(x, files);
+             }));
+  } else {
+    auto files = files_of(x);
+    return f(x.nodes, files);
+  }
 }
 
 } // namespace shoal

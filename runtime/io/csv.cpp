@@ -1,7 +1,6 @@
 #include "runtime/io/csv.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -145,25 +144,24 @@ bool parse_sample_row(std::string_view line, sample_row& out) {
 
 caf::expected<line_reader>
 line_reader::open(const std::string& path, size_t block_size, size_t max_line) {
-  auto f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr)
-    return make_error(errc::io_error,
-                      path + ": cannot open: " + std::strerror(errno));
-  return line_reader{f, path, block_size > 0 ? block_size : 1, max_line};
+  auto f = file_bytes::open(path);
+  if (!f)
+    return std::move(f.error());
+  return line_reader{std::move(*f), path, block_size, max_line};
 }
 
-line_reader::line_reader(std::FILE* f, std::string path, size_t block_size,
-                         size_t max_line)
-  : file_(f), path_(std::move(path)), block_size_(block_size),
-    max_line_(max_line) {
+line_reader::line_reader(std::shared_ptr<byte_source> src, std::string name,
+                         size_t block_size, size_t max_line)
+  : src_(std::move(src)), path_(std::move(name)),
+    block_size_(block_size > 0 ? block_size : 1), max_line_(max_line) {
   buf_.resize(block_size_);
 }
 
 bool line_reader::next(std::string_view& line) {
-  // The cut line's bytes stay in the buffer until now: its view was valid.
-  if (skipping_)
-    skip_rest();
   overlong_ = false;
+  // The cut line's bytes stay in the buffer until now: its view was valid.
+  if (skipping_ && !skip_rest())
+    return false;
   for (;;) {
     auto from = buf_.data() + begin_ + scanned_;
     auto nl = static_cast<const char*>(
@@ -188,7 +186,8 @@ bool line_reader::next(std::string_view& line) {
       return true;
     }
     if (!refill()) {
-      if (begin_ == end_)
+      // Pending: the line goes on in a piece yet to come.
+      if (pending_ || begin_ == end_)
         return false;
       // The last line has no '\n'.
       line = std::string_view{buf_.data() + begin_, end_ - begin_};
@@ -205,8 +204,7 @@ void line_reader::cut(std::string_view& line, size_t len) {
   overlong_ = true;
 }
 
-void line_reader::skip_rest() {
-  skipping_ = false;
+bool line_reader::skip_rest() {
   // The `scanned_` bytes from `begin_` hold no '\n'.
   begin_ += scanned_;
   scanned_ = 0;
@@ -215,15 +213,20 @@ void line_reader::skip_rest() {
       std::memchr(buf_.data() + begin_, '\n', end_ - begin_));
     if (nl != nullptr) {
       begin_ = static_cast<size_t>(nl - buf_.data()) + 1;
-      return;
+      skipping_ = false;
+      return true;
     }
     begin_ = end_;
-    if (!refill())
-      return;
+    if (!refill()) {
+      // Still skipping when the rest is yet to come.
+      skipping_ = pending_;
+      return !pending_;
+    }
   }
 }
 
 bool line_reader::refill() {
+  pending_ = false;
   if (eof_)
     return false;
   if (begin_ > 0) {
@@ -234,15 +237,17 @@ bool line_reader::refill() {
   if (end_ == buf_.size())
     buf_.resize(buf_.size() * 2);
   auto want = std::min(buf_.size() - end_, block_size_);
-  auto got = std::fread(buf_.data() + end_, 1, want, file_.get());
-  end_ += got;
-  if (got < want) {
+  auto r = src_->read(buf_.data() + end_, want);
+  end_ += r.got;
+  if (r.end) {
     eof_ = true;
-    if (std::ferror(file_.get()))
+    if (src_->failed())
       err_ = make_error(errc::io_error, path_ + ": read error after line "
                                           + std::to_string(line_));
+  } else if (r.got == 0) {
+    pending_ = true;
   }
-  return got > 0;
+  return r.got > 0;
 }
 
 // -- sample_reader ----------------------------------------------------------
@@ -253,24 +258,37 @@ caf::expected<sample_reader> sample_reader::open(const std::string& path,
   auto lines = line_reader::open(path, block_size, max_line);
   if (!lines)
     return std::move(lines.error());
+  return start(std::move(*lines), path, max_line);
+}
+
+caf::expected<sample_reader>
+sample_reader::open(std::shared_ptr<byte_source> src, const std::string& name,
+                    size_t block_size, size_t max_line) {
+  return start(line_reader{std::move(src), name, block_size, max_line}, name,
+               max_line);
+}
+
+caf::expected<sample_reader> sample_reader::start(line_reader lines,
+                                                  const std::string& name,
+                                                  size_t max_line) {
   std::string_view header;
-  if (!lines->next(header)) {
-    if (lines->error())
-      return lines->error();
+  if (!lines.next(header)) {
+    if (lines.error())
+      return lines.error();
     return make_error(errc::invalid_input,
-                      path
-                        + ": line 1: expected header 'sensor,ts,value', got "
-                          "an empty file");
+                      name + ": line 1: expected header 'sensor,ts,value', got "
+                        + (lines.pending() ? "no whole line in the first piece"
+                                           : "an empty file"));
   }
-  if (auto err = check_input_header(header, path))
+  if (auto err = check_input_header(header, name))
     return err;
-  if (lines->overlong())
+  if (lines.overlong())
     return make_error(errc::invalid_input,
-                      path
+                      name
                         + ": line 1: expected header 'sensor,ts,value', got "
                           "a line longer than "
                         + std::to_string(max_line) + " bytes");
-  return sample_reader{std::move(*lines)};
+  return sample_reader{std::move(lines)};
 }
 
 row_kind sample_reader::next(sample_row& out) {
@@ -282,7 +300,7 @@ row_kind sample_reader::next(sample_row& out) {
       continue;
     return parse_sample_row(line, out) ? row_kind::sample : row_kind::malformed;
   }
-  return row_kind::end;
+  return lines_.pending() ? row_kind::pending : row_kind::end;
 }
 
 // -- output rows ------------------------------------------------------------

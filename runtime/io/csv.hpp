@@ -19,9 +19,15 @@
 // Output: a header `node,ts,value`, then one row per output with the value
 // printed as by "%.17g", which parses back to the same double.
 //
-// `line_reader` and `sample_reader` own their file and buffer; the views
-// they hand out stay valid until their next call. Not thread-safe; all
-// functions are locale-independent.
+// Readers take their bytes from a `byte_source` (runtime/io/byte_source.hpp):
+// a file, or a `chunk_feed` of pieces streamed over the network, which may
+// run dry before its end; the reader then says `pending` and carries on,
+// with the same line numbers and rules, once more bytes were pushed. Lines
+// may be split anywhere between pieces.
+//
+// `line_reader` and `sample_reader` own their buffer and share their source;
+// the views they hand out stay valid until their next call. Not
+// thread-safe; all functions are locale-independent.
 
 #pragma once
 
@@ -35,6 +41,8 @@
 
 #include "caf/error.hpp"
 #include "caf/expected.hpp"
+
+#include "runtime/io/byte_source.hpp"
 
 namespace shoal {
 
@@ -58,7 +66,8 @@ bool is_blank_line(std::string_view line);
 /// that is not a number.
 bool parse_sample_row(std::string_view line, sample_row& out);
 
-/// Reads a file line by line in large blocks, without allocating per line.
+/// Reads a file (or a stream of pieces) line by line in large blocks,
+/// without allocating per line.
 class line_reader {
 public:
   static constexpr size_t default_block_size = size_t{1} << 20;
@@ -73,12 +82,25 @@ public:
                                          size_t block_size = default_block_size,
                                          size_t max_line = no_limit);
 
+  /// Reads `src`, called `name` in messages.
+  line_reader(std::shared_ptr<byte_source> src, std::string name,
+              size_t block_size = default_block_size,
+              size_t max_line = no_limit);
+
   /// Returns the next line, without its '\n', in `line`; false at end of file
   /// or on a read error (see `error()`). A last line without '\n' is returned
   /// too; a file ending in '\n' has no empty last line. A line longer than
   /// `max_line` comes back cut to its first `max_line` bytes, with
-  /// `overlong()` true; the next call skips the rest of it.
+  /// `overlong()` true; the next call skips the rest of it. Also false when
+  /// the rest of the line has not arrived yet (`pending()`): call again once
+  /// the source has more.
   bool next(std::string_view& line);
+
+  /// Whether `next` last returned false because the source has nothing
+  /// more yet (a `chunk_feed` before its end), not at the end.
+  bool pending() const {
+    return pending_;
+  }
 
   /// Whether the line last returned was longer than `max_line` (and cut).
   bool overlong() const {
@@ -96,28 +118,19 @@ public:
   }
 
 private:
-  struct file_closer {
-    void operator()(std::FILE* f) const {
-      std::fclose(f);
-    }
-  };
-
-  line_reader(std::FILE* f, std::string path, size_t block_size,
-              size_t max_line);
-
   /// Returns the first `max_line_` of `len` bytes at `begin_` as an overlong
   /// line.
   void cut(std::string_view& line, size_t len);
 
   /// Drops the rest of an overlong line, up to and including its '\n', a
-  /// block at a time.
-  void skip_rest();
+  /// block at a time; false while that '\n' has not arrived yet.
+  bool skip_rest();
 
   /// Moves the unread bytes to the front of the buffer and reads more;
-  /// false when nothing more could be read.
+  /// false when nothing more could be read (`pending_` when more may come).
   bool refill();
 
-  std::unique_ptr<std::FILE, file_closer> file_;
+  std::shared_ptr<byte_source> src_;
   std::string path_;
   std::vector<char> buf_;
   size_t begin_ = 0;   // first unread byte
@@ -126,6 +139,7 @@ private:
   size_t block_size_;
   size_t max_line_;
   bool eof_ = false;
+  bool pending_ = false;  // nothing more yet, the end not reached
   bool overlong_ = false; // the line last returned was cut
   bool skipping_ = false; // the rest of that line is still to be dropped
   uint64_t line_ = 0;
@@ -141,6 +155,9 @@ enum class row_kind : uint8_t {
   malformed,
   /// End of file (or a read error, see `error()`).
   end,
+  /// No whole row has arrived yet (a streamed input): call again once the
+  /// source has more.
+  pending,
 };
 
 /// Reads the samples of an input CSV: checks the header when opening and
@@ -158,6 +175,13 @@ public:
                                            = line_reader::default_block_size,
                                            size_t max_line = default_max_line);
 
+  /// Reads `src`, called `name` in messages, and checks its header, which
+  /// must have arrived whole: an `errc::invalid_input` otherwise.
+  static caf::expected<sample_reader>
+  open(std::shared_ptr<byte_source> src, const std::string& name,
+       size_t block_size = line_reader::default_block_size,
+       size_t max_line = default_max_line);
+
   /// Reads the next non-blank row.
   row_kind next(sample_row& out);
 
@@ -174,6 +198,10 @@ private:
   explicit sample_reader(line_reader lines) : lines_(std::move(lines)) {
     // nop
   }
+
+  /// Reads and checks the header of `lines`.
+  static caf::expected<sample_reader>
+  start(line_reader lines, const std::string& name, size_t max_line);
 
   line_reader lines_;
 };

@@ -1,27 +1,53 @@
 #include "runtime/models/model_cache.hpp"
 
-#include <sys/stat.h>
-
 namespace shoal {
 
-model_cache::key model_cache::make_key(const std::string& kind,
-                                       const std::string& path) {
-  struct stat st {};
-  uint64_t size = 0;
-  int64_t mtime = 0;
-  if (::stat(path.c_str(), &st) == 0) {
-    size = static_cast<uint64_t>(st.st_size);
-    mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000
-            + st.st_mtim.tv_nsec;
+namespace {
+
+bool same_bytes(const std::shared_ptr<const std::string>& x,
+                const file_content& y) {
+  return x == y.buffer() || *x == y.bytes();
+}
+
+} // namespace
+
+std::shared_ptr<const void> model_cache::find(const key& k,
+                                              const file_content& content) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto range = entries_.equal_range(k);
+  for (auto i = range.first; i != range.second; ++i)
+    if (auto model_ptr = i->second.model.lock())
+      if (same_bytes(i->second.bytes, content))
+        return model_ptr;
+  return nullptr;
+}
+
+std::shared_ptr<const void>
+model_cache::store(const key& k, const file_content& content,
+                   std::shared_ptr<const void> model) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto i = entries_.begin(); i != entries_.end();) {
+    if (i->second.model.expired()) {
+      i = entries_.erase(i);
+      continue;
+    }
+    if (i->first == k && same_bytes(i->second.bytes, content))
+      if (auto model_ptr = i->second.model.lock())
+        return model_ptr;
+    ++i;
   }
-  return key{kind, path, size, mtime};
+  auto bytes = content.buffer();
+  if (!bytes)
+    bytes = std::make_shared<const std::string>();
+  entries_.emplace(k, entry{std::move(bytes), model});
+  return model;
 }
 
 size_t model_cache::size() const {
   std::lock_guard<std::mutex> guard{mtx_};
   size_t n = 0;
   for (auto& kvp : entries_)
-    if (!kvp.second.expired())
+    if (!kvp.second.model.expired())
       ++n;
   return n;
 }

@@ -7,6 +7,7 @@
 #include "runtime/core/errc.hpp"
 #include "runtime/graph/graph_error.hpp"
 #include "runtime/models/model_cache.hpp"
+#include "runtime/models/model_file.hpp"
 #include "runtime/models/onnx_model.hpp"
 
 namespace shoal {
@@ -53,7 +54,13 @@ caf::expected<node_fn_ptr> make_onnx_fn(const node_spec& spec,
   if (spec.path.empty())
     return node_error(spec, "onnx model needs path");
   auto what = "onnx model " + spec.path + ": ";
-  auto model = models.get<onnx_model>("onnx", spec.path, &onnx_model::load);
+  auto content = model_content(spec);
+  if (!content)
+    return node_error(spec, what + describe(content.error()));
+  model_cache::compiler<onnx_model> compile = [](const std::string& bytes) {
+    return onnx_model::parse(bytes.data(), bytes.size());
+  };
+  auto model = models.get<onnx_model>("onnx", *content, compile);
   if (!model)
     return node_error(spec, what + describe(model.error()));
   auto k = (*model)->input_count();

@@ -1,9 +1,10 @@
 // The `onnx` model kind (SPEC section 2): a node function that evaluates an
 // ONNX model on the node's inputs.
 //
-// `make_onnx_fn` loads the model at `spec.path` through the model cache it
-// is given (the process's, in practice), so every node that uses the same
-// (unchanged) file shares one read-only compiled model; each node function adds
+// `make_onnx_fn` compiles the model from the node's content (the bytes of
+// its file, runtime/models/model_file.hpp) through the model cache it is
+// given (the process's, in practice), so every node that uses the same
+// model bytes shares one read-only compiled model; each node function adds
 // only its scratch arena, allocated once. A call converts the inputs to
 // float32, runs the plan and returns the prediction as a double; it never
 // allocates. Like every `node_fn`, not thread-safe; the shared model is.

@@ -9,6 +9,7 @@
 #include "runtime/core/errc.hpp"
 #include "runtime/graph/graph_error.hpp"
 #include "runtime/models/model_cache.hpp"
+#include "runtime/models/model_file.hpp"
 #include "runtime/models/xgboost_model.hpp"
 
 namespace shoal {
@@ -66,8 +67,11 @@ caf::expected<node_fn_ptr> make_xgboost_fn(const node_spec& spec,
   if (spec.path.empty())
     return node_error(spec, "xgboost model needs path");
   auto prefix = "xgboost model " + spec.path + ": ";
+  auto content = model_content(spec);
+  if (!content)
+    return node_error(spec, prefix + describe(content.error()));
   auto model
-    = models.get<xgboost_model>("xgboost", spec.path, load_xgboost_model);
+    = models.get<xgboost_model>("xgboost", *content, compile_xgboost_model);
   if (!model)
     return node_error(spec, prefix + describe(model.error()));
   auto features = (*model)->num_features();

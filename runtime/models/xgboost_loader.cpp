@@ -296,16 +296,21 @@ parse_xgboost_model(const std::vector<uint8_t>& bytes) {
 }
 
 caf::expected<std::shared_ptr<const xgboost_model>>
+compile_xgboost_model(const std::string& text) {
+  std::vector<uint8_t> bytes(text.begin(), text.end());
+  auto desc = parse_xgboost_model(bytes);
+  if (!desc)
+    return std::move(desc.error());
+  return xgboost_model::compile(*desc);
+}
+
+caf::expected<std::shared_ptr<const xgboost_model>>
 load_xgboost_model(const std::string& path) {
   auto text = read_bounded_file(path);
   if (!text)
     return make_error(errc::io_error,
                       "cannot read file (" + describe(text.error()) + ")");
-  std::vector<uint8_t> bytes(text->begin(), text->end());
-  auto desc = parse_xgboost_model(bytes);
-  if (!desc)
-    return std::move(desc.error());
-  return xgboost_model::compile(*desc);
+  return compile_xgboost_model(*text);
 }
 
 } // namespace shoal

@@ -143,6 +143,11 @@ private:
 /// a description; the error text is the reason.
 caf::expected<xgb_model_desc> parse_xgboost_model(const std::vector<uint8_t>&);
 
+/// Parses and compiles a model file's bytes; the error text is the reason
+/// ("not an XGBoost model (...)", ...).
+caf::expected<std::shared_ptr<const xgboost_model>>
+compile_xgboost_model(const std::string& bytes);
+
 /// Reads, parses and compiles the model file at `path`; the error text is the
 /// reason ("cannot read file (...)", "not an XGBoost model (...)", ...).
 caf::expected<std::shared_ptr<const xgboost_model>>
