@@ -57,16 +57,32 @@ void remove_member(member_self self, const std::string& name,
   on_member_left(self, name, reason);
 }
 
+/// Heartbeats during which a member asks only the seeds listed before its
+/// own address (see `try_join`).
+constexpr size_t lower_seeds_first = 2;
+
 /// Asks the next seed to let us in, unless we know other members already.
+///
+/// Two members that connect to each other at the same moment can lose both
+/// connections: CAF 0.17 closes, on each side, the connection it finds
+/// redundant, and each side picks the other's (seen with TLS, whose longer
+/// handshake widens the window). So a member first asks only the seeds
+/// whose address sorts before its own, and all of them after
+/// `lower_seeds_first` heartbeats: of two members started together, the
+/// later one in that order asks, the other answers.
 void try_join(member_self self) {
   auto& st = self->state.membership;
   auto& opts = self->state.opts;
   if (st.joining || st.members.size() > 1)
     return;
+  auto mine = opts.listen.to_string();
   std::vector<net_address> others;
-  for (auto& s : opts.seeds)
-    if (s.to_string() != opts.listen.to_string())
+  for (auto& s : opts.seeds) {
+    auto text = s.to_string();
+    if (text != mine && (st.join_rounds >= lower_seeds_first || text < mine))
       others.push_back(s);
+  }
+  ++st.join_rounds;
   if (others.empty())
     return;
   auto seed = others[st.next_seed++ % others.size()];

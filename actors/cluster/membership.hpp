@@ -49,6 +49,8 @@ struct membership_state {
   bool joining = false;
   /// Which seed the next attempt asks.
   size_t next_seed = 0;
+  /// Heartbeats spent looking for seeds (see `try_join`).
+  size_t join_rounds = 0;
   /// Members removed since start, with the reason (for status).
   std::vector<std::string> departed;
   /// Steady-clock nanoseconds when this member started looking for seeds.

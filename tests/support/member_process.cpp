@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -70,6 +71,15 @@ int member_process::stop() {
   if (pid_ > 0)
     kill9();
   return rc;
+}
+
+long member_process::peak_rss_kib() const {
+  std::ifstream in{"/proc/" + std::to_string(pid_) + "/status"};
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0)
+      return std::stol(line.substr(6));
+  return -1;
 }
 
 std::string member_process::log() const {

@@ -38,6 +38,15 @@ public:
     return pid_ > 0;
   }
 
+  /// The process id (-1 once it was stopped).
+  pid_t pid() const {
+    return pid_;
+  }
+
+  /// The most memory the process has held so far (VmHWM), in KiB; -1 if
+  /// unknown.
+  long peak_rss_kib() const;
+
   /// Everything the process printed so far.
   std::string log() const;
 

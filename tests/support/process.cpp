@@ -1,5 +1,6 @@
 #include "tests/support/process.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -43,6 +44,16 @@ std::vector<nlohmann::json> read_json_lines(const std::string& path) {
       result.push_back(std::move(x));
   }
   return result;
+}
+
+std::vector<std::string> sorted_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in{text};
+  std::string line;
+  while (std::getline(in, line))
+    lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  return lines;
 }
 
 } // namespace shoal::test_support

@@ -23,6 +23,10 @@ std::string binary(const std::string& name);
 /// Reads a whole file; empty if it does not exist.
 std::string read_file(const std::string& path);
 
+/// The lines of `text`, sorted: outputs of a cluster compared with a
+/// single node's, which a cluster writes in the order they arrive.
+std::vector<std::string> sorted_lines(const std::string& text);
+
 /// The objects of a JSON-lines file, one per complete line; a line still
 /// being written does not parse and is left for a later read.
 std::vector<nlohmann::json> read_json_lines(const std::string& path);

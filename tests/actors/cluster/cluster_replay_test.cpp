@@ -65,16 +65,6 @@ weights = [1.0, 1.0]
 link = "logistic"
 )";
 
-std::vector<std::string> sorted_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in{text};
-  std::string line;
-  while (std::getline(in, line))
-    lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
 } // namespace
 
 TEST(ClusterReplay, ThreeMembersGiveExactlyTheSingleNodeOutputs) {

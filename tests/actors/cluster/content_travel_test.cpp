@@ -76,16 +76,6 @@ void write(const fs::path& p, const std::string& text) {
   std::ofstream{p, std::ios::binary} << text;
 }
 
-std::vector<std::string> sorted_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in{text};
-  std::string line;
-  while (std::getline(in, line))
-    lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
 /// shoalctl run in `dir` (its relative paths are relative to it).
 process_result shoalctl_in(const fs::path& dir, int port,
                            const std::string& args) {

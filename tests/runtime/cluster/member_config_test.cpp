@@ -1,6 +1,7 @@
 // A member's configuration: the rule that an unauthenticated member port
 // stays on loopback unless the operator says otherwise (SPEC section 9).
 
+#include <filesystem>
 #include <gtest/gtest.h>
 
 #include "runtime/cluster/member_config.hpp"
@@ -64,6 +65,50 @@ TEST(MemberConfig, InsecureMustBeABoolean) {
                   "listen = \"0.0.0.0:7701\"\ninsecure = \"yes\"\n");
   ASSERT_FALSE(cfg);
   EXPECT_NE(describe(cfg.error()).find("'insecure': must be a boolean"),
+            std::string::npos)
+    << describe(cfg.error());
+}
+
+TEST(MemberConfig, SecurityNamesThreeFilesBesideTheConfig) {
+  auto path = write_temp_file("mc_security.toml",
+                              "[node]\nname = \"n1\"\n"
+                              "listen = \"0.0.0.0:7701\"\n"
+                              "[security]\ncert = \"n1.pem\"\n"
+                              "key = \"keys/n1.key\"\nca = \"/etc/ca.pem\"\n");
+  auto cfg = load_member_config(path);
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  auto dir = std::filesystem::path{path}.parent_path();
+  EXPECT_TRUE(cfg->security.enabled());
+  EXPECT_EQ(cfg->security.cert, (dir / "n1.pem").string());
+  EXPECT_EQ(cfg->security.key, (dir / "keys/n1.key").string());
+  EXPECT_EQ(cfg->security.ca, "/etc/ca.pem");
+  // With [security], another address than loopback needs no insecure.
+  EXPECT_FALSE(cfg->insecure);
+}
+
+TEST(MemberConfig, SecurityNeedsEveryFileAndNothingElse) {
+  auto cfg = load_member_config(
+    write_temp_file("mc_security_nokey.toml",
+                    "[node]\nname = \"n1\"\nlisten = \"127.0.0.1:7701\"\n"
+                    "[security]\ncert = \"n1.pem\"\nca = \"ca.pem\"\n"));
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(describe(cfg.error()).find("[security] 'key': missing"),
+            std::string::npos)
+    << describe(cfg.error());
+  cfg = load_member_config(
+    write_temp_file("mc_security_extra.toml",
+                    "[node]\nname = \"n1\"\nlisten = \"127.0.0.1:7701\"\n"
+                    "[security]\ncert = \"a\"\nkey = \"b\"\nca = \"c\"\n"
+                    "passphrase = \"x\"\n"));
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(describe(cfg.error()).find("[security]: unknown key 'passphrase'"),
+            std::string::npos)
+    << describe(cfg.error());
+  cfg = load_member_config(write_temp_file(
+    "mc_security_table.toml", "security = 1\n[node]\nname = \"n1\"\n"
+                              "listen = \"127.0.0.1:7701\"\n"));
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(describe(cfg.error()).find("'security' must be a table"),
             std::string::npos)
     << describe(cfg.error());
 }
