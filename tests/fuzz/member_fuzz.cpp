@@ -7,8 +7,18 @@
 // bytes must give an error, never a crash or an allocation larger than the
 // input can describe (libFuzzer's -rss_limit_mb and -malloc_limit_mb catch
 // those). The actor system has Shoal's types and no middleman.
+//
+// One exception is known and tolerated here: CAF 0.17.6 throws
+// std::runtime_error("invalid type found") for a `caf::variant` whose type
+// tag is out of range (CAF's own `config_value`, which any message may
+// carry), instead of returning an error. In a member that exception escapes
+// CAF's BASP worker and ends the process; Shoal cannot catch it there, so it
+// is listed as not protected in docs/security.md, and its input is kept in
+// corpus/member/ so that a change of behaviour shows.
 
 #include <cstdint>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,7 +50,12 @@ caf::actor_system& fuzz_system() {
 template <class T>
 void decode(caf::binary_deserializer& source) {
   T x;
-  static_cast<void>(source(x));
+  try {
+    static_cast<void>(source(x));
+  } catch (const std::runtime_error& ex) {
+    if (std::strcmp(ex.what(), "invalid type found") != 0)
+      throw;
+  }
 }
 
 } // namespace
