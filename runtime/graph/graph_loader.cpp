@@ -18,14 +18,11 @@ namespace shoal {
 
 namespace {
 
-/// Reads the whole file at `p`; on failure returns nothing and says why.
-std::optional<std::string> read_text(const fs::path& p, std::string& why) {
-  std::error_code ec;
-  if (!fs::exists(fs::status(p, ec))) {
-    why = "no such file";
-    return std::nullopt;
-  }
-  auto text = read_bounded_file(p.string());
+/// Reads the whole file at `p` with `read`; on failure returns nothing and
+/// says why.
+std::optional<std::string> read_text(const graph_file_reader& read,
+                                     const fs::path& p, std::string& why) {
+  auto text = read(p.string());
   if (!text) {
     why = describe(text.error());
     return std::nullopt;
@@ -61,7 +58,8 @@ caf::error first_error(std::initializer_list<caf::error> errs) {
   return caf::none;
 }
 
-caf::error resolve_path(node_spec& n, const fs::path& dir) {
+caf::error resolve_path(node_spec& n, const fs::path& dir,
+                        const graph_file_reader& read) {
   if (n.path.empty())
     return node_error(n, "'path' must not be empty");
   fs::path p{n.path};
@@ -70,7 +68,7 @@ caf::error resolve_path(node_spec& n, const fs::path& dir) {
     return caf::none;
   // Lua chunks travel inline so that a node spec is self-contained.
   std::string why;
-  auto text = read_text(n.path, why);
+  auto text = read_text(read, n.path, why);
   if (!text)
     return node_error(n, "cannot read Lua file '" + n.path + "': " + why);
   n.code = std::move(*text);
@@ -80,7 +78,7 @@ caf::error resolve_path(node_spec& n, const fs::path& dir) {
 /// Parses one `[[sensor]]`, `[[feature]]` or `[[model]]` table of `file`.
 caf::error parse_node(node_kind kind, const toml::table& tbl,
                       const std::string& file, const fs::path& dir,
-                      node_spec& n) {
+                      const graph_file_reader& read, node_spec& n) {
   n.kind = kind;
   n.file = file;
   n.emit = kind == node_kind::model;
@@ -125,7 +123,7 @@ caf::error parse_node(node_kind kind, const toml::table& tbl,
     return err;
   if (n.fn == "lua" && r.has("code"))
     return node_error(n, "give either 'code' or 'path', not both");
-  return resolve_path(n, dir);
+  return resolve_path(n, dir, read);
 }
 
 caf::error syntax_error(const std::string& file, const toml::parse_error& e) {
@@ -147,6 +145,10 @@ class loader {
 public:
   graph_spec graph;
 
+  explicit loader(const graph_file_reader& read) : read_(read) {
+    // nop
+  }
+
   /// Loads the file at `p`, shown to users as `shown`. `parent` is the
   /// file that includes it (empty for the top-level file).
   caf::error load(const fs::path& p, const std::string& shown,
@@ -158,21 +160,28 @@ public:
                                   + std::to_string(max_include_depth)
                                   + " files (at '" + shown + "')");
     std::string why;
-    auto text = read_text(p, why);
+    auto text = read_text(read_, p, why);
     if (!text)
       return parent.empty()
                ? file_error(shown, "cannot read graph file: " + why)
                : file_error(parent, "cannot read included file '" + shown
                                       + "': " + why);
+    return load_text(*text, p, shown);
+  }
+
+  /// Parses `text`, the contents of the file at `p`, and loads its
+  /// includes.
+  caf::error load_text(std::string_view text, const fs::path& p,
+                       const std::string& shown) {
     toml::table doc;
 #if TOML_EXCEPTIONS
     try {
-      doc = toml::parse(*text, shown);
+      doc = toml::parse(text, shown);
     } catch (const toml::parse_error& e) {
       return syntax_error(shown, e);
     }
 #else
-    auto res = toml::parse(*text, shown);
+    auto res = toml::parse(text, shown);
     if (!res)
       return syntax_error(shown, res.error());
     doc = std::move(res).table();
@@ -226,7 +235,7 @@ private:
                      });
     for (const auto& d : decls) {
       node_spec n;
-      if (auto err = parse_node(d.kind, *d.tbl, shown, dir, n))
+      if (auto err = parse_node(d.kind, *d.tbl, shown, dir, read_, n))
         return err;
       graph.nodes.push_back(std::move(n));
     }
@@ -253,6 +262,7 @@ private:
     return caf::none;
   }
 
+  const graph_file_reader& read_;
   std::vector<std::string> stack_ids_;
   std::vector<std::string> stack_shown_;
   std::set<std::string> done_;
@@ -260,9 +270,26 @@ private:
 
 } // namespace
 
+caf::expected<std::string> read_graph_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(fs::status(path, ec)))
+    return make_error(errc::io_error, "no such file");
+  return read_bounded_file(path);
+}
+
 caf::expected<graph_spec> parse_graph_file(const std::string& path) {
-  loader ld;
+  graph_file_reader read = read_graph_file;
+  loader ld{read};
   if (auto err = ld.load(fs::path{path}, path, std::string{}))
+    return err;
+  return std::move(ld.graph);
+}
+
+caf::expected<graph_spec> parse_graph_text(std::string_view text,
+                                           const std::string& path,
+                                           const graph_file_reader& read) {
+  loader ld{read};
+  if (auto err = ld.load_text(text, fs::path{path}, path))
     return err;
   return std::move(ld.graph);
 }

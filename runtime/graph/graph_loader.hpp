@@ -1,9 +1,12 @@
 // Reading graph files (SPEC section 2) into a `graph_spec`.
 //
 // `parse_graph_file` reads one TOML file and, recursively, the files it
-// includes, and checks every key's presence and TOML type; it does not check
-// names, edges or cycles (that is `validate_graph`); `load_graph`
-// (graph_load.hpp) does both and builds every node's function.
+// includes (`parse_graph_text` starts from text already in memory, read
+// from a file or the network, and reads its includes and Lua files through
+// a `graph_file_reader` that a caller such as a fuzz test may replace), and
+// checks every key's presence and TOML type; it does not check names, edges or
+// cycles (that is `validate_graph`); `load_graph` (graph_load.hpp) does both
+// and builds every node's function.
 //
 // Order of the nodes returned by `parse_graph_file`:
 // - a file's own nodes come first, in the order they appear in the file
@@ -36,7 +39,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "caf/expected.hpp"
 
@@ -47,8 +52,23 @@ namespace shoal {
 /// How deep includes may nest, the top-level file counted.
 constexpr size_t max_include_depth = 64;
 
+/// Reads a file that a graph names (an include or a Lua file) whole.
+using graph_file_reader
+  = std::function<caf::expected<std::string>(const std::string& path)>;
+
+/// The reader of `parse_graph_file`: "no such file" for a missing path, else
+/// `read_bounded_file`.
+caf::expected<std::string> read_graph_file(const std::string& path);
+
 /// Parses the graph file at `path` and everything it includes into one
 /// graph, without validation beyond keys and types.
 caf::expected<graph_spec> parse_graph_file(const std::string& path);
+
+/// Parses `text` as the contents of the graph file `path`: the same result
+/// and errors as `parse_graph_file` on a file holding `text`, with every
+/// include and Lua file read through `read`.
+caf::expected<graph_spec>
+parse_graph_text(std::string_view text, const std::string& path,
+                 const graph_file_reader& read = read_graph_file);
 
 } // namespace shoal

@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 
+#include "runtime/http/http_request.hpp"
 #include "runtime/io/tcp_listener.hpp"
 
 namespace shoal {
@@ -36,16 +37,6 @@ struct http_server::impl {
 
 namespace {
 
-/// Beast of Boost 1.74 has its own string_view.
-std::string_view std_view(beast::string_view x) {
-  return {x.data(), x.size()};
-}
-
-bool is_parse_error(const beast::error_code& ec) {
-  return ec.category()
-         == http::make_error_code(http::error::bad_target).category();
-}
-
 /// One client connection: reads requests and answers them in turn until
 /// the client closes, asks to close, times out or sends something bad.
 class connection : public std::enable_shared_from_this<connection> {
@@ -61,8 +52,8 @@ public:
 
   void read() {
     parser_.emplace();
-    parser_->header_limit(owner_.opts.max_header_bytes);
-    parser_->body_limit(owner_.opts.max_body_bytes);
+    limit_parser(*parser_, request_limits{owner_.opts.max_header_bytes,
+                                          owner_.opts.max_body_bytes});
     stream_.expires_after(owner_.opts.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -72,33 +63,24 @@ public:
 
 private:
   void on_read(beast::error_code ec) {
-    if (ec == http::error::header_limit || ec == http::error::body_limit) {
-      error_reply(413, "request too large\n");
-      return;
-    }
-    if (ec == http::error::end_of_stream || ec == http::error::partial_message
-        || (ec && !is_parse_error(ec))) {
-      // Gone, timed out or cut off: nobody to answer.
+    auto answer = answer_read(ec, *parser_, owner_.provide, owner_.health);
+    if (!answer.send) {
       close();
       return;
     }
-    if (ec) {
-      error_reply(400, "bad request: " + ec.message() + "\n");
+    if (answer.close_after) {
+      error_reply(std::move(answer.reply));
       return;
     }
     auto& req = parser_->get();
-    auto answer
-      = route_request(std_view(req.method_string()), std_view(req.target()),
-                      owner_.provide, owner_.health);
-    reply(std::move(answer), req.version(), req.keep_alive(),
+    reply(std::move(answer.reply), req.version(), req.keep_alive(),
           req.method() == http::verb::head);
   }
 
   /// Answers a request that cannot be read, then closes the connection.
-  void error_reply(unsigned status, std::string body) {
+  void error_reply(http_reply answer) {
     linger_ = true;
-    reply(http_reply{status, "text/plain; charset=utf-8", std::move(body), {}},
-          11, false, false);
+    reply(std::move(answer), 11, false, false);
   }
 
   void reply(http_reply answer, unsigned version, bool keep_alive, bool head) {
@@ -168,7 +150,7 @@ private:
   http_server::impl& owner_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<request_parser> parser_;
   std::optional<response> res_;
   std::optional<http::response_serializer<http::string_body>> serializer_;
   bool linger_ = false;
