@@ -355,10 +355,10 @@ member_transport::member_transport(caf::actor_system& sys,
   env->tls = opts.tls;
   env->stats = stats_;
   env->log = std::move(opts.log);
-  auto broker
+  broker_
     = sys.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
   actor_ = sys.spawn<transport_actor, caf::detached + caf::hidden>(
-    std::move(broker), std::move(env), opts.connect_timeout);
+    broker_, std::move(env), opts.connect_timeout);
 }
 
 member_transport::~member_transport() {

@@ -74,6 +74,14 @@ public:
     return stats_;
   }
 
+  /// CAF's protocol handler behind every connection (its BASP broker). It
+  /// is not ours to guard: CAF 0.17 throws on some malformed messages
+  /// (docs/security.md), which ends it, and with it every connection of
+  /// the process; whoever runs a member watches it.
+  const caf::actor& protocol_handler() const {
+    return broker_;
+  }
+
   /// Publishes `whom` on `at` (reusing the address); returns the port.
   caf::expected<uint16_t> publish(caf::scoped_actor& self,
                                   const caf::actor& whom,
@@ -82,6 +90,7 @@ public:
 private:
   caf::actor_system& sys_;
   std::shared_ptr<transport_stats> stats_;
+  caf::actor broker_;
   caf::io::middleman_actor actor_;
 };
 

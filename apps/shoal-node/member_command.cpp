@@ -189,6 +189,11 @@ int member_command(const node_args& args) {
             initial.reset();
         });
   };
+  // A member whose protocol handler died hears no peer and no shoalctl:
+  // rather than run on cut off, it stops, so that the others fail its
+  // nodes over and a supervisor restarts it.
+  auto handler = transport.protocol_handler();
+  self->monitor(handler);
   while (!done && !member_stop) {
     if (initial)
       apply_initial();
@@ -208,6 +213,17 @@ int member_command(const node_args& args) {
       },
       [](done_atom, uint64_t, const caf::error&) {
         // A live sink reached the end of its graph's stream.
+      },
+      [&](caf::down_msg& down) {
+        if (down.source != handler)
+          return;
+        std::fprintf(stderr,
+                     "shoal-node: member %s: the member port's protocol "
+                     "handler stopped (%s); exiting, since no peer can "
+                     "reach this member any more\n",
+                     cfg->name.c_str(), sys.render(down.reason).c_str());
+        rc = 1;
+        done = true;
       },
       caf::after(std::chrono::milliseconds(100)) >> [] {});
   }

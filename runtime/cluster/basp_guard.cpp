@@ -1,6 +1,7 @@
 #include "runtime/cluster/basp_guard.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace shoal {
 
@@ -16,6 +17,18 @@ constexpr unsigned char last_operation = 6;
 bool is_handshake(unsigned char op) {
   return op <= 1;
 }
+
+/// Direct and routed messages carry a `caf::message`.
+bool is_message(unsigned char op) {
+  return op == 2 || op == 3;
+}
+
+/// CAF 0.17.6's types whose decoding throws on bad input (caf::variant).
+constexpr std::string_view unsafe_types[]
+  = {"@config_value", "@downstream_msg", "@upstream_msg"};
+
+/// Longest name above, less one: what a read may end in the middle of.
+constexpr size_t tail_keep = 15;
 
 uint32_t payload_len(const std::array<unsigned char, 32>& header) {
   uint32_t len = 0;
@@ -47,11 +60,48 @@ std::string basp_guard::check_header() const {
   return {};
 }
 
+namespace {
+
+/// The first unsafe type name in `text`, or an empty view.
+std::string_view unsafe_name_in(std::string_view text) {
+  for (auto at = text.find('@'); at != std::string_view::npos;
+       at = text.find('@', at + 1))
+    for (auto name : unsafe_types)
+      if (text.compare(at, name.size(), name) == 0)
+        return name;
+  return {};
+}
+
+} // namespace
+
+std::string basp_guard::scan_payload(const char* data, size_t n) {
+  std::string_view view{data, n};
+  // A name split across reads starts in the kept tail.
+  auto edge = tail_;
+  edge.append(view.substr(0, std::min(n, tail_keep)));
+  auto name = unsafe_name_in(edge);
+  if (name.empty())
+    name = unsafe_name_in(view);
+  if (!name.empty())
+    return "message with type " + std::string{name.substr(1)}
+           + ", which CAF 0.17 cannot decode safely";
+  if (n >= tail_keep)
+    tail_.assign(view.substr(n - tail_keep));
+  else
+    tail_ = edge.substr(edge.size() > tail_keep ? edge.size() - tail_keep : 0);
+  return {};
+}
+
 std::string basp_guard::feed(const char* data, size_t n) {
   while (n > 0 && refused_.empty()) {
     if (payload_left_ > 0) {
       auto k = static_cast<size_t>(
         std::min<uint64_t>(payload_left_, static_cast<uint64_t>(n)));
+      if (in_message_) {
+        refused_ = scan_payload(data, k);
+        if (!refused_.empty())
+          break;
+      }
       payload_left_ -= k;
       data += k;
       n -= k;
@@ -72,6 +122,8 @@ std::string basp_guard::feed(const char* data, size_t n) {
       break;
     auto len = payload_len(header_);
     in_handshake_ = is_handshake(header_[0]);
+    in_message_ = is_message(header_[0]);
+    tail_.clear();
     payload_left_ = len;
     if (len == 0 && in_handshake_)
       handshaken_ = true;

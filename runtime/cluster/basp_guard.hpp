@@ -8,9 +8,18 @@
 // arrive and refuses the connection, before CAF sees the header, when:
 // the first frame is not a handshake, a frame's operation is unknown, a
 // handshake frame is longer than `handshake_limit`, or any frame is longer
-// than `message_limit`. It only reads the bytes it is given (any split is
-// fine) and keeps 32 bytes of state. One guard per connection, for one
-// thread.
+// than `message_limit`.
+//
+// It also refuses a message that names a type CAF 0.17.6 cannot decode
+// safely: its variants (`config_value` and the stream messages, which
+// Shoal never sends) throw instead of failing on a bad tag, and the throw
+// takes the whole process down (found by the `member` fuzz target). Type
+// names travel as plain text ("@<>+@config_value"), nested messages
+// included, so the guard looks for those names in the payload of every
+// message frame before CAF has it.
+//
+// It only reads the bytes it is given (any split is fine) and keeps under
+// 64 bytes of state. One guard per connection, for one thread.
 
 #pragma once
 
@@ -47,11 +56,16 @@ public:
 
 private:
   std::string check_header() const;
+  std::string scan_payload(const char* data, size_t n);
 
   std::array<unsigned char, 32> header_{};
   size_t header_fill_ = 0;
   uint64_t payload_left_ = 0;
   bool in_handshake_ = false;
+  /// Whether the current payload is a message's (scanned for type names).
+  bool in_message_ = false;
+  /// The end of the payload read so far, for names split across reads.
+  std::string tail_;
   bool handshaken_ = false;
   uint32_t handshake_limit_;
   uint32_t message_limit_;

@@ -2,14 +2,25 @@
 // with certificates of one CA form a cluster over TLS and replay exactly
 // like one node; a shoalctl or a member without such a certificate gets
 // nothing and is counted and logged; a protocol header claiming a huge
-// frame is refused before the member allocates it, with or without TLS.
+// frame is refused before the member allocates it, with or without TLS; a
+// message CAF cannot decode without throwing is refused before CAF has it.
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cstdlib>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <set>
 #include <sstream>
 #include <string>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <vector>
+
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/binary_deserializer.hpp"
+#include "caf/binary_serializer.hpp"
 
 #include "runtime/core/errc.hpp"
 #include "runtime/graph/graph_load.hpp"
@@ -58,14 +69,82 @@ long refused_count(uint16_t http) {
   return std::stol(res.body.substr(at + name.size()));
 }
 
-/// A BASP 0.17 header: operation, padding, flags, payload length in
-/// network order, then 24 bytes of ids.
-std::string basp_header(unsigned char op, uint32_t len) {
+/// A BASP 0.17 header: operation, padding, flags, then in network order
+/// the payload length, the operation data and the two actor ids.
+std::string basp_header(unsigned char op, uint32_t len, uint64_t data = 0,
+                        uint64_t source = 0, uint64_t dest = 0) {
   std::string h(32, '\0');
   h[0] = static_cast<char>(op);
-  for (int i = 0; i < 4; ++i)
-    h[4 + i] = static_cast<char>((len >> (24 - 8 * i)) & 0xff);
+  auto put = [&](size_t at, uint64_t x, int bytes) {
+    for (int i = 0; i < bytes; ++i)
+      h[at + i] = static_cast<char>((x >> (8 * (bytes - 1 - i))) & 0xff);
+  };
+  put(4, len, 4);
+  put(8, data, 8);
+  put(16, source, 8);
+  put(24, dest, 8);
   return h;
+}
+
+/// Reads exactly `n` bytes from `fd` (empty on error or end of stream).
+std::string read_exactly(int fd, size_t n) {
+  std::string buf(n, '\0');
+  size_t got = 0;
+  while (got < n) {
+    auto k = ::read(fd, buf.data() + got, n - got);
+    if (k <= 0)
+      return {};
+    got += static_cast<size_t>(k);
+  }
+  return buf;
+}
+
+/// Speaks CAF 0.17's protocol by hand, as any peer may: reads the member's
+/// handshake for the published actor's id, answers with a client handshake
+/// of `sys`'s node, then sends that actor one message whose bytes are
+/// `message`. Returns whether all of it was written.
+bool send_raw_message(caf::actor_system& sys, uint16_t port,
+                      const std::string& message) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    ::close(fd);
+    return false;
+  }
+  auto hdr = read_exactly(fd, 32);
+  uint32_t len = 0;
+  for (size_t i = 4; i < 8 && hdr.size() == 32; ++i)
+    len = (len << 8) | static_cast<unsigned char>(hdr[i]);
+  auto payload = read_exactly(fd, len);
+  caf::node_id their_node;
+  std::vector<std::string> app_ids;
+  caf::actor_id aid = 0;
+  std::set<std::string> sigs;
+  caf::binary_deserializer in{sys, payload.data(), payload.size()};
+  if (payload.empty() || in(their_node, app_ids, aid, sigs) || aid == 0) {
+    ::close(fd);
+    return false;
+  }
+  std::vector<char> hello;
+  caf::binary_serializer hello_out{sys, hello};
+  auto node = sys.node();
+  static_cast<void>(hello_out(node));
+  std::vector<char> body;
+  caf::binary_serializer body_out{sys, body};
+  std::vector<caf::strong_actor_ptr> stack;
+  static_cast<void>(body_out(stack));
+  body.insert(body.end(), message.begin(), message.end());
+  auto bytes = basp_header(1, static_cast<uint32_t>(hello.size()))
+               + std::string{hello.begin(), hello.end()}
+               + basp_header(2, static_cast<uint32_t>(body.size()), 0, 0, aid)
+               + std::string{body.begin(), body.end()};
+  auto ok = ::write(fd, bytes.data(), bytes.size())
+            == static_cast<ssize_t>(bytes.size());
+  ::close(fd);
+  return ok;
 }
 
 const char* replay_graph = R"(
@@ -239,4 +318,36 @@ TEST_F(MemberPort, AHugeFrameIsRefusedBeforeTheMemberAllocatesIt) {
   EXPECT_EQ(shoalctl(plain_port, "status").exit_code, 0);
   ctl_identity ctl{identity(ca_dir("ca"), "ctl")};
   EXPECT_EQ(shoalctl(tls_port, "status").exit_code, 0);
+}
+
+TEST_F(MemberPort, AMessageCafCannotDecodeIsRefusedAndTheMemberServesOn) {
+  // A message CAF 0.17.6 cannot decode without throwing (found by the
+  // `member` fuzz target; docs/security.md): the throw ended the process.
+  auto crash
+    = read_file(std::string{SHOAL_SOURCE_DIR}
+                + "/tests/fuzz/corpus/member/crash_config_value_bad_tag");
+  ASSERT_GT(crash.size(), 1u);
+  int port = free_loopback_port();
+  auto http = free_loopback_port();
+  member_process n1{write_member_config("n1", port, {port}, http_line(http))};
+  ASSERT_TRUE(await_log(n1, "http on")) << n1.log();
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  // The corpus file starts with the fuzz target's selector byte.
+  ASSERT_TRUE(
+    send_raw_message(sys, static_cast<uint16_t>(port), crash.substr(1)));
+  EXPECT_TRUE(wait_until(
+    [&] {
+      return refused_count(http) == 1;
+    },
+    std::chrono::seconds(20)))
+    << refused_count(http) << n1.log();
+  EXPECT_NE(n1.log().find(": message with type config_value, which CAF 0.17 "
+                          "cannot decode safely"),
+            std::string::npos)
+    << n1.log();
+  EXPECT_TRUE(n1.running());
+  auto res = shoalctl(port, "status");
+  EXPECT_EQ(res.exit_code, 0) << res.output << n1.log();
+  EXPECT_NE(res.output.find("members (1):"), std::string::npos) << res.output;
 }

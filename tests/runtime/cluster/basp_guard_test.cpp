@@ -86,3 +86,31 @@ TEST(BaspGuard, TheDefaultMessageLimitIsAGibibyte) {
   EXPECT_NE(feed(over, frame(1, 10) + header(2, basp_message_limit + 1), 32),
             "");
 }
+
+TEST(BaspGuard, RefusesAMessageNamingATypeCafCannotDecodeWhereverItIsCut) {
+  // CAF 0.17.6 throws, and the process dies, on a bad tag in these
+  // variants; their names travel as text, nested messages included.
+  for (std::string name : {"config_value", "downstream_msg", "upstream_msg"}) {
+    auto body = std::string{"\0\0\0\x11", 4} + "@<>+@i64+@" + name + "(rest";
+    auto stream
+      = frame(1, 10) + header(2, static_cast<uint32_t>(body.size())) + body;
+    for (size_t step = 1; step <= stream.size(); ++step) {
+      basp_guard g;
+      EXPECT_EQ(feed(g, stream, step),
+                "message with type " + name
+                  + ", which CAF 0.17 cannot decode safely")
+        << name << " step " << step;
+    }
+  }
+}
+
+TEST(BaspGuard, LetsOrdinaryTypesAndTheNamesOutsideMessagesPass) {
+  // Shoal's own types, a look-alike name, and the name in a handshake.
+  std::string body = "@<>+@atom+@str+shoal::batch+@config_valu+config_value";
+  auto stream = frame(1, 0) + header(2, static_cast<uint32_t>(body.size()))
+                + body + header(0, 13) + "@config_value";
+  for (size_t step : {1, 5, 13, 1000}) {
+    basp_guard g;
+    EXPECT_EQ(feed(g, stream, step), "") << step;
+  }
+}
