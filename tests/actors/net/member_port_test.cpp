@@ -254,9 +254,12 @@ TEST_F(MemberPort, NoCertificateOfTheClustersCaGetsNothing) {
     await_log(n9, "cannot connect to 127.0.0.1:" + std::to_string(port)
                     + ": TLS handshake failed"))
     << n9.log();
+  // Nor can a member without any certificate.
+  member_process plain{
+    write_member_config("n8", free_loopback_port(), {port}, "", "")};
   EXPECT_TRUE(wait_until(
     [&] {
-      return refused_count(http) >= 3;
+      return refused_count(http) >= 4;
     },
     std::chrono::seconds(30)))
     << refused_count(http) << n1.log();
