@@ -147,30 +147,6 @@ bool send_raw_message(caf::actor_system& sys, uint16_t port,
   return ok;
 }
 
-const char* replay_graph = R"(
-[[sensor]]
-name = "a.temp"
-[[sensor]]
-name = "b.temp"
-[[feature]]
-name = "a.mean"
-fn = "rolling_mean"
-needs = ["a.temp"]
-window = 3
-[[feature]]
-name = "b.ewma"
-fn = "ewma"
-needs = ["b.temp"]
-alpha = 0.5
-emit = true
-[[model]]
-name = "ab"
-kind = "linear"
-needs = ["a.mean", "b.ewma"]
-weights = [1.0, -2.0]
-trigger = ["a.mean"]
-)";
-
 class MemberPort : public temp_dir_test {
 protected:
   std::string ca_dir(const std::string& name) {
@@ -182,7 +158,7 @@ protected:
 
 TEST_F(MemberPort, MembersWithCertificatesFormAClusterAndReplayLikeOneNode) {
   make_test_ca(ca_dir("ca"), {"n1", "n2", "ctl"});
-  auto graph = write("graph.toml", replay_graph);
+  auto graph = write("graph.toml", two_cell_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g) << shoal::describe(g.error());
   auto input = write("in.csv", random_input(*g, 11, 1500));
