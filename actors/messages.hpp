@@ -120,11 +120,38 @@ struct replay_ack {
   uint64_t seq = 0;
   /// Bytes of the input taken so far, this chunk included.
   uint64_t offset = 0;
+  /// False when the member's output buffer was full: the chunk was not
+  /// taken (`offset` is where it starts) and is sent again once the client
+  /// fetched outputs (back-pressure, actors/cluster/replay_session.hpp).
+  bool taken = true;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replay_ack& x) {
-  return f(x.session, x.seq, x.offset);
+  return f(x.session, x.seq, x.offset, x.taken);
+}
+
+/// A page of a replay's outputs, the answer to
+/// `(replay_atom, fetch_atom, session, next)`: rows `first`, `first + 1`, ...
+struct replay_page {
+  uint64_t session = 0;
+  /// The index of `rows.front()` among the replay's outputs: the `next` of
+  /// the request.
+  uint64_t first = 0;
+  std::vector<output_row> rows;
+  /// The member's output buffer is still full: fetch again before sending
+  /// the next chunk.
+  bool full = false;
+  /// The replay is over and `rows` are its last outputs.
+  bool end = false;
+  /// The most outputs the member held at once so far (at most its buffer's
+  /// cap plus the outputs of one input piece).
+  uint64_t held_most = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replay_page& x) {
+  return f(x.session, x.first, x.rows, x.full, x.end, x.held_most);
 }
 
 /// The key of a node in batches: a 64-bit hash of its name (FNV-1a). A graph
@@ -192,6 +219,8 @@ CAF_ADD_ATOM(shoal, shoal, ready_atom, "ready")
 CAF_ADD_TYPE_ID(shoal, (shoal::replay_chunk))
 CAF_ADD_TYPE_ID(shoal, (shoal::replay_ack))
 CAF_ADD_ATOM(shoal, shoal, chunk_atom, "chunk")
+CAF_ADD_TYPE_ID(shoal, (shoal::replay_page))
+CAF_ADD_ATOM(shoal, shoal, fetch_atom, "fetch")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -52,6 +52,7 @@
 #include "actors/cluster/replay_session.hpp"
 #include "runtime/core/log_sink.hpp"
 #include "runtime/io/net_address.hpp"
+#include "runtime/io/page_buffer.hpp"
 
 namespace shoal {
 
@@ -66,6 +67,9 @@ struct member_options {
   /// How the member reaches its seeds (actors/net/member_transport.hpp);
   /// CAF's plain middleman when null.
   caf::io::middleman_actor transport;
+  /// The cap of a replay's output buffer and the size of its pages
+  /// (actors/cluster/replay_session.hpp); tests make them tiny.
+  page_limits replay_pages;
 };
 
 struct member_state {

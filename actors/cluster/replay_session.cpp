@@ -33,20 +33,47 @@ void end_session(member_self self, const run_ptr& run) {
   self->send_exit(run->sink, caf::exit_reason::user_shutdown);
 }
 
-/// Delivers the replay's rows once its source and sink are done and the
-/// client asked for them.
-void finish_replay(member_self self) {
+/// How long a waiting fetch goes before looking for new outputs again: the
+/// sink writes them to the buffer, not to this actor.
+constexpr auto fetch_tick = std::chrono::milliseconds(5);
+
+/// Answers the client's fetch, if one is pending: with the outputs from
+/// the index it asked for, once there are some, the replay is over (the last
+/// page says `end`), or at once if it may not wait.
+void serve_fetch(member_self self) {
   auto run = self->state.replay.run;
-  if (!run || !run->source_done || !run->sink_done || !run->rp.pending())
+  if (!run || !run->fetch_rp.pending())
     return;
-  // The graph runs on: the input's end was its source leaving.
-  self->state.replay.run = nullptr;
-  if (run->client)
-    self->demonitor(run->client);
-  if (!run->error.empty())
-    run->rp.deliver(replay_error(run->error));
-  else
-    run->rp.deliver(std::move(run->out->rows));
+  if (!run->error.empty()) {
+    end_session(self, run);
+    run->fetch_rp.deliver(replay_error(run->error));
+    return;
+  }
+  // Checked before taking: once both are done no output comes any more.
+  auto over = run->source_done && run->sink_done;
+  auto pg = run->out->take(run->fetch_next);
+  if (!pg) {
+    run->fetch_rp.deliver(std::move(pg.error()));
+    return;
+  }
+  auto end = over && pg->first + pg->rows.size() == run->out->end();
+  if (pg->rows.empty() && !end && run->fetch_waits) {
+    if (!run->tick_scheduled) {
+      run->tick_scheduled = true;
+      self->delayed_send(self, fetch_tick, replay_atom_v, fetch_atom_v,
+                         run->id);
+    }
+    return;
+  }
+  replay_page res{run->id,          pg->first, std::move(pg->rows),
+                  run->out->full(), end,       run->out->peak()};
+  if (end) {
+    // The graph runs on: the input's end was its source leaving.
+    self->state.replay.run = nullptr;
+    if (run->client)
+      self->demonitor(run->client);
+  }
+  run->fetch_rp.deliver(std::move(res));
 }
 
 /// The session `id` if it is the one under way; an error otherwise, and
@@ -96,7 +123,7 @@ start_replay(member_self self, const std::string& name, replay_chunk& c) {
   run->client = caf::actor_cast<caf::actor_addr>(self->current_sender());
   if (run->client)
     self->monitor(run->client);
-  run->out = std::make_shared<memory_sink>();
+  run->out = std::make_shared<page_buffer>(st.opts.replay_pages);
   run->next_seq = 1;
   run->next_offset = size;
   run->ended = c.last;
@@ -163,6 +190,10 @@ caf::result<replay_ack> take_chunk(member_self self, replay_chunk& c) {
                         + " at byte " + std::to_string(run->next_offset)
                         + ", got chunk " + std::to_string(c.seq) + " at byte "
                         + std::to_string(c.offset));
+  // Back-pressure: outputs must not be lost, so while the client has not
+  // fetched enough of them the input waits (it sends this chunk again).
+  if (run->out->full())
+    return replay_ack{run->id, c.seq, c.offset, false};
   ++run->next_seq;
   run->next_offset += c.data.size();
   run->ended = c.last;
@@ -196,12 +227,9 @@ void fail_replay(member_self self, const std::string& why) {
   run->error = why;
   self->send_exit(run->source, caf::exit_reason::user_shutdown);
   self->send_exit(run->sink, caf::exit_reason::user_shutdown);
-  // The client hears why at its next request (now, if it waits for the
+  // The client hears why at its next request (now, if it waits for
   // outputs).
-  if (run->rp.pending()) {
-    end_session(self, run);
-    run->rp.deliver(replay_error(why));
-  }
+  serve_fetch(self);
 }
 
 void sync_replay_sink(member_self self) {
@@ -251,19 +279,30 @@ caf::message_handler replay_handlers(member_self self) {
     [=](replay_atom, replay_chunk& c) -> caf::result<replay_ack> {
       return take_chunk(self, c);
     },
-    [=](replay_atom, done_atom,
-        uint64_t id) -> caf::result<std::vector<output_row>> {
+    [=](replay_atom, fetch_atom, uint64_t id,
+        uint64_t next) -> caf::result<replay_page> {
       auto run = session(self, id);
       if (!run)
         return std::move(run.error());
-      if (!(*run)->ended || (*run)->in_flight)
+      auto& r = **run;
+      if (r.fetch_rp.pending())
         return make_error(errc::invalid_input,
-                          "the outputs come after the last chunk");
-      if ((*run)->rp.pending())
-        return make_error(errc::invalid_input, "the outputs are asked for");
-      (*run)->rp = self->make_response_promise();
-      finish_replay(self);
-      return caf::delegated<std::vector<output_row>>{};
+                          "a fetch of the outputs is pending already");
+      r.fetch_rp = self->make_response_promise();
+      r.fetch_next = next;
+      // While input is still to come, the client gets what there is and
+      // sends more; after its end, it waits for outputs.
+      r.fetch_waits = r.ended && !r.in_flight;
+      serve_fetch(self);
+      return caf::delegated<replay_page>{};
+    },
+    [=](replay_atom, fetch_atom, uint64_t id) {
+      // Look again for outputs for the waiting fetch.
+      auto run = self->state.replay.run;
+      if (run && run->id == id) {
+        run->tick_scheduled = false;
+        serve_fetch(self);
+      }
     },
     [=](report_atom, const std::string&, const ingest_counts&,
         const std::vector<uint64_t>&, const std::string& read_error) {
@@ -271,7 +310,7 @@ caf::message_handler replay_handlers(member_self self) {
         run->source_done = true;
         if (!read_error.empty() && run->error.empty())
           run->error = read_error;
-        finish_replay(self);
+        serve_fetch(self);
       }
     },
     [=](until_atom, int64_t t) {
@@ -287,7 +326,7 @@ caf::message_handler replay_handlers(member_self self) {
         run->sink_done = true;
         if (err && run->error.empty())
           run->error = describe(err);
-        finish_replay(self);
+        serve_fetch(self);
       }
     },
   };

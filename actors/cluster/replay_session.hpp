@@ -31,9 +31,11 @@
 //                                        opens a session; `name` only names
 //                                        the input in messages
 //   (replay_atom, replay_chunk next)     -> replay_ack
-//   (replay_atom, done_atom, uint64_t session)
-//                                        -> std::vector<output_row>, once the
-//                                        last chunk was acknowledged
+//   (replay_atom, fetch_atom, uint64_t session, uint64_t next)
+//                                        -> replay_page from output `next`
+//   (replay_atom, fetch_atom, uint64_t session)
+//                                        to itself: look again for outputs
+//                                        for a waiting fetch
 //   (report_atom, name, ingest_counts, latency, read_error)
 //                                        from the replay source
 //   (until_atom, int64_t t)              from the replay source
@@ -52,7 +54,7 @@
 #include "caf/response_promise.hpp"
 
 #include "actors/cluster/member_self.hpp"
-#include "runtime/io/output_sink.hpp"
+#include "runtime/io/page_buffer.hpp"
 
 namespace shoal {
 
@@ -60,7 +62,8 @@ struct replay_session {
   uint64_t id = 0;
   /// The client that streams the input (monitored).
   caf::actor_addr client;
-  std::shared_ptr<memory_sink> out;
+  /// The outputs not fetched yet, and the index of the next one written.
+  std::shared_ptr<page_buffer> out;
   caf::actor sink;
   caf::actor source;
   /// Where the next chunk starts: its sequence number and its byte offset
@@ -75,8 +78,14 @@ struct replay_session {
   bool sink_done = false;
   /// Why the replay failed, if it did.
   std::string error;
-  /// The client's request for the outputs.
-  caf::response_promise rp;
+  /// The client's fetch that waits for outputs, and the index of the
+  /// first output it wants.
+  caf::response_promise fetch_rp;
+  uint64_t fetch_next = 0;
+  /// Whether that fetch may wait (the input ended) or gets what there is.
+  bool fetch_waits = false;
+  /// A re-check of the waiting fetch is on its way.
+  bool tick_scheduled = false;
 };
 
 struct replay_state {

@@ -98,6 +98,8 @@ int member_command(const node_args& args) {
   opts.seeds = cfg->seeds;
   opts.heartbeat = std::chrono::milliseconds(cfg->heartbeat_ms);
   opts.failure_timeout = std::chrono::milliseconds(cfg->failure_timeout_ms);
+  opts.replay_pages.cap_rows = static_cast<size_t>(cfg->replay_buffer_rows);
+  opts.replay_pages.page_rows = static_cast<size_t>(cfg->replay_page_rows);
   opts.transport = transport.actor();
   auto member
     = self->spawn(member_actor, opts, caf::actor_cast<caf::actor>(self));

@@ -1,6 +1,7 @@
 #include "apps/shoalctl/ctl_replay.hpp"
 
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 #include "caf/all.hpp"
@@ -34,16 +35,55 @@ chunk_result await_ack(Request&& req) {
   return res;
 }
 
-/// Writes `rows` to the file `out`.
-caf::error write_rows(const std::vector<output_row>& rows,
-                      const std::string& out) {
-  auto sink = csv_file_sink::open(out);
-  if (!sink)
-    return std::move(sink.error());
-  for (auto& r : rows)
-    (*sink)->write(r.node, point{r.ts, r.value});
-  return (*sink)->flush();
-}
+/// The outputs as they come, page by page, into the file `out`.
+struct output_pages {
+  caf::scoped_actor& self;
+  const caf::actor& member;
+  const ctl_target& to;
+  const std::string& out;
+  std::unique_ptr<buffered_file_sink> file;
+  /// The index of the next output wanted: every one before it is written.
+  uint64_t next = 0;
+  /// The last page said the member's buffer is full, or that it was the end.
+  bool full = false;
+  bool end = false;
+  uint64_t held_most = 0;
+
+  /// Fetches one page and writes it.
+  caf::error fetch(uint64_t session) {
+    caf::error err;
+    self
+      ->request(member, to.timeout, replay_atom_v, fetch_atom_v, session, next)
+      .receive(
+        [&](replay_page& pg) {
+          if (pg.first != next) {
+            err = make_error(errc::invalid_input,
+                             "asked for output " + std::to_string(next)
+                               + ", got " + std::to_string(pg.first));
+            return;
+          }
+          for (auto& r : pg.rows)
+            file->write(r.node, point{r.ts, r.value});
+          next += pg.rows.size();
+          full = pg.full;
+          end = pg.end;
+          held_most = pg.held_most;
+        },
+        [&](caf::error& e) {
+          err = std::move(e);
+        });
+    return err;
+  }
+
+  /// Fetches pages until the member's buffer has room again.
+  caf::error drain(uint64_t session) {
+    do {
+      if (auto err = fetch(session))
+        return err;
+    } while (full && !end);
+    return caf::none;
+  }
+};
 
 } // namespace
 
@@ -53,43 +93,54 @@ int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
   auto src = file_bytes::open(in);
   if (!src)
     return ctl_failed(self, to, "replay", src.error());
+  auto file = csv_file_sink::open(out);
+  if (!file)
+    return ctl_failed(self, to, "replay", file.error());
+  output_pages outs{self, member, to, out, std::move(*file)};
+  // A replay that fails leaves no partial outputs behind.
+  auto failed = [&](const caf::error& err) {
+    outs.file.reset();
+    std::remove(out.c_str());
+    return ctl_failed(self, to, "replay", err);
+  };
   line_pieces pieces{*src};
   replay_chunk c;
   bool last = false;
   while (!last && pieces.next(c.data, last)) {
     if (pieces.failed())
-      return ctl_failed(
-        self, to, "replay",
-        make_error(errc::io_error,
-                   in + ": read error after byte " + std::to_string(c.offset)));
+      return failed(make_error(errc::io_error, in + ": read error after byte "
+                                                 + std::to_string(c.offset)));
     c.last = last;
     auto size = c.data.size();
-    // The first chunk opens the session and names the input for messages.
-    auto res
-      = c.seq == 0
-          ? await_ack(self->request(member, to.timeout, replay_atom_v, in, c))
-          : await_ack(self->request(member, to.timeout, replay_atom_v, c));
-    if (res.err)
-      return ctl_failed(self, to, "replay", res.err);
-    c.session = res.ack.session;
+    for (;;) {
+      // The first chunk opens the session and names the input for messages.
+      auto res
+        = c.seq == 0
+            ? await_ack(self->request(member, to.timeout, replay_atom_v, in, c))
+            : await_ack(self->request(member, to.timeout, replay_atom_v, c));
+      if (res.err)
+        return failed(res.err);
+      c.session = res.ack.session;
+      // Taken, or the member's outputs wait to be fetched first.
+      if (auto err = outs.drain(c.session))
+        return failed(err);
+      if (res.ack.taken)
+        break;
+    }
     ++c.seq;
     c.offset += size;
   }
-  int rc = 0;
-  self->request(member, to.timeout, replay_atom_v, done_atom_v, c.session)
-    .receive(
-      [&](const std::vector<output_row>& rows) {
-        if (auto err = write_rows(rows, out)) {
-          rc = ctl_failed(self, to, "replay", err);
-          return;
-        }
-        std::fprintf(stderr, "shoalctl: replay: %zu outputs written to %s\n",
-                     rows.size(), out.c_str());
-      },
-      [&](caf::error& err) {
-        rc = ctl_failed(self, to, "replay", err);
-      });
-  return rc;
+  while (!outs.end)
+    if (auto err = outs.fetch(c.session))
+      return failed(err);
+  if (auto err = outs.file->flush())
+    return failed(err);
+  std::fprintf(stderr,
+               "shoalctl: replay: %llu outputs written to %s (the member "
+               "held at most %llu at once)\n",
+               static_cast<unsigned long long>(outs.next), out.c_str(),
+               static_cast<unsigned long long>(outs.held_most));
+  return 0;
 }
 
 } // namespace shoal

@@ -7,8 +7,12 @@
 // with its sequence number and byte offset, the next one only once the
 // member acknowledged the one before (`replay_ack`), so that neither side
 // holds the whole file. Every request has the `--timeout` deadline
-// (ctl_request.hpp). After the last piece, one more request gets the
-// outputs, which go to OUT.csv.
+// (ctl_request.hpp). The outputs come back in pages (`replay_page`), fetched
+// after every piece and, after the last one, until a page says `end`; each
+// page goes to OUT.csv as it comes (a failed replay removes OUT.csv). When
+// the member's output buffer is full it does not take a piece; shoalctl then
+// fetches until there is room and sends the same piece again, so that it
+// holds one piece and one page at most.
 
 #pragma once
 

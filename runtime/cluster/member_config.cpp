@@ -172,7 +172,8 @@ caf::error read_node_rest(const table_reader& r, member_config& cfg) {
 caf::error read_cluster(const table_reader& r, member_config& cfg,
                         const std::filesystem::path& dir) {
   if (auto err
-      = r.check_keys({"seeds", "graph", "heartbeat_ms", "failure_timeout_ms"}))
+      = r.check_keys({"seeds", "graph", "heartbeat_ms", "failure_timeout_ms",
+                      "replay_buffer_rows", "replay_page_rows"}))
     return err;
   if (auto err = r.read("seeds", cfg.seeds))
     return err;
@@ -187,6 +188,12 @@ caf::error read_cluster(const table_reader& r, member_config& cfg,
     return err;
   if (cfg.failure_timeout_ms <= cfg.heartbeat_ms)
     return r.fail("failure_timeout_ms", "must be longer than heartbeat_ms");
+  if (auto err
+      = r.read("replay_buffer_rows", cfg.replay_buffer_rows, 1, 100'000'000))
+    return err;
+  if (auto err
+      = r.read("replay_page_rows", cfg.replay_page_rows, 1, 10'000'000))
+    return err;
   return caf::none;
 }
 

@@ -2,7 +2,8 @@
 //
 // `load_member_config` parses NODE.toml: `[node]` (name, listen, http,
 // threads, insecure), `[cluster]` (seeds, graph, heartbeat_ms,
-// failure_timeout_ms), `[security]` (cert, key, ca) and the
+// failure_timeout_ms, replay_buffer_rows, replay_page_rows), `[security]`
+// (cert, key, ca) and the
 // `[[source]]`/`[[sink]]` arrays
 // (runtime/io/io_config.hpp). Unknown tables and keys, missing required keys,
 // wrong types and bad addresses are `errc::invalid_config` errors of the form
@@ -52,6 +53,12 @@ struct member_config {
   int64_t heartbeat_ms = 500;
   /// Silence after which a member counts as dead.
   int64_t failure_timeout_ms = 3000;
+  /// A replay's output buffer: outputs held above which the member takes no
+  /// more input until shoalctl fetched some
+  /// (actors/cluster/replay_session.hpp).
+  int64_t replay_buffer_rows = 256 * 1024;
+  /// The most outputs in one page that shoalctl fetches.
+  int64_t replay_page_rows = 64 * 1024;
   io_config io;
 };
 

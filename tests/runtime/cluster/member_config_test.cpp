@@ -112,3 +112,21 @@ TEST(MemberConfig, SecurityNeedsEveryFileAndNothingElse) {
             std::string::npos)
     << describe(cfg.error());
 }
+
+TEST(MemberConfig, ReplayBufferAndPageSizes) {
+  auto cfg = load("mc_replay_default.toml", "listen = \"127.0.0.1:7701\"\n");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  EXPECT_EQ(cfg->replay_buffer_rows, 256 * 1024);
+  EXPECT_EQ(cfg->replay_page_rows, 64 * 1024);
+  cfg = load("mc_replay_small.toml",
+             "listen = \"127.0.0.1:7701\"\n[cluster]\nreplay_buffer_rows = "
+             "10\nreplay_page_rows = 3\n");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  EXPECT_EQ(cfg->replay_buffer_rows, 10);
+  EXPECT_EQ(cfg->replay_page_rows, 3);
+  cfg = load("mc_replay_zero.toml",
+             "listen = \"127.0.0.1:7701\"\n[cluster]\nreplay_page_rows = 0\n");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(describe(cfg.error()).find("'replay_page_rows'"), std::string::npos)
+    << describe(cfg.error());
+}
