@@ -30,15 +30,17 @@ std::shared_ptr<T> shared(std::unique_ptr<T>& x) {
 
 caf::expected<std::shared_ptr<output_sink>> open_sink(live_io& io,
                                                       const sink_spec& spec) {
+  // A member's files keep what its earlier runs wrote (docs/io.md).
+  auto mode = spec.truncate ? file_mode::truncate : file_mode::append;
   switch (spec.kind) {
     case sink_kind::csv: {
-      auto s = csv_file_sink::open(spec.path);
+      auto s = csv_file_sink::open(spec.path, mode);
       if (!s)
         return s.error();
       return std::shared_ptr<output_sink>{shared(*s)};
     }
     case sink_kind::jsonl: {
-      auto s = jsonl_file_sink::open(spec.path);
+      auto s = jsonl_file_sink::open(spec.path, mode);
       if (!s)
         return s.error();
       return std::shared_ptr<output_sink>{shared(*s)};

@@ -45,7 +45,8 @@ int replay_command(const node_args& args) {
                  args.out.c_str(), args.replay.c_str());
     return 2;
   }
-  auto out = csv_file_sink::open(args.out);
+  // OUT is this run's result (SPEC section 6), never added to an old one.
+  auto out = csv_file_sink::open(args.out, file_mode::truncate);
   if (!out) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(out.error()).c_str());
     return 2;

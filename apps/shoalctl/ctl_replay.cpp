@@ -93,7 +93,8 @@ int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
   auto src = file_bytes::open(in);
   if (!src)
     return ctl_failed(self, to, "replay", src.error());
-  auto file = csv_file_sink::open(out);
+  // OUT holds this replay's outputs only (SPEC section 6).
+  auto file = csv_file_sink::open(out, file_mode::truncate);
   if (!file)
     return ctl_failed(self, to, "replay", file.error());
   output_pages outs{self, member, to, out, std::move(*file)};

@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
+#include <sys/stat.h>
 
 #include "runtime/core/errc.hpp"
 #include "runtime/io/csv.hpp"
@@ -12,18 +14,70 @@ namespace {
 
 constexpr size_t flush_threshold = 1 << 20;
 
+/// What goes before the first row appended to the open file `f`: the
+/// header for a new or empty file, a newline that ends a partial last line,
+/// or nothing. An error if a non-empty file does not begin with `header`:
+/// rows under a foreign header would be read as that file's columns.
+caf::expected<std::string> append_lead(std::FILE* f, const std::string& path,
+                                       const std::string& header) {
+  // A pipe or a device (/dev/stdout) has no old lines to look at, and
+  // reading it could block: treat it as new.
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+    return header;
+  auto io_failed = [&] {
+    return make_error(errc::io_error, path + ": cannot read output file: "
+                                        + std::strerror(errno));
+  };
+  if (!header.empty()) {
+    // Enough of the file to show its first line in the error.
+    std::string first(header.size() + 80, '\0');
+    if (std::fseek(f, 0, SEEK_SET) != 0)
+      return io_failed();
+    first.resize(std::fread(first.data(), 1, first.size(), f));
+    // A file that is just the header without its newline is ours too.
+    auto line = std::string_view{header}.substr(0, header.size() - 1);
+    if (first.compare(0, header.size(), header) != 0 && first != line) {
+      auto shown = first.substr(0, first.find('\n'));
+      return make_error(errc::io_error,
+                        path + ": cannot append: the file exists and its "
+                          + "first line is '" + shown + "', not the header '"
+                          + std::string{line}
+                          + "' (move the file away, or set truncate = true "
+                            "to empty it)");
+    }
+  }
+  if (std::fseek(f, -1, SEEK_END) != 0)
+    return io_failed();
+  auto last = std::fgetc(f);
+  if (last == EOF)
+    return io_failed();
+  // The C library needs a seek between a read and a write on one stream.
+  if (std::fseek(f, 0, SEEK_END) != 0)
+    return io_failed();
+  return std::string{last == '\n' ? "" : "\n"};
+}
+
 } // namespace
 
 caf::expected<std::unique_ptr<buffered_file_sink>>
 buffered_file_sink::open(const std::string& path, row_format format,
-                         std::string header) {
-  auto* f = std::fopen(path.c_str(), "wb");
+                         file_mode mode, std::string header) {
+  // "a+": reads see the old lines, every write goes to the end.
+  auto* f = std::fopen(path.c_str(), mode == file_mode::append ? "a+b" : "wb");
   if (f == nullptr)
     return make_error(errc::io_error, path + ": cannot create output file: "
                                         + std::strerror(errno));
   std::unique_ptr<buffered_file_sink> sink{
     new buffered_file_sink(path, f, format)};
-  sink->buf_.append(header);
+  if (mode == file_mode::truncate) {
+    sink->buf_.append(header);
+    return sink;
+  }
+  auto lead = append_lead(f, path, header);
+  if (!lead)
+    return std::move(lead.error());
+  sink->buf_.append(*lead);
   return sink;
 }
 
@@ -59,12 +113,12 @@ caf::error buffered_file_sink::flush() {
 }
 
 caf::expected<std::unique_ptr<buffered_file_sink>>
-csv_file_sink::open(const std::string& path) {
+csv_file_sink::open(const std::string& path, file_mode mode) {
   auto row
     = [](std::string& buf, const std::string& node, int64_t ts, double value) {
         append_output_row(buf, node, ts, value);
       };
-  return buffered_file_sink::open(path, row, std::string{output_header});
+  return buffered_file_sink::open(path, row, mode, std::string{output_header});
 }
 
 } // namespace shoal

@@ -69,6 +69,17 @@ public:
     return caf::none;
   }
 
+  caf::error read(std::string_view key, bool& out) const {
+    auto x = tbl_.get(key);
+    if (x == nullptr)
+      return caf::none;
+    auto flag = x->as_boolean();
+    if (flag == nullptr)
+      return wrong_type(key, "true or false", *x);
+    out = flag->get();
+    return caf::none;
+  }
+
   caf::error read_qos(int& out) const {
     int64_t qos = out;
     if (auto err = read("qos", qos, 0, 1))
@@ -162,9 +173,11 @@ caf::error read_sink(const entry_reader& in, const std::string& kind,
   }
   if (kind == "csv" || kind == "jsonl") {
     out.kind = kind == "csv" ? sink_kind::csv : sink_kind::jsonl;
-    if (auto err = in.check_keys({"kind", "path"}, kind.c_str()))
+    if (auto err = in.check_keys({"kind", "path", "truncate"}, kind.c_str()))
       return err;
     if (auto err = in.read("path", out.path, true))
+      return err;
+    if (auto err = in.read("truncate", out.truncate))
       return err;
     namespace fs = std::filesystem;
     fs::path p{out.path};

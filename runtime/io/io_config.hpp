@@ -63,6 +63,9 @@ struct sink_spec {
   net_address listen;
   /// csv, jsonl: the output file (absolute after parsing).
   std::string path;
+  /// csv, jsonl: empty an existing file when the member starts, instead of
+  /// appending to it (`truncate = true`; default false).
+  bool truncate = false;
 };
 
 struct io_config {

@@ -20,8 +20,8 @@ void append_jsonl_row(std::string& buf, const std::string& node, int64_t ts,
 }
 
 caf::expected<std::unique_ptr<buffered_file_sink>>
-jsonl_file_sink::open(const std::string& path) {
-  return buffered_file_sink::open(path, append_jsonl_row);
+jsonl_file_sink::open(const std::string& path, file_mode mode) {
+  return buffered_file_sink::open(path, append_jsonl_row, mode);
 }
 
 } // namespace shoal

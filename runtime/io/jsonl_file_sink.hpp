@@ -16,9 +16,10 @@
 namespace shoal {
 
 struct jsonl_file_sink {
-  /// Creates `path`.
+  /// Opens `path` as `mode` says (no header: appending only ends a partial
+  /// last line).
   static caf::expected<std::unique_ptr<buffered_file_sink>>
-  open(const std::string& path);
+  open(const std::string& path, file_mode mode);
 };
 
 /// Appends the JSON line of one output to `buf`.

@@ -27,7 +27,7 @@ TEST_F(SinkActor, FlushesALiveSinkPeriodically) {
   // A live sink: outputs reach the file within the flush interval, long
   // before end of stream.
   auto path = (dir_ / "live.jsonl").string();
-  auto sink = jsonl_file_sink::open(path);
+  auto sink = jsonl_file_sink::open(path, file_mode::truncate);
   ASSERT_TRUE(sink);
   caf::actor_system_config cfg;
   configure_system(cfg, 1);

@@ -22,7 +22,7 @@ class FileSinks : public temp_dir_test {};
 TEST_F(FileSinks, JsonlWritesOneObjectPerLine) {
   auto path = (dir_ / "out.jsonl").string();
   {
-    auto sink = jsonl_file_sink::open(path);
+    auto sink = jsonl_file_sink::open(path, file_mode::truncate);
     ASSERT_TRUE(sink);
     (*sink)->write("pump1.anomaly", point{1700000000000000001, 0.1});
     (*sink)->write("a:b", point{-2, -1e300});
@@ -41,7 +41,8 @@ TEST_F(FileSinks, JsonlWritesOneObjectPerLine) {
 }
 
 TEST_F(FileSinks, JsonlCannotCreateIsAnError) {
-  auto sink = jsonl_file_sink::open((dir_ / "no/such/dir/x.jsonl").string());
+  auto sink = jsonl_file_sink::open((dir_ / "no/such/dir/x.jsonl").string(),
+                                    file_mode::truncate);
   EXPECT_FALSE(sink);
 }
 

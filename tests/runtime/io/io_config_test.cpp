@@ -132,7 +132,7 @@ TEST(IoConfig, MqttSinkQueueCap) {
   EXPECT_EQ(error_of("[[sink]]\nkind = \"csv\"\npath = \"x\"\n"
                      "queue = 5\n"),
             "/etc/shoal/n1.toml: sink #1: unknown key 'queue' for kind 'csv' "
-            "(allowed: kind path)");
+            "(allowed: kind path truncate)");
 }
 
 TEST(IoConfig, RejectsBadAddresses) {
@@ -152,4 +152,29 @@ TEST(IoConfig, RejectsBadAddresses) {
                      "topic_prefix = \"a/#\"\n"),
             "/etc/shoal/n1.toml: sink #1: 'topic_prefix' must not contain "
             "'+' or '#'");
+}
+
+TEST(IoConfig, FileSinksTakeTruncate) {
+  auto cfg = parse("[[sink]]\nkind = \"csv\"\npath = \"a.csv\"\n"
+                   "[[sink]]\nkind = \"jsonl\"\npath = \"b.jsonl\"\n"
+                   "truncate = true\n"
+                   "[[sink]]\nkind = \"jsonl\"\npath = \"c.jsonl\"\n"
+                   "truncate = false\n");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  ASSERT_EQ(cfg->sinks.size(), 3u);
+  EXPECT_FALSE(cfg->sinks[0].truncate);
+  EXPECT_TRUE(cfg->sinks[1].truncate);
+  EXPECT_FALSE(cfg->sinks[2].truncate);
+  EXPECT_EQ(error_of("[[sink]]\nkind = \"csv\"\npath = \"x\"\n"
+                     "truncate = \"yes\"\n"),
+            "/etc/shoal/n1.toml: sink #1: 'truncate' must be true or false, "
+            "not a string");
+  EXPECT_EQ(error_of("[[sink]]\nkind = \"jsonl\"\npath = \"x\"\n"
+                     "truncate = 1\n"),
+            "/etc/shoal/n1.toml: sink #1: 'truncate' must be true or false, "
+            "not an integer");
+  EXPECT_EQ(error_of("[[sink]]\nkind = \"tcp\"\nlisten = \"h:1\"\n"
+                     "truncate = true\n"),
+            "/etc/shoal/n1.toml: sink #1: unknown key 'truncate' for kind "
+            "'tcp' (allowed: kind listen)");
 }
