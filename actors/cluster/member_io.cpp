@@ -110,7 +110,7 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
   d.sensor_actors = std::move(sensor_actors);
   d.sensors = std::make_shared<sensor_directory>(std::move(sensor_names));
   live_io started;
-  auto err = start_sources(started, self, d, cfg_.sources);
+  auto err = start_sources(started, self, d, cfg_.sources, name_);
   std::lock_guard<std::mutex> guard{mtx_};
   sources_ = std::move(started);
   if (err)

@@ -93,13 +93,15 @@ open_sinks(live_io& io, const std::vector<sink_spec>& specs) {
 
 caf::error start_sources(live_io& io, caf::scoped_actor& self,
                          const deployment& d,
-                         const std::vector<source_spec>& specs) {
+                         const std::vector<source_spec>& specs,
+                         const std::string& owner) {
   for (size_t i = 0; i < specs.size(); ++i) {
     auto& spec = specs[i];
     auto inbox = std::make_shared<sample_inbox>();
     std::shared_ptr<io_endpoint> endpoint;
     if (spec.kind == source_kind::mqtt) {
-      auto s = mqtt_source::start(spec, inbox);
+      auto s
+        = mqtt_source::start(spec, inbox, mqtt_source::client_id(owner, i + 1));
       if (!s)
         return in_entry("source", i, s.error());
       endpoint = shared(*s);

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -45,9 +46,12 @@ struct live_io {
 caf::expected<std::shared_ptr<output_sink>>
 open_sinks(live_io& io, const std::vector<sink_spec>& specs);
 
-/// Starts the sources of `specs` on `d`; actors go to `io.sources`.
+/// Starts the sources of `specs` on `d`; actors go to `io.sources`. An
+/// MQTT source with a persistent session connects as the client id
+/// `mqtt_source::client_id(owner, i)`, `i` its position in `specs` from 1.
 caf::error start_sources(live_io& io, caf::scoped_actor& self,
                          const deployment& d,
-                         const std::vector<source_spec>& specs);
+                         const std::vector<source_spec>& specs,
+                         const std::string& owner);
 
 } // namespace shoal

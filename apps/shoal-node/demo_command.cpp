@@ -117,8 +117,12 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
     spec.broker = broker;
     spec.topic = "+/+";
     spec.qos = 0;
+    // The plant publishes from this process and only while it runs, so the
+    // broker has nothing to keep; a clean session also lets two demos
+    // share a broker without taking each other's client id.
+    spec.session = mqtt_session::clean;
     spec.allowed_lateness_ns = opts.allowed_lateness_ns;
-    if (auto err = start_sources(io, self, *d, {spec}))
+    if (auto err = start_sources(io, self, *d, {spec}, "demo"))
       return fail(err);
     source = io.sources.front();
     publisher = std::make_unique<plant_publisher>(broker, opts.plant);

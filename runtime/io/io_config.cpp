@@ -121,7 +121,8 @@ caf::error read_source(const entry_reader& in, const std::string& kind,
   if (kind == "mqtt") {
     out.kind = source_kind::mqtt;
     if (auto err = in.check_keys(
-          {"kind", "url", "topic", "allowed_lateness_ns", "qos"}, "mqtt"))
+          {"kind", "url", "topic", "allowed_lateness_ns", "qos", "session"},
+          "mqtt"))
       return err;
     if (auto err = in.read_address("url", &out.url, out.broker, parse_mqtt_url))
       return err;
@@ -129,6 +130,14 @@ caf::error read_source(const entry_reader& in, const std::string& kind,
       return err;
     if (auto err = in.read_qos(out.qos))
       return err;
+    std::string session = to_string(out.session);
+    if (auto err = in.read("session", session, false))
+      return err;
+    if (session == "clean")
+      out.session = mqtt_session::clean;
+    else if (session != "persistent")
+      return in.fail("'session' must be \"persistent\" or \"clean\", not '"
+                     + session + "'");
   } else if (kind == "tcp") {
     out.kind = source_kind::tcp;
     if (auto err
@@ -229,6 +238,10 @@ const char* to_string(sink_kind x) {
     case sink_kind::jsonl: return "jsonl";
   }
   return "unknown";
+}
+
+const char* to_string(mqtt_session x) {
+  return x == mqtt_session::persistent ? "persistent" : "clean";
 }
 
 caf::expected<io_config> parse_io_config(const toml::table& tbl,

@@ -25,11 +25,23 @@ enum class source_kind : uint8_t { mqtt, tcp };
 
 enum class sink_kind : uint8_t { mqtt, tcp, csv, jsonl };
 
+/// What the broker keeps of an MQTT source while it is away (SPEC section 10).
+enum class mqtt_session : uint8_t {
+  /// A fixed client id and clean_session = false: the broker keeps the
+  /// subscription and queues QoS 1 messages until the source is back.
+  persistent,
+  /// A unique client id and a clean session: nothing is kept.
+  clean,
+};
+
 /// Returns "mqtt", "tcp", ...
 const char* to_string(source_kind x);
 
 /// Returns "mqtt", "tcp", "csv" or "jsonl".
 const char* to_string(sink_kind x);
+
+/// Returns "persistent" or "clean".
+const char* to_string(mqtt_session x);
 
 /// One `[[source]]` entry.
 struct source_spec {
@@ -44,6 +56,8 @@ struct source_spec {
   int64_t allowed_lateness_ns = 100'000'000;
   /// mqtt: the subscription's QoS, 0 or 1.
   int qos = 1;
+  /// mqtt: whether the broker keeps the session while the source is away.
+  mqtt_session session = mqtt_session::persistent;
 };
 
 /// One `[[sink]]` entry.

@@ -60,9 +60,10 @@ mqtt_client::~mqtt_client() {
   mosquitto_destroy(mosq_);
 }
 
-caf::error mqtt_client::start() {
-  auto id = make_client_id();
-  mosq_ = mosquitto_new(id.c_str(), true, this);
+caf::error mqtt_client::start(const std::string& persistent_id) {
+  auto clean = persistent_id.empty();
+  auto id = clean ? make_client_id() : persistent_id;
+  mosq_ = mosquitto_new(id.c_str(), clean, this);
   if (mosq_ == nullptr)
     return make_error(errc::io_error, "mqtt: cannot create a client");
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);

@@ -7,8 +7,11 @@
 // first connect fails); from then on libmosquitto's own network thread
 // (mosquitto_loop_start) and its reconnect logic take over. `on_connect` runs
 // on that thread after every successful connection, so a subscriber renews its
-// subscriptions there (clean sessions: the broker forgets them on a loss);
-// `on_message` runs there for every message received. `publish` may be
+// subscriptions there (a clean session's broker forgets them on a loss; a
+// persistent one's keeps them, and renewing them is harmless); `on_message`
+// runs there for every message received, also for the messages a broker
+// kept for a persistent session, which may come before the renewed
+// subscriptions are acknowledged. `publish` may be
 // called from any thread; it never blocks on the network and fails at once
 // when the client is not connected. `queued` counts the messages published
 // but not yet done with: libmosquitto holds each in memory until its publish
@@ -63,7 +66,12 @@ public:
   ~mqtt_client();
 
   /// Starts connecting; returns an error if the client could not start.
-  caf::error start();
+  /// Without `persistent_id` the client has a unique id and a clean session;
+  /// with it, it connects as that client id with clean_session = false, so
+  /// the broker keeps its subscriptions and queues QoS 1 messages for it
+  /// while it is away (only one client of an id may be connected: the
+  /// broker drops the older one).
+  caf::error start(const std::string& persistent_id = {});
 
   /// Subscribes to `filter` (call from `on_connect`); a failure is also
   /// kept as the last error.

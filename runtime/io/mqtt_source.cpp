@@ -7,12 +7,21 @@
 namespace shoal {
 
 caf::expected<std::unique_ptr<mqtt_source>>
-mqtt_source::start(const source_spec& spec,
-                   std::shared_ptr<sample_inbox> inbox) {
+mqtt_source::start(const source_spec& spec, std::shared_ptr<sample_inbox> inbox,
+                   const std::string& client_id) {
+  auto persistent = spec.session == mqtt_session::persistent;
+  if (persistent && client_id.empty())
+    return make_error(errc::invalid_config,
+                      "mqtt source " + spec.topic
+                        + ": a persistent session needs a client id");
   std::unique_ptr<mqtt_source> src{new mqtt_source(spec, std::move(inbox))};
-  if (auto err = src->client_.start())
+  if (auto err = src->client_.start(persistent ? client_id : std::string{}))
     return err;
   return src;
+}
+
+std::string mqtt_source::client_id(const std::string& owner, size_t index) {
+  return "shoal-" + owner + "-" + std::to_string(index);
 }
 
 mqtt_source::mqtt_source(const source_spec& spec,

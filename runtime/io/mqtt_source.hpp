@@ -6,8 +6,14 @@
 // `parse_mqtt_payload` (JSON, msgpack map or bare number, the latter
 // stamped with the arrival time). A payload that does not parse is pushed as
 // a malformed notice whose origin names the topic. The subscription is
-// renewed after every reconnect. Owns its mqtt_client (and so its network
-// thread); the inbox is shared with the actor.
+// renewed after every reconnect. With a persistent session (the default,
+// SPEC section 10) the client connects as a fixed id with clean_session =
+// false, so the broker queues the QoS 1 messages that arrive while the
+// source is stopped or its member restarts and delivers them when it
+// connects again; they go to the inbox like any other message, also those
+// that come before the renewed subscription is acknowledged. Owns its
+// mqtt_client (and so its network thread); the inbox is shared with the
+// actor.
 
 #pragma once
 
@@ -27,9 +33,16 @@ namespace shoal {
 
 class mqtt_source : public io_endpoint {
 public:
-  /// Starts subscribing as `spec` says; samples go to `inbox`.
+  /// Starts subscribing as `spec` says; samples go to `inbox`. A persistent
+  /// session connects as `client_id`, which must then not be empty; a clean
+  /// one ignores it and takes a unique id.
   static caf::expected<std::unique_ptr<mqtt_source>>
-  start(const source_spec& spec, std::shared_ptr<sample_inbox> inbox);
+  start(const source_spec& spec, std::shared_ptr<sample_inbox> inbox,
+        const std::string& client_id = {});
+
+  /// The client id of source number `index` (counted from 1, as in
+  /// "source #1") of the member `owner`: "shoal-<owner>-<index>".
+  static std::string client_id(const std::string& owner, size_t index);
 
   endpoint_status status() const override;
 

@@ -3,7 +3,8 @@
 // is up and the subscription acknowledged, 503 again while the broker is
 // gone; and a publisher that starts as soon as it says 200 loses nothing.
 // Real shoal-node processes and a real mosquitto; every wait polls with a
-// generous deadline.
+// generous deadline. A member restarted after SIGTERM gets the QoS 1
+// samples published while it was down (its persistent MQTT session).
 
 #include <chrono>
 #include <gtest/gtest.h>
@@ -170,4 +171,53 @@ TEST(MemberHealth, APublisherThatStartsAtOkLosesNoSample) {
         << reason << "\n"
         << metrics;
   }
+}
+
+TEST(MemberHealth, ARestartedMemberGetsWhatWasPublishedWhileItWasDown) {
+  // The source's persistent session (the default): the broker keeps the
+  // QoS 1 samples published while the member is down for client id
+  // shoal-n1-1 and delivers them once the member is back.
+  mosquitto_broker broker;
+  ASSERT_TRUE(broker.running());
+  mqtt_client pub{net_address{"127.0.0.1", broker.port()}, nullptr, nullptr};
+  ASSERT_FALSE(pub.start());
+  ASSERT_TRUE(wait_until(
+    [&] {
+      return pub.ready();
+    },
+    30s));
+  {
+    auto port = free_loopback_port();
+    auto http = free_loopback_port();
+    member_process n1{health_member(port, http, broker)};
+    ASSERT_TRUE(is_ok(await_health(http, is_ok))) << n1.log();
+    EXPECT_EQ(n1.stop(), 0) << n1.log(); // SIGTERM: a planned leave
+  }
+  constexpr int samples = 50;
+  auto base = wall_clock_ns();
+  for (int i = 0; i < samples; ++i) {
+    auto payload = "{\"ts\": " + std::to_string(base + i)
+                   + ", \"value\": " + std::to_string(i) + "}";
+    ASSERT_FALSE(pub.publish("plant/s1", payload, 1));
+  }
+  // Acknowledged by the broker: it holds them for the absent member.
+  ASSERT_TRUE(wait_until([&] {
+    return pub.queued() == 0;
+  }));
+  // The same member again (name and source; fresh ports so that no socket
+  // of the old process is in the way).
+  auto port = free_loopback_port();
+  auto http = free_loopback_port();
+  member_process n1{health_member(port, http, broker)};
+  auto want = "shoal_samples_total{member=\"n1\",reason=\"accepted\"} "
+              + std::to_string(samples) + "\n";
+  auto metrics = await_metric(http, want);
+  ASSERT_NE(metrics.find(want), std::string::npos) << metrics << n1.log();
+  for (auto reason : {"late", "out_of_order", "unknown_sensor", "malformed"})
+    EXPECT_NE(metrics.find("shoal_samples_total{member=\"n1\",reason=\""
+                           + std::string{reason} + "\"} 0\n"),
+              std::string::npos)
+      << reason << "\n"
+      << metrics;
+  EXPECT_TRUE(is_ok(await_health(http, is_ok))) << n1.log();
 }

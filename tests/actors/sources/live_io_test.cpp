@@ -81,7 +81,7 @@ protected:
     auto d = deploy_with_sink(*self_, graph_, *sink, monitor, {}, opts);
     ASSERT_TRUE(d) << describe(d.error());
     deployment_ = std::move(*d);
-    auto err = start_sources(io_, *self_, deployment_, cfg->sources);
+    auto err = start_sources(io_, *self_, deployment_, cfg->sources, "test");
     ASSERT_FALSE(err) << describe(err);
   }
 

@@ -178,3 +178,44 @@ TEST(IoConfig, FileSinksTakeTruncate) {
             "/etc/shoal/n1.toml: sink #1: unknown key 'truncate' for kind "
             "'tcp' (allowed: kind listen)");
 }
+
+TEST(IoConfig, MqttSourceQosAndSession) {
+  auto cfg = parse("[[source]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                   "topic = \"t\"\n"
+                   "[[source]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                   "topic = \"t\"\nqos = 0\nsession = \"clean\"\n"
+                   "[[source]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                   "topic = \"t\"\nsession = \"persistent\"\n"
+                   "[[sink]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  ASSERT_EQ(cfg->sources.size(), 3u);
+  EXPECT_EQ(cfg->sinks[0].qos, 1);
+  EXPECT_EQ(cfg->sources[0].qos, 1);
+  EXPECT_EQ(cfg->sources[0].session, mqtt_session::persistent);
+  EXPECT_EQ(cfg->sources[1].qos, 0);
+  EXPECT_EQ(cfg->sources[1].session, mqtt_session::clean);
+  EXPECT_EQ(cfg->sources[2].session, mqtt_session::persistent);
+  EXPECT_EQ(error_of("[[source]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                     "topic = \"t\"\nsession = \"durable\"\n"),
+            "/etc/shoal/n1.toml: source #1: 'session' must be \"persistent\" "
+            "or \"clean\", not 'durable'");
+  EXPECT_EQ(error_of("[[source]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                     "topic = \"t\"\nsession = true\n"),
+            "/etc/shoal/n1.toml: source #1: 'session' must be a string, not a "
+            "boolean");
+  EXPECT_EQ(error_of("[[source]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                     "topic = \"t\"\nsession = \"\"\n"),
+            "/etc/shoal/n1.toml: source #1: 'session' must not be empty");
+  EXPECT_EQ(error_of("[[source]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                     "topic = \"t\"\nqos = -1\n"),
+            "/etc/shoal/n1.toml: source #1: 'qos' must be between 0 and 1, "
+            "not -1");
+  EXPECT_EQ(error_of("[[source]]\nkind = \"tcp\"\nlisten = \"127.0.0.1:0\"\n"
+                     "session = \"clean\"\n"),
+            "/etc/shoal/n1.toml: source #1: unknown key 'session' for kind "
+            "'tcp' (allowed: kind listen allowed_lateness_ns)");
+  EXPECT_EQ(error_of("[[sink]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
+                     "session = \"clean\"\n"),
+            "/etc/shoal/n1.toml: sink #1: unknown key 'session' for kind "
+            "'mqtt' (allowed: kind url topic_prefix qos queue)");
+}

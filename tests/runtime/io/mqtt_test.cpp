@@ -71,6 +71,8 @@ protected:
     source_spec spec;
     spec.broker = net_address{"127.0.0.1", broker_.port()};
     spec.topic = "plant/#";
+    spec.session = mqtt_session::clean;
+    spec.session = mqtt_session::clean;
     spec.qos = qos;
     auto src = mqtt_source::start(spec, inbox_);
     EXPECT_TRUE(src);
@@ -166,6 +168,7 @@ TEST_F(Mqtt, SourceStartedBeforeTheBrokerConnectsLater) {
   source_spec spec;
   spec.broker = net_address{"127.0.0.1", broker_.port()};
   spec.topic = "plant/#";
+  spec.session = mqtt_session::clean;
   auto src = mqtt_source::start(spec, inbox_);
   ASSERT_TRUE(src);
   EXPECT_FALSE((*src)->status().connected);
@@ -198,6 +201,7 @@ TEST_F(Mqtt, SourceWhoseSubscriptionFailsIsNeverReady) {
   spec.broker = net_address{"127.0.0.1", broker_.port()};
   // '#' must end a filter: the subscription is refused.
   spec.topic = "plant/#/temp";
+  spec.session = mqtt_session::clean;
   auto src = mqtt_source::start(spec, inbox_);
   ASSERT_TRUE(src);
   ASSERT_TRUE(wait_until([&] {
