@@ -62,6 +62,9 @@ struct member_options {
   std::vector<net_address> seeds;
   std::chrono::milliseconds heartbeat{500};
   std::chrono::milliseconds failure_timeout{3000};
+  /// How long a planned leave waits for its nodes to move
+  /// (actors/cluster/membership.hpp).
+  std::chrono::milliseconds leave_timeout{10000};
   /// Where the member's messages for people go; it must outlive the member.
   log_sink* log = &stderr_log();
   /// How the member reaches its seeds (actors/net/member_transport.hpp);
