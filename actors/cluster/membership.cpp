@@ -137,6 +137,11 @@ void say_goodbye(member_self self, std::string summary,
   auto& st = self->state.membership;
   auto& me = self->state.opts.name;
   st.left = true;
+  if (st.members.size() < 2) {
+    // The others were dropped meanwhile (silent): nobody to tell.
+    rp.deliver(std::move(summary));
+    return;
+  }
   auto others = std::make_shared<size_t>(st.members.size() - 1);
   auto text = std::make_shared<std::string>(std::move(summary));
   auto one_done = [=]() mutable {

@@ -169,3 +169,49 @@ TEST(PlannedLeave, AMemberAloneExitsAtOnce) {
   ASSERT_EQ(::kill(n1.pid(), SIGTERM), 0);
   EXPECT_EQ(n1.wait_exit(5), 0) << n1.log();
 }
+
+namespace {
+
+/// Two members with a graph, the leader (n1) frozen: n2's hand-over waits
+/// for an answer that does not come.
+struct frozen_leader {
+  std::vector<int> ports{free_loopback_port(), free_loopback_port()};
+  member_process n1{write_member_config("n1", ports[0], {ports[0]})};
+  member_process n2{write_member_config("n2", ports[1], {ports[0]})};
+
+  frozen_leader() {
+    await_member_count(ports[0], 2);
+    await_member_count(ports[1], 2);
+    auto graph = write_temp_file("leave_frozen.toml", two_cell_graph);
+    auto res = shoalctl(ports[0], "apply " + graph);
+    EXPECT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
+    ::kill(n1.pid(), SIGSTOP);
+  }
+  ~frozen_leader() {
+    ::kill(n1.pid(), SIGCONT);
+  }
+};
+
+} // namespace
+
+TEST(PlannedLeave, ASecondSigtermExitsAtOnce) {
+  frozen_leader c;
+  ASSERT_EQ(::kill(c.n2.pid(), SIGTERM), 0);
+  ASSERT_TRUE(await_log(c.n2, "leaving: handing its nodes over")) << c.n2.log();
+  ASSERT_EQ(::kill(c.n2.pid(), SIGTERM), 0);
+  EXPECT_EQ(c.n2.wait_exit(2), 1) << c.n2.log();
+}
+
+TEST(PlannedLeave, AHandOverThatDoesNotFinishEndsAtTheBound) {
+  frozen_leader c;
+  auto asked = std::chrono::steady_clock::now();
+  ASSERT_EQ(::kill(c.n2.pid(), SIGTERM), 0);
+  // The bound: 10 s (three failure timeouts of 2 s are less).
+  EXPECT_EQ(c.n2.wait_exit(20), 0) << c.n2.log();
+  auto took = std::chrono::steady_clock::now() - asked;
+  EXPECT_GE(took, std::chrono::seconds(9)) << c.n2.log();
+  EXPECT_LT(took, std::chrono::seconds(16)) << c.n2.log();
+  EXPECT_NE(c.n2.log().find("left: the hand-over did not finish"),
+            std::string::npos)
+    << c.n2.log();
+}
