@@ -126,9 +126,6 @@ void try_join(member_self self) {
       });
 }
 
-/// The reason the others log for a planned leave.
-constexpr const char* planned_leave = "planned leave";
-
 /// Tells every other member that this one leaves, then delivers `summary`
 /// once each has handled it (its answer to `get` comes after its `left`:
 /// one connection, one mailbox), or after 2 s.
@@ -164,6 +161,11 @@ void say_goodbye(member_self self, std::string summary,
 }
 
 } // namespace
+
+void drop_member(member_self self, const std::string& name,
+                 const std::string& reason) {
+  remove_member(self, name, reason);
+}
 
 void start_membership(member_self self) {
   auto& s = self->state;

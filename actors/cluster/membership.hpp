@@ -69,6 +69,16 @@ struct membership_state {
   bool left = false;
 };
 
+/// The reason every member logs for a member that left by a planned leave.
+inline constexpr const char* planned_leave = "planned leave";
+
+/// Removes member `name` (not this one) and tells the others, as when it
+/// failed; the leader calls it once a leaving member's nodes were handed
+/// over, after telling the new placement, so that every member learns the
+/// placement before the departure.
+void drop_member(member_self self, const std::string& name,
+                 const std::string& reason);
+
 /// Adds this member (`self`'s options and graph host) and monitors the
 /// others' connections.
 void start_membership(member_self self);

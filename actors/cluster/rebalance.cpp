@@ -247,6 +247,9 @@ void hand_over_nodes(member_self self, const std::string& leaving,
     logf(*self->state.opts.log, log_level::info, "shoal-node: member %s: %s",
          self->state.opts.name.c_str(), what.c_str());
     rp.deliver(std::move(what));
+    // Every member learned the placement above over this member's
+    // connection to it; the departure follows on the same one.
+    drop_member(self, leaving, planned_leave);
   });
 }
 
