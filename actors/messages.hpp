@@ -221,6 +221,7 @@ CAF_ADD_TYPE_ID(shoal, (shoal::replay_ack))
 CAF_ADD_ATOM(shoal, shoal, chunk_atom, "chunk")
 CAF_ADD_TYPE_ID(shoal, (shoal::replay_page))
 CAF_ADD_ATOM(shoal, shoal, fetch_atom, "fetch")
+CAF_ADD_ATOM(shoal, shoal, leave_atom, "leave")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -46,13 +46,36 @@ void fail_over(member_self self) {
 /// under way.
 void rebalance_on_join(member_self self) {
   auto& st = self->state.coordinator;
-  if (!st.rebalance_pending || st.busy || st.failover_pending)
+  if (!st.rebalance_pending || st.busy || st.failover_pending
+      || !st.leave_queue.empty())
     return;
   st.rebalance_pending = false;
   if (!st.deployed || self->state.membership.members.size() < 2
       || !is_leader(self))
     return;
   rebalance(self);
+}
+
+/// The leader moves the nodes of the next leaving member to the others,
+/// once no other change is under way.
+void hand_over_next(member_self self) {
+  auto& st = self->state.coordinator;
+  if (st.busy || st.failover_pending || st.leave_queue.empty())
+    return;
+  auto [name, rp] = std::move(st.leave_queue.front());
+  st.leave_queue.pop_front();
+  if (!is_leader(self)) {
+    rp.deliver(make_error(errc::invalid_config,
+                          "member " + self->state.opts.name
+                            + " no longer leads: nothing was handed over"));
+    return;
+  }
+  if (!st.deployed || st.dir.count_on(name) == 0
+      || self->state.membership.members.count(name) == 0) {
+    rp.deliver("no node of " + name + " to hand over");
+    return;
+  }
+  hand_over_nodes(self, name, rp);
 }
 
 /// How long a member waits for the leader's answer to a forwarded change:
@@ -154,11 +177,24 @@ caf::message_handler coordinator_handlers(member_self self) {
       learn_deployment(self, g, dir);
       on_new_deployment(self);
     },
+    [=](leave_atom, std::string& name) -> caf::result<std::string> {
+      if (!is_leader(self)) {
+        forward_to_leader(self, "leave", leave_atom_v, std::move(name));
+        return caf::delegated<std::string>{};
+      }
+      auto& st = self->state.coordinator;
+      st.leaving.insert(name);
+      st.leave_queue.emplace_back(std::move(name),
+                                  self->make_response_promise());
+      hand_over_next(self);
+      return caf::delegated<std::string>{};
+    },
   };
 }
 
 void coordinator_tick(member_self self) {
   fail_over(self);
+  hand_over_next(self);
   rebalance_on_join(self);
 }
 
@@ -166,8 +202,9 @@ void coordinator_member_joined(member_self self) {
   self->state.coordinator.rebalance_pending = true;
 }
 
-void coordinator_member_left(member_self self) {
+void coordinator_member_left(member_self self, const std::string& name) {
   self->state.coordinator.failover_pending = true;
+  self->state.coordinator.leaving.erase(name);
 }
 
 void begin_change(member_self self) {

@@ -20,14 +20,22 @@
 //                                        -> std::string summary
 //   (deploy_atom, graph_spec, directory) the deployment, from the member
 //                                        that made it (empty: ended)
+//   (leave_atom, std::string member)     -> std::string summary: the member
+//                                        leaves (SIGTERM); the leader moves
+//                                        its nodes with their state to the
+//                                        others (actors/cluster/rebalance.hpp)
 
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "caf/message_handler.hpp"
+#include "caf/response_promise.hpp"
 
 #include "actors/cluster/directory.hpp"
 #include "actors/cluster/member_self.hpp"
@@ -46,20 +54,25 @@ struct coordinator_state {
   bool failover_pending = false;
   /// A member joined: the leader re-balances on its next heartbeat.
   bool rebalance_pending = false;
+  /// Members leaving (SIGTERM): they take no node, until they have left.
+  std::set<std::string> leaving;
+  /// Leaves whose nodes the leader has yet to move, with who waits.
+  std::deque<std::pair<std::string, caf::response_promise>> leave_queue;
 };
 
 /// The graph-change messages above.
 caf::message_handler coordinator_handlers(member_self self);
 
-/// The leader's heartbeat: failover first, then re-balancing, each once no
-/// other change is under way.
+/// The leader's heartbeat: failover first, then the hand-over of leaving
+/// members' nodes, then re-balancing, each once no other change is under
+/// way.
 void coordinator_tick(member_self self);
 
 /// A member joined: nodes move to it on the leader's next heartbeat.
 void coordinator_member_joined(member_self self);
 
 /// A member left: its nodes are placed again on the leader's next heartbeat.
-void coordinator_member_left(member_self self);
+void coordinator_member_left(member_self self, const std::string& name);
 
 /// A change starts: others are refused until `end_change`.
 void begin_change(member_self self);

@@ -14,10 +14,16 @@ void on_member_joined(member_self self, const std::string&) {
 
 void on_member_left(member_self self, const std::string& name,
                     const std::string& reason) {
+  // A planned leave that handed every node over loses nothing: a replay
+  // under way goes on (its sink follows the moved nodes).
+  bool lost_nothing = reason == planned_leave
+                      && self->state.coordinator.dir.count_on(name) == 0;
   status_member_left(self, name);
   // Its nodes are placed again (by the leader, on its next tick); a replay
   // would miss what they lost.
-  coordinator_member_left(self);
+  coordinator_member_left(self, name);
+  if (lost_nothing)
+    return;
   fail_replay(self, "member " + name + " left during the replay (" + reason
                       + "): its nodes restart cold, so the outputs would be "
                         "incomplete");
@@ -41,6 +47,9 @@ caf::behavior member_actor(member_self self, member_options opts,
   self->send(self, caf::tick_atom_v);
   caf::message_handler heartbeat{
     [=](caf::tick_atom) {
+      // A member that has left watches nobody and leads nothing.
+      if (self->state.membership.left)
+        return;
       membership_tick(self);
       coordinator_tick(self);
       self->delayed_send<caf::message_priority::high>(

@@ -8,11 +8,13 @@
 // and its partial behavior (a `caf::message_handler`); member_actor.cpp
 // chains the handlers with `or_else` and passes events between the parts:
 //   - membership and failure detection (actors/cluster/membership.hpp):
-//     join, members, heartbeat, left, get; the leader is the live member
-//     with the smallest name;
+//     join, members, heartbeat, left, get, and leave from this member's
+//     process (SIGTERM); the leader is the live member with the smallest
+//     name;
 //   - the coordinator of graph changes (actors/cluster/coordinator.hpp):
-//     apply, remove, deploy; failover and re-balancing on the leader's
-//     heartbeat, one change at a time; the deployed graph and its
+//     apply, remove, deploy, leave; failover, the hand-over of leaving
+//     members' nodes and re-balancing on the leader's heartbeat, one change
+//     at a time; the deployed graph and its
 //     `directory` (actors/cluster/directory.hpp);
 //   - a replay session (actors/cluster/replay_session.hpp): replay, and the
 //     report, until, ok and done messages of its source and sink; it ends
@@ -62,6 +64,9 @@ struct member_options {
   std::vector<net_address> seeds;
   std::chrono::milliseconds heartbeat{500};
   std::chrono::milliseconds failure_timeout{3000};
+  /// How long a planned leave waits for its nodes to move
+  /// (actors/cluster/membership.hpp).
+  std::chrono::milliseconds leave_timeout{10000};
   /// Where the member's messages for people go; it must outlive the member.
   log_sink* log = &stderr_log();
   /// How the member reaches its seeds (actors/net/member_transport.hpp);

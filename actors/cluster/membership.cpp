@@ -126,7 +126,46 @@ void try_join(member_self self) {
       });
 }
 
+/// Tells every other member that this one leaves, then delivers `summary`
+/// once each has handled it (its answer to `get` comes after its `left`:
+/// one connection, one mailbox), or after 2 s.
+void say_goodbye(member_self self, std::string summary,
+                 caf::response_promise rp) {
+  auto& st = self->state.membership;
+  auto& me = self->state.opts.name;
+  st.left = true;
+  if (st.members.size() < 2) {
+    // The others were dropped meanwhile (silent): nobody to tell.
+    rp.deliver(std::move(summary));
+    return;
+  }
+  auto others = std::make_shared<size_t>(st.members.size() - 1);
+  auto text = std::make_shared<std::string>(std::move(summary));
+  auto one_done = [=]() mutable {
+    if (--*others == 0)
+      rp.deliver(*text);
+  };
+  for (auto& [name, e] : st.members) {
+    if (name == me)
+      continue;
+    self->send(e.info.handle, left_atom_v, me, std::string{planned_leave});
+    self->request(e.info.handle, std::chrono::seconds(2), caf::get_atom_v)
+      .then(
+        [=](const std::vector<member_info>&) mutable {
+          one_done();
+        },
+        [=](caf::error&) mutable {
+          one_done();
+        });
+  }
+}
+
 } // namespace
+
+void drop_member(member_self self, const std::string& name,
+                 const std::string& reason) {
+  remove_member(self, name, reason);
+}
 
 void start_membership(member_self self) {
   auto& s = self->state;
@@ -177,6 +216,29 @@ caf::message_handler membership_handlers(member_self self) {
     },
     [=](caf::get_atom) {
       return all_members(self->state.membership);
+    },
+    [=](leave_atom) -> caf::result<std::string> {
+      auto& st = self->state.membership;
+      if (st.members.size() < 2) {
+        st.left = true;
+        return std::string{"alone: nothing to hand over"};
+      }
+      auto rp = self->make_response_promise();
+      auto& me = self->state.opts.name;
+      self
+        ->request(leader(st).info.handle, self->state.opts.leave_timeout,
+                  leave_atom_v, me)
+        .then(
+          [=](std::string& summary) {
+            say_goodbye(self, std::move(summary), rp);
+          },
+          [=](caf::error& err) {
+            say_goodbye(self,
+                        "the hand-over did not finish: " + describe(err)
+                          + " (what did not move is placed again cold)",
+                        rp);
+          });
+      return caf::delegated<std::string>{};
     },
   };
 }

@@ -11,8 +11,12 @@
 // concerns learn of joins and departures through `on_member_joined` and
 // `on_member_left`, which member_actor.cpp defines. `formed` tells whether
 // this member has joined a cluster or, its seeds silent, runs alone (the rule
-// of runtime/cluster/formation.hpp, checked on each heartbeat). Runs in the
-// member actor.
+// of runtime/cluster/formation.hpp, checked on each heartbeat). A planned
+// leave (`leave_atom` from this member's own process, on SIGTERM) asks the
+// leader to move this member's nodes with their state to the others
+// (within `leave_timeout`), then tells every other member `left` with the
+// reason "planned leave", so they drop it at once, and answers once each of
+// them has handled that. Runs in the member actor.
 //
 // Messages handled:
 //   (join_atom, member_info)             -> std::vector<member_info>, or an
@@ -21,6 +25,8 @@
 //   (heartbeat_atom, std::string name)
 //   (left_atom, std::string name, std::string reason)
 //   (caf::get_atom)                      -> std::vector<member_info>
+//   (leave_atom)                         -> std::string summary, from this
+//                                           member's process
 
 #pragma once
 
@@ -58,7 +64,20 @@ struct membership_state {
   /// It joined, or decided it is alone (runtime/cluster/formation.hpp);
   /// stays set when members leave later.
   bool formed = false;
+  /// This member has told the others it left (a planned leave): it no
+  /// longer heartbeats, detects failures or coordinates.
+  bool left = false;
 };
+
+/// The reason every member logs for a member that left by a planned leave.
+inline constexpr const char* planned_leave = "planned leave";
+
+/// Removes member `name` (not this one) and tells the others, as when it
+/// failed; the leader calls it once a leaving member's nodes were handed
+/// over, after telling the new placement, so that every member learns the
+/// placement before the departure.
+void drop_member(member_self self, const std::string& name,
+                 const std::string& reason);
 
 /// Adds this member (`self`'s options and graph host) and monitors the
 /// others' connections.

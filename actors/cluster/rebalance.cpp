@@ -1,6 +1,7 @@
 #include "actors/cluster/rebalance.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -30,22 +31,30 @@ struct rebalance_run {
   };
   std::vector<move> moves;
   size_t next = 0;
+  /// Called with the nodes moved once the new placement is committed.
+  std::function<void(const rebalance_run&)> done;
 };
 
 using run_ptr = std::shared_ptr<rebalance_run>;
 
 /// Where each node to move goes (runtime/cluster/placement.hpp). `cost`
 /// holds the measured firings (or samples) of each node.
+/// `leaving`: the member whose nodes all go (a planned leave); empty: a
+/// re-balance. Members that are leaving take nothing.
 std::map<std::string, std::string>
 plan_moves(const member_state& st,
-           const std::unordered_map<std::string, double>& cost) {
+           const std::unordered_map<std::string, double>& cost,
+           const std::string& leaving) {
   auto& graph = st.coordinator.graph;
   std::unordered_map<std::string, std::string> member_of;
   for (auto& e : st.coordinator.dir)
     member_of.emplace(e.name, e.member);
   std::vector<std::string> members;
   for (auto& [name, e] : st.membership.members)
-    members.push_back(name);
+    if (st.coordinator.leaving.count(name) == 0)
+      members.push_back(name);
+  if (!leaving.empty())
+    return plan_leave(graph, member_of, members, cost, leaving);
   return plan_rebalance(graph, member_of, members, cost);
 }
 
@@ -57,14 +66,12 @@ void finish_rebalance(member_self self, const run_ptr& run) {
     if (m.done)
       moved.emplace(m.name, &m);
   std::map<std::string, std::vector<caf::actor>> stopped;
-  std::map<std::string, size_t> arrived;
   auto dir = st.coordinator.dir;
   for (auto& e : st.coordinator.dir) {
     auto m = moved.find(e.name);
     if (m == moved.end())
       continue;
     stopped[m->second->from_member].push_back(m->second->from);
-    ++arrived[m->second->to_member];
     dir.put(e.name, m->second->to, m->second->to_member);
   }
   // The old actors have stopped; their hosts forget them (a handle to a
@@ -75,13 +82,20 @@ void finish_rebalance(member_self self, const run_ptr& run) {
         i != st.membership.members.end())
       self->send(i->second.info.host, remove_atom_v, xs);
   commit_deployment(self, st.coordinator.graph, std::move(dir), false);
-  std::string what = "re-balanced: moved " + std::to_string(moved.size())
-                     + " nodes with their state:";
+  end_change(self);
+  run->done(*run);
+}
+
+/// What moved where, for the log: "N to m1 M to m2".
+std::string arrivals(const rebalance_run& run) {
+  std::map<std::string, size_t> arrived;
+  for (auto& m : run.moves)
+    if (m.done)
+      ++arrived[m.to_member];
+  std::string what;
   for (auto& [member, n] : arrived)
     what += " " + std::to_string(n) + " to " + member;
-  logf(*st.opts.log, log_level::info, "shoal-node: member %s: %s",
-       st.opts.name.c_str(), what.c_str());
-  end_change(self);
+  return what;
 }
 
 /// Moves the next node, one at a time: a node's inputs and subscribers are
@@ -115,10 +129,12 @@ void move_next(member_self self, run_ptr run) {
 
 /// Spawns the new actors of `target` in standby, then moves the nodes.
 void start_moves(member_self self,
-                 const std::map<std::string, std::string>& target) {
+                 const std::map<std::string, std::string>& target,
+                 std::function<void(const rebalance_run&)> done) {
   auto& st = self->state;
   auto& graph = st.coordinator.graph;
   auto run = std::make_shared<rebalance_run>();
+  run->done = std::move(done);
   std::map<std::string, std::vector<size_t>> by_member;
   for (auto i = graph.nodes.rbegin(); i != graph.nodes.rend(); ++i) {
     auto t = target.find(i->name);
@@ -157,7 +173,12 @@ void start_moves(member_self self,
 
 } // namespace
 
-void rebalance(member_self self) {
+namespace {
+
+/// Measures each node's load (its firings, a sensor's samples), then plans
+/// with `plan_moves` and moves; `done` hears of the moves, or of none.
+void measure_and_move(member_self self, std::string leaving,
+                      std::function<void(const rebalance_run&)> done) {
   begin_change(self);
   auto members = all_members(self->state.membership);
   auto cost = std::make_shared<std::unordered_map<std::string, double>>();
@@ -165,11 +186,13 @@ void rebalance(member_self self) {
   auto done_one = [=] {
     if (--*pending > 0)
       return;
-    auto target = plan_moves(self->state, *cost);
-    if (target.empty())
+    auto target = plan_moves(self->state, *cost, leaving);
+    if (target.empty()) {
       end_change(self);
-    else
-      start_moves(self, target);
+      done(rebalance_run{});
+    } else {
+      start_moves(self, target, done);
+    }
   };
   for (auto& m : members)
     self->request(m.host, std::chrono::seconds(5), stats_atom_v)
@@ -185,6 +208,49 @@ void rebalance(member_self self) {
         [=](caf::error&) {
           done_one();
         });
+}
+
+} // namespace
+
+void rebalance(member_self self) {
+  measure_and_move(self, "", [self](const rebalance_run& run) {
+    if (run.moves.empty())
+      return;
+    size_t moved = 0;
+    for (auto& m : run.moves)
+      moved += m.done ? 1 : 0;
+    logf(*self->state.opts.log, log_level::info,
+         "shoal-node: member %s: re-balanced: moved %zu nodes with their "
+         "state:%s",
+         self->state.opts.name.c_str(), moved, arrivals(run).c_str());
+  });
+}
+
+void hand_over_nodes(member_self self, const std::string& leaving,
+                     caf::response_promise rp) {
+  measure_and_move(self, leaving, [=](const rebalance_run& run) mutable {
+    size_t moved = 0;
+    std::string stayed;
+    for (auto& m : run.moves) {
+      if (m.done)
+        ++moved;
+      else
+        stayed += (stayed.empty() ? "" : ", ") + m.name;
+    }
+    auto what = "handed over " + std::to_string(moved) + " nodes of " + leaving
+                + " with their state:" + arrivals(run);
+    if (moved == 0)
+      what = "handed over no node of " + leaving;
+    if (!stayed.empty())
+      what += "; could not move " + stayed
+              + " (placed again cold when it has left)";
+    logf(*self->state.opts.log, log_level::info, "shoal-node: member %s: %s",
+         self->state.opts.name.c_str(), what.c_str());
+    rp.deliver(std::move(what));
+    // Every member learned the placement above over this member's
+    // connection to it; the departure follows on the same one.
+    drop_member(self, leaving, planned_leave);
+  });
 }
 
 } // namespace shoal

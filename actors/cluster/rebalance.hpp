@@ -20,8 +20,15 @@
 //      until each subscribes to it, so no output is lost, duplicated or
 //      overtaken;
 //   4. when all moved, every member learns the new placement.
+// A planned leave (SIGTERM on a member) moves every node of the leaving
+// member the same way, each cell's part to the member that stays with the
+// least load (`plan_leave`).
 
 #pragma once
+
+#include <string>
+
+#include "caf/response_promise.hpp"
 
 #include "actors/cluster/member_graph.hpp"
 
@@ -29,5 +36,12 @@ namespace shoal {
 
 /// Moves nodes to balance the members' load, as described above.
 void rebalance(member_self self);
+
+/// Moves every node of `leaving` to the members that stay, as described
+/// above, and delivers a summary to `rp` (the nodes moved, and those that
+/// could not move: they stay, and are placed again cold once `leaving` has
+/// left). Members in `coordinator_state::leaving` take no node.
+void hand_over_nodes(member_self self, const std::string& leaving,
+                     caf::response_promise rp);
 
 } // namespace shoal

@@ -8,12 +8,17 @@
 // `shoal_ready` gauge decide readiness (runtime/http/readiness.hpp) from
 // that board and the live sources' connections at the time of the request. The
 // configured sinks open at start; sources and sinks follow every deployment the
-// member learns (member_io.hpp).
+// member learns (member_io.hpp). SIGTERM (or SIGINT) is a planned leave: the
+// member's nodes move with their state to the others (within
+// `leave_timeout`, membership.hpp), the others drop it at once, then it
+// stops its sources and sinks and exits 0; a second signal exits at once.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <thread>
 
@@ -40,7 +45,11 @@ namespace {
 
 std::atomic<bool> member_stop{false};
 
+/// The first SIGTERM (or SIGINT) starts a planned leave; a second one
+/// during it exits at once (async-signal-safe: `_Exit`).
 extern "C" void on_member_signal(int) {
+  if (member_stop)
+    std::_Exit(1);
   member_stop = true;
 }
 
@@ -98,6 +107,10 @@ int member_command(const node_args& args) {
   opts.seeds = cfg->seeds;
   opts.heartbeat = std::chrono::milliseconds(cfg->heartbeat_ms);
   opts.failure_timeout = std::chrono::milliseconds(cfg->failure_timeout_ms);
+  // Long enough for a few hundred moves; a few failure timeouts when
+  // those are long.
+  opts.leave_timeout
+    = std::max(std::chrono::milliseconds(10000), 3 * opts.failure_timeout);
   opts.replay_pages.cap_rows = static_cast<size_t>(cfg->replay_buffer_rows);
   opts.replay_pages.page_rows = static_cast<size_t>(cfg->replay_page_rows);
   opts.transport = transport.actor();
@@ -228,6 +241,26 @@ int member_command(const node_args& args) {
         done = true;
       },
       caf::after(std::chrono::milliseconds(100)) >> [] {});
+  }
+  if (member_stop && !done) {
+    // A planned leave: hand the nodes over, then go.
+    std::fprintf(stderr,
+                 "shoal-node: member %s: leaving: handing its nodes "
+                 "over (at most %lld s)\n",
+                 cfg->name.c_str(),
+                 static_cast<long long>(opts.leave_timeout.count() / 1000));
+    self
+      ->request(member, opts.leave_timeout + std::chrono::seconds(5),
+                leave_atom_v)
+      .receive(
+        [&](const std::string& summary) {
+          std::fprintf(stderr, "shoal-node: member %s: left: %s\n",
+                       cfg->name.c_str(), summary.c_str());
+        },
+        [&](caf::error& err) {
+          std::fprintf(stderr, "shoal-node: member %s: left: %s\n",
+                       cfg->name.c_str(), describe(err).c_str());
+        });
   }
   http.reset();
   live->stop(self);

@@ -161,4 +161,52 @@ plan_rebalance(const graph_spec& g,
   return target;
 }
 
+std::map<std::string, std::string>
+plan_leave(const graph_spec& g,
+           const std::unordered_map<std::string, std::string>& member_of,
+           const std::vector<std::string>& members,
+           const std::unordered_map<std::string, double>& cost,
+           const std::string& leaving) {
+  // std::map: ties go to the smallest name.
+  std::map<std::string, double> load;
+  for (auto& name : members)
+    if (name != leaving)
+      load[name] = 0;
+  if (load.empty())
+    return {};
+  auto cell_of = assign_cells(g);
+  struct part {
+    double cost = 0;
+    std::vector<std::string> nodes;
+  };
+  std::vector<part> parts(g.nodes.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    auto& name = g.nodes[i].name;
+    auto& where = member_of.at(name);
+    auto x = 1 + (cost.count(name) > 0 ? cost.at(name) : 0.0);
+    if (where == leaving) {
+      parts[cell_of[i]].cost += x;
+      parts[cell_of[i]].nodes.push_back(name);
+    } else if (auto l = load.find(where); l != load.end()) {
+      l->second += x;
+    }
+  }
+  std::stable_sort(parts.begin(), parts.end(),
+                   [](const part& x, const part& y) {
+                     return x.cost > y.cost;
+                   });
+  std::map<std::string, std::string> target;
+  for (auto& p : parts) {
+    if (p.nodes.empty())
+      continue;
+    auto lo = std::min_element(load.begin(), load.end(), [](auto& x, auto& y) {
+      return x.second < y.second;
+    });
+    lo->second += p.cost;
+    for (auto& name : p.nodes)
+      target[name] = lo->first;
+  }
+  return target;
+}
+
 } // namespace shoal

@@ -16,6 +16,7 @@
 //     member's cell) goes to the least loaded member.
 //   - `plan_rebalance`: which cells move to balance measured load after a
 //     member joined.
+//   - `plan_leave`: where the nodes of a member that leaves (SIGTERM) go.
 // Every tie goes to the lowest member index (or smallest name), so that
 // every run gives the same result. Thread-safe: no shared state.
 
@@ -73,5 +74,18 @@ plan_rebalance(const graph_spec& g,
                const std::unordered_map<std::string, std::string>& member_of,
                const std::vector<std::string>& members,
                const std::unordered_map<std::string, double>& cost);
+
+/// Where the nodes of `leaving` go when it leaves: the target member of
+/// each node that runs on it, among `members` (the members that stay;
+/// empty: nothing can go). `member_of` and `cost` are as for
+/// `plan_rebalance`. The leaving member's nodes of each cell go together,
+/// largest cell first, to the member that stays with the least load so
+/// far, so a sensor's chain stays together.
+std::map<std::string, std::string>
+plan_leave(const graph_spec& g,
+           const std::unordered_map<std::string, std::string>& member_of,
+           const std::vector<std::string>& members,
+           const std::unordered_map<std::string, double>& cost,
+           const std::string& leaving);
 
 } // namespace shoal

@@ -215,3 +215,42 @@ TEST(Placement, RebalanceMovesOnlyCellsOnOneLiveMember) {
   // failover's to place, never a target's load.
   EXPECT_TRUE(plan_rebalance(g, member_of, {"a", "b", "c"}, {}).empty());
 }
+
+// -- planned leave ------------------------------------------------------------
+
+TEST(Placement, LeaveSpreadsCellsOverTheMembersThatStay) {
+  graph_spec g;
+  add_chain(g, "big", 2);
+  add_chain(g, "small", 1);
+  add_chain(g, "kept", 1);
+  std::unordered_map<std::string, std::string> member_of{
+    {"big", "x"},     {"big.1", "x"}, {"big.2", "x"}, {"small", "x"},
+    {"small.1", "x"}, {"kept", "b"},  {"kept.1", "b"}};
+  // The big cell (3) goes first, to a (load 0, b has 2); then a carries 3
+  // and b 2: the small cell (2) goes to b.
+  auto target = plan_leave(g, member_of, {"a", "b", "x"}, {}, "x");
+  EXPECT_EQ(target, (std::map<std::string, std::string>{{"big", "a"},
+                                                        {"big.1", "a"},
+                                                        {"big.2", "a"},
+                                                        {"small", "b"},
+                                                        {"small.1", "b"}}));
+}
+
+TEST(Placement, LeaveMovesTheLeavingPartOfASplitCell) {
+  graph_spec g;
+  add_chain(g, "s", 2);
+  std::unordered_map<std::string, std::string> member_of{
+    {"s", "a"}, {"s.1", "x"}, {"s.2", "x"}};
+  auto target = plan_leave(g, member_of, {"a", "b", "x"}, {}, "x");
+  // a carries 1, b nothing: the part on x goes to b, together.
+  EXPECT_EQ(target,
+            (std::map<std::string, std::string>{{"s.1", "b"}, {"s.2", "b"}}));
+}
+
+TEST(Placement, LeaveWithNobodyToTakeOverMovesNothing) {
+  graph_spec g;
+  add_chain(g, "s", 1);
+  std::unordered_map<std::string, std::string> member_of{{"s", "x"},
+                                                         {"s.1", "x"}};
+  EXPECT_TRUE(plan_leave(g, member_of, {"x"}, {}, "x").empty());
+}
