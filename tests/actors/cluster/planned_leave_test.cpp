@@ -118,13 +118,11 @@ void leave_and_replay_on(int leaving) {
   res = shoalctl(stay_port, "replay " + input1 + " --out " + out1);
   ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
 
-  auto asked = std::chrono::steady_clock::now();
   ASSERT_EQ(::kill(goer.pid(), SIGTERM), 0);
-  auto rc = goer.wait_exit(15);
-  auto took = std::chrono::steady_clock::now() - asked;
-  EXPECT_EQ(rc, 0) << goer.log();
-  EXPECT_LT(took, std::chrono::seconds(12)) << goer.log();
+  EXPECT_EQ(goer.wait_exit(60), 0) << goer.log();
+  // Handed over, not ended by the bound.
   EXPECT_NE(goer.log().find("handed over "), std::string::npos) << goer.log();
+  EXPECT_EQ(goer.log().find("did not finish"), std::string::npos) << goer.log();
   // The survivor dropped it as a planned leave, and hosts every node.
   EXPECT_TRUE(await_log(stayer, goer_name + " left (planned leave)"))
     << stayer.log();
@@ -167,7 +165,8 @@ TEST(PlannedLeave, AMemberAloneExitsAtOnce) {
   member_process n1{write_member_config("n1", port, {port})};
   await_member_count(port, 1);
   ASSERT_EQ(::kill(n1.pid(), SIGTERM), 0);
-  EXPECT_EQ(n1.wait_exit(5), 0) << n1.log();
+  EXPECT_EQ(n1.wait_exit(30), 0) << n1.log();
+  EXPECT_EQ(n1.log().find("did not finish"), std::string::npos) << n1.log();
 }
 
 namespace {
@@ -199,7 +198,9 @@ TEST(PlannedLeave, ASecondSigtermExitsAtOnce) {
   ASSERT_EQ(::kill(c.n2.pid(), SIGTERM), 0);
   ASSERT_TRUE(await_log(c.n2, "leaving: handing its nodes over")) << c.n2.log();
   ASSERT_EQ(::kill(c.n2.pid(), SIGTERM), 0);
-  EXPECT_EQ(c.n2.wait_exit(2), 1) << c.n2.log();
+  // Code 1 tells it apart from the end of the leave at its bound (code 0),
+  // however slow the machine.
+  EXPECT_EQ(c.n2.wait_exit(60), 1) << c.n2.log();
 }
 
 TEST(PlannedLeave, AHandOverThatDoesNotFinishEndsAtTheBound) {
@@ -207,10 +208,11 @@ TEST(PlannedLeave, AHandOverThatDoesNotFinishEndsAtTheBound) {
   auto asked = std::chrono::steady_clock::now();
   ASSERT_EQ(::kill(c.n2.pid(), SIGTERM), 0);
   // The bound: 10 s (three failure timeouts of 2 s are less).
-  EXPECT_EQ(c.n2.wait_exit(20), 0) << c.n2.log();
+  EXPECT_EQ(c.n2.wait_exit(60), 0) << c.n2.log();
+  // It waited for the bound, and the bound ended the wait (a loaded machine
+  // may add to the 10 s, never take from them).
   auto took = std::chrono::steady_clock::now() - asked;
   EXPECT_GE(took, std::chrono::seconds(9)) << c.n2.log();
-  EXPECT_LT(took, std::chrono::seconds(16)) << c.n2.log();
   EXPECT_NE(c.n2.log().find("left: the hand-over did not finish"),
             std::string::npos)
     << c.n2.log();
