@@ -27,8 +27,12 @@ bool is_message(unsigned char op) {
 constexpr std::string_view unsafe_types[]
   = {"@config_value", "@downstream_msg", "@upstream_msg"};
 
-/// Longest name above, less one: what a read may end in the middle of.
-constexpr size_t tail_keep = 15;
+constexpr size_t longest_unsafe_type() {
+  size_t n = 0;
+  for (auto name : unsafe_types)
+    n = name.size() > n ? name.size() : n;
+  return n;
+}
 
 uint32_t payload_len(const std::array<unsigned char, 32>& header) {
   uint32_t len = 0;
@@ -75,20 +79,27 @@ std::string_view unsafe_name_in(std::string_view text) {
 } // namespace
 
 std::string basp_guard::scan_payload(const char* data, size_t n) {
+  static_assert(tail_keep + 1 >= longest_unsafe_type(),
+                "the kept tail must hold all but the last byte of a name");
   std::string_view view{data, n};
   // A name split across reads starts in the kept tail.
-  auto edge = tail_;
-  edge.append(view.substr(0, std::min(n, tail_keep)));
+  std::array<char, 2 * tail_keep> buf;
+  auto head = std::min(n, tail_keep);
+  std::copy(tail_.begin(), tail_.begin() + tail_size_, buf.begin());
+  std::copy(data, data + head, buf.begin() + tail_size_);
+  std::string_view edge{buf.data(), tail_size_ + head};
   auto name = unsafe_name_in(edge);
   if (name.empty())
     name = unsafe_name_in(view);
   if (!name.empty())
     return "message with type " + std::string{name.substr(1)}
            + ", which CAF 0.17 cannot decode safely";
-  if (n >= tail_keep)
-    tail_.assign(view.substr(n - tail_keep));
-  else
-    tail_ = edge.substr(edge.size() > tail_keep ? edge.size() - tail_keep : 0);
+  auto keep
+    = n >= tail_keep
+        ? view.substr(n - tail_keep)
+        : edge.substr(edge.size() > tail_keep ? edge.size() - tail_keep : 0);
+  std::copy(keep.begin(), keep.end(), tail_.begin());
+  tail_size_ = keep.size();
   return {};
 }
 
@@ -123,7 +134,7 @@ std::string basp_guard::feed(const char* data, size_t n) {
     auto len = payload_len(header_);
     in_handshake_ = is_handshake(header_[0]);
     in_message_ = is_message(header_[0]);
-    tail_.clear();
+    tail_size_ = 0;
     payload_left_ = len;
     if (len == 0 && in_handshake_)
       handshaken_ = true;

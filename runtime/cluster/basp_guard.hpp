@@ -64,8 +64,12 @@ private:
   bool in_handshake_ = false;
   /// Whether the current payload is a message's (scanned for type names).
   bool in_message_ = false;
+  /// Longest unsafe type name less one: what a read may end in the middle
+  /// of.
+  static constexpr size_t tail_keep = 15;
   /// The end of the payload read so far, for names split across reads.
-  std::string tail_;
+  std::array<char, tail_keep> tail_{};
+  size_t tail_size_ = 0;
   bool handshaken_ = false;
   uint32_t handshake_limit_;
   uint32_t message_limit_;

@@ -93,6 +93,31 @@ std::string await_metric(uint16_t http, const std::string& want) {
   }
 }
 
+/// Publishes `n` samples of sensor s1 at QoS 1, stamped from now on.
+void publish_samples(mqtt_client& pub, int n) {
+  auto base = wall_clock_ns();
+  for (int i = 0; i < n; ++i) {
+    auto payload = "{\"ts\": " + std::to_string(base + i)
+                   + ", \"value\": " + std::to_string(i) + "}";
+    ASSERT_FALSE(pub.publish("plant/s1", payload, 1));
+  }
+}
+
+/// Waits until member n1 at `http` accepted `n` samples and checks that it
+/// rejected none.
+void expect_all_accepted(uint16_t http, int n, const member_process& m) {
+  auto want = "shoal_samples_total{member=\"n1\",reason=\"accepted\"} "
+              + std::to_string(n) + "\n";
+  auto metrics = await_metric(http, want);
+  ASSERT_NE(metrics.find(want), std::string::npos) << metrics << m.log();
+  for (auto reason : {"late", "out_of_order", "unknown_sensor", "malformed"})
+    EXPECT_NE(metrics.find("shoal_samples_total{member=\"n1\",reason=\""
+                           + std::string{reason} + "\"} 0\n"),
+              std::string::npos)
+      << reason << "\n"
+      << metrics;
+}
+
 } // namespace
 
 TEST(MemberHealth, FollowsTheBrokerOfItsSource) {
@@ -154,22 +179,8 @@ TEST(MemberHealth, APublisherThatStartsAtOkLosesNoSample) {
     member_process n1{health_member(port, http, broker)};
     ASSERT_TRUE(is_ok(await_health(http, is_ok))) << n1.log();
     // At once, as a client that waited for /healthz would.
-    auto base = wall_clock_ns();
-    for (int i = 0; i < samples; ++i) {
-      auto payload = "{\"ts\": " + std::to_string(base + i)
-                     + ", \"value\": " + std::to_string(i) + "}";
-      ASSERT_FALSE(pub.publish("plant/s1", payload, 1));
-    }
-    auto want = "shoal_samples_total{member=\"n1\",reason=\"accepted\"} "
-                + std::to_string(samples) + "\n";
-    auto metrics = await_metric(http, want);
-    ASSERT_NE(metrics.find(want), std::string::npos) << metrics << n1.log();
-    for (auto reason : {"late", "out_of_order", "unknown_sensor", "malformed"})
-      EXPECT_NE(metrics.find("shoal_samples_total{member=\"n1\",reason=\""
-                             + std::string{reason} + "\"} 0\n"),
-                std::string::npos)
-        << reason << "\n"
-        << metrics;
+    publish_samples(pub, samples);
+    expect_all_accepted(http, samples, n1);
   }
 }
 
@@ -194,12 +205,7 @@ TEST(MemberHealth, ARestartedMemberGetsWhatWasPublishedWhileItWasDown) {
     EXPECT_EQ(n1.stop(), 0) << n1.log(); // SIGTERM: a planned leave
   }
   constexpr int samples = 50;
-  auto base = wall_clock_ns();
-  for (int i = 0; i < samples; ++i) {
-    auto payload = "{\"ts\": " + std::to_string(base + i)
-                   + ", \"value\": " + std::to_string(i) + "}";
-    ASSERT_FALSE(pub.publish("plant/s1", payload, 1));
-  }
+  publish_samples(pub, samples);
   // Acknowledged by the broker: it holds them for the absent member.
   ASSERT_TRUE(wait_until([&] {
     return pub.queued() == 0;
@@ -209,15 +215,6 @@ TEST(MemberHealth, ARestartedMemberGetsWhatWasPublishedWhileItWasDown) {
   auto port = free_loopback_port();
   auto http = free_loopback_port();
   member_process n1{health_member(port, http, broker)};
-  auto want = "shoal_samples_total{member=\"n1\",reason=\"accepted\"} "
-              + std::to_string(samples) + "\n";
-  auto metrics = await_metric(http, want);
-  ASSERT_NE(metrics.find(want), std::string::npos) << metrics << n1.log();
-  for (auto reason : {"late", "out_of_order", "unknown_sensor", "malformed"})
-    EXPECT_NE(metrics.find("shoal_samples_total{member=\"n1\",reason=\""
-                           + std::string{reason} + "\"} 0\n"),
-              std::string::npos)
-      << reason << "\n"
-      << metrics;
+  expect_all_accepted(http, samples, n1);
   EXPECT_TRUE(is_ok(await_health(http, is_ok))) << n1.log();
 }
