@@ -123,8 +123,8 @@ private:
 };
 
 caf::error read_node(const table_reader& r, member_config& cfg) {
-  if (auto err
-      = r.check_keys({"name", "listen", "http", "threads", "insecure"}))
+  if (auto err = r.check_keys(
+        {"name", "listen", "http", "threads", "insecure", "data_dir"}))
     return err;
   if (auto err = r.read("name", cfg.name, true))
     return err;
@@ -158,7 +158,8 @@ caf::error check_exposure(const table_reader& r, const member_config& cfg) {
   return caf::none;
 }
 
-caf::error read_node_rest(const table_reader& r, member_config& cfg) {
+caf::error read_node_rest(const table_reader& r, member_config& cfg,
+                          const std::filesystem::path& dir) {
   if (auto err = r.read("http", cfg.http, false))
     return err;
   cfg.has_http = r.get("http") != nullptr;
@@ -166,14 +167,24 @@ caf::error read_node_rest(const table_reader& r, member_config& cfg) {
   if (auto err = r.read("threads", threads, 1, 1024))
     return err;
   cfg.threads = static_cast<size_t>(threads);
+  // Unlike the other strings, an empty data_dir is allowed: it says "none"
+  // as plainly as leaving the key out.
+  if (auto x = r.get("data_dir")) {
+    auto str = x->as_string();
+    if (str == nullptr)
+      return r.fail("data_dir",
+                    std::string{"must be a string, not "} + toml_type_name(*x));
+    if (!str->get().empty())
+      cfg.data_dir = (dir / str->get()).lexically_normal().string();
+  }
   return caf::none;
 }
 
 caf::error read_cluster(const table_reader& r, member_config& cfg,
                         const std::filesystem::path& dir) {
-  if (auto err
-      = r.check_keys({"seeds", "graph", "heartbeat_ms", "failure_timeout_ms",
-                      "replay_buffer_rows", "replay_page_rows"}))
+  if (auto err = r.check_keys({"seeds", "graph", "heartbeat_ms",
+                               "failure_timeout_ms", "replay_buffer_rows",
+                               "replay_page_rows", "checkpoint_interval_ms"}))
     return err;
   if (auto err = r.read("seeds", cfg.seeds))
     return err;
@@ -193,6 +204,9 @@ caf::error read_cluster(const table_reader& r, member_config& cfg,
     return err;
   if (auto err
       = r.read("replay_page_rows", cfg.replay_page_rows, 1, 10'000'000))
+    return err;
+  if (auto err = r.read("checkpoint_interval_ms", cfg.checkpoint_interval_ms, 0,
+                        3'600'000))
     return err;
   return caf::none;
 }
@@ -252,7 +266,7 @@ caf::expected<member_config> load_member_config(const std::string& path) {
       return err;
   if (auto err = check_exposure(node_reader, cfg))
     return err;
-  if (auto err = read_node_rest(node_reader, cfg))
+  if (auto err = read_node_rest(node_reader, cfg, dir))
     return err;
   if (auto err = read_cluster(
         table_reader{doc["cluster"].as_table(), path + ": [cluster]"}, cfg,

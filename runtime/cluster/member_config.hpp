@@ -1,9 +1,9 @@
 // A cluster member's configuration file (SPEC section 7), read and checked.
 //
 // `load_member_config` parses NODE.toml: `[node]` (name, listen, http,
-// threads, insecure), `[cluster]` (seeds, graph, heartbeat_ms,
-// failure_timeout_ms, replay_buffer_rows, replay_page_rows), `[security]`
-// (cert, key, ca) and the
+// threads, insecure, data_dir), `[cluster]` (seeds, graph, heartbeat_ms,
+// failure_timeout_ms, replay_buffer_rows, replay_page_rows,
+// checkpoint_interval_ms), `[security]` (cert, key, ca) and the
 // `[[source]]`/`[[sink]]` arrays
 // (runtime/io/io_config.hpp). Unknown tables and keys, missing required keys,
 // wrong types and bad addresses are `errc::invalid_config` errors of the form
@@ -43,6 +43,10 @@ struct member_config {
   /// The HTTP endpoint, if any (port 0 when absent).
   net_address http;
   bool has_http = false;
+  /// Where the member keeps its checkpoints (absolute path; SPEC section
+  /// 10); empty when none is configured, and the checkpoint store then
+  /// lives in memory (runtime/state/checkpoint_store.hpp).
+  std::string data_dir;
   /// Scheduler threads (0: one per core).
   size_t threads = 0;
   /// Members to contact when joining; may include this member.
@@ -59,6 +63,8 @@ struct member_config {
   int64_t replay_buffer_rows = 256 * 1024;
   /// The most outputs in one page that shoalctl fetches.
   int64_t replay_page_rows = 64 * 1024;
+  /// How often the members take a checkpoint; 0 turns checkpoints off.
+  int64_t checkpoint_interval_ms = 1000;
   io_config io;
 };
 

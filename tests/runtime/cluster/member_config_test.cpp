@@ -130,3 +130,60 @@ TEST(MemberConfig, ReplayBufferAndPageSizes) {
   EXPECT_NE(describe(cfg.error()).find("'replay_page_rows'"), std::string::npos)
     << describe(cfg.error());
 }
+
+TEST(MemberConfig, DataDirIsBesideTheConfigAndOptional) {
+  auto cfg = load("mc_data_none.toml", "listen = \"127.0.0.1:7701\"\n");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  EXPECT_EQ(cfg->data_dir, "");
+  cfg = load("mc_data_empty.toml",
+             "listen = \"127.0.0.1:7701\"\ndata_dir = \"\"\n");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  EXPECT_EQ(cfg->data_dir, "");
+  auto path = write_temp_file("mc_data_rel.toml",
+                              "[node]\nname = \"n1\"\nlisten = "
+                              "\"127.0.0.1:7701\"\ndata_dir = \"data/./n1\"\n");
+  cfg = load_member_config(path);
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  EXPECT_EQ(cfg->data_dir,
+            (std::filesystem::path{path}.parent_path() / "data/n1").string());
+  cfg = load("mc_data_abs.toml",
+             "listen = \"127.0.0.1:7701\"\ndata_dir = \"/var/lib/shoal/n1\"\n");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  EXPECT_EQ(cfg->data_dir, "/var/lib/shoal/n1");
+  cfg = load("mc_data_int.toml", "listen = \"127.0.0.1:7701\"\ndata_dir = 5\n");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(describe(cfg.error())
+              .find("mc_data_int.toml: [node] 'data_dir': must be a string"),
+            std::string::npos)
+    << describe(cfg.error());
+}
+
+TEST(MemberConfig, CheckpointIntervalDefaultsToASecondAndZeroTurnsItOff) {
+  auto cfg = load("mc_ckpt_default.toml", "listen = \"127.0.0.1:7701\"\n");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  EXPECT_EQ(cfg->checkpoint_interval_ms, 1000);
+  for (auto ms : {0, 250, 3'600'000}) {
+    cfg = load("mc_ckpt_ok.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
+                                  "checkpoint_interval_ms = "
+                                    + std::to_string(ms) + "\n");
+    ASSERT_TRUE(cfg) << describe(cfg.error());
+    EXPECT_EQ(cfg->checkpoint_interval_ms, ms);
+  }
+  for (auto value : {"-1", "3600001", "\"1s\""}) {
+    cfg = load("mc_ckpt_bad.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
+                                   "checkpoint_interval_ms = "
+                                     + std::string{value} + "\n");
+    ASSERT_FALSE(cfg) << value;
+    EXPECT_NE(describe(cfg.error())
+                .find("mc_ckpt_bad.toml: [cluster] 'checkpoint_interval_ms': "
+                      "must be "),
+              std::string::npos)
+      << describe(cfg.error());
+  }
+  cfg = load("mc_ckpt_neg.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
+                                 "checkpoint_interval_ms = -5\n");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(describe(cfg.error()).find("must be from 0 to 3600000, not -5"),
+            std::string::npos)
+    << describe(cfg.error());
+}
