@@ -222,6 +222,8 @@ CAF_ADD_ATOM(shoal, shoal, chunk_atom, "chunk")
 CAF_ADD_TYPE_ID(shoal, (shoal::replay_page))
 CAF_ADD_ATOM(shoal, shoal, fetch_atom, "fetch")
 CAF_ADD_ATOM(shoal, shoal, leave_atom, "leave")
+CAF_ADD_ATOM(shoal, shoal, ckpt_atom, "ckpt")
+CAF_ADD_ATOM(shoal, shoal, mark_atom, "mark")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -209,6 +209,8 @@ void coordinator_member_left(member_self self, const std::string& name) {
 
 void begin_change(member_self self) {
   self->state.coordinator.busy = true;
+  // A checkpoint's nodes must not change under it.
+  abort_round(self, "a graph change began");
 }
 
 void commit_deployment(member_self self, graph_spec g, directory dir,

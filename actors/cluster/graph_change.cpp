@@ -7,6 +7,8 @@
 
 #include "caf/all.hpp"
 
+#include "actors/cluster/checkpointer.hpp"
+#include "actors/cluster/member_actor.hpp"
 #include "actors/messages.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/core/errc.hpp"
@@ -25,6 +27,9 @@ struct change_run {
   member_loads loads;
   /// Per member: the nodes it spawns, and their actors once spawned.
   std::vector<std::vector<std::string>> names;
+  /// A failover: the checkpointed state of each node to spawn, by name
+  /// (a node without one starts cold).
+  std::unordered_map<std::string, std::string> states;
   std::vector<std::vector<caf::actor>> spawned;
   /// The directory after the change (the one before is the coordinator's).
   directory dir;
@@ -217,9 +222,15 @@ void spawn(member_self self, const run_ptr& run) {
     if (run->names[k].empty())
       continue;
     ++run->pending;
+    std::vector<std::string> states;
+    for (auto& name : run->names[k]) {
+      auto i = run->states.find(name);
+      states.push_back(i != run->states.end() ? std::move(i->second)
+                                              : std::string{});
+    }
     self
       ->request(run->members[k].host, std::chrono::minutes(2), deploy_atom_v,
-                run->c.merged, run->names[k])
+                run->c.merged, run->names[k], std::move(states))
       .then(
         [=](std::vector<caf::actor>& xs) {
           run->spawned[k] = std::move(xs);
@@ -249,7 +260,42 @@ void place(member_self self, const run_ptr& run) {
                                run->loads);
   for (size_t j = 0; j < where.size(); ++j)
     run->names[where[j]].push_back(run->c.spawn[j]);
-  spawn(self, run);
+  if (!run->c.failover) {
+    spawn(self, run);
+    return;
+  }
+  // Warm failover: the states of the latest checkpoint, from the members
+  // that keep the departed members' copies.
+  auto fetches = states_to_fetch(self->state, run->c.spawn);
+  auto pending = std::make_shared<size_t>(fetches.size() + 1);
+  auto done_one = [=] {
+    if (--*pending > 0)
+      return;
+    auto warm = run->states.size();
+    run->c.what += ": " + std::to_string(warm) + " from checkpoint "
+                   + std::to_string(self->state.checkpoint.meta.k) + ", "
+                   + std::to_string(run->c.spawn.size() - warm) + " cold";
+    spawn(self, run);
+  };
+  for (auto& f : fetches)
+    self
+      ->request(f.host, std::chrono::seconds(20), ckpt_atom_v, fetch_atom_v,
+                f.owner, f.k, f.names)
+      .then(
+        [=](std::vector<std::string>& names, std::vector<std::string>& xs) {
+          for (size_t i = 0; i < names.size() && i < xs.size(); ++i)
+            run->states[names[i]] = std::move(xs[i]);
+          done_one();
+        },
+        [=, owner = f.owner](caf::error& err) {
+          logf(*self->state.opts.log, log_level::warning,
+               "shoal-node: member %s: the checkpointed states of %s's nodes "
+               "could not be read (they start cold): %s",
+               self->state.opts.name.c_str(), owner.c_str(),
+               describe(err).c_str());
+          done_one();
+        });
+  done_one();
 }
 
 } // namespace

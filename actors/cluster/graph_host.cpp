@@ -5,6 +5,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/cluster/checkpoint_codec.hpp"
 #include "actors/dataflow/node_actor.hpp"
 #include "actors/dataflow/sensor_actor.hpp"
 #include "actors/messages.hpp"
@@ -168,10 +169,12 @@ void measure_load(self_ptr self) {
   self->delayed_send(self, std::chrono::seconds(1), load_atom_v, true);
 }
 
-/// Spawns the nodes `names` of `g` here (see the deploy messages).
+/// Spawns the nodes `names` of `g` here (see the deploy messages); a node
+/// with a checkpointed state in `states` (may be null) starts from it.
 caf::result<std::vector<caf::actor>>
 deploy(self_ptr self, const graph_spec& g,
-       const std::vector<std::string>& names, bool standby) {
+       const std::vector<std::string>& names, bool standby,
+       const std::vector<std::string>* states = nullptr) {
   std::unordered_map<std::string, const node_spec*> by_name;
   for (auto& n : g.nodes)
     by_name.emplace(n.name, &n);
@@ -186,17 +189,33 @@ deploy(self_ptr self, const graph_spec& g,
       if (auto fn = make_fn(*i->second); !fn)
         return std::move(fn.error());
   }
+  // Checkpointed states decode before anything spawns, too.
+  std::vector<handover> restored(names.size());
+  std::vector<bool> warm(names.size(), false);
+  for (size_t i = 0; states && i < names.size() && i < states->size(); ++i) {
+    if ((*states)[i].empty())
+      continue;
+    auto h = decode_state(self->system(), (*states)[i], names[i]);
+    if (!h)
+      return std::move(h.error());
+    restored[i] = std::move(*h);
+    warm[i] = true;
+  }
   auto me = caf::actor_cast<caf::actor>(self);
   std::vector<caf::actor> out;
-  for (auto& name : names) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto& name = names[i];
     auto& n = *by_name[name];
     node_band band;
-    band.standby = standby;
+    band.standby = standby || warm[i];
     // Linked: when the member shuts down, its nodes go with it.
     auto a = n.kind == node_kind::sensor
-               ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr, standby,
-                                          actor_env{})
-               : self->spawn<caf::linked>(node_actor, n, me, std::move(band));
+               ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr,
+                                          band.standby, actor_env{})
+               : self->spawn<caf::linked>(node_actor, n, me, band);
+    if (warm[i])
+      // As a node that moved here, from the state its checkpoint kept.
+      self->send(a, restore_atom_v, std::move(restored[i]));
     self->state.local[name] = a;
     self->state.specs[name] = n;
     out.push_back(a);
@@ -206,9 +225,11 @@ deploy(self_ptr self, const graph_spec& g,
 
 } // namespace
 
-caf::behavior graph_host(self_ptr self) {
+caf::behavior graph_host(self_ptr self, std::string member, caf::actor keeper) {
+  self->state.ckpt.member = std::move(member);
+  self->state.ckpt.keeper = std::move(keeper);
   measure_load(self);
-  return {
+  caf::message_handler hosting{
     [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names)
       -> caf::result<std::vector<caf::actor>> {
       return deploy(self, g, names, false);
@@ -216,6 +237,11 @@ caf::behavior graph_host(self_ptr self) {
     [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names,
         bool standby) -> caf::result<std::vector<caf::actor>> {
       return deploy(self, g, names, standby);
+    },
+    [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names,
+        const std::vector<std::string>& states)
+      -> caf::result<std::vector<caf::actor>> {
+      return deploy(self, g, names, false, &states);
     },
     [=](wire_atom, const std::vector<std::string>& names,
         const std::vector<caf::actor>& xs) {
@@ -273,6 +299,7 @@ caf::behavior graph_host(self_ptr self) {
       self->state.local.erase(name);
     },
   };
+  return hosting.or_else(host_checkpoint_handlers(self));
 }
 
 } // namespace shoal

@@ -35,6 +35,11 @@
 //          the counters of the live local nodes (features and models fill
 //          `counts`, sensors `samples`; a node that does not answer within
 //          0.5 s reads zero) and this process's mailbox backlog
+//   checkpoints: the messages of actors/cluster/host_checkpoint.hpp
+//   (deploy_atom, graph_spec g, std::vector<std::string> names,
+//    std::vector<std::string> states) -> std::vector<caf::actor>
+//       spawns the nodes named, each with the checkpointed state
+//       `states[i]` (actors/cluster/checkpoint_codec.hpp; empty: cold)
 
 #pragma once
 
@@ -46,6 +51,7 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/cluster/host_checkpoint.hpp"
 #include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
@@ -59,8 +65,13 @@ struct graph_host_state {
   std::chrono::steady_clock::time_point measured_at;
   uint64_t firings_then = 0;
   double firings_per_s = 0;
+  /// Checkpoints (actors/cluster/host_checkpoint.hpp).
+  host_checkpoint_state ckpt;
 };
 
-caf::behavior graph_host(caf::stateful_actor<graph_host_state>* self);
+/// Runs the graph host of member `member`; `keeper` keeps its checkpoints
+/// (actors/cluster/checkpoint_keeper.hpp), invalid when they are off.
+caf::behavior graph_host(caf::stateful_actor<graph_host_state>* self,
+                         std::string member, caf::actor keeper);
 
 } // namespace shoal

@@ -134,8 +134,9 @@ graph_change plan_failover(const member_state& st) {
   auto xs = homeless(st);
   c.spawn = in_graph_order(c.merged, {xs.begin(), xs.end()});
   c.failover = true;
+  // The change says how many resumed from a checkpoint once it read them.
   c.what = "placed " + std::to_string(c.spawn.size())
-           + " nodes of departed members again, cold";
+           + " nodes of departed members again";
   return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/cluster/checkpoint_keeper.hpp"
 #include "actors/cluster/graph_host.hpp"
 #include "actors/cluster/member_tail.hpp"
 
@@ -19,6 +20,7 @@ void on_member_left(member_self self, const std::string& name,
   bool lost_nothing = reason == planned_leave
                       && self->state.coordinator.dir.count_on(name) == 0;
   status_member_left(self, name);
+  abort_round(self, "member " + name + " left");
   // Its nodes are placed again (by the leader, on its next tick); a replay
   // would miss what they lost.
   coordinator_member_left(self, name);
@@ -42,8 +44,21 @@ caf::behavior member_actor(member_self self, member_options opts,
   auto& st = self->state;
   st.opts = std::move(opts);
   st.monitor = std::move(monitor);
-  st.host = self->spawn<caf::linked>(graph_host);
+  caf::actor keeper;
+  if (st.opts.store && st.opts.checkpoint_interval.count() > 0) {
+    // Its own thread: a write waits for the disk.
+    keeper = self->spawn<caf::linked + caf::detached>(checkpoint_keeper,
+                                                      st.opts.store);
+    // A restarted member goes on after the round its store committed.
+    if (auto& c = st.opts.store->committed())
+      if (auto m = decode_meta(self->system(), c->second)) {
+        st.checkpoint.meta = std::move(*m);
+        st.checkpoint.newest = c->first;
+      }
+  }
+  st.host = self->spawn<caf::linked>(graph_host, st.opts.name, keeper);
   start_membership(self);
+  start_checkpoints(self);
   self->send(self, caf::tick_atom_v);
   caf::message_handler heartbeat{
     [=](caf::tick_atom) {
@@ -59,6 +74,7 @@ caf::behavior member_actor(member_self self, member_options opts,
   return membership_handlers(self)
     .or_else(coordinator_handlers(self))
     .or_else(replay_handlers(self))
+    .or_else(checkpoint_handlers(self))
     .or_else(tail_handlers(self))
     .or_else(status_handlers(self))
     .or_else(heartbeat);

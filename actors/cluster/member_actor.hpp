@@ -19,6 +19,8 @@
 //   - a replay session (actors/cluster/replay_session.hpp): replay, and the
 //     report, until, ok and done messages of its source and sink; it ends
 //     when its client goes away;
+//   - checkpoints (actors/cluster/checkpointer.hpp): the leader's rounds,
+//     this member's part of each, the committed round's metadata;
 //   - tail (actors/cluster/member_tail.hpp): tail;
 //   - status, latency and stats (actors/cluster/member_status.hpp): status,
 //     stats, latency, graph.
@@ -47,6 +49,7 @@
 #include "caf/io/middleman_actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/cluster/checkpointer.hpp"
 #include "actors/cluster/coordinator.hpp"
 #include "actors/cluster/member_self.hpp"
 #include "actors/cluster/member_status.hpp"
@@ -55,6 +58,7 @@
 #include "runtime/core/log_sink.hpp"
 #include "runtime/io/net_address.hpp"
 #include "runtime/io/page_buffer.hpp"
+#include "runtime/state/checkpoint_store.hpp"
 
 namespace shoal {
 
@@ -75,6 +79,11 @@ struct member_options {
   /// The cap of a replay's output buffer and the size of its pages
   /// (actors/cluster/replay_session.hpp); tests make them tiny.
   page_limits replay_pages;
+  /// The member's checkpoint store (runtime/state/checkpoint_store.hpp),
+  /// and how often the leader takes a checkpoint; checkpoints are off
+  /// without a store or with an interval of 0.
+  std::shared_ptr<checkpoint_store> store;
+  std::chrono::milliseconds checkpoint_interval{1000};
 };
 
 struct member_state {
@@ -89,6 +98,7 @@ struct member_state {
   /// The replay under way, if any.
   replay_state replay;
   status_state status;
+  checkpoint_state checkpoint;
 };
 
 /// Runs the member `opts.name`; `monitor` learns of fatal errors.

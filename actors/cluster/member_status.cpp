@@ -46,8 +46,16 @@ caf::message_handler status_handlers(member_self self) {
 }
 
 void status_member_left(member_self self, const std::string& name) {
-  self->state.status.nodes_failed_over
-    += static_cast<uint64_t>(self->state.coordinator.dir.count_on(name));
+  auto& st = self->state;
+  st.status.nodes_failed_over
+    += static_cast<uint64_t>(st.coordinator.dir.count_on(name));
+  // Those with a checkpointed state that a live member keeps start warm.
+  std::vector<std::string> nodes;
+  for (auto& e : st.coordinator.dir)
+    if (e.member == name)
+      nodes.push_back(e.name);
+  for (auto& f : states_to_fetch(st, nodes))
+    st.status.nodes_warm += f.names.size();
 }
 
 std::vector<std::string> placed_graph_dot(const member_state& st) {

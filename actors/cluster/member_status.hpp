@@ -45,8 +45,10 @@ struct status_state {
   /// The sink of this member's configured [[sink]]s, if any (its output
   /// latency goes to the cluster's metrics).
   caf::actor sink;
-  /// Nodes whose member died since start (placed again cold).
+  /// Nodes whose member died since start (placed again), and those of them
+  /// that resumed from a checkpoint (the others started cold).
   uint64_t nodes_failed_over = 0;
+  uint64_t nodes_warm = 0;
 };
 
 /// The status messages above.

@@ -154,16 +154,23 @@ start_replay(member_self self, const std::string& name, replay_chunk& c) {
     .then(
       [=](caf::ok_atom) {
         auto attached = std::make_shared<size_t>(sensors.size());
-        if (sensors.empty())
+        // A checkpoint round under way pauses the source from its start
+        // (after the sensors know that it marks rounds).
+        auto start = [=] {
+          if (auto k = self->state.checkpoint.paused)
+            self->send(source, ckpt_atom_v, k);
           self->send(source, start_atom_v);
+        };
+        if (sensors.empty())
+          start();
         for (uint32_t i = 0; i < sensors.size(); ++i)
           self
             ->request(sensors[i], std::chrono::minutes(2), attach_atom_v,
-                      source, key, i)
+                      source, key, i, true)
             .then(
               [=](caf::ok_atom) {
                 if (--*attached == 0)
-                  self->send(source, start_atom_v);
+                  start();
               },
               fail);
       },

@@ -5,6 +5,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/dataflow/checkpoint_marks.hpp"
 #include "actors/dataflow/data_edge.hpp"
 #include "actors/dataflow/move_protocol.hpp"
 #include "actors/dataflow/wiring.hpp"
@@ -39,6 +40,7 @@ void ask(self_ptr self, int64_t t) {
 void process(self_ptr self) {
   auto& st = self->state;
   auto& c = *st.core;
+  st.marks.dirty = true;
   auto wm = node_step(
     self, c, nullptr, [](point) {},
     [&](int64_t t) {
@@ -61,17 +63,15 @@ std::vector<input_ref> refs_of(const node_core& c, std::vector<caf::actor> xs) {
 /// Takes the points and watermark of batch `b` from an input.
 void take(self_ptr self, const batch& b) {
   auto& c = *self->state.core;
+  self->state.marks.dirty = true;
   c.live->batch_received();
   for (size_t i = 0; i < c.inputs.size(); ++i)
     if (c.inputs[i].key == b.from)
       c.join.push(i, b.points.data(), b.points.size(), b.wm);
 }
 
-/// Sends the node's state to its new actor, tells the subscribers where it
-/// went, and stops: every input's last batch for this actor was handled.
-void finish_move(self_ptr self) {
-  auto& st = self->state;
-  auto& c = *st.core;
+/// The node's own state: its join, its function's state and its counters.
+handover node_state_of(const node_core& c) {
   handover h;
   state_writer w;
   c.join.save(w);
@@ -83,6 +83,29 @@ void finish_move(self_ptr self) {
     h.cold = err.empty() ? "its function cannot move" : err;
   h.state = std::move(w.bytes());
   h.counts = c.counts;
+  return h;
+}
+
+/// Takes the node's part of the checkpoint round its inputs all marked,
+/// if there is one (actors/dataflow/checkpoint_marks.hpp).
+void check_marks(self_ptr self) {
+  auto& st = self->state;
+  auto& c = *st.core;
+  auto k = st.marks.ready();
+  if (k == 0)
+    return;
+  c.pub.flush(self, c.join.out_wm());
+  take_part(self, st.monitor, st.marks, k, c.name, c.pub, [&] {
+    return node_state_of(c);
+  });
+}
+
+/// Sends the node's state to its new actor, tells the subscribers where it
+/// went, and stops: every input's last batch for this actor was handled.
+void finish_move(self_ptr self) {
+  auto& st = self->state;
+  auto& c = *st.core;
+  auto h = node_state_of(c);
   h.inputs = st.inputs;
   hand_over(self, *st.move, c.pub, std::move(h));
   // Its host forgets it (the node runs elsewhere now).
@@ -142,6 +165,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     return {};
   }
   st.core = std::make_unique<node_core>(std::move(*core));
+  st.marks.seen.assign(st.core->inputs.size(), 0);
   auto moving = move_handlers(
     self, st.log,
     [=] {
@@ -171,6 +195,14 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
           auto& s = self->state;
           for (auto& b : bs)
             release_batch(s.tracker.get(), s.core->band, b);
+        },
+        [=](mark_atom, uint64_t k, uint64_t key) {
+          auto& s = self->state;
+          auto& c = *s.core;
+          for (size_t i = 0; i < c.inputs.size(); ++i)
+            if (c.inputs[i].key == key && s.marks.seen[i] < k)
+              s.marks.seen[i] = k;
+          check_marks(self);
         },
         [=](frontier_atom, uint32_t, int64_t f) {
           self->state.core->frontier(f);
@@ -222,6 +254,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
           for (size_t i = 0; i < c.inputs.size(); ++i)
             if (c.inputs[i].key == key)
               c.join.seed(i, last, wm);
+          s.marks.dirty = true;
           s.wiring.confirm();
           // A subscription made while the graph runs may unblock a firing.
           process(self);

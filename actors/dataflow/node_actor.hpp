@@ -48,6 +48,12 @@
 //                               input `key` moved to `to`: the node
 //                               subscribes there (which releases the outputs
 //                               `to` kept for it)
+//   (mark_atom, uint64_t k, uint64_t key)
+//                               input `key` marked checkpoint round k: once
+//                               every input did, the node sends its state
+//                               to its monitor (its graph host) and the
+//                               mark to its subscribers
+//                               (actors/dataflow/checkpoint_marks.hpp)
 // A node spawned in standby (node_band::standby) first waits for
 //   (restore_atom, handover)    the state of its previous actor
 
@@ -62,6 +68,7 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/dataflow/actor_env.hpp"
+#include "actors/dataflow/checkpoint_marks.hpp"
 #include "actors/dataflow/move_protocol.hpp"
 #include "actors/dataflow/node_core.hpp"
 #include "actors/dataflow/progress.hpp"
@@ -91,6 +98,8 @@ struct node_state {
   /// A move under way, if any (move_protocol.hpp); a pointer, since it is
   /// rare and every node pays for its size.
   std::unique_ptr<move_state> move;
+  /// The checkpoint marks of its inputs (checkpoint_marks.hpp).
+  mark_tracker marks;
 };
 
 /// Where a node sits in a deployment that tracks progress.

@@ -239,4 +239,10 @@ void publisher::send_wm(caf::event_based_actor* self, subscriber& sub,
     sub.requested = wm_none;
 }
 
+void publisher::mark(caf::event_based_actor* self, uint64_t k) const {
+  for (auto& s : subs_)
+    if (!s.held)
+      self->send(s.handle, mark_atom_v, k, key_);
+}
+
 } // namespace shoal

@@ -114,6 +114,11 @@ public:
   /// The largest request still open, or `wm_none`.
   int64_t max_request() const;
 
+  /// Sends checkpoint mark `k` (actors/dataflow/checkpoint_marks.hpp) to
+  /// every subscriber, after what it was sent so far; a held one gets none
+  /// (a move ends the round anyway).
+  void mark(caf::event_based_actor* self, uint64_t k) const;
+
 private:
   struct subscriber {
     caf::actor handle;

@@ -1,11 +1,13 @@
 #include "actors/dataflow/sensor_actor.hpp"
 
+#include <algorithm>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "caf/all.hpp"
 
+#include "actors/dataflow/checkpoint_marks.hpp"
 #include "actors/dataflow/data_edge.hpp"
 #include "actors/dataflow/move_protocol.hpp"
 #include "actors/messages.hpp"
@@ -28,15 +30,38 @@ void publish(self_ptr self) {
     });
 }
 
+/// The sensor's own state: its gate, floor and counters.
+handover sensor_state_of(const sensor_core& core) {
+  handover h;
+  state_writer w;
+  w.put(core.gate.last_ts());
+  w.put(core.floor);
+  h.state = std::move(w.bytes());
+  h.samples = core.counts;
+  return h;
+}
+
+/// Takes the sensor's part of the checkpoint round that its host asked for
+/// and every attached source marked, if there is one
+/// (actors/dataflow/checkpoint_marks.hpp).
+void check_marks(self_ptr self) {
+  auto& st = self->state;
+  auto k = st.asked;
+  for (auto& src : st.core.sources)
+    if (src.marks)
+      k = std::min(k, src.mark);
+  if (k <= st.marks.taken)
+    return;
+  st.pub->flush(self, st.core.out_wm());
+  take_part(self, st.monitor, st.marks, k, st.sensor, *st.pub, [&] {
+    return sensor_state_of(st.core);
+  });
+}
+
 /// Hands the sensor's state to its new actor once every source sends there.
 void finish_move(self_ptr self) {
   auto& st = self->state;
-  handover h;
-  state_writer w;
-  w.put(st.core.gate.last_ts());
-  w.put(st.core.floor);
-  h.state = std::move(w.bytes());
-  h.samples = st.core.counts;
+  auto h = sensor_state_of(st.core);
   for (auto& src : st.core.sources) {
     h.sources.push_back(src.handle);
     h.source_keys.push_back(src.key);
@@ -109,13 +134,33 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
           self->state.core.attach(std::move(src), key, index);
           return caf::ok_atom_v;
         },
+        [=](attach_atom, caf::actor& src, uint64_t key, uint32_t index,
+            bool marks) {
+          self->state.core.attach(std::move(src), key, index, marks);
+          return caf::ok_atom_v;
+        },
         [=](detach_atom, uint64_t key, int64_t wm) {
-          if (self->state.core.detach(key, wm))
+          if (self->state.core.detach(key, wm)) {
+            self->state.marks.dirty = true;
             publish(self);
+            check_marks(self);
+          }
+        },
+        [=](ckpt_atom, uint64_t k) {
+          auto& s = self->state;
+          s.asked = std::max(s.asked, k);
+          check_marks(self);
+        },
+        [=](mark_atom, uint64_t k, uint64_t key) {
+          for (auto& src : self->state.core.sources)
+            if (src.key == key && src.mark < k)
+              src.mark = k;
+          check_marks(self);
         },
         [=](batch& b) {
           auto& s = self->state;
           s.env.live->batch_received();
+          s.marks.dirty = true;
           s.core.accept(b, [&](point p) {
             s.pub->push(p);
           });

@@ -13,6 +13,10 @@
 //   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
 //                               (again with the same key: updates handle
 //                               and index)
+//   (attach_atom, actor source, uint64_t key, uint32_t index, bool marks)
+//                               -> ok_atom: the same; with `marks` the
+//                               source marks checkpoint rounds (a cluster
+//                               replay), and the sensor waits for its mark
 //   (detach_atom, uint64_t key, int64_t wm)
 //                               the source leaves without ending the stream:
 //                               its last watermark `wm` stays as a floor of
@@ -32,6 +36,12 @@
 //                               the sensor's sources are what it asks to
 //                               swap, and its state is its gate, floor,
 //                               sources and subscribers
+//   (ckpt_atom, uint64_t k)     its graph host asks for its part of
+//                               checkpoint round k: it takes it once every
+//                               attached source that marks marked k
+//   (mark_atom, uint64_t k, uint64_t key)
+//                               source `key` marked round k
+//                               (actors/dataflow/checkpoint_marks.hpp)
 
 #pragma once
 
@@ -44,6 +54,7 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/dataflow/actor_env.hpp"
+#include "actors/dataflow/checkpoint_marks.hpp"
 #include "actors/dataflow/move_protocol.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/publisher.hpp"
@@ -66,6 +77,11 @@ struct sensor_state {
   /// A move under way, if any (move_protocol.hpp); a pointer, since it is
   /// rare and every node pays for its size.
   std::unique_ptr<move_state> move;
+  /// Checkpoints (checkpoint_marks.hpp): the newest round its graph host
+  /// asked for, and the rounds taken; `marks.seen` stays empty (the
+  /// sources' marks are in `core.sources`).
+  uint64_t asked = 0;
+  mark_tracker marks;
 };
 
 /// Runs sensor `spec`; `monitor` gets the final report. `tracker` may be

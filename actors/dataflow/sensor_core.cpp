@@ -4,17 +4,24 @@
 
 namespace shoal {
 
-void sensor_core::attach(caf::actor handle, uint64_t key, uint32_t index) {
+void sensor_core::attach(caf::actor handle, uint64_t key, uint32_t index,
+                         bool marks) {
   for (auto& x : sources) {
     if (x.key == key) {
       // Attached again (a source re-bound to a changed graph).
       x.handle = std::move(handle);
       x.index = index;
       x.asked = wm_none;
+      x.marks = marks;
       return;
     }
   }
-  sources.push_back({std::move(handle), key, index});
+  source x;
+  x.handle = std::move(handle);
+  x.key = key;
+  x.index = index;
+  x.marks = marks;
+  sources.push_back(std::move(x));
 }
 
 bool sensor_core::detach(uint64_t key, int64_t wm) {

@@ -30,6 +30,11 @@ struct sensor_core {
     uint32_t index = 0;
     int64_t wm = wm_none;
     int64_t asked = wm_none;
+    /// It marks checkpoint rounds (a replay source, which pauses for them;
+    /// actors/dataflow/checkpoint_marks.hpp), and the newest round it
+    /// marked.
+    bool marks = false;
+    uint64_t mark = 0;
   };
 
   sensor_gate gate;
@@ -41,8 +46,9 @@ struct sensor_core {
   metrics* live = &process_metrics();
 
   /// Attaches source `key` (again with the same key: updates its handle and
-  /// index).
-  void attach(caf::actor handle, uint64_t key, uint32_t index);
+  /// index); `marks`: it marks checkpoint rounds.
+  void attach(caf::actor handle, uint64_t key, uint32_t index,
+              bool marks = false);
 
   /// Source `key` leaves; its last watermark `wm` stays as a floor. Returns
   /// false if no such source is attached.

@@ -188,6 +188,9 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
     [=](subscribed_atom, uint64_t, point, int64_t) {
       self->state.wiring.confirm();
     },
+    [=](mark_atom, uint64_t, uint64_t) {
+      // Checkpoint marks concern nodes only (checkpoint_marks.hpp).
+    },
     [=](batch& b) {
       take(self, b);
     },

@@ -27,6 +27,8 @@
 //                               into a graph that keeps running
 //   batch                       from a node
 //   std::vector<batch>          batches of several nodes of one cell
+//   (mark_atom, uint64_t k, uint64_t key)
+//                               a checkpoint mark: ignored
 //   (stats_atom)                -> (uint64_t outputs, int64_t p50_ns,
 //                                  int64_t p99_ns, int64_t max_ns, uint64_t
 //                                  alerting): latencies over the outputs

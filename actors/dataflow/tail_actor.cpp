@@ -30,6 +30,9 @@ caf::behavior tail_actor(caf::stateful_actor<tail_state>* self,
     self->quit();
   });
   return {
+    [=](mark_atom, uint64_t, uint64_t) {
+      // Checkpoint marks concern nodes only (checkpoint_marks.hpp).
+    },
     [=](batch& b) {
       auto& s = self->state;
       auto i = s.names.find(b.from);

@@ -10,6 +10,7 @@
 //
 // Messages handled:
 //   batch                                from a node
+//   (mark_atom, uint64_t k, uint64_t key) a checkpoint mark: ignored
 //   (subscribed_atom, key, point, wm)    subscription confirmed (ignored)
 
 #pragma once

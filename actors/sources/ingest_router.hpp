@@ -18,10 +18,12 @@
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/event_based_actor.hpp"
 #include "caf/expected.hpp"
 #include "caf/fwd.hpp"
 
 #include "actors/dataflow/progress.hpp"
+#include "actors/messages.hpp"
 #include "runtime/core/metrics.hpp"
 #include "runtime/core/types.hpp"
 #include "runtime/semantics/source_filter.hpp"
@@ -58,6 +60,13 @@ public:
 
   /// Sends buffered samples and watermark `wm` (see the class comment).
   void flush(caf::event_based_actor* self, int64_t wm);
+
+  /// Sends checkpoint mark `k` to every sensor, after what was flushed
+  /// (actors/dataflow/checkpoint_marks.hpp).
+  void mark(caf::event_based_actor* self, uint64_t k) const {
+    for (auto& sensor : sensors_)
+      self->send(sensor, mark_atom_v, k, key_);
+  }
 
   /// Sensor `from` moves to `to`: what is buffered for it goes to `from`
   /// (with watermark `wm`), then `from` gets `(swapped_atom, key)` after it,

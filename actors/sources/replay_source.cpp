@@ -100,6 +100,11 @@ caf::behavior replay_source(self_ptr self, std::string label,
   return {
     [=](start_atom) {
       auto& s = self->state;
+      if (s.round != 0) {
+        // A checkpoint round: nothing may follow the marks until it ends.
+        s.due = true;
+        return;
+      }
       // Pace on the process's mailbox backlog, but never stall for good:
       // the gauge is process-wide and only approximate.
       if (s.opts.live->backlog() > s.opts.max_backlog
@@ -156,6 +161,23 @@ caf::behavior replay_source(self_ptr self, std::string label,
     [=](swap_atom, const caf::actor& from, caf::actor& to) {
       auto& s = self->state;
       s.router->swap_sensor(self, from, std::move(to), s.filter->watermark());
+    },
+    [=](ckpt_atom, uint64_t k) {
+      auto& s = self->state;
+      s.router->flush(self, s.filter->watermark());
+      s.router->mark(self, k);
+      s.round = k;
+      self->delayed_send(self, round_patience, ckpt_atom_v, k, false);
+    },
+    [=](ckpt_atom, uint64_t k, bool) {
+      auto& s = self->state;
+      if (s.round == 0 || k < s.round)
+        return;
+      s.round = 0;
+      if (s.due) {
+        s.due = false;
+        self->send(self, start_atom_v);
+      }
     },
   };
 }

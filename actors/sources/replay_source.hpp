@@ -23,9 +23,17 @@
 //   (src_need_atom, int64_t ts, uint32_t i) from sensor i
 //   (swap_atom, actor from, actor to)     sensor `from` moves to `to`
 //                                         (ingest_router::swap_sensor)
+//   (ckpt_atom, uint64_t k)               checkpoint round k: sends what it
+//                                         read, marks every sensor
+//                                         (actors/dataflow/checkpoint_marks.hpp)
+//                                         and pauses reading
+//   (ckpt_atom, uint64_t k, bool)         round k ended: reading resumes
+//                                         (also by itself after
+//                                         `round_patience`)
 
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,6 +50,10 @@
 #include "runtime/semantics/source_filter.hpp"
 
 namespace shoal {
+
+/// How long a checkpoint round may pause a replay source before it reads
+/// on by itself (a leader that died during the round never ends it).
+constexpr std::chrono::seconds round_patience{30};
 
 struct replay_options {
   int64_t allowed_lateness_ns = 0;
@@ -82,6 +94,10 @@ struct replay_source_state {
   /// before it are unread (the feed holds more than `held_bytes`).
   caf::response_promise held;
   size_t held_bytes = 0;
+  /// The checkpoint round that paused reading, or 0 (see ckpt_atom).
+  uint64_t round = 0;
+  /// A read was due while paused: it runs when the round ends.
+  bool due = false;
 };
 
 /// Replays `reader` (opened, header checked) into `sensors`, indexed like

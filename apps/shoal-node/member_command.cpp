@@ -87,6 +87,18 @@ int member_command(const node_args& args) {
     initial = std::move(*g);
   }
   std::shared_ptr<member_io> live{std::move(*io)};
+  // The checkpoint store: under data_dir, or in memory without one (the
+  // copy at another member still protects against this one's death).
+  std::shared_ptr<checkpoint_store> store;
+  if (cfg->checkpoint_interval_ms > 0) {
+    auto opened = checkpoint_store::open(cfg->data_dir);
+    if (!opened) {
+      std::fprintf(stderr, "shoal-node: %s: [node] 'data_dir': %s\n",
+                   cfg->file.c_str(), describe(opened.error()).c_str());
+      return 2;
+    }
+    store = std::move(*opened);
+  }
   caf::actor_system_config sys_cfg;
   configure_system(sys_cfg, args.threads > 0 ? args.threads : cfg->threads);
   sys_cfg.load<caf::io::middleman>();
@@ -114,6 +126,9 @@ int member_command(const node_args& args) {
   opts.replay_pages.cap_rows = static_cast<size_t>(cfg->replay_buffer_rows);
   opts.replay_pages.page_rows = static_cast<size_t>(cfg->replay_page_rows);
   opts.transport = transport.actor();
+  opts.store = store;
+  opts.checkpoint_interval
+    = std::chrono::milliseconds(cfg->checkpoint_interval_ms);
   auto member
     = self->spawn(member_actor, opts, caf::actor_cast<caf::actor>(self));
   auto port = transport.publish(self, member, cfg->listen);

@@ -48,6 +48,45 @@ bool worse(const node_row& x, const node_row& y) {
 /// Nodes listed in the text form; --json lists all.
 constexpr size_t status_node_lines = 50;
 
+/// The cluster's checkpoints, as its members report them: the newest
+/// committed round, the rounds counted by leaders, and the nodes failed
+/// over (warm ones resumed from a checkpoint).
+struct checkpoint_row {
+  uint64_t committed = 0;
+  uint64_t rounds = 0;
+  uint64_t failed = 0;
+  double took_ms = 0;
+  std::string failure;
+  uint64_t warm = 0;
+};
+
+/// Asks every member for its view of checkpoints (a member that does not
+/// answer within `timeout` adds nothing).
+checkpoint_row checkpoint_summary(caf::scoped_actor& self,
+                                  const std::vector<member_row>& members,
+                                  std::chrono::milliseconds timeout) {
+  checkpoint_row out;
+  uint64_t most_rounds = 0;
+  for (auto& m : members)
+    self->request(m.info.handle, timeout, ckpt_atom_v, caf::get_atom_v)
+      .receive(
+        [&](uint64_t k, uint64_t rounds, uint64_t failed, int64_t took_us,
+            std::string& why, uint64_t, uint64_t warm) {
+          out.committed = std::max(out.committed, k);
+          out.rounds += rounds;
+          out.failed += failed;
+          out.warm = std::max(out.warm, warm);
+          if (rounds >= most_rounds) {
+            most_rounds = rounds;
+            out.took_ms = static_cast<double>(took_us) / 1000.0;
+          }
+          if (!why.empty())
+            out.failure = std::move(why);
+        },
+        [](caf::error&) {});
+  return out;
+}
+
 } // namespace
 
 int ctl_status(caf::scoped_actor& self, const caf::actor& member,
@@ -82,6 +121,7 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
         fail);
   if (err)
     return ctl_failed(self, to, "status", err);
+  auto ck = checkpoint_summary(self, members, to.timeout);
   // Load and counters straight from every member's graph host; a member
   // that does not answer (within 5 s, or the deadline if shorter) shows
   // zeros.
@@ -130,6 +170,12 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
                     {"firings_per_s", m.firings_per_s}});
     doc["down"] = down;
     doc["nodes_failed_over"] = failed_over;
+    doc["nodes_failed_over_warm"] = ck.warm;
+    doc["checkpoint"] = {{"committed", ck.committed},
+                         {"rounds_committed", ck.rounds},
+                         {"rounds_failed", ck.failed},
+                         {"last_took_ms", ck.took_ms},
+                         {"last_failure", ck.failure}};
     auto& ns = doc["nodes"] = nlohmann::json::array();
     for (auto& n : nodes)
       ns.push_back({{"name", n.name},
@@ -153,9 +199,20 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
     std::printf("down:");
     for (auto& d : down)
       std::printf(" %s", d.c_str());
-    std::printf(" (%llu nodes placed again, cold)\n",
-                static_cast<unsigned long long>(failed_over));
+    std::printf(" (%llu nodes placed again: %llu from a checkpoint, %llu "
+                "cold)\n",
+                static_cast<unsigned long long>(failed_over),
+                static_cast<unsigned long long>(ck.warm),
+                static_cast<unsigned long long>(
+                  failed_over - std::min(failed_over, ck.warm)));
   }
+  if (ck.committed > 0 || ck.failed > 0)
+    std::printf("checkpoint: #%llu committed (%llu rounds, last took %.1f ms; "
+                "%llu failed%s%s)\n",
+                static_cast<unsigned long long>(ck.committed),
+                static_cast<unsigned long long>(ck.rounds), ck.took_ms,
+                static_cast<unsigned long long>(ck.failed),
+                ck.failure.empty() ? "" : ", last: ", ck.failure.c_str());
   if (nodes.empty()) {
     std::printf("no graph deployed\n");
     return 0;

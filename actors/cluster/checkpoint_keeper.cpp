@@ -1,0 +1,69 @@
+#include "actors/cluster/checkpoint_keeper.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<checkpoint_keeper_state>*;
+
+} // namespace
+
+caf::behavior checkpoint_keeper(self_ptr self,
+                                std::shared_ptr<checkpoint_store> opened) {
+  self->state.store = std::move(opened);
+  return {
+    [=](ckpt_atom, uint64_t k, const std::string& owner,
+        std::vector<std::string>& names,
+        std::vector<std::string>& states) -> caf::result<caf::ok_atom> {
+      checkpoint_store::state_list xs;
+      xs.reserve(names.size());
+      for (size_t i = 0; i < names.size() && i < states.size(); ++i)
+        xs.emplace_back(std::move(names[i]), std::move(states[i]));
+      if (auto err = self->state.store->write(owner, k, xs))
+        return err;
+      return caf::ok_atom_v;
+    },
+    [=](ckpt_atom, fetch_atom, const std::string& owner, uint64_t k,
+        const std::vector<std::string>& names)
+      -> caf::result<std::vector<std::string>, std::vector<std::string>> {
+      auto& store = *self->state.store;
+      auto got
+        = names.empty() ? store.read(owner, k) : store.read(owner, k, names);
+      if (!got)
+        return std::move(got.error());
+      std::vector<std::string> found;
+      std::vector<std::string> states;
+      for (auto& [name, bytes] : *got) {
+        found.push_back(std::move(name));
+        states.push_back(std::move(bytes));
+      }
+      return {std::move(found), std::move(states)};
+    },
+    [=](ckpt_atom, caf::ok_atom, uint64_t k,
+        const std::string& meta) -> caf::result<caf::ok_atom> {
+      auto& store = *self->state.store;
+      if (auto err = store.commit(k, meta))
+        return err;
+      if (auto err = store.prune(k))
+        return err;
+      return caf::ok_atom_v;
+    },
+    [=](ckpt_atom, caf::get_atom) {
+      auto& store = *self->state.store;
+      auto& c = store.committed();
+      return caf::make_message(c ? c->first : uint64_t{0},
+                               c ? c->second : std::string{},
+                               store.bytes_on_disk());
+    },
+  };
+}
+
+} // namespace shoal

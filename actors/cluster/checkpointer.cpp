@@ -1,0 +1,238 @@
+#include "actors/cluster/checkpointer.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "caf/all.hpp"
+
+#include "actors/cluster/member_actor.hpp"
+#include "actors/messages.hpp"
+#include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
+
+namespace shoal {
+
+namespace {
+
+/// The replay source under way here, if any.
+caf::actor replay_source_of(member_self self) {
+  auto& run = self->state.replay.run;
+  return run && run->error.empty() ? run->source : caf::actor{};
+}
+
+/// Tells every member how round `k` ended.
+void end_round(member_self self, uint64_t k, bool committed,
+               const std::string& meta) {
+  for (auto& m : all_members(self->state.membership))
+    self->send(m.handle, ckpt_atom_v, k, committed, meta);
+}
+
+/// Every member wrote its part: round `k` is committed.
+void commit_round(member_self self, uint64_t k) {
+  auto& st = self->state;
+  auto& ck = st.checkpoint;
+  checkpoint_meta m;
+  m.k = k;
+  for (auto& e : st.coordinator.dir) {
+    m.nodes.push_back(e.name);
+    m.owners.push_back(e.member);
+  }
+  auto members = all_members(st.membership);
+  for (size_t j = 0; j < members.size(); ++j) {
+    m.members.push_back(members[j].name);
+    m.copies.push_back(members.size() > 1
+                         ? members[(j + 1) % members.size()].name
+                         : std::string{});
+  }
+  ck.round = 0;
+  ++ck.committed_rounds;
+  ck.last_took = std::chrono::duration_cast<std::chrono::microseconds>(
+    std::chrono::steady_clock::now() - ck.started);
+  end_round(self, k, true, encode_meta(self->system(), m));
+}
+
+/// Starts round `newest + 1` if this member leads and nothing else runs.
+void start_round(member_self self) {
+  auto& st = self->state;
+  auto& ck = st.checkpoint;
+  if (ck.round != 0 || !is_leader(self) || !st.coordinator.deployed
+      || st.coordinator.busy || st.coordinator.failover_pending
+      || !st.coordinator.leave_queue.empty())
+    return;
+  auto members = all_members(st.membership);
+  auto k = std::max(ck.newest, ck.meta.k) + 1;
+  ck.newest = k;
+  ck.round = k;
+  ck.pending = members.size();
+  ck.started = std::chrono::steady_clock::now();
+  for (size_t j = 0; j < members.size(); ++j) {
+    auto copy = members.size() > 1 ? members[(j + 1) % members.size()].host
+                                   : caf::actor{};
+    auto name = members[j].name;
+    self->request(members[j].handle, round_timeout, ckpt_atom_v, k, copy)
+      .then(
+        [=](caf::ok_atom) {
+          auto& c = self->state.checkpoint;
+          if (c.round == k && --c.pending == 0)
+            commit_round(self, k);
+        },
+        [=](caf::error& err) {
+          if (self->state.checkpoint.round != k)
+            return;
+          abort_round(self, "member " + name + ": " + describe(err));
+        });
+  }
+}
+
+/// This member's part of round `k`: its replay pauses, its graph host
+/// writes its nodes' states here and at `copy_host`.
+caf::result<caf::ok_atom> take_round(member_self self, uint64_t k,
+                                     caf::actor copy_host) {
+  auto& ck = self->state.checkpoint;
+  if (k <= ck.meta.k)
+    return make_error(errc::invalid_input,
+                      "round " + std::to_string(k)
+                        + " is not newer than the committed round "
+                        + std::to_string(ck.meta.k));
+  ck.newest = std::max(ck.newest, k);
+  ck.paused = k;
+  if (auto src = replay_source_of(self))
+    self->send(src, ckpt_atom_v, k);
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  self
+    ->request(self->state.host, round_timeout, ckpt_atom_v, k,
+              std::move(copy_host))
+    .then(
+      [=](caf::ok_atom) mutable {
+        rp.deliver(caf::ok_atom_v);
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(std::move(err));
+      });
+  return rp;
+}
+
+/// Round `k` ended (committed with `meta`, or not).
+void round_ended(member_self self, uint64_t k, bool committed,
+                 std::string& meta) {
+  auto& st = self->state;
+  auto& ck = st.checkpoint;
+  ck.newest = std::max(ck.newest, k);
+  if (ck.paused != 0 && ck.paused <= k) {
+    ck.paused = 0;
+    if (auto src = replay_source_of(self))
+      self->send(src, ckpt_atom_v, k, true);
+  }
+  if (!committed || k <= ck.meta.k)
+    return;
+  auto m = decode_meta(self->system(), meta);
+  if (!m) {
+    logf(*st.opts.log, log_level::error,
+         "shoal-node: member %s: checkpoint %llu: %s", st.opts.name.c_str(),
+         static_cast<unsigned long long>(k), describe(m.error()).c_str());
+    return;
+  }
+  ck.meta = std::move(*m);
+  auto name = st.opts.name;
+  auto log = st.opts.log;
+  self
+    ->request(st.host, round_timeout, ckpt_atom_v, caf::ok_atom_v, k,
+              std::move(meta))
+    .then([](caf::ok_atom) {},
+          [=](caf::error& err) {
+            logf(*log, log_level::error,
+                 "shoal-node: member %s: committing checkpoint %llu: %s",
+                 name.c_str(), static_cast<unsigned long long>(k),
+                 describe(err).c_str());
+          });
+}
+
+} // namespace
+
+std::vector<state_fetch>
+states_to_fetch(const member_state& st, const std::vector<std::string>& nodes) {
+  auto& meta = st.checkpoint.meta;
+  auto& live = st.membership.members;
+  std::vector<state_fetch> out;
+  if (meta.k == 0)
+    return out;
+  std::unordered_map<std::string, size_t> owner_of;
+  for (size_t i = 0; i < meta.nodes.size() && i < meta.owners.size(); ++i)
+    owner_of.emplace(meta.nodes[i], i);
+  // Per owner: who has its states (itself if alive, else its copy's keeper).
+  std::unordered_map<std::string, size_t> fetch_of;
+  for (auto& name : nodes) {
+    auto i = owner_of.find(name);
+    if (i == owner_of.end())
+      continue;
+    auto& owner = meta.owners[i->second];
+    auto f = fetch_of.find(owner);
+    if (f == fetch_of.end()) {
+      std::string holder = owner;
+      if (live.count(owner) == 0) {
+        holder.clear();
+        for (size_t j = 0; j < meta.members.size() && j < meta.copies.size();
+             ++j)
+          if (meta.members[j] == owner)
+            holder = meta.copies[j];
+      }
+      auto m = live.find(holder);
+      if (holder.empty() || m == live.end())
+        continue;
+      f = fetch_of.emplace(owner, out.size()).first;
+      out.push_back(state_fetch{m->second.info.host, owner, meta.k, {}});
+    }
+    out[f->second].names.push_back(name);
+  }
+  return out;
+}
+
+void abort_round(member_self self, const std::string& why) {
+  auto& st = self->state;
+  auto& ck = st.checkpoint;
+  if (ck.round == 0)
+    return;
+  auto k = ck.round;
+  ck.round = 0;
+  ++ck.failed_rounds;
+  ck.last_failure = why;
+  logf(*st.opts.log, log_level::warning,
+       "shoal-node: member %s: checkpoint %llu not taken: %s",
+       st.opts.name.c_str(), static_cast<unsigned long long>(k), why.c_str());
+  end_round(self, k, false, std::string{});
+}
+
+void start_checkpoints(member_self self) {
+  if (self->state.opts.checkpoint_interval.count() > 0)
+    self->delayed_send(self, self->state.opts.checkpoint_interval, ckpt_atom_v,
+                       caf::tick_atom_v);
+}
+
+caf::message_handler checkpoint_handlers(member_self self) {
+  return {
+    [=](ckpt_atom, caf::tick_atom) {
+      if (self->state.membership.left)
+        return;
+      start_round(self);
+      start_checkpoints(self);
+    },
+    [=](ckpt_atom, uint64_t k, caf::actor& copy_host) {
+      return take_round(self, k, std::move(copy_host));
+    },
+    [=](ckpt_atom, uint64_t k, bool committed, std::string& meta) {
+      round_ended(self, k, committed, meta);
+    },
+    [=](ckpt_atom, caf::get_atom) {
+      auto& st = self->state;
+      auto& ck = st.checkpoint;
+      return caf::make_message(ck.meta.k, ck.committed_rounds, ck.failed_rounds,
+                               static_cast<int64_t>(ck.last_took.count()),
+                               ck.last_failure, st.status.nodes_failed_over,
+                               st.status.nodes_warm);
+    },
+  };
+}
+
+} // namespace shoal

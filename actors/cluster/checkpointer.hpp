@@ -1,0 +1,100 @@
+// Checkpoints of a member actor (actors/cluster/member_actor.hpp;
+// docs/cluster.md, "Checkpoints"): the leader starts a round every
+// `checkpoint_interval`, and commits it once every member wrote its part.
+//
+// A round k, from the leader (the live member with the smallest name):
+//   1. asks every member `(ckpt_atom, k, copy_host)`: the member pauses its
+//      replay source for the round (which marks its sensors,
+//      actors/dataflow/checkpoint_marks.hpp) and asks its graph host for
+//      the round (actors/cluster/host_checkpoint.hpp), which answers once
+//      its nodes' states are written in its store and in the store of the
+//      member after it in name order (`copy_host`, the graph host of that
+//      member), so that losing a machine loses no checkpoint;
+//   2. once every member answered, sends every member
+//      `(ckpt_atom, k, true, meta)`: the round is committed with its
+//      metadata (`checkpoint_meta`: where each node's state is and who
+//      keeps each member's copy); every member resumes its replay source,
+//      learns the metadata and commits it in its own store;
+//   3. a member that fails or does not answer within `round_timeout`, a
+//      graph change that begins, or a member that leaves ends the round
+//      uncommitted: `(ckpt_atom, k, false, "")`, and the replay resumes.
+// Round ids increase across leaders: every member remembers the newest it
+// saw, and a leader starts after it (a member whose store committed a
+// newer one refuses the round, naming it, and the next round starts after
+// that). No round starts while a graph change is under way. Runs in the
+// member actor; owns `checkpoint_state`.
+//
+// Messages handled:
+//   (ckpt_atom, caf::tick_atom)               the round timer (to itself)
+//   (ckpt_atom, uint64_t k, caf::actor copy_host) -> ok_atom
+//   (ckpt_atom, uint64_t k, bool committed, std::string meta)
+//   (ckpt_atom, caf::get_atom) -> (uint64_t committed round,
+//       uint64_t rounds committed here, uint64_t rounds failed here,
+//       int64_t microseconds the last one took, std::string why the last
+//       one failed, uint64_t nodes failed over, uint64_t of them warm)
+//       for shoalctl status and the metrics (only the leader counts rounds)
+
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/message_handler.hpp"
+
+#include "actors/cluster/checkpoint_codec.hpp"
+#include "actors/cluster/member_self.hpp"
+
+namespace shoal {
+
+/// How long the leader waits for a member's part of a round.
+constexpr std::chrono::seconds round_timeout{15};
+
+struct checkpoint_state {
+  /// The newest round id this member started or was asked for.
+  uint64_t newest = 0;
+  /// Leader: the round under way (0: none) and the members yet to answer.
+  uint64_t round = 0;
+  size_t pending = 0;
+  std::chrono::steady_clock::time_point started;
+  /// The round this member's replay source is paused for (0: none).
+  uint64_t paused = 0;
+  /// The latest committed round, learned from the leader, and its
+  /// metadata.
+  checkpoint_meta meta;
+  /// Leader: rounds committed and failed so far, and how long the last
+  /// committed one took.
+  uint64_t committed_rounds = 0;
+  uint64_t failed_rounds = 0;
+  std::chrono::microseconds last_took{0};
+  /// Why the last round failed, if it did.
+  std::string last_failure;
+};
+
+/// Where to read the checkpointed states of some nodes: the graph host of
+/// the member that has them (`owner`'s own, or the one keeping `owner`'s
+/// copy), for round `k`.
+struct state_fetch {
+  caf::actor host;
+  std::string owner;
+  uint64_t k = 0;
+  std::vector<std::string> names;
+};
+
+/// Where the states of `nodes` are in the latest committed checkpoint, as
+/// far as a live member keeps them (nodes without one are left out).
+std::vector<state_fetch> states_to_fetch(const member_state& st,
+                                         const std::vector<std::string>& nodes);
+
+/// The messages above.
+caf::message_handler checkpoint_handlers(member_self self);
+
+/// Starts the round timer (when checkpoints are on).
+void start_checkpoints(member_self self);
+
+/// Ends the round under way, if any, uncommitted: `why` says why.
+void abort_round(member_self self, const std::string& why);
+
+} // namespace shoal

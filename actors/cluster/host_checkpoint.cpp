@@ -1,0 +1,171 @@
+#include "actors/cluster/host_checkpoint.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include "caf/all.hpp"
+
+#include "actors/cluster/checkpoint_codec.hpp"
+#include "actors/cluster/graph_host.hpp"
+#include "actors/messages.hpp"
+#include "runtime/core/errc.hpp"
+
+namespace shoal {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<graph_host_state>*;
+using round_ptr = std::shared_ptr<host_round>;
+
+/// How long the keeper and the copy's host may take to write a round.
+constexpr auto write_timeout = std::chrono::seconds(20);
+
+void fail_round(self_ptr self, const round_ptr& r, caf::error err) {
+  if (r->rp.pending())
+    r->rp.deliver(std::move(err));
+  if (self->state.ckpt.round == r)
+    self->state.ckpt.round.reset();
+}
+
+void done_round(self_ptr self, const round_ptr& r) {
+  if (r->rp.pending())
+    r->rp.deliver(caf::ok_atom_v);
+  if (self->state.ckpt.round == r)
+    self->state.ckpt.round.reset();
+}
+
+/// Sends the copy of round `r` to the host that keeps it: the changed
+/// states, or all of them as of the round when that host did not keep the
+/// copy before.
+void send_copy(self_ptr self, const round_ptr& r) {
+  auto& ck = self->state.ckpt;
+  if (!r->copy_host) {
+    done_round(self, r);
+    return;
+  }
+  auto to_copy = [=](std::vector<std::string> names,
+                     std::vector<std::string> states) {
+    self
+      ->request(r->copy_host, write_timeout, ckpt_atom_v, r->k,
+                self->state.ckpt.member, std::move(names), std::move(states))
+      .then(
+        [=](caf::ok_atom) {
+          self->state.ckpt.copy_host = r->copy_host;
+          done_round(self, r);
+        },
+        [=](caf::error& err) {
+          fail_round(self, r, std::move(err));
+        });
+  };
+  if (ck.copy_host == r->copy_host) {
+    to_copy(std::move(r->names), std::move(r->states));
+    return;
+  }
+  self
+    ->request(ck.keeper, write_timeout, ckpt_atom_v, fetch_atom_v, ck.member,
+              r->k, std::vector<std::string>{})
+    .then(
+      [=](std::vector<std::string>& names, std::vector<std::string>& states) {
+        to_copy(std::move(names), std::move(states));
+      },
+      [=](caf::error& err) {
+        fail_round(self, r, std::move(err));
+      });
+}
+
+/// Every node took its part: the keeper writes the changed states, then
+/// the copy goes out.
+void write_round(self_ptr self, const round_ptr& r) {
+  auto& ck = self->state.ckpt;
+  self
+    ->request(ck.keeper, write_timeout, ckpt_atom_v, r->k, ck.member, r->names,
+              r->states)
+    .then(
+      [=](caf::ok_atom) {
+        send_copy(self, r);
+      },
+      [=](caf::error& err) {
+        fail_round(self, r, std::move(err));
+      });
+}
+
+/// Node `name` took its part of round `k` (`state` empty: unchanged).
+void part(self_ptr self, uint64_t k, const std::string& name,
+          std::string state) {
+  auto r = self->state.ckpt.round;
+  if (!r || r->k != k || r->pending == 0 || self->state.local.count(name) == 0)
+    return;
+  if (!state.empty()) {
+    r->names.push_back(name);
+    r->states.push_back(std::move(state));
+  }
+  if (--r->pending == 0)
+    write_round(self, r);
+}
+
+} // namespace
+
+caf::message_handler host_checkpoint_handlers(self_ptr self) {
+  return {
+    [=](ckpt_atom, uint64_t k,
+        caf::actor& copy_host) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      if (!st.ckpt.keeper)
+        return make_error(errc::invalid_config, "checkpoints are off");
+      if (auto old = st.ckpt.round)
+        fail_round(
+          self, old,
+          make_error(errc::invalid_input, "round " + std::to_string(old->k)
+                                            + " was superseded by round "
+                                            + std::to_string(k)));
+      auto r = std::make_shared<host_round>();
+      r->k = k;
+      r->copy_host = std::move(copy_host);
+      r->pending = st.local.size();
+      r->rp = self->make_response_promise();
+      st.ckpt.round = r;
+      for (auto& [name, actor] : st.local)
+        if (st.specs[name].kind == node_kind::sensor)
+          self->send(actor, ckpt_atom_v, k);
+      if (r->pending == 0)
+        write_round(self, r);
+      return r->rp;
+    },
+    [=](ckpt_atom, uint64_t k, const std::string& name, const handover& h) {
+      part(self, k, name, encode_state(self->system(), h));
+    },
+    [=](ckpt_atom, uint64_t k, const std::string& name) {
+      part(self, k, name, std::string{});
+    },
+    [=](ckpt_atom, uint64_t k, std::string& owner,
+        std::vector<std::string>& names, std::vector<std::string>& states) {
+      auto& keeper = self->state.ckpt.keeper;
+      if (!keeper)
+        return caf::result<caf::message>{
+          make_error(errc::invalid_config, "checkpoints are off here")};
+      return caf::result<caf::message>{
+        self->delegate(keeper, ckpt_atom_v, k, std::move(owner),
+                       std::move(names), std::move(states))};
+    },
+    [=](ckpt_atom, fetch_atom, std::string& owner, uint64_t k,
+        std::vector<std::string>& names) {
+      auto& keeper = self->state.ckpt.keeper;
+      if (!keeper)
+        return caf::result<caf::message>{
+          make_error(errc::invalid_config, "checkpoints are off here")};
+      return caf::result<caf::message>{
+        self->delegate(keeper, ckpt_atom_v, fetch_atom_v, std::move(owner), k,
+                       std::move(names))};
+    },
+    [=](ckpt_atom, caf::ok_atom, uint64_t k, std::string& meta) {
+      auto& keeper = self->state.ckpt.keeper;
+      if (!keeper)
+        return caf::result<caf::message>{
+          make_error(errc::invalid_config, "checkpoints are off here")};
+      return caf::result<caf::message>{self->delegate(
+        keeper, ckpt_atom_v, caf::ok_atom_v, k, std::move(meta))};
+    },
+  };
+}
+
+} // namespace shoal

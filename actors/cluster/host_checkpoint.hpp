@@ -1,0 +1,70 @@
+// A graph host's part of checkpoints (docs/cluster.md, "Checkpoints"): it
+// asks its sensors for their parts of a round, collects the parts of all
+// its nodes (actors/dataflow/checkpoint_marks.hpp), has its member's
+// checkpoint keeper write the states that changed
+// (actors/cluster/checkpoint_keeper.hpp), and sends them to the graph host
+// of the member that keeps this member's copy (the first time that member
+// keeps it, every state as of this round, not only the changed ones). It
+// also passes the copies other members send, the reads of states to
+// restore and the commits to its keeper.
+//
+// Messages handled (all with ckpt_atom first):
+//   (ckpt_atom, uint64_t k, caf::actor copy_host) -> ok_atom
+//       from the member: take round k; `copy_host` (may be invalid: no
+//       copy) is the graph host that keeps this member's copy; answered
+//       once the states are written here and there
+//   (ckpt_atom, uint64_t k, std::string name, handover h)
+//   (ckpt_atom, uint64_t k, std::string name)
+//       a node's part (changed, unchanged)
+//   (ckpt_atom, uint64_t k, std::string owner, std::vector<std::string>
+//    names, std::vector<std::string> states) -> ok_atom
+//       another member's copy, written by the keeper
+//   (ckpt_atom, fetch_atom, std::string owner, uint64_t k,
+//    std::vector<std::string> names) -> (names, states)
+//   (ckpt_atom, ok_atom, uint64_t k, std::string meta) -> ok_atom
+//       commits round k
+// Runs in the graph host; its state is `graph_host_state::ckpt`.
+
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/message_handler.hpp"
+#include "caf/response_promise.hpp"
+#include "caf/stateful_actor.hpp"
+
+namespace shoal {
+
+struct graph_host_state;
+
+/// One round under way at a graph host.
+struct host_round {
+  uint64_t k = 0;
+  /// Nodes whose part has not come yet.
+  size_t pending = 0;
+  /// The parts that changed.
+  std::vector<std::string> names;
+  std::vector<std::string> states;
+  caf::actor copy_host;
+  caf::response_promise rp;
+};
+
+struct host_checkpoint_state {
+  /// The member's name (the owner of its states) and its keeper; no
+  /// keeper: checkpoints are off.
+  std::string member;
+  caf::actor keeper;
+  std::shared_ptr<host_round> round;
+  /// The graph host that holds a full copy of this member's states.
+  caf::actor copy_host;
+};
+
+/// The messages above.
+caf::message_handler
+host_checkpoint_handlers(caf::stateful_actor<graph_host_state>* self);
+
+} // namespace shoal

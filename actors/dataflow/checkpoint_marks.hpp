@@ -1,0 +1,88 @@
+// Checkpoint marks on data edges: when a sensor or node takes its part of
+// a checkpoint (docs/cluster.md, "Checkpoints").
+//
+// A checkpoint round k starts at the sources that can be sent again (a
+// cluster replay): each sends `(mark_atom, k, key)` to every sensor it
+// feeds, after its last batch before the round, and then pauses until the
+// round ends, so nothing follows the mark until every node took its part.
+// A sensor takes its part once its member's graph host asked it
+// `(ckpt_atom, k)` and every attached source that marks (said when it
+// attached) marked k; a node once every input marked k. Each then sends
+// its state to its graph host and the mark on to its subscribers, after
+// its last batch to them. So a node's state holds exactly the replay's
+// input up to the point where the round began, wherever the node runs
+// (Chandy and Lamport's marker rule; no input needs holding back, since
+// nothing comes after a replay's mark until the round ends). Live input
+// does not pause: for it, the cut is where each sensor took its part, and
+// what arrives after it is lost if the checkpoint is restored.
+//
+// The messages:
+//   source -> sensor   (mark_atom, uint64_t k, uint64_t key(source))
+//   U -> subscriber    (mark_atom, uint64_t k, uint64_t key(U))
+//   host -> sensor     (ckpt_atom, uint64_t k)
+//   node -> host       (ckpt_atom, uint64_t k, std::string name, handover)
+//                      its state changed since its last part
+//   node -> host       (ckpt_atom, uint64_t k, std::string name)
+//                      unchanged since its last part
+// Sinks and tails ignore marks. Rounds that never complete (a member died)
+// are simply superseded: a later round's marks count for every earlier one.
+// Used from the owning actor's handlers only.
+
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/event_based_actor.hpp"
+
+#include "actors/dataflow/publisher.hpp"
+#include "actors/messages.hpp"
+
+namespace shoal {
+
+/// The marks a node has seen, one per input.
+struct mark_tracker {
+  /// The newest round each input marked.
+  std::vector<uint64_t> seen;
+  /// The newest round this node took its part of.
+  uint64_t taken = 0;
+  /// The state changed since the last part (or none was taken yet).
+  bool dirty = true;
+
+  /// The round that every input has now marked and that was not taken
+  /// yet, or 0.
+  uint64_t ready() const {
+    if (seen.empty())
+      return 0;
+    auto k = *std::min_element(seen.begin(), seen.end());
+    return k > taken ? k : 0;
+  }
+};
+
+/// Takes the part of round `k` of the node `name` that publishes with
+/// `pub`: sends `host` its state (`state()`, a `handover` without
+/// subscribers) if it changed since its last part, a note that it did not
+/// otherwise, and passes the mark on to the subscribers, after their last
+/// batch.
+template <class State>
+void take_part(caf::event_based_actor* self, const caf::actor& host,
+               mark_tracker& marks, uint64_t k, const std::string& name,
+               publisher& pub, State&& state) {
+  if (host) {
+    if (marks.dirty) {
+      handover h = state();
+      h.last = pub.last();
+      self->send(host, ckpt_atom_v, k, name, std::move(h));
+    } else {
+      self->send(host, ckpt_atom_v, k, name);
+    }
+  }
+  marks.taken = k;
+  marks.dirty = false;
+  pub.mark(self, k);
+}
+
+} // namespace shoal

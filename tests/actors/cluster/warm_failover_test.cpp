@@ -1,0 +1,164 @@
+// Warm failover (SPEC section 10): the leader takes checkpoints of every
+// node's state, each member's copy kept by another member, and a killed
+// member's nodes resume on the survivors from the latest committed
+// checkpoint instead of starting cold. Three real members on loopback.
+
+#include <algorithm>
+#include <chrono>
+#include <gtest/gtest.h>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/graph/graph_load.hpp"
+#include "tests/support/member_process.hpp"
+#include "tests/support/mosquitto_broker.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/random_graph.hpp"
+#include "tests/support/temp_files.hpp"
+
+using namespace shoal::test_support;
+
+namespace {
+
+/// Windows, EWMA and rate state, Lua `state`, a join across sensors: a node
+/// that restarted cold would change the outputs.
+const char* graph_text = R"(
+[[sensor]]
+name = "p1.temp"
+[[sensor]]
+name = "p2.temp"
+[[sensor]]
+name = "p3.flow"
+[[feature]]
+name = "p1.mean"
+fn = "rolling_mean"
+needs = ["p1.temp"]
+window = 4
+[[feature]]
+name = "p2.ewma"
+fn = "ewma"
+needs = ["p2.temp"]
+alpha = 0.3
+emit = true
+[[feature]]
+name = "p3.rate"
+fn = "rate"
+needs = ["p3.flow"]
+[[model]]
+name = "p3.count"
+kind = "lua"
+needs = ["p3.flow"]
+code = "return function(x) state.n = (state.n or 0) + 1 return x + state.n end"
+[[model]]
+name = "m.join"
+kind = "linear"
+needs = ["p1.mean", "p2.ewma", "p3.rate"]
+weights = [0.5, -0.25, 2.0]
+bias = 1.0
+trigger = ["p1.mean"]
+[[model]]
+name = "m.lua"
+kind = "lua"
+needs = ["m.join", "p3.flow"]
+code = "return function(a, b) state.n = (state.n or 0) + 1 if state.n % 5 == 0 then return nil end return a * 0.1 + b + state.n end"
+)";
+
+/// The lines of `text` but its header, sorted.
+std::vector<std::string> rows(const std::string& text) {
+  auto xs = sorted_lines(text);
+  xs.erase(std::remove(xs.begin(), xs.end(), "node,ts,value"), xs.end());
+  return xs;
+}
+
+/// The newest committed checkpoint that `shoalctl status --json` at `port`
+/// reports (0 if none or no answer).
+uint64_t committed_checkpoint(int port) {
+  auto out = shoalctl(port, "status --json").output;
+  std::smatch m;
+  static const std::regex committed{R"re("committed":(\d+))re"};
+  if (!std::regex_search(out, m, committed))
+    return 0;
+  return std::stoull(m[1].str());
+}
+
+/// Waits up to 30 s for a checkpoint newer than `after` to be committed.
+bool await_checkpoint_after(int port, uint64_t after) {
+  for (int i = 0; i < 300; ++i) {
+    if (committed_checkpoint(port) > after)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+} // namespace
+
+TEST(WarmFailover, AKilledMembersNodesResumeFromTheLatestCheckpoint) {
+  auto graph = write_temp_file("warm_graph.toml", graph_text);
+  auto g = shoal::load_graph(graph);
+  ASSERT_TRUE(g);
+  auto first = random_input(*g, 41, 3000);
+  auto later = random_input(*g, 42, 3000, 100000);
+  auto input1 = write_temp_file("warm_input1.csv", first);
+  auto input2 = write_temp_file("warm_input2.csv", later);
+  // The reference: one node over both files in one replay, its outputs of
+  // the second file.
+  auto both = write_temp_file("warm_both.csv",
+                              first + later.substr(later.find('\n') + 1));
+  auto both_out = write_temp_file("warm_both_out.csv", "");
+  auto single = run_command(binary("shoal-node") + " --graph " + graph
+                            + " --replay " + both + " --out " + both_out);
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  std::vector<std::string> want;
+  for (auto& line : rows(read_file(both_out)))
+    if (std::stoll(line.substr(line.find(',') + 1)) >= 90000)
+      want.push_back(line);
+
+  std::vector<int> ports;
+  for (int i = 0; i < 3; ++i)
+    ports.push_back(free_loopback_port());
+  std::string fast = "checkpoint_interval_ms = 100\n";
+  member_process n1{
+    write_member_config("n1", ports[0], {ports[0]}, "", fast, 1500)};
+  member_process n2{
+    write_member_config("n2", ports[1], {ports[0]}, "", fast, 1500)};
+  member_process n3{
+    write_member_config("n3", ports[2], {ports[0]}, "", fast, 1500)};
+  await_member_count(ports[0], 3);
+  auto logs = [&] {
+    return n1.log() + n2.log() + n3.log();
+  };
+  auto res = shoalctl(ports[0], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << logs();
+  auto placed = shoalctl(ports[0], "graph").output;
+  ASSERT_NE(placed.find(" n3\n"), std::string::npos) << placed;
+  auto out1 = write_temp_file("warm_out1.csv", "");
+  res = shoalctl(ports[0], "replay " + input1 + " --out " + out1);
+  ASSERT_EQ(res.exit_code, 0) << res.output << logs();
+  // A checkpoint taken after the first file: it holds every node's state
+  // after exactly that file.
+  auto before = committed_checkpoint(ports[0]);
+  ASSERT_TRUE(await_checkpoint_after(ports[0], before)) << logs();
+  n3.kill9();
+  placed = "";
+  for (int i = 0; i < 150; ++i) {
+    placed = shoalctl(ports[0], "graph").output;
+    if (!placed.empty() && placed.find(" n3") == std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(placed.find(" n3"), std::string::npos) << placed << logs();
+  ASSERT_TRUE(await_log(n1, "of departed members again: "));
+  EXPECT_NE(n1.log().find(" 0 cold"), std::string::npos) << n1.log();
+  auto status = shoalctl(ports[1], "status").output;
+  EXPECT_NE(status.find("from a checkpoint, 0 cold)"), std::string::npos)
+    << status;
+  // The second file continues from the state of the first, as one node
+  // over both files: the nodes of n3 lost nothing.
+  auto out2 = write_temp_file("warm_out2.csv", "");
+  res = shoalctl(ports[1], "replay " + input2 + " --out " + out2);
+  ASSERT_EQ(res.exit_code, 0) << res.output << logs();
+  EXPECT_EQ(rows(read_file(out2)), want) << logs();
+}
