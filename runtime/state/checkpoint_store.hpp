@@ -112,11 +112,12 @@ public:
 
   // -- observers --------------------------------------------------------------
 
-  /// RocksDB's estimate of the bytes the stored data takes: its files plus
-  /// the data still in memtables (which is on disk in the WAL); 0 when
-  /// RocksDB cannot say.
+  /// The bytes the store takes on disk, as RocksDB counts its table files
+  /// and write-ahead logs (for the metrics). States not yet moved from the
+  /// log into table files count once per write, so the figure grows with
+  /// every checkpoint until RocksDB flushes.
   uint64_t bytes_on_disk() const {
-    return db_->approximate_size();
+    return db_->bytes_on_disk();
   }
 
 private:
