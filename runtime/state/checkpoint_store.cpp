@@ -74,11 +74,6 @@ caf::error checkpoint_store::write(const std::string& owner, uint64_t k,
     = "write of checkpoint " + std::to_string(k) + " for " + quoted(owner);
   if (!keys::valid_name(owner))
     return db_->fail(what, bad_owner, errc::invalid_input);
-  if (committed_ && k <= committed_->first)
-    return db_->fail(what,
-                     "not newer than the committed checkpoint "
-                       + std::to_string(committed_->first),
-                     errc::invalid_input);
   std::unordered_set<std::string_view> gone{removed.begin(), removed.end()};
   auto prefix = keys::owner_prefix(owner);
   auto suffix = keys::entry_suffix(k);
