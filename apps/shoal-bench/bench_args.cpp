@@ -10,6 +10,8 @@ const char* bench_usage() {
   return "usage: shoal-bench [limit | replay | live | scale] [options]\n"
          "       shoal-bench models --dir DIR   model evaluations per "
          "second\n"
+         "       shoal-bench checkpoint-store [options]   what the "
+         "checkpoint store costs\n"
          "  (no command)   the standard workload: scale at the graph's size, "
          "limit, replay\n"
          "  limit          the reference evaluator over the samples\n"

@@ -5,12 +5,15 @@
 #include <cstring>
 
 #include "apps/shoal-bench/bench_command.hpp"
+#include "apps/shoal-bench/checkpoint_command.hpp"
 #include "apps/shoal-bench/models_command.hpp"
 #include "runtime/core/errc.hpp"
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "models") == 0)
     return shoal::models_command(argc - 2, argv + 2);
+  if (argc > 1 && std::strcmp(argv[1], "checkpoint-store") == 0)
+    return shoal::checkpoint_store_command(argc - 2, argv + 2);
   auto args = shoal::parse_bench_args(argc, argv);
   if (!args) {
     std::fprintf(stderr, "shoal-bench: %s\n%s",

@@ -74,15 +74,18 @@ caf::error checkpoint_store::write(const std::string& owner, uint64_t k,
     = "write of checkpoint " + std::to_string(k) + " for " + quoted(owner);
   if (!keys::valid_name(owner))
     return db_->fail(what, bad_owner, errc::invalid_input);
-  if (committed_ && k <= committed_->first)
-    return db_->fail(what,
-                     "not newer than the committed checkpoint "
-                       + std::to_string(committed_->first),
-                     errc::invalid_input);
   std::unordered_set<std::string_view> gone{removed.begin(), removed.end()};
   auto prefix = keys::owner_prefix(owner);
   auto suffix = keys::entry_suffix(k);
-  rocksdb::WriteBatch batch;
+  // Sized up front: a full checkpoint is tens of MB, grown by doubling
+  // otherwise. Per entry: the key, the tag, and RocksDB's few bytes of
+  // record type and lengths.
+  size_t bytes = 0;
+  for (const auto& [node, state] : states)
+    bytes += prefix.size() + node.size() + suffix.size() + state.size() + 12;
+  for (const auto& node : removed)
+    bytes += prefix.size() + node.size() + suffix.size() + 12;
+  rocksdb::WriteBatch batch{bytes};
   auto put = [&](const std::string& node, char tag,
                  const std::string* state) -> caf::error {
     if (!keys::valid_name(node))

@@ -70,9 +70,11 @@ public:
   // -- node states ------------------------------------------------------------
 
   /// Writes, in one synced batch, the states of `owner`'s nodes that changed
-  /// in checkpoint `k` and the names of those removed at `k`. Refused when
-  /// `k` is not newer than the committed checkpoint (that would change
-  /// what a restart reads) or a name is both written and removed.
+  /// in checkpoint `k` and the names of those removed at `k`; refused when
+  /// a name is both written and removed. Writing the same `k` again adds to
+  /// it (a checkpoint may arrive in pieces). A `k` at or before the
+  /// committed checkpoint changes what that checkpoint reads: meant only to
+  /// seed the copy of an owner this store had no entries of.
   caf::error write(const std::string& owner, uint64_t k,
                    const state_list& states,
                    const std::vector<std::string>& removed = {});
@@ -112,11 +114,12 @@ public:
 
   // -- observers --------------------------------------------------------------
 
-  /// RocksDB's estimate of the bytes the stored data takes: its files plus
-  /// the data still in memtables (which is on disk in the WAL); 0 when
-  /// RocksDB cannot say.
+  /// The bytes the store takes on disk, as RocksDB counts its table files
+  /// and write-ahead logs (for the metrics). States not yet moved from the
+  /// log into table files count once per write, so the figure grows with
+  /// every checkpoint until RocksDB flushes.
   uint64_t bytes_on_disk() const {
-    return db_->approximate_size();
+    return db_->bytes_on_disk();
   }
 
 private:

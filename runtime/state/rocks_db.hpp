@@ -51,10 +51,10 @@ public:
   caf::error fail(const std::string& what, const std::string& reason,
                   errc code = errc::io_error) const;
 
-  /// RocksDB's estimate of the bytes of every key and value: its files plus
-  /// its memtables (whose data is in the WAL on disk); 0 when RocksDB
-  /// cannot say.
-  uint64_t approximate_size() const;
+  /// The bytes of the database's table files and write-ahead logs, as
+  /// RocksDB counts them: what it takes on disk (in memory for a database
+  /// without a directory). A part RocksDB cannot say counts 0.
+  uint64_t bytes_on_disk() const;
 
 private:
   rocks_db(std::string dir, std::string label);

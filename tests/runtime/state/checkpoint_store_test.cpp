@@ -127,16 +127,23 @@ TEST_F(CheckpointStore, TheCommittedCheckpointSurvivesAReopen) {
             (checkpoint_store::commit_info{2, std::string{"meta\0 2", 7}}));
   EXPECT_EQ(ok(store->read("n1", 2)), (states{{"a", "a2"}}));
   EXPECT_EQ(ok(store->read("n2", 2)), (states{{"b", "b2"}}));
-  // A committed checkpoint is not changed or committed again.
-  for (auto err : {store->commit(2, "again"), store->commit(1, "older"),
-                   store->write("n1", 2, {{"a", "changed"}})}) {
+  // A committed checkpoint is not committed again, nor an older one.
+  for (auto err : {store->commit(2, "again"), store->commit(1, "older")}) {
     ASSERT_TRUE(err);
+    EXPECT_EQ(err.code(), static_cast<uint8_t>(errc::invalid_input));
     EXPECT_NE(describe(err).find("not newer than the committed checkpoint 2"),
               std::string::npos)
       << describe(err);
   }
-  EXPECT_FALSE(store->write("n1", 3, {{"a", "a3"}}));
   EXPECT_EQ(store->committed()->second, std::string("meta\0 2", 7));
+  // The copy of a new owner is seeded at the committed checkpoint, in two
+  // pieces.
+  ASSERT_FALSE(store->write("n3", 2, {{"c", "c2"}}));
+  ASSERT_FALSE(store->write("n3", 2, {{"d", "d2"}}));
+  EXPECT_EQ(ok(store->read("n3", 2)), (states{{"c", "c2"}, {"d", "d2"}}));
+  ASSERT_FALSE(store->write("n1", 3, {{"a", "a3"}}));
+  ASSERT_FALSE(store->commit(3, "meta 3"));
+  EXPECT_EQ(store->committed()->first, 3u);
 }
 
 TEST_F(CheckpointStore, PruneKeepsWhatTheCommittedCheckpointReads) {
