@@ -8,6 +8,7 @@
 #include "caf/all.hpp"
 
 #include "actors/cluster/member_actor.hpp"
+#include "actors/cluster/replay_resume.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/log_sink.hpp"
@@ -73,9 +74,18 @@ void start_round(member_self self) {
     auto name = members[j].name;
     self->request(members[j].handle, round_timeout, ckpt_atom_v, k, copy)
       .then(
-        [=](caf::ok_atom) {
+        [=](uint64_t newer) {
           auto& c = self->state.checkpoint;
-          if (c.round == k && --c.pending == 0)
+          if (c.round != k)
+            return;
+          if (newer != 0) {
+            c.newest = std::max(c.newest, newer);
+            abort_round(self, "member " + name + " committed round "
+                                + std::to_string(newer)
+                                + " before; the next round goes on after it");
+            return;
+          }
+          if (--c.pending == 0)
             commit_round(self, k);
         },
         [=](caf::error& err) {
@@ -86,32 +96,56 @@ void start_round(member_self self) {
   }
 }
 
+/// Delivers this member's part once its host and its replay sink are done.
+void finish_part(member_self self) {
+  auto& part = self->state.checkpoint.part;
+  if (part && part->host_done && part->sink_done) {
+    part->rp.deliver(uint64_t{0});
+    part.reset();
+  }
+}
+
 /// This member's part of round `k`: its replay pauses, its graph host
-/// writes its nodes' states here and at `copy_host`.
-caf::result<caf::ok_atom> take_round(member_self self, uint64_t k,
-                                     caf::actor copy_host) {
+/// writes its nodes' states here and at `copy_host`, and its replay sink
+/// marks the round.
+caf::result<uint64_t> take_round(member_self self, uint64_t k,
+                                 caf::actor copy_host) {
   auto& ck = self->state.checkpoint;
   if (k <= ck.meta.k)
-    return make_error(errc::invalid_input,
-                      "round " + std::to_string(k)
-                        + " is not newer than the committed round "
-                        + std::to_string(ck.meta.k));
+    // A store that committed a newer round (a member restarted with its
+    // data_dir): the leader goes on after it.
+    return ck.meta.k;
   ck.newest = std::max(ck.newest, k);
   ck.paused = k;
+  if (ck.part && ck.part->rp.pending())
+    ck.part->rp.deliver(make_error(errc::invalid_input,
+                                   "superseded by round " + std::to_string(k)));
+  auto part = std::make_shared<member_part>();
+  part->k = k;
+  part->rp = self->make_response_promise();
+  auto& run = self->state.replay.run;
+  if (run && run->error.empty() && run->sink && !run->sink_done)
+    part->sink_done = false;
+  ck.part = part;
+  replay_round_began(self, k);
   if (auto src = replay_source_of(self))
     self->send(src, ckpt_atom_v, k);
-  auto rp = self->make_response_promise<caf::ok_atom>();
   self
     ->request(self->state.host, round_timeout, ckpt_atom_v, k,
               std::move(copy_host))
     .then(
-      [=](caf::ok_atom) mutable {
-        rp.deliver(caf::ok_atom_v);
+      [=](caf::ok_atom) {
+        part->host_done = true;
+        if (self->state.checkpoint.part == part)
+          finish_part(self);
       },
-      [=](caf::error& err) mutable {
-        rp.deliver(std::move(err));
+      [=](caf::error& err) {
+        if (part->rp.pending())
+          part->rp.deliver(std::move(err));
+        if (self->state.checkpoint.part == part)
+          self->state.checkpoint.part.reset();
       });
-  return rp;
+  return part->rp;
 }
 
 /// Round `k` ended (committed with `meta`, or not).
@@ -120,6 +154,7 @@ void round_ended(member_self self, uint64_t k, bool committed,
   auto& st = self->state;
   auto& ck = st.checkpoint;
   ck.newest = std::max(ck.newest, k);
+  replay_round_ended(self, k, committed);
   if (ck.paused != 0 && ck.paused <= k) {
     ck.paused = 0;
     if (auto src = replay_source_of(self))
@@ -223,6 +258,26 @@ caf::message_handler checkpoint_handlers(member_self self) {
     },
     [=](ckpt_atom, uint64_t k, bool committed, std::string& meta) {
       round_ended(self, k, committed, meta);
+    },
+    [=](ckpt_atom, uint64_t k) {
+      // The replay sink has every output from before round k.
+      auto& part = self->state.checkpoint.part;
+      if (part && part->k <= k) {
+        part->sink_done = true;
+        finish_part(self);
+      }
+    },
+    [=](ckpt_atom, uint64_t k, uint64_t offset, std::string& position) {
+      replay_round_position(self, k, offset, std::move(position));
+    },
+    [=](ckpt_atom, restore_atom, uint64_t k) {
+      replay_restored(self, k);
+    },
+    [=](ckpt_atom, sync_atom, std::vector<std::string>& names,
+        std::vector<caf::actor>& actors) {
+      auto rp = self->make_response_promise();
+      replay_sync_restored(self, std::move(names), std::move(actors), rp);
+      return rp;
     },
     [=](ckpt_atom, caf::get_atom) {
       auto& st = self->state;

@@ -5,11 +5,15 @@
 // A round k, from the leader (the live member with the smallest name):
 //   1. asks every member `(ckpt_atom, k, copy_host)`: the member pauses its
 //      replay source for the round (which marks its sensors,
-//      actors/dataflow/checkpoint_marks.hpp) and asks its graph host for
-//      the round (actors/cluster/host_checkpoint.hpp), which answers once
-//      its nodes' states are written in its store and in the store of the
-//      member after it in name order (`copy_host`, the graph host of that
-//      member), so that losing a machine loses no checkpoint;
+//      actors/dataflow/checkpoint_marks.hpp, and says where it paused) and
+//      asks its graph host for the round
+//      (actors/cluster/host_checkpoint.hpp), which answers once its nodes'
+//      states are written in its store and in the store of the member
+//      after it in name order (`copy_host`, the graph host of that member),
+//      so that losing a machine loses no checkpoint; with a replay under
+//      way the member also waits until the replay's sink has every output
+//      from before the round (the sink's marks), so that a restore from
+//      the round loses none in flight;
 //   2. once every member answered, sends every member
 //      `(ckpt_atom, k, true, meta)`: the round is committed with its
 //      metadata (`checkpoint_meta`: where each node's state is and who
@@ -20,14 +24,28 @@
 //      uncommitted: `(ckpt_atom, k, false, "")`, and the replay resumes.
 // Round ids increase across leaders: every member remembers the newest it
 // saw, and a leader starts after it (a member whose store committed a
-// newer one refuses the round, naming it, and the next round starts after
+// newer one answers with it instead, and the next round starts after
 // that). No round starts while a graph change is under way. Runs in the
 // member actor; owns `checkpoint_state`.
 //
 // Messages handled:
 //   (ckpt_atom, caf::tick_atom)               the round timer (to itself)
-//   (ckpt_atom, uint64_t k, caf::actor copy_host) -> ok_atom
+//   (ckpt_atom, uint64_t k, caf::actor copy_host) -> uint64_t
+//       0 once this member's part is written; the member's newer committed
+//       round if k is not newer (the leader goes on after it)
 //   (ckpt_atom, uint64_t k, bool committed, std::string meta)
+//   (ckpt_atom, uint64_t k)                   the replay sink has every
+//                                             output before round k
+//   (ckpt_atom, uint64_t k, uint64_t offset, std::string position)
+//                                             where the replay source
+//                                             paused for round k
+//                                             (actors/cluster/replay_resume.hpp)
+//   (ckpt_atom, restore_atom, uint64_t k)     the leader restored every
+//                                             node from round k
+//   (ckpt_atom, sync_atom, std::vector<std::string> names,
+//    std::vector<caf::actor> actors) -> ok_atom
+//       during a restore, before the new actors are wired: the replay's
+//       sink subscribes to the emitting nodes' new actors
 //   (ckpt_atom, caf::get_atom) -> (uint64_t committed round,
 //       uint64_t rounds committed here, uint64_t rounds failed here,
 //       int64_t microseconds the last one took, std::string why the last
@@ -38,11 +56,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
 #include "caf/message_handler.hpp"
+#include "caf/response_promise.hpp"
 
 #include "actors/cluster/checkpoint_codec.hpp"
 #include "actors/cluster/member_self.hpp"
@@ -52,7 +72,18 @@ namespace shoal {
 /// How long the leader waits for a member's part of a round.
 constexpr std::chrono::seconds round_timeout{15};
 
+/// This member's part of a round under way: its graph host's answer, and
+/// (with a replay under way) its replay sink's mark.
+struct member_part {
+  uint64_t k = 0;
+  bool host_done = false;
+  bool sink_done = true;
+  caf::response_promise rp;
+};
+
 struct checkpoint_state {
+  /// This member's part of the round under way, if any.
+  std::shared_ptr<member_part> part;
   /// The newest round id this member started or was asked for.
   uint64_t newest = 0;
   /// Leader: the round under way (0: none) and the members yet to answer.

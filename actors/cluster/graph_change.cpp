@@ -65,6 +65,11 @@ void roll_back(member_self self, const run_ptr& run) {
 /// Step 5: the new deployment becomes the cluster's.
 void commit(member_self self, const run_ptr& run) {
   commit_deployment(self, run->c.merged, run->dir, false);
+  if (auto k = run->c.restore_k)
+    // After the deployment, on the same channels: a replay under way goes
+    // on from the checkpoint (actors/cluster/replay_resume.hpp).
+    for (auto& m : all_members(self->state.membership))
+      self->send(m.handle, ckpt_atom_v, restore_atom_v, k);
   auto& what = run->c.what;
   std::string spawned;
   for (size_t k = 0; k < run->members.size(); ++k)
@@ -187,6 +192,37 @@ void wire(member_self self, const run_ptr& run) {
   done_one();
 }
 
+/// A restore, before the restored nodes get inputs (and can send
+/// anything): every member's replay sink subscribes to the new actors of
+/// the emitting nodes, so that it misses none of their outputs.
+void sync_sinks(member_self self, const run_ptr& run) {
+  std::vector<std::string> names;
+  std::vector<caf::actor> actors;
+  for (auto& n : run->c.merged.nodes)
+    if (n.emit) {
+      names.push_back(n.name);
+      actors.push_back(run->dir.actor_of(n.name));
+    }
+  auto pending = std::make_shared<size_t>(run->members.size() + 1);
+  auto done_one = [=] {
+    if (--*pending == 0)
+      wire(self, run);
+  };
+  for (auto& m : run->members)
+    self
+      ->request(m.handle, std::chrono::seconds(30), ckpt_atom_v, sync_atom_v,
+                names, actors)
+      .then(
+        [=](caf::ok_atom) {
+          done_one();
+        },
+        [=](caf::error&) {
+          // That member's replay, if any, fails by itself.
+          done_one();
+        });
+  done_one();
+}
+
 /// The directory after the change, in the merged graph's order.
 void build_directory(member_self self, const run_ptr& run) {
   auto& before = self->state.coordinator.dir;
@@ -216,7 +252,10 @@ void spawn(member_self self, const run_ptr& run) {
       return;
     }
     build_directory(self, run);
-    wire(self, run);
+    if (run->c.restore_k != 0)
+      sync_sinks(self, run);
+    else
+      wire(self, run);
   };
   for (size_t k = 0; k < run->members.size(); ++k) {
     if (run->names[k].empty())
@@ -275,6 +314,11 @@ void place(member_self self, const run_ptr& run) {
     run->c.what += ": " + std::to_string(warm) + " from checkpoint "
                    + std::to_string(self->state.checkpoint.meta.k) + ", "
                    + std::to_string(run->c.spawn.size() - warm) + " cold";
+    if (run->c.restore_k != 0)
+      run->c.what = "restored " + std::to_string(warm) + " of "
+                    + std::to_string(run->c.spawn.size())
+                    + " nodes from checkpoint "
+                    + std::to_string(run->c.restore_k) + " (the others cold)";
     spawn(self, run);
   };
   for (auto& f : fetches)

@@ -56,6 +56,9 @@ struct graph_change {
   std::string what;
   /// A failover: the nodes were on departed members.
   bool failover = false;
+  /// A failover that restores every node from this committed checkpoint
+  /// (0: none; then only the departed members' nodes are placed again).
+  uint64_t restore_k = 0;
 };
 
 /// Plans applying `g` (parsed, possibly naming nodes of the running graph
@@ -71,7 +74,12 @@ caf::expected<graph_change> plan_remove(const member_state& st,
                                         bool cascade);
 
 /// Plans placing again the nodes of members no longer in the membership.
-/// `spawn` is empty when there are none.
+/// `spawn` is empty when there are none. With a committed checkpoint, every
+/// node gets a new actor with its state from that checkpoint (the
+/// survivors' nodes on their members), so that the whole graph goes back
+/// to one consistent point that a replay can go on from
+/// (actors/cluster/replay_resume.hpp); without one, the departed members'
+/// nodes start cold.
 graph_change plan_failover(const member_state& st);
 
 /// Carries out `c` (see above) and delivers a summary to `rp`.

@@ -132,8 +132,19 @@ graph_change plan_failover(const member_state& st) {
   graph_change c;
   c.merged = st.coordinator.graph;
   auto xs = homeless(st);
-  c.spawn = in_graph_order(c.merged, {xs.begin(), xs.end()});
   c.failover = true;
+  auto k = st.checkpoint.meta.k;
+  if (k > 0 && !xs.empty()) {
+    for (auto& n : c.merged.nodes)
+      c.spawn.push_back(n.name);
+    c.restore_k = k;
+    c.what = "restored " + std::to_string(c.spawn.size())
+             + " nodes from checkpoint " + std::to_string(k) + ", "
+             + std::to_string(xs.size())
+             + " of them of departed members placed again";
+    return c;
+  }
+  c.spawn = in_graph_order(c.merged, {xs.begin(), xs.end()});
   // The change says how many resumed from a checkpoint once it read them.
   c.what = "placed " + std::to_string(c.spawn.size())
            + " nodes of departed members again";

@@ -5,6 +5,7 @@
 #include "actors/cluster/checkpoint_keeper.hpp"
 #include "actors/cluster/graph_host.hpp"
 #include "actors/cluster/member_tail.hpp"
+#include "actors/cluster/replay_resume.hpp"
 
 namespace shoal {
 
@@ -25,6 +26,10 @@ void on_member_left(member_self self, const std::string& name,
   // would miss what they lost.
   coordinator_member_left(self, name);
   if (lost_nothing)
+    return;
+  // With a committed checkpoint the leader restores every node from it,
+  // and the replay goes on from there (actors/cluster/replay_resume.hpp).
+  if (replay_await_restore(self))
     return;
   fail_replay(self, "member " + name + " left during the replay (" + reason
                       + "): its nodes restart cold, so the outputs would be "

@@ -5,6 +5,7 @@
 #include "caf/all.hpp"
 
 #include "actors/cluster/member_actor.hpp"
+#include "actors/cluster/replay_resume.hpp"
 #include "actors/dataflow/sink_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/sources/replay_source.hpp"
@@ -95,8 +96,15 @@ caf::expected<run_ptr> session(member_self self, uint64_t id) {
 caf::expected<replay_ack>
 start_replay(member_self self, const std::string& name, replay_chunk& c) {
   auto& st = self->state;
-  auto feed = std::make_shared<chunk_feed>();
   auto size = c.data.size();
+  auto run = std::make_shared<replay_session>();
+  run->name = name;
+  // The input from the last committed checkpoint on is kept, so that the
+  // replay can go on from there after a member's death (replay_resume.hpp).
+  run->resume.on = st.opts.store && st.opts.checkpoint_interval.count() > 0;
+  run->resume.opened_after = st.checkpoint.meta.k;
+  keep_input(self, *run, c.data);
+  auto feed = std::make_shared<chunk_feed>();
   feed->push(std::move(c.data));
   if (c.last)
     feed->close();
@@ -104,21 +112,13 @@ start_replay(member_self self, const std::string& name, replay_chunk& c) {
   if (!reader)
     return std::move(reader.error());
   auto& dir = st.coordinator.dir;
-  std::vector<std::string> sensor_names;
-  std::vector<caf::actor> sensors;
   std::vector<caf::actor> emitting;
   std::vector<std::string> emitting_names;
-  for (auto& n : st.coordinator.graph.nodes) {
-    if (n.kind == node_kind::sensor) {
-      sensor_names.push_back(n.name);
-      sensors.push_back(dir.actor_of(n.name));
-    }
+  for (auto& n : st.coordinator.graph.nodes)
     if (n.emit) {
       emitting.push_back(dir.actor_of(n.name));
       emitting_names.push_back(n.name);
     }
-  }
-  auto run = std::make_shared<replay_session>();
   run->id = ++st.replay.opened;
   run->client = caf::actor_cast<caf::actor_addr>(self->current_sender());
   if (run->client)
@@ -129,52 +129,23 @@ start_replay(member_self self, const std::string& name, replay_chunk& c) {
   run->ended = c.last;
   st.replay.run = run;
   auto me = caf::actor_cast<caf::actor>(self);
-  // Not linked: stopping them must not stop this member.
-  auto sink = self->spawn(sink_actor, run->out, me, alert_rule{}, actor_env{});
-  auto source_dir = std::make_shared<sensor_directory>(std::move(sensor_names));
-  auto key = node_key("source:cluster-replay");
-  replay_options opts;
-  opts.detach_at_end = true;
-  opts.feed = feed;
-  // Smaller chunks than a one-node replay: the graph runs on for other
-  // sources and changes, which interleave between chunks.
-  opts.chunk_rows = 1024;
-  auto source = self->spawn(replay_source, std::string{"replay"},
-                            std::make_shared<sample_reader>(std::move(*reader)),
-                            source_dir, sensors, key, opts, me);
-  run->sink = sink;
-  run->source = source;
-  auto fail = [=](caf::error& err) {
-    if (self->state.replay.run == run)
-      fail_replay(self, describe(err));
-  };
+  // Not linked: stopping it must not stop this member.
+  run->sink = self->spawn(sink_actor, run->out, me, alert_rule{}, actor_env{});
+  self->send(run->sink, mark_atom_v);
+  auto sink = run->sink;
+  auto rd = std::make_shared<sample_reader>(std::move(*reader));
   self
     ->request(sink, std::chrono::minutes(2), wire_atom_v, emitting,
               emitting_names)
     .then(
       [=](caf::ok_atom) {
-        auto attached = std::make_shared<size_t>(sensors.size());
-        // A checkpoint round under way pauses the source from its start
-        // (after the sensors know that it marks rounds).
-        auto start = [=] {
-          if (auto k = self->state.checkpoint.paused)
-            self->send(source, ckpt_atom_v, k);
-          self->send(source, start_atom_v);
-        };
-        if (sensors.empty())
-          start();
-        for (uint32_t i = 0; i < sensors.size(); ++i)
-          self
-            ->request(sensors[i], std::chrono::minutes(2), attach_atom_v,
-                      source, key, i, true)
-            .then(
-              [=](caf::ok_atom) {
-                if (--*attached == 0)
-                  start();
-              },
-              fail);
+        if (self->state.replay.run == run && run->error.empty())
+          start_replay_source(self, run, feed, rd, std::string{});
       },
-      fail);
+      [=](caf::error& err) {
+        if (self->state.replay.run == run)
+          fail_replay(self, describe(err));
+      });
   return replay_ack{run->id, 0, size};
 }
 
@@ -198,18 +169,20 @@ caf::result<replay_ack> take_chunk(member_self self, replay_chunk& c) {
                         + ", got chunk " + std::to_string(c.seq) + " at byte "
                         + std::to_string(c.offset));
   // Back-pressure: outputs must not be lost, so while the client has not
-  // fetched enough of them the input waits (it sends this chunk again).
-  if (run->out->full())
+  // fetched enough of them the input waits (it sends this chunk again); so
+  // does it while the replay waits to go on from a checkpoint.
+  if (run->out->full() || !may_take_input(*run))
     return replay_ack{run->id, c.seq, c.offset, false};
   ++run->next_seq;
   run->next_offset += c.data.size();
   run->ended = c.last;
-  run->in_flight = true;
   replay_ack ack{run->id, c.seq, run->next_offset};
+  keep_input(self, *run, c.data);
+  run->in_flight = true;
   auto rp = self->make_response_promise<replay_ack>();
+  auto source = run->source;
   self
-    ->request(run->source, caf::infinite, chunk_atom_v, std::move(c.data),
-              c.last)
+    ->request(source, caf::infinite, chunk_atom_v, std::move(c.data), c.last)
     .then(
       [=](caf::ok_atom) mutable {
         run->in_flight = false;
@@ -217,6 +190,12 @@ caf::result<replay_ack> take_chunk(member_self self, replay_chunk& c) {
       },
       [=](caf::error& err) mutable {
         run->in_flight = false;
+        if (run->source != source || run->resume.awaiting != 0) {
+          // The source went with a member's death; the chunk is kept and
+          // goes to the source that resumes from the checkpoint.
+          rp.deliver(ack);
+          return;
+        }
         if (run->error.empty())
           fail_replay(self, describe(err));
         end_session(self, run);
@@ -226,6 +205,61 @@ caf::result<replay_ack> take_chunk(member_self self, replay_chunk& c) {
 }
 
 } // namespace
+
+void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
+                         std::shared_ptr<chunk_feed> feed,
+                         std::shared_ptr<sample_reader> reader,
+                         std::string resume) {
+  auto& st = self->state;
+  auto& dir = st.coordinator.dir;
+  std::vector<std::string> sensor_names;
+  std::vector<caf::actor> sensors;
+  for (auto& n : st.coordinator.graph.nodes)
+    if (n.kind == node_kind::sensor) {
+      sensor_names.push_back(n.name);
+      sensors.push_back(dir.actor_of(n.name));
+    }
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto source_dir = std::make_shared<sensor_directory>(std::move(sensor_names));
+  auto key = node_key("source:cluster-replay");
+  replay_options opts;
+  opts.detach_at_end = true;
+  opts.feed = std::move(feed);
+  opts.resume = std::move(resume);
+  // Smaller chunks than a one-node replay: the graph runs on for other
+  // sources and changes, which interleave between chunks.
+  opts.chunk_rows = 1024;
+  // Not linked: stopping it must not stop this member.
+  auto source = self->spawn(replay_source, std::string{"replay"},
+                            std::move(reader), source_dir, sensors, key, opts,
+                            me);
+  run->source = source;
+  run->source_done = false;
+  auto fail = [=](caf::error& err) {
+    if (self->state.replay.run == run && run->source == source)
+      fail_replay(self, describe(err));
+  };
+  auto attached = std::make_shared<size_t>(sensors.size());
+  // A checkpoint round under way pauses the source from its start (after
+  // the sensors know that it marks rounds).
+  auto start = [=] {
+    if (auto k = self->state.checkpoint.paused)
+      self->send(source, ckpt_atom_v, k);
+    self->send(source, start_atom_v);
+  };
+  if (sensors.empty())
+    start();
+  for (uint32_t i = 0; i < sensors.size(); ++i)
+    self
+      ->request(sensors[i], std::chrono::minutes(2), attach_atom_v, source, key,
+                i, true)
+      .then(
+        [=](caf::ok_atom) {
+          if (--*attached == 0)
+            start();
+        },
+        fail);
+}
 
 void fail_replay(member_self self, const std::string& why) {
   auto run = self->state.replay.run;
@@ -313,7 +347,9 @@ caf::message_handler replay_handlers(member_self self) {
     },
     [=](report_atom, const std::string&, const ingest_counts&,
         const std::vector<uint64_t>&, const std::string& read_error) {
-      if (auto run = self->state.replay.run) {
+      auto run = self->state.replay.run;
+      // A source replaced after a member's death reports nothing here.
+      if (run && self->current_sender() == run->source) {
         run->source_done = true;
         if (!read_error.empty() && run->error.empty())
           run->error = read_error;
@@ -322,11 +358,21 @@ caf::message_handler replay_handlers(member_self self) {
     },
     [=](until_atom, int64_t t) {
       // The replay source reached the input's end at T = t.
-      if (auto run = self->state.replay.run)
+      auto run = self->state.replay.run;
+      if (run && self->current_sender() == run->source)
         self->send(run->sink, until_atom_v, t);
     },
     [=](caf::ok_atom) {
       // The replay sink confirmed a sync.
+    },
+    [=](replay_atom, ckpt_atom, uint64_t id) {
+      // The leader had `restore_patience` to restore the graph.
+      auto run = self->state.replay.run;
+      if (run && run->id == id && run->resume.awaiting != 0)
+        fail_replay(self, "a member died during the replay and the graph "
+                          "was not restored from checkpoint "
+                          + std::to_string(run->resume.awaiting)
+                          + " within 2 min");
     },
     [=](done_atom, uint64_t, const caf::error& err) {
       if (auto run = self->state.replay.run) {

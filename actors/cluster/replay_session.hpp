@@ -54,6 +54,9 @@
 #include "caf/response_promise.hpp"
 
 #include "actors/cluster/member_self.hpp"
+#include "actors/cluster/replay_resume_state.hpp"
+#include "runtime/io/byte_source.hpp"
+#include "runtime/io/csv.hpp"
 #include "runtime/io/page_buffer.hpp"
 
 namespace shoal {
@@ -86,6 +89,10 @@ struct replay_session {
   bool fetch_waits = false;
   /// A re-check of the waiting fetch is on its way.
   bool tick_scheduled = false;
+  /// The input's name (in messages only).
+  std::string name;
+  /// What it needs to go on from a checkpoint (replay_resume.hpp).
+  replay_resume_state resume;
 };
 
 struct replay_state {
@@ -97,6 +104,15 @@ struct replay_state {
 
 /// The replay messages above.
 caf::message_handler replay_handlers(member_self self);
+
+/// Starts a replay source for `run` on the sensors of the deployed graph,
+/// reading `reader` over `feed` (from `resume`, a `replay_position`, when
+/// not empty), attached to every sensor, then reading; the session's
+/// source from now on.
+void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
+                         std::shared_ptr<chunk_feed> feed,
+                         std::shared_ptr<sample_reader> reader,
+                         std::string resume);
 
 /// Ends the replay under way, if any, with the error `why`.
 void fail_replay(member_self self, const std::string& why);

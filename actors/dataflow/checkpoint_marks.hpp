@@ -24,8 +24,11 @@
 //                      its state changed since its last part
 //   node -> host       (ckpt_atom, uint64_t k, std::string name)
 //                      unchanged since its last part
-// Sinks and tails ignore marks. Rounds that never complete (a member died)
-// are simply superseded: a later round's marks count for every earlier one.
+// Sinks and tails ignore marks (but a cluster replay's sink, which tells
+// its member once every input marked a round). A subscriber that comes
+// after a node passed a round gets that mark at once (`catch_up_mark`).
+// Rounds that never complete (a member died) are simply superseded: a
+// later round's marks count for every earlier one.
 // Used from the owning actor's handlers only.
 
 #pragma once
@@ -83,6 +86,15 @@ void take_part(caf::event_based_actor* self, const caf::actor& host,
   marks.taken = k;
   marks.dirty = false;
   pub.mark(self, k);
+}
+
+/// A subscriber that comes after the node passed round `marks.taken` gets
+/// that mark at once: it gets nothing from before it anyway, and must not
+/// wait for it (a subscription made during a round, after a graph change).
+inline void catch_up_mark(caf::event_based_actor* self, const caf::actor& sub,
+                          const mark_tracker& marks, uint64_t key) {
+  if (marks.taken > 0 && sub)
+    self->send(sub, mark_atom_v, marks.taken, key);
 }
 
 } // namespace shoal

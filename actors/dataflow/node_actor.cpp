@@ -260,7 +260,9 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
           process(self);
         },
         [=](caf::subscribe_atom, caf::actor& sub, uint32_t band, uint64_t) {
-          auto& c = *self->state.core;
+          auto& s = self->state;
+          auto& c = *s.core;
+          catch_up_mark(self, sub, s.marks, c.pub.key());
           return subscribe_reply(self, c.pub, std::move(sub), band,
                                  c.join.out_wm());
         },

@@ -175,6 +175,7 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
         },
         [=](caf::subscribe_atom, caf::actor& sub, uint32_t band, uint64_t) {
           auto& s = self->state;
+          catch_up_mark(self, sub, s.marks, s.pub->key());
           return subscribe_reply(self, *s.pub, std::move(sub), band,
                                  s.core.out_wm());
         },

@@ -1,5 +1,6 @@
 #include "actors/dataflow/sink_actor.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -58,21 +59,29 @@ void take(self_ptr self, const batch& b) {
   if (i == st.inputs.end())
     return;
   auto now = st.env.clock->now_ns();
+  auto& in = i->second;
+  size_t written = 0;
   for (auto& p : b.points) {
-    st.out->write(i->second.name, p);
+    // A node resumed from a checkpoint sends again what its predecessor
+    // sent since; each node's outputs are written once, in ts order.
+    if (p.ts <= in.last_ts)
+      continue;
+    in.last_ts = p.ts;
+    ++written;
+    st.out->write(in.name, p);
     st.latency.record(now - p.ts);
     st.latency_total.record(now - p.ts);
-    if (i->second.single)
+    if (in.single)
       st.latency_single.record(now - p.ts);
   }
-  if (!b.points.empty()) {
-    i->second.last = b.points.back().value;
+  if (written > 0) {
+    in.last = b.points.back().value;
     if (!st.flush_scheduled) {
       st.flush_scheduled = true;
       self->delayed_send(self, sink_flush_interval, caf::flush_atom_v);
     }
   }
-  st.outputs += b.points.size();
+  st.outputs += written;
   if (b.wm > i->second.wm)
     i->second.wm = b.wm;
   if (b.wm == wm_end && !i->second.done) {
@@ -188,8 +197,25 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
     [=](subscribed_atom, uint64_t, point, int64_t) {
       self->state.wiring.confirm();
     },
-    [=](mark_atom, uint64_t, uint64_t) {
-      // Checkpoint marks concern nodes only (checkpoint_marks.hpp).
+    [=](mark_atom) {
+      self->state.report_marks = true;
+    },
+    [=](mark_atom, uint64_t k, uint64_t key) {
+      // A checkpoint round (actors/dataflow/checkpoint_marks.hpp): a
+      // cluster replay's round waits until every output before it is here.
+      auto& st = self->state;
+      auto i = st.inputs.find(key);
+      if (!st.report_marks || i == st.inputs.end())
+        return;
+      i->second.mark = std::max(i->second.mark, k);
+      auto ready = k;
+      for (auto& kvp : st.inputs)
+        if (!kvp.second.done)
+          ready = std::min(ready, kvp.second.mark);
+      if (ready > st.marked) {
+        st.marked = ready;
+        self->send(st.monitor, ckpt_atom_v, ready);
+      }
     },
     [=](batch& b) {
       take(self, b);

@@ -27,8 +27,11 @@
 //                               into a graph that keeps running
 //   batch                       from a node
 //   std::vector<batch>          batches of several nodes of one cell
+//   (mark_atom)                 report checkpoint marks from now on
 //   (mark_atom, uint64_t k, uint64_t key)
-//                               a checkpoint mark: ignored
+//                               input `key` marked checkpoint round k; if
+//                               asked to, once every open input did, the
+//                               sink sends `(ckpt_atom, k)` to its monitor
 //   (stats_atom)                -> (uint64_t outputs, int64_t p50_ns,
 //                                  int64_t p99_ns, int64_t max_ns, uint64_t
 //                                  alerting): latencies over the outputs
@@ -95,6 +98,11 @@ struct sink_state {
     /// The node's actor, and its latest watermark.
     caf::actor handle;
     int64_t wm = wm_none;
+    /// The timestamp of its last output written: what a node resumed from
+    /// a checkpoint sends again up to it is dropped.
+    int64_t last_ts = wm_none;
+    /// The newest checkpoint round it marked.
+    uint64_t mark = 0;
   };
 
   std::unordered_map<uint64_t, input> inputs;
@@ -109,6 +117,11 @@ struct sink_state {
   actor_env env;
   input_wiring wiring;
   bool finished = false;
+  /// Tell the monitor `(ckpt_atom, k)` once every input marked round k
+  /// (a cluster replay's sink: every output before the round is here), and
+  /// the newest round told.
+  bool report_marks = false;
+  uint64_t marked = 0;
   /// With `until_atom`: the watermark every input must reach.
   int64_t until = wm_end;
   /// Whether a periodic flush_atom is on its way.

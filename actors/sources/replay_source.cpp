@@ -7,6 +7,7 @@
 #include "actors/messages.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/metrics.hpp"
+#include "runtime/functions/fn_state.hpp"
 
 namespace shoal {
 
@@ -82,6 +83,33 @@ row_kind read_chunk(self_ptr self) {
 
 } // namespace
 
+std::string replay_position::encode() const {
+  state_writer w;
+  w.put(at.offset);
+  w.put(at.line);
+  w.put(static_cast<uint8_t>(at.skipping ? 1 : 0));
+  w.put_string(filter);
+  w.put(static_cast<uint64_t>(malformed_lines.size()));
+  for (auto x : malformed_lines)
+    w.put(x);
+  return std::move(w.bytes());
+}
+
+bool replay_position::decode(const std::string& bytes) {
+  state_reader r{bytes};
+  at.offset = r.get<uint64_t>();
+  at.line = r.get<uint64_t>();
+  at.skipping = r.get<uint8_t>() != 0;
+  filter = r.get_string();
+  auto n = r.get<uint64_t>();
+  if (!r.ok() || n > max_malformed_lines)
+    return false;
+  malformed_lines.clear();
+  for (uint64_t i = 0; i < n; ++i)
+    malformed_lines.push_back(r.get<uint64_t>());
+  return r.ok() && r.done();
+}
+
 caf::behavior replay_source(self_ptr self, std::string label,
                             std::shared_ptr<sample_reader> reader,
                             std::shared_ptr<const sensor_directory> dir,
@@ -97,6 +125,16 @@ caf::behavior replay_source(self_ptr self, std::string label,
     = std::make_unique<ingest_router>(key, std::move(sensors), opts.live);
   st.opts = opts;
   st.monitor = std::move(monitor);
+  if (!st.opts.resume.empty()) {
+    // Going on from a checkpoint: the reader starts at the position, the
+    // filter and the malformed lines are as they were there.
+    replay_position pos;
+    if (pos.decode(st.opts.resume)) {
+      state_reader r{pos.filter};
+      st.filter->load(r);
+      st.malformed_lines = std::move(pos.malformed_lines);
+    }
+  }
   return {
     [=](start_atom) {
       auto& s = self->state;
@@ -168,6 +206,14 @@ caf::behavior replay_source(self_ptr self, std::string label,
       s.router->mark(self, k);
       s.round = k;
       self->delayed_send(self, round_patience, ckpt_atom_v, k, false);
+      replay_position pos;
+      pos.at = s.reader->where();
+      state_writer w;
+      s.filter->save(w);
+      pos.filter = std::move(w.bytes());
+      pos.malformed_lines = s.malformed_lines;
+      if (s.monitor)
+        self->send(s.monitor, ckpt_atom_v, k, pos.at.offset, pos.encode());
     },
     [=](ckpt_atom, uint64_t k, bool) {
       auto& s = self->state;

@@ -25,8 +25,10 @@
 //                                         (ingest_router::swap_sensor)
 //   (ckpt_atom, uint64_t k)               checkpoint round k: sends what it
 //                                         read, marks every sensor
-//                                         (actors/dataflow/checkpoint_marks.hpp)
-//                                         and pauses reading
+//                                         (actors/dataflow/checkpoint_marks.hpp),
+//                                         pauses reading, and tells its
+//                                         monitor where it is
+//                                         (`replay_position`)
 //   (ckpt_atom, uint64_t k, bool)         round k ended: reading resumes
 //                                         (also by itself after
 //                                         `round_patience`)
@@ -72,6 +74,25 @@ struct replay_options {
   /// The source of the reader when the input is streamed to this source:
   /// pieces pushed by `chunk_atom` messages. Null for a file.
   std::shared_ptr<chunk_feed> feed;
+  /// Go on from where a checkpoint round paused an earlier source of the
+  /// same input (`replay_position::encode`; the reader starts there too);
+  /// empty: from the start.
+  std::string resume;
+};
+
+/// Where a replay source was when a checkpoint round paused it: its
+/// reader's position, its filter's state and the malformed lines so far.
+/// The source sends it to its monitor as
+/// `(ckpt_atom, uint64_t k, uint64_t offset, std::string position)`.
+struct replay_position {
+  read_position at;
+  std::string filter;
+  std::vector<uint64_t> malformed_lines;
+
+  std::string encode() const;
+
+  /// False if `bytes` is no position.
+  bool decode(const std::string& bytes);
 };
 
 struct replay_source_state {

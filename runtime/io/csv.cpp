@@ -239,6 +239,7 @@ bool line_reader::refill() {
   auto want = std::min(buf_.size() - end_, block_size_);
   auto r = src_->read(buf_.data() + end_, want);
   end_ += r.got;
+  consumed_ += r.got;
   if (r.end) {
     eof_ = true;
     if (src_->failed())
@@ -251,6 +252,15 @@ bool line_reader::refill() {
 }
 
 // -- sample_reader ----------------------------------------------------------
+
+sample_reader sample_reader::resume(std::shared_ptr<byte_source> src,
+                                    const std::string& name,
+                                    const read_position& at, size_t block_size,
+                                    size_t max_line) {
+  line_reader lines{std::move(src), name, block_size, max_line};
+  lines.resume_at(at);
+  return sample_reader{std::move(lines)};
+}
 
 caf::expected<sample_reader> sample_reader::open(const std::string& path,
                                                  size_t block_size,

@@ -68,6 +68,16 @@ bool parse_sample_row(std::string_view line, sample_row& out);
 
 /// Reads a file (or a stream of pieces) line by line in large blocks,
 /// without allocating per line.
+/// Where a reader is in its input, so that another reader can go on from
+/// there (a replay resumed from a checkpoint): the offset of the first byte
+/// not read yet, the number of the last line returned, and whether the
+/// rest of a cut (overlong) line is still to be skipped.
+struct read_position {
+  uint64_t offset = 0;
+  uint64_t line = 0;
+  bool skipping = false;
+};
+
 class line_reader {
 public:
   static constexpr size_t default_block_size = size_t{1} << 20;
@@ -117,6 +127,19 @@ public:
     return err_;
   }
 
+  /// Where the reader is (see `read_position`).
+  read_position where() const {
+    return {consumed_ - (end_ - begin_), line_, skipping_};
+  }
+
+  /// Goes on as a reader that stopped at `at`, whose source starts at
+  /// `at.offset` of the input: counts lines and offsets from there.
+  void resume_at(const read_position& at) {
+    consumed_ = at.offset;
+    line_ = at.line;
+    skipping_ = at.skipping;
+  }
+
 private:
   /// Returns the first `max_line_` of `len` bytes at `begin_` as an overlong
   /// line.
@@ -143,6 +166,8 @@ private:
   bool overlong_ = false; // the line last returned was cut
   bool skipping_ = false; // the rest of that line is still to be dropped
   uint64_t line_ = 0;
+  /// Bytes read from the source so far (from the input's offset at start).
+  uint64_t consumed_ = 0;
   caf::error err_;
 };
 
@@ -189,6 +214,20 @@ public:
   uint64_t line_number() const {
     return lines_.line_number();
   }
+
+  /// Where the reader is, past its header (see `read_position`).
+  read_position where() const {
+    return lines_.where();
+  }
+
+  /// Reads `src`, the input called `name` from `at.offset` on, as the
+  /// reader that stopped at `at` would go on (its header was checked
+  /// then).
+  static sample_reader resume(std::shared_ptr<byte_source> src,
+                              const std::string& name, const read_position& at,
+                              size_t block_size
+                              = line_reader::default_block_size,
+                              size_t max_line = default_max_line);
 
   const caf::error& error() const {
     return lines_.error();

@@ -67,4 +67,32 @@ void source_filter::set_watermark(int64_t wm) {
     wm_ = wm;
 }
 
+void source_filter::save(state_writer& w) const {
+  w.put(max_ts_);
+  w.put(wm_);
+  w.put(counts_);
+  w.put(static_cast<uint64_t>(per_sensor_.size()));
+  for (auto& c : per_sensor_)
+    w.put(c);
+}
+
+bool source_filter::load(state_reader& r) {
+  auto max_ts = r.get<int64_t>();
+  auto wm = r.get<int64_t>();
+  auto counts = r.get<ingest_counts>();
+  auto n = r.get<uint64_t>();
+  if (!r.ok() || n != per_sensor_.size())
+    return false;
+  std::vector<ingest_counts> per_sensor(per_sensor_.size());
+  for (auto& c : per_sensor)
+    c = r.get<ingest_counts>();
+  if (!r.ok())
+    return false;
+  max_ts_ = max_ts;
+  wm_ = wm;
+  counts_ = counts;
+  per_sensor_ = std::move(per_sensor);
+  return true;
+}
+
 } // namespace shoal

@@ -29,6 +29,7 @@
 
 #include "runtime/core/counters.hpp"
 #include "runtime/core/types.hpp"
+#include "runtime/functions/fn_state.hpp"
 
 namespace shoal {
 
@@ -122,6 +123,14 @@ public:
   const sensor_directory& directory() const {
     return *dir_;
   }
+
+  /// The filter's state (watermark, largest accepted timestamp, totals and
+  /// per-sensor counts), for a replay resumed from a checkpoint.
+  void save(state_writer& w) const;
+
+  /// Takes a state `save` wrote for the same sensors; false (and nothing
+  /// changed) if it does not fit.
+  bool load(state_reader& r);
 
 private:
   const sensor_directory* dir_;
