@@ -51,4 +51,13 @@ caf::expected<checkpoint_meta> decode_meta(caf::actor_system& sys,
   return decode<checkpoint_meta>(sys, bytes, "checkpoint metadata");
 }
 
+std::string encode_graph(caf::actor_system& sys, const graph_spec& g) {
+  return encode(sys, g);
+}
+
+caf::expected<graph_spec> decode_graph(caf::actor_system& sys,
+                                       const std::string& bytes) {
+  return decode<graph_spec>(sys, bytes, "checkpointed graph");
+}
+
 } // namespace shoal

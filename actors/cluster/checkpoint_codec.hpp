@@ -46,6 +46,12 @@ caf::expected<handover> decode_state(caf::actor_system& sys,
 
 std::string encode_meta(caf::actor_system& sys, const checkpoint_meta& m);
 
+/// The deployed graph, with its model and Lua contents, as bytes.
+std::string encode_graph(caf::actor_system& sys, const graph_spec& g);
+
+caf::expected<graph_spec> decode_graph(caf::actor_system& sys,
+                                       const std::string& bytes);
+
 caf::expected<checkpoint_meta> decode_meta(caf::actor_system& sys,
                                            const std::string& bytes);
 

@@ -16,15 +16,17 @@
 //       -> (std::vector<std::string> names, std::vector<std::string> states)
 //          the nodes of `names` (all of `owner`'s when empty) as of k; a
 //          node without a state is absent
-//   (ckpt_atom, ok_atom, uint64_t k, std::string meta) -> ok_atom
-//       commits round k with its metadata and prunes what no read of k or
-//       later needs
+//   (ckpt_atom, ok_atom, uint64_t k, std::string meta, std::string graph)
+//       -> ok_atom: writes the graph (when not empty: it changed, owner
+//       `graph_owner`), commits round k with its metadata, and now and then
+//       prunes what no read of k or later needs
 //   (ckpt_atom, get_atom) -> (uint64_t k, std::string meta, uint64_t bytes)
 //       the latest committed round (0 and empty when none) and the store's
 //       size
 
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "caf/stateful_actor.hpp"
@@ -33,9 +35,13 @@
 
 namespace shoal {
 
+/// Commits between two prunes of the store.
+constexpr uint64_t prune_every = 16;
+
 struct checkpoint_keeper_state {
   static inline const char* name = "shoal.keeper";
   std::shared_ptr<checkpoint_store> store;
+  uint64_t commits = 0;
 };
 
 /// Runs with the opened `store`.

@@ -7,6 +7,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/cluster/graph_change.hpp"
 #include "actors/cluster/member_actor.hpp"
 #include "actors/cluster/replay_resume.hpp"
 #include "actors/messages.hpp"
@@ -52,6 +53,43 @@ void commit_round(member_self self, uint64_t k) {
   ck.last_took = std::chrono::duration_cast<std::chrono::microseconds>(
     std::chrono::steady_clock::now() - ck.started);
   end_round(self, k, true, encode_meta(self->system(), m));
+}
+
+/// A restarted cluster's leader: restores the graph of its store's
+/// committed round with every node's state, once the members of that round
+/// are back or `restore_wait` passed (nodes whose states no live member
+/// keeps start cold).
+void restore_saved_graph(member_self self) {
+  auto& st = self->state;
+  auto& ck = st.checkpoint;
+  if (!ck.saved_graph || !is_leader(self) || st.coordinator.deployed
+      || st.coordinator.busy)
+    return;
+  auto& live = st.membership.members;
+  bool all_back = true;
+  for (auto& m : ck.meta.members)
+    all_back = all_back && live.count(m) > 0;
+  if (!all_back
+      && std::chrono::steady_clock::now() - ck.member_started < restore_wait)
+    return;
+  graph_change c;
+  c.merged = std::move(*ck.saved_graph);
+  ck.saved_graph.reset();
+  for (auto& n : c.merged.nodes)
+    c.spawn.push_back(n.name);
+  c.failover = true;
+  c.restore_k = ck.meta.k;
+  for (size_t i = 0; i < ck.meta.nodes.size() && i < ck.meta.owners.size(); ++i)
+    c.placed_before.emplace(ck.meta.nodes[i], ck.meta.owners[i]);
+  c.what = "restored " + std::to_string(c.spawn.size())
+           + " nodes from checkpoint " + std::to_string(ck.meta.k)
+           + " after a restart";
+  logf(*st.opts.log, log_level::info,
+       "shoal-node: member %s: restoring the graph of checkpoint %llu (%zu "
+       "nodes)",
+       st.opts.name.c_str(), static_cast<unsigned long long>(ck.meta.k),
+       c.spawn.size());
+  change_graph(self, std::move(c), caf::response_promise{});
 }
 
 /// Starts round `newest + 1` if this member leads and nothing else runs.
@@ -170,11 +208,18 @@ void round_ended(member_self self, uint64_t k, bool committed,
     return;
   }
   ck.meta = std::move(*m);
+  // The graph goes into the store with the first round after it changed,
+  // so that a restarted cluster can restore it.
+  std::string graph;
+  if (st.coordinator.deployed && ck.graph_stored != st.coordinator.generation) {
+    graph = encode_graph(self->system(), st.coordinator.graph);
+    ck.graph_stored = st.coordinator.generation;
+  }
   auto name = st.opts.name;
   auto log = st.opts.log;
   self
     ->request(st.host, round_timeout, ckpt_atom_v, caf::ok_atom_v, k,
-              std::move(meta))
+              std::move(meta), std::move(graph))
     .then([](caf::ok_atom) {},
           [=](caf::error& err) {
             logf(*log, log_level::error,
@@ -239,6 +284,37 @@ void abort_round(member_self self, const std::string& why) {
   end_round(self, k, false, std::string{});
 }
 
+void load_committed(member_self self, uint64_t k, const std::string& meta) {
+  auto& st = self->state;
+  auto& ck = st.checkpoint;
+  auto fail = [&](const std::string& why) {
+    logf(*st.opts.log, log_level::warning,
+         "shoal-node: member %s: checkpoint %llu of the store cannot be "
+         "restored: %s",
+         st.opts.name.c_str(), static_cast<unsigned long long>(k), why.c_str());
+  };
+  ck.newest = k;
+  auto m = decode_meta(self->system(), meta);
+  if (!m) {
+    fail(describe(m.error()));
+    return;
+  }
+  ck.meta = std::move(*m);
+  auto read = st.opts.store->read(graph_owner, k, {"graph"});
+  if (!read) {
+    fail(describe(read.error()));
+    return;
+  }
+  if (read->empty())
+    return;
+  auto g = decode_graph(self->system(), read->front().second);
+  if (!g) {
+    fail(describe(g.error()));
+    return;
+  }
+  ck.saved_graph = std::move(*g);
+}
+
 void start_checkpoints(member_self self) {
   if (self->state.opts.checkpoint_interval.count() > 0)
     self->delayed_send(self, self->state.opts.checkpoint_interval, ckpt_atom_v,
@@ -250,6 +326,7 @@ caf::message_handler checkpoint_handlers(member_self self) {
     [=](ckpt_atom, caf::tick_atom) {
       if (self->state.membership.left)
         return;
+      restore_saved_graph(self);
       start_round(self);
       start_checkpoints(self);
     },

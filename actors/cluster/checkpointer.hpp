@@ -57,6 +57,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,7 @@
 
 #include "actors/cluster/checkpoint_codec.hpp"
 #include "actors/cluster/member_self.hpp"
+#include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
 
@@ -102,7 +104,24 @@ struct checkpoint_state {
   std::chrono::microseconds last_took{0};
   /// Why the last round failed, if it did.
   std::string last_failure;
+  /// The deployment (`coordinator_state::generation`) whose graph this
+  /// member's store holds.
+  uint64_t graph_stored = 0;
+  /// A restarted member: the graph of its store's committed checkpoint,
+  /// which the leader restores with every node's state once the members
+  /// of that checkpoint are back (or `restore_wait` passed), unless a
+  /// graph was deployed meanwhile; and when the member started.
+  std::optional<graph_spec> saved_graph;
+  std::chrono::steady_clock::time_point member_started;
 };
+
+/// How long a restarted cluster's leader waits for the members of its
+/// checkpoint before it restores the graph without the missing ones.
+constexpr std::chrono::seconds restore_wait{10};
+
+/// The owner under which a store keeps the graph of its checkpoints
+/// (no member name has a '~').
+constexpr const char* graph_owner = "~graph";
 
 /// Where to read the checkpointed states of some nodes: the graph host of
 /// the member that has them (`owner`'s own, or the one keeping `owner`'s
@@ -124,6 +143,10 @@ caf::message_handler checkpoint_handlers(member_self self);
 
 /// Starts the round timer (when checkpoints are on).
 void start_checkpoints(member_self self);
+
+/// A member that starts with a store that committed round `k` with `meta`:
+/// it goes on after that round, and keeps the round's graph to restore.
+void load_committed(member_self self, uint64_t k, const std::string& meta);
 
 /// Ends the round under way, if any, uncommitted: `why` says why.
 void abort_round(member_self self, const std::string& why);

@@ -121,6 +121,9 @@ void learn_deployment(member_self self, graph_spec& g, directory& dir) {
   self->send(self->state.monitor, deploy_atom_v, g, dir);
   st.graph = std::move(g);
   st.dir = std::move(dir);
+  ++st.generation;
+  // Another member deployed: no graph to restore from a checkpoint here.
+  self->state.checkpoint.saved_graph.reset();
 }
 
 } // namespace
@@ -140,6 +143,11 @@ caf::message_handler coordinator_handlers(member_self self) {
       if (st.busy)
         return make_error(errc::invalid_config,
                           "another graph change is under way; try again");
+      if (!st.deployed && self->state.checkpoint.saved_graph)
+        return make_error(errc::invalid_config,
+                          "the graph of checkpoint "
+                            + std::to_string(self->state.checkpoint.meta.k)
+                            + " is to be restored first; try again");
       if (st.deployed) {
         auto c = plan_apply(self->state, std::move(g));
         if (!c)
@@ -219,6 +227,8 @@ void commit_deployment(member_self self, graph_spec g, directory dir,
   st.graph = std::move(g);
   st.dir = std::move(dir);
   st.deployed = first || !st.dir.empty();
+  ++st.generation;
+  self->state.checkpoint.saved_graph.reset();
   if (first)
     st.rebalance_pending = false;
   // Every member learns the deployment: any can serve graph and replay.

@@ -50,6 +50,9 @@ struct coordinator_state {
   bool deployed = false;
   /// A graph change (apply, remove, failover, re-balance) is under way here.
   bool busy = false;
+  /// Counts the deployments this member learned (checkpoints store the
+  /// graph when it changed).
+  uint64_t generation = 0;
   /// Nodes of departed members wait to be placed again.
   bool failover_pending = false;
   /// A member joined: the leader re-balances on its next heartbeat.

@@ -295,6 +295,9 @@ void place(member_self self, const run_ptr& run) {
   for (auto& e : self->state.coordinator.dir)
     if (auto m = member_index.find(e.member); m != member_index.end())
       running.emplace(e.name, m->second);
+  for (auto& [name, member] : run->c.placed_before)
+    if (auto m = member_index.find(member); m != member_index.end())
+      running.emplace(name, m->second);
   auto where = place_new_nodes(run->c.merged, run->c.spawn, std::move(running),
                                run->loads);
   for (size_t j = 0; j < where.size(); ++j)

@@ -35,6 +35,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "caf/expected.hpp"
@@ -59,6 +60,9 @@ struct graph_change {
   /// A failover that restores every node from this committed checkpoint
   /// (0: none; then only the departed members' nodes are placed again).
   uint64_t restore_k = 0;
+  /// Where nodes not running now ran before (a restarted cluster's
+  /// checkpoint): placed there again if that member lives.
+  std::unordered_map<std::string, std::string> placed_before;
 };
 
 /// Plans applying `g` (parsed, possibly naming nodes of the running graph

@@ -157,13 +157,15 @@ caf::message_handler host_checkpoint_handlers(self_ptr self) {
         self->delegate(keeper, ckpt_atom_v, fetch_atom_v, std::move(owner), k,
                        std::move(names))};
     },
-    [=](ckpt_atom, caf::ok_atom, uint64_t k, std::string& meta) {
+    [=](ckpt_atom, caf::ok_atom, uint64_t k, std::string& meta,
+        std::string& graph) {
       auto& keeper = self->state.ckpt.keeper;
       if (!keeper)
         return caf::result<caf::message>{
           make_error(errc::invalid_config, "checkpoints are off here")};
-      return caf::result<caf::message>{self->delegate(
-        keeper, ckpt_atom_v, caf::ok_atom_v, k, std::move(meta))};
+      return caf::result<caf::message>{
+        self->delegate(keeper, ckpt_atom_v, caf::ok_atom_v, k, std::move(meta),
+                       std::move(graph))};
     },
   };
 }

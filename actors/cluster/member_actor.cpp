@@ -50,16 +50,14 @@ caf::behavior member_actor(member_self self, member_options opts,
   st.opts = std::move(opts);
   st.monitor = std::move(monitor);
   caf::actor keeper;
+  st.checkpoint.member_started = std::chrono::steady_clock::now();
   if (st.opts.store && st.opts.checkpoint_interval.count() > 0) {
     // Its own thread: a write waits for the disk.
     keeper = self->spawn<caf::linked + caf::detached>(checkpoint_keeper,
                                                       st.opts.store);
     // A restarted member goes on after the round its store committed.
     if (auto& c = st.opts.store->committed())
-      if (auto m = decode_meta(self->system(), c->second)) {
-        st.checkpoint.meta = std::move(*m);
-        st.checkpoint.newest = c->first;
-      }
+      load_committed(self, c->first, c->second);
   }
   st.host = self->spawn<caf::linked>(graph_host, st.opts.name, keeper);
   start_membership(self);

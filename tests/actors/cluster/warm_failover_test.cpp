@@ -222,3 +222,77 @@ TEST(WarmFailover, AKilledMembersNodesResumeFromTheLatestCheckpoint) {
   ASSERT_EQ(res.exit_code, 0) << res.output << logs();
   EXPECT_EQ(rows(read_file(out2)), want) << logs();
 }
+
+class ClusterRestart : public temp_dir_test {};
+
+TEST_F(ClusterRestart,
+       ACheckpointUnderDataDirSurvivesARestartOfTheWholeCluster) {
+  auto graph = write_temp_file("restart_graph.toml", graph_text);
+  auto g = shoal::load_graph(graph);
+  ASSERT_TRUE(g);
+  auto first = random_input(*g, 61, 3000);
+  auto later = random_input(*g, 62, 3000, 100000);
+  auto input1 = write_temp_file("restart_input1.csv", first);
+  auto input2 = write_temp_file("restart_input2.csv", later);
+  auto both = write_temp_file("restart_both.csv",
+                              first + later.substr(later.find('\n') + 1));
+  auto both_out = write_temp_file("restart_both_out.csv", "");
+  auto single = run_command(binary("shoal-node") + " --graph " + graph
+                            + " --replay " + both + " --out " + both_out);
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  std::vector<std::string> want;
+  for (auto& line : rows(read_file(both_out)))
+    if (std::stoll(line.substr(line.find(',') + 1)) >= 90000)
+      want.push_back(line);
+  std::vector<int> ports;
+  std::vector<std::string> configs;
+  for (int i = 0; i < 3; ++i)
+    ports.push_back(free_loopback_port());
+  for (int i = 0; i < 3; ++i) {
+    auto name = "n" + std::to_string(i + 1);
+    configs.push_back(
+      write_member_config(name, ports[i], {ports[0], ports[1]},
+                          "data_dir = \"" + (dir_ / name).string() + "\"\n",
+                          "checkpoint_interval_ms = 100\n", 1500));
+  }
+  std::vector<std::unique_ptr<member_process>> n;
+  for (auto& cfg : configs)
+    n.push_back(std::make_unique<member_process>(cfg));
+  auto logs = [&] {
+    std::string out;
+    for (auto& m : n)
+      out += m->log();
+    return out;
+  };
+  await_member_count(ports[0], 3);
+  auto res = shoalctl(ports[0], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << logs();
+  auto out1 = write_temp_file("restart_out1.csv", "");
+  res = shoalctl(ports[0], "replay " + input1 + " --out " + out1);
+  ASSERT_EQ(res.exit_code, 0) << res.output << logs();
+  auto before = committed_checkpoint(ports[0]);
+  ASSERT_TRUE(await_checkpoint_after(ports[0], before)) << logs();
+  // Every member dies at once (a power loss), then starts again with its
+  // data_dir, in another order.
+  for (auto& m : n)
+    m->kill9();
+  n.clear();
+  for (int i = 2; i >= 0; --i)
+    n.push_back(std::make_unique<member_process>(configs[i]));
+  await_member_count(ports[0], 3);
+  std::string placed;
+  for (int i = 0; i < 150; ++i) {
+    placed = shoalctl(ports[0], "graph").output;
+    if (sorted_lines(placed).size() == g->nodes.size())
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(sorted_lines(placed).size(), g->nodes.size()) << placed << logs();
+  // The second file continues from the state the first left.
+  auto out2 = write_temp_file("restart_out2.csv", "");
+  res = shoalctl(ports[0], "replay " + input2 + " --out " + out2);
+  ASSERT_EQ(res.exit_code, 0) << res.output << logs();
+  EXPECT_EQ(rows(read_file(out2)), want) << logs();
+  EXPECT_NE(logs().find("restoring the graph of checkpoint"), std::string::npos)
+    << logs();
+}
