@@ -147,6 +147,14 @@ caf::message_handler host_checkpoint_handlers(self_ptr self) {
         self->delegate(keeper, ckpt_atom_v, k, std::move(owner),
                        std::move(names), std::move(states))};
     },
+    [=](ckpt_atom, caf::get_atom) {
+      auto& keeper = self->state.ckpt.keeper;
+      if (!keeper)
+        return caf::result<caf::message>{
+          make_error(errc::invalid_config, "checkpoints are off here")};
+      return caf::result<caf::message>{
+        self->delegate(keeper, ckpt_atom_v, caf::get_atom_v)};
+    },
     [=](ckpt_atom, fetch_atom, std::string& owner, uint64_t k,
         std::vector<std::string>& names) {
       auto& keeper = self->state.ckpt.keeper;

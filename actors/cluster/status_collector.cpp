@@ -33,6 +33,7 @@ struct refresh {
   std::map<std::string, int64_t> backlog;
   /// Rejected by this member's sources before reaching a sensor.
   ingest_counts source_rejects;
+  uint64_t store_bytes = 0;
   size_t pending = 0;
 };
 
@@ -81,6 +82,8 @@ void finish(self_ptr self, refresh& r) {
   t.errors_per_s = rate(t.errors, last.errors);
   if (st.opts.endpoints)
     r.model.endpoints = st.opts.endpoints();
+  if (r.model.checkpoints)
+    r.model.checkpoints->store_bytes = r.store_bytes;
   st.last_ns = now;
   st.last_totals = t;
   st.last_firings = std::move(firings);
@@ -99,7 +102,40 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
   std::vector<caf::actor> sources;
   if (self->state.opts.sources)
     sources = self->state.opts.sources();
-  r->pending = 2 * members.size() + sources.size() + 1;
+  r->pending = 2 * members.size() + sources.size() + 3;
+  // This member's view of checkpoints, and its store's size.
+  self->request(self->state.member, ask_timeout, ckpt_atom_v, caf::get_atom_v)
+    .then(
+      [r, one_done](uint64_t k, uint64_t rounds, uint64_t failed,
+                    int64_t took_us, std::string&, uint64_t failed_over,
+                    uint64_t warm) {
+        auto& ck = r->model.checkpoints;
+        if (!ck)
+          ck.emplace();
+        ck->committed = k;
+        ck->rounds_committed = rounds;
+        ck->rounds_failed = failed;
+        ck->last_took_s = static_cast<double>(took_us) / 1e6;
+        ck->nodes_failed_over = failed_over;
+        ck->nodes_warm = warm;
+        one_done();
+      },
+      [one_done](caf::error&) {
+        one_done();
+      });
+  caf::actor own_host;
+  for (auto& m : members)
+    if (m.name == self->state.opts.name)
+      own_host = m.host;
+  self->request(own_host, ask_timeout, ckpt_atom_v, caf::get_atom_v)
+    .then(
+      [r, one_done](uint64_t, std::string&, uint64_t bytes) {
+        r->store_bytes = bytes;
+        one_done();
+      },
+      [one_done](caf::error&) {
+        one_done();
+      });
   // Output latency as measured by every member's sinks, merged.
   for (auto& m : members) {
     self->request(m.handle, ask_timeout, latency_atom_v)

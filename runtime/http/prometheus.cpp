@@ -1,5 +1,7 @@
 #include "runtime/http/prometheus.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -193,6 +195,32 @@ std::string render_metrics(const status_model& model,
            "protocol began (TLS handshake failed or a refused frame).");
   w.sample("shoal_connections_refused_total", {},
            count(model.connections_refused));
+  if (auto& ck = model.checkpoints) {
+    w.header("shoal_checkpoint_committed", "gauge",
+             "The latest committed checkpoint round.");
+    w.sample("shoal_checkpoint_committed", {}, count(ck->committed));
+    w.header("shoal_checkpoint_rounds_total", "counter",
+             "Checkpoint rounds this member led, by result.");
+    w.sample("shoal_checkpoint_rounds_total", {"result", "committed"},
+             count(ck->rounds_committed));
+    w.sample("shoal_checkpoint_rounds_total", {"result", "failed"},
+             count(ck->rounds_failed));
+    w.header("shoal_checkpoint_last_duration_seconds", "gauge",
+             "How long the last committed round this member led took.");
+    w.sample("shoal_checkpoint_last_duration_seconds", {},
+             format_double(ck->last_took_s));
+    w.header("shoal_checkpoint_store_bytes", "gauge",
+             "Bytes this member's checkpoint store takes.");
+    w.sample("shoal_checkpoint_store_bytes", {}, count(ck->store_bytes));
+    w.header("shoal_nodes_failed_over_total", "counter",
+             "Nodes of dead members placed again, by whether they resumed "
+             "from a checkpoint.");
+    w.sample("shoal_nodes_failed_over_total", {"state", "warm"},
+             count(ck->nodes_warm));
+    w.sample("shoal_nodes_failed_over_total", {"state", "cold"},
+             count(ck->nodes_failed_over - std::min(ck->nodes_failed_over,
+                                                    ck->nodes_warm)));
+  }
   w.header("shoal_uptime_seconds", "gauge",
            "Seconds since the member serving these metrics started.");
   w.sample("shoal_uptime_seconds", {}, format_double(model.uptime_s));

@@ -70,6 +70,24 @@ struct totals_status {
   double errors_per_s = 0;
 };
 
+/// Checkpoints as the member serving the page sees them
+/// (docs/cluster.md, "Checkpoints").
+struct checkpoint_status {
+  /// The latest committed round (0: none).
+  uint64_t committed = 0;
+  /// Rounds this member led, committed and failed, and how long the last
+  /// committed one took.
+  uint64_t rounds_committed = 0;
+  uint64_t rounds_failed = 0;
+  double last_took_s = 0;
+  /// Nodes of dead members placed again since start, and of those the ones
+  /// that resumed from a checkpoint.
+  uint64_t nodes_failed_over = 0;
+  uint64_t nodes_warm = 0;
+  /// The size of this member's checkpoint store.
+  uint64_t store_bytes = 0;
+};
+
 struct status_model {
   /// Seconds since the member serving the page started.
   double uptime_s = 0;
@@ -83,6 +101,8 @@ struct status_model {
   /// Connections to this member's port refused before the actor protocol
   /// began (SPEC section 9).
   uint64_t connections_refused = 0;
+  /// Checkpoints; unknown to a host that takes none.
+  std::optional<checkpoint_status> checkpoints;
   /// Whether the member serving the page is ready, and why not (what
   /// /healthz answers); unknown to a host that does not decide it.
   std::optional<readiness> ready;

@@ -94,6 +94,24 @@ TEST(ClusterHttp, BothMembersServeTheClusterStatus) {
                                 + "\",kind=\"sensor\"} 1"),
               std::string::npos)
       << metrics.body;
+  // Checkpoints: the leader n1 commits rounds (every second by default).
+  std::string ck_body;
+  for (int i = 0; i < 100; ++i) {
+    ck_body = http_request(http[0], "GET", "/metrics").body;
+    if (ck_body.find("shoal_checkpoint_committed 0") == std::string::npos
+        && ck_body.find("shoal_checkpoint_committed ") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (auto name :
+       {"shoal_checkpoint_committed ",
+        "shoal_checkpoint_rounds_total{result=\"committed\"} ",
+        "shoal_checkpoint_last_duration_seconds ",
+        "shoal_checkpoint_store_bytes ",
+        "shoal_nodes_failed_over_total{state=\"warm\"} 0"})
+    EXPECT_NE(ck_body.find(name), std::string::npos) << name << ck_body;
+  EXPECT_EQ(ck_body.find("shoal_checkpoint_committed 0"), std::string::npos)
+    << ck_body;
   auto health = http_request(http[1], "GET", "/healthz");
   EXPECT_EQ(health.status, 200u) << health.error;
   EXPECT_NE(health.body.find("ok"), std::string::npos);
