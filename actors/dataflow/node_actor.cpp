@@ -96,7 +96,16 @@ void check_marks(self_ptr self) {
     return;
   c.pub.flush(self, c.join.out_wm());
   take_part(self, st.monitor, st.marks, k, c.name, c.pub, [&] {
-    return node_state_of(c);
+    auto h = node_state_of(c);
+    if (!h.cold.empty() && !st.cold_counted) {
+      // A Lua `state` holding a function or userdata: once per node.
+      st.cold_counted = true;
+      ++c.counts.errors;
+      c.counts.last_error = "checkpoint without its function's state: "
+                            + h.cold;
+      h.counts = c.counts;
+    }
+    return h;
   });
 }
 

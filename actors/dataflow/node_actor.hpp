@@ -100,6 +100,9 @@ struct node_state {
   std::unique_ptr<move_state> move;
   /// The checkpoint marks of its inputs (checkpoint_marks.hpp).
   mark_tracker marks;
+  /// A checkpoint could not hold its function's state, and that was
+  /// counted as an error (once).
+  bool cold_counted = false;
 };
 
 /// Where a node sits in a deployment that tracks progress.

@@ -296,3 +296,33 @@ TEST_F(ClusterRestart,
   EXPECT_NE(logs().find("restoring the graph of checkpoint"), std::string::npos)
     << logs();
 }
+
+TEST(WarmFailover, ALuaStateThatCannotBeCheckpointedIsAnErrorOfItsNode) {
+  auto graph = write_temp_file("cold_state_graph.toml", R"(
+[[sensor]]
+name = "s"
+[[model]]
+name = "m.fn"
+kind = "lua"
+needs = ["s"]
+code = "return function(x) state.f = function() return x end return x end"
+)");
+  auto port = free_loopback_port();
+  member_process n1{write_member_config("n1", port, {port}, "",
+                                        "checkpoint_interval_ms = 100\n")};
+  await_member_count(port, 1);
+  auto res = shoalctl(port, "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  auto input = write_temp_file("cold_state_input.csv",
+                               "sensor,ts,value\ns,1000,1\ns,2000,2\n");
+  auto out = write_temp_file("cold_state_out.csv", "");
+  res = shoalctl(port, "replay " + input + " --out " + out);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  auto before = committed_checkpoint(port);
+  ASSERT_TRUE(await_checkpoint_after(port, before)) << n1.log();
+  auto status = shoalctl(port, "status --json").output;
+  EXPECT_NE(status.find("checkpoint without its function's state"),
+            std::string::npos)
+    << status;
+  EXPECT_NE(status.find("\"errors\":1"), std::string::npos) << status;
+}
