@@ -7,9 +7,10 @@
 
 namespace shoal {
 
-void on_member_joined(member_self self, const std::string&) {
-  // Nodes move to it (by the leader, on its next heartbeat).
-  coordinator_member_joined(self);
+void on_member_joined(member_self self, const std::string& name) {
+  // It learns the deployment; nodes move to it (by the leader, on its next
+  // heartbeat).
+  coordinator_member_joined(self, name);
 }
 
 void on_member_left(member_self self, const std::string& name,
@@ -57,6 +58,7 @@ caf::behavior member_actor(member_self self, member_options opts,
     },
   };
   return membership_handlers(self)
+    .or_else(link_handlers(self))
     .or_else(coordinator_handlers(self))
     .or_else(replay_handlers(self))
     .or_else(tail_handlers(self))

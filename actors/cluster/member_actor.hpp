@@ -48,6 +48,7 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/cluster/coordinator.hpp"
+#include "actors/cluster/member_links.hpp"
 #include "actors/cluster/member_self.hpp"
 #include "actors/cluster/member_status.hpp"
 #include "actors/cluster/membership.hpp"
@@ -85,6 +86,7 @@ struct member_state {
   /// This member's graph host (linked).
   caf::actor host;
   membership_state membership;
+  link_state links;
   coordinator_state coordinator;
   /// The replay under way, if any.
   replay_state replay;

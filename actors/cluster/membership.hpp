@@ -6,23 +6,25 @@
 // the middleman and sends `join`. A join of a name that a live member has is
 // refused; otherwise the newcomer is added and learns the full membership,
 // and every other member is told. Members heartbeat each other and monitor
-// each other's member actors; one silent for the failure timeout, or whose
-// connection drops, is removed and the others are told (`left`). The other
-// concerns learn of joins and departures through `on_member_joined` and
-// `on_member_left`, which member_actor.cpp defines. `formed` tells whether
-// this member has joined a cluster or, its seeds silent, runs alone (the rule
-// of runtime/cluster/formation.hpp, checked on each heartbeat). A planned
-// leave (`leave_atom` from this member's own process, on SIGTERM) asks the
-// leader to move this member's nodes with their state to the others
-// (within `leave_timeout`), then tells every other member `left` with the
-// reason "planned leave", so they drop it at once, and answers once each of
-// them has handled that. Runs in the member actor.
+// each other's member actors, each pair over its own connection
+// (actors/cluster/member_links.hpp); one silent for the failure timeout, or
+// whose connection drops, is removed and the others are told (`left`). The
+// other concerns learn of joins and departures through `on_member_joined`
+// and `on_member_left`, which member_actor.cpp defines. `formed` tells
+// whether this member has joined a cluster or, its seeds silent, runs alone
+// (the rule of runtime/cluster/formation.hpp, checked on each heartbeat). A
+// planned leave (`leave_atom` from this member's own process, on SIGTERM)
+// asks the leader to move this member's nodes with their state to the
+// others (within `leave_timeout`), then tells every other member `left`
+// with the reason "planned leave", so they drop it at once, and answers once
+// each of them has handled that. Runs in the member actor.
 //
 // Messages handled:
 //   (join_atom, member_info)             -> std::vector<member_info>, or an
 //                                           error if the name is taken
 //   (members_atom, std::vector<member_info>)
-//   (heartbeat_atom, std::string name)
+//   (heartbeat_atom, std::string name, bool linked)
+//                                        linked: see member_links.hpp
 //   (left_atom, std::string name, std::string reason)
 //   (caf::get_atom)                      -> std::vector<member_info>
 //   (leave_atom)                         -> std::string summary, from this
