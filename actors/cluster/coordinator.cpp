@@ -200,19 +200,22 @@ void coordinator_tick(member_self self) {
   rebalance_on_join(self);
 }
 
-void coordinator_member_joined(member_self self, const std::string& name) {
+void coordinator_member_joined(member_self self, const std::string& name,
+                               bool answered) {
   auto& st = self->state.coordinator;
   st.rebalance_pending = true;
-  // The member that led before `name` came (`name` may lead now: the
-  // smallest name) tells it the deployment, whether or not re-balancing
-  // moves nodes to it; a change under way here tells it again when it
-  // commits.
+  // The newcomer learns the deployment whether or not re-balancing moves
+  // nodes to it. From the member that answered its join, before the answer,
+  // so that a newcomer that leads (the smallest name) does not take the
+  // graph of its [cluster] for the first; and from the member that led
+  // before it came, whose deployment is the latest (a change under way
+  // there tells it again when it commits).
   auto& members = self->state.membership.members;
   auto before = members.begin();
   if (before != members.end() && before->first == name)
     ++before;
-  if (!st.deployed || before == members.end()
-      || before->first != self->state.opts.name)
+  bool led = before != members.end() && before->first == self->state.opts.name;
+  if (!st.deployed || !(answered || led))
     return;
   auto i = members.find(name);
   if (i != members.end())

@@ -7,10 +7,11 @@
 
 namespace shoal {
 
-void on_member_joined(member_self self, const std::string& name) {
+void on_member_joined(member_self self, const std::string& name,
+                      bool answered) {
   // It learns the deployment; nodes move to it (by the leader, on its next
   // heartbeat).
-  coordinator_member_joined(self, name);
+  coordinator_member_joined(self, name, answered);
 }
 
 void on_member_left(member_self self, const std::string& name,

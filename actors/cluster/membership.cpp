@@ -22,16 +22,18 @@ int64_t steady_ns() {
     .count();
 }
 
-/// Adds `x`; `direct`: it joined through this member, or this member
-/// through it (see member_links.hpp).
-void add_member(member_self self, member_info x, bool direct) {
+/// Adds `x` unless known; `direct`: it joined through this member, or this
+/// member through it (see member_links.hpp); `answered`: the former.
+/// Returns whether it was new.
+bool add_member(member_self self, member_info x, bool direct,
+                bool answered = false) {
   auto& st = self->state.membership;
   auto& me = self->state.opts.name;
   if (x.name == me || !x.handle)
-    return;
+    return false;
   auto i = st.members.find(x.name);
   if (i != st.members.end() && i->second.info.handle == x.handle)
-    return;
+    return false;
   self->monitor(x.handle);
   link_member(self, x, direct);
   logf(*self->state.opts.log, log_level::info,
@@ -40,7 +42,31 @@ void add_member(member_self self, member_info x, bool direct) {
   auto name = x.name;
   st.members[name] = membership_state::entry{std::move(x), steady_ns()};
   st.formed = true;
-  on_member_joined(self, name);
+  on_member_joined(self, name, answered);
+  return true;
+}
+
+/// Adds the members of a join answer or a membership update (`through`:
+/// the member this one joined through). When that taught this member
+/// something and it knows a member the list lacks, it tells every member
+/// the whole set: a member that was joined while its own join was under
+/// way, or two members that each took in a newcomer at the same moment,
+/// would otherwise leave some members unaware of each other.
+void learn_members(member_self self, std::vector<member_info> xs,
+                   const caf::actor& through) {
+  auto& st = self->state.membership;
+  std::set<std::string> listed;
+  bool learned = false;
+  for (auto& x : xs) {
+    listed.insert(x.name);
+    auto direct = through && x.handle == through;
+    learned = add_member(self, std::move(x), direct) || learned;
+  }
+  auto lacks = std::any_of(st.members.begin(), st.members.end(), [&](auto& kv) {
+    return listed.count(kv.first) == 0;
+  });
+  if (learned && lacks)
+    tell_others(self, "", members_atom_v, all_members(st));
 }
 
 void remove_member(member_self self, const std::string& name,
@@ -111,10 +137,7 @@ void try_join(member_self self) {
           .then(
             [=](std::vector<member_info>& xs) {
               self->state.membership.joining = false;
-              for (auto& x : xs) {
-                auto through = x.handle == peer;
-                add_member(self, std::move(x), through);
-              }
+              learn_members(self, std::move(xs), peer);
             },
             [=](caf::error& err) {
               self->state.membership.joining = false;
@@ -202,14 +225,14 @@ caf::message_handler membership_handlers(member_self self) {
                           "member name '" + who.name + "' is taken by "
                             + i->second.info.address + " (asked by "
                             + who.address + ")");
-      add_member(self, who, true);
+      // Before the answer: the newcomer learns the deployment first.
+      add_member(self, who, true, true);
       auto xs = all_members(st);
       tell_others(self, who.name, members_atom_v, xs);
       return xs;
     },
     [=](members_atom, std::vector<member_info>& xs) {
-      for (auto& x : xs)
-        add_member(self, std::move(x), false);
+      learn_members(self, std::move(xs), caf::actor{});
     },
     [=](heartbeat_atom, const std::string& name, bool linked) {
       auto& st = self->state.membership;

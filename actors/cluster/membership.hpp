@@ -113,8 +113,9 @@ void tell_others(Self self, const std::string& except, Ts&&... xs) {
 }
 
 /// Defined by member_actor.cpp: tells the other concerns that `name`
-/// joined (its nodes move to it later) or left (its nodes are lost).
-void on_member_joined(member_self self, const std::string& name);
+/// joined (its nodes move to it later; `answered`: its join came to this
+/// member) or left (its nodes are lost).
+void on_member_joined(member_self self, const std::string& name, bool answered);
 void on_member_left(member_self self, const std::string& name,
                     const std::string& reason);
 

@@ -6,8 +6,10 @@
 // A restarted member joins through one seed and must reach the others
 // directly, or the next member to leave takes the route with it
 // (actors/cluster/member_links.hpp); the same with TLS, whose connections
-// are made the same way. And a member that joins a running cluster learns
-// the deployment even when re-balancing moves nothing to it.
+// are made the same way, and with the graph in each member's configuration,
+// which a member that comes back must not deploy a second time. And a member
+// that joins a running cluster learns the deployment even when re-balancing
+// moves nothing to it.
 
 #include <algorithm>
 #include <chrono>
@@ -116,9 +118,10 @@ bool on(const std::string& line, const std::string& member) {
 
 class RollingRestart : public temp_dir_test {
 protected:
-  /// Three members (with certificates of one CA when `tls`), a replay,
-  /// each member restarted in turn, a second replay: exactly one node's
-  /// outputs.
+  /// Three members, a replay, each member restarted in turn, a second
+  /// replay: exactly one node's outputs. With `tls` the members have
+  /// certificates of one CA and apply the graph named in their
+  /// configuration (`[cluster] graph`) instead of shoalctl.
   void restart_in_turn(bool tls);
 };
 
@@ -161,25 +164,43 @@ void RollingRestart::restart_in_turn(bool tls) {
   std::vector<std::string> configs;
   std::vector<std::unique_ptr<member_process>> ms;
   for (size_t i = 0; i < names.size(); ++i) {
-    auto security = tls ? security_table(identity(ca, names[i])) : "";
+    auto tables = tls ? "graph = \"" + graph + "\"\n"
+                          + security_table(identity(ca, names[i]))
+                      : "";
     configs.push_back(
-      write_member_config(names[i], ports[i], ports, "", security, 10000));
+      write_member_config(names[i], ports[i], ports, "", tables, 10000));
     ms.push_back(std::make_unique<member_process>(configs[i]));
   }
   // What each member logged, over all its runs (a restart starts a new log).
   std::vector<std::string> logs(names.size());
   auto all_logs = [&] {
     std::string text;
-    for (size_t i = 0; i < names.size(); ++i)
-      text += logs[i] + (ms[i] ? ms[i]->log() : std::string{});
+    for (size_t i = 0; i < names.size(); ++i) {
+      text += logs[i] + ms[i]->log();
+      auto rc = ms[i]->wait_exit(0);
+      if (rc != -1 || !ms[i]->running())
+        text += names[i] + " is not running (" + std::to_string(rc) + ")\n";
+    }
     return text;
   };
   for (auto port : ports)
     await_member_count(port, 3);
-  auto res = shoalctl(ports[0], "apply " + graph);
-  ASSERT_EQ(res.exit_code, 0) << res.output << all_logs();
+  if (!tls) {
+    auto res = shoalctl(ports[0], "apply " + graph);
+    ASSERT_EQ(res.exit_code, 0) << res.output << all_logs();
+  }
+  await_graph(ports[0], "ran on every member",
+              [&](const std::vector<std::string>& lines) {
+                return lines.size() == g->nodes.size()
+                       && std::all_of(names.begin(), names.end(), [&](auto& n) {
+                            return std::any_of(lines.begin(), lines.end(),
+                                               [&](auto& l) {
+                                                 return on(l, n);
+                                               });
+                          });
+              });
   auto out1 = write("rolling_out1.csv", "");
-  res = shoalctl(ports[0], "replay " + input1 + " --out " + out1);
+  auto res = shoalctl(ports[0], "replay " + input1 + " --out " + out1);
   ASSERT_EQ(res.exit_code, 0) << res.output << all_logs();
 
   for (size_t i = 0; i < names.size(); ++i) {
@@ -194,6 +215,7 @@ void RollingRestart::restart_in_turn(bool tls) {
     ms[i] = std::make_unique<member_process>(configs[i]);
     for (auto port : ports)
       await_member_count(port, 3);
+    ASSERT_FALSE(HasFailure()) << all_logs();
     // It learned the deployment, and re-balancing moved nodes to it: it is
     // part of the cluster again before the next one leaves.
     await_graph(ports[i], "placed a node on the restarted " + names[i],
@@ -232,7 +254,7 @@ TEST_F(RollingRestart, EveryMemberRestartedInTurnLosesNoStateAndNoOutput) {
   restart_in_turn(false);
 }
 
-TEST_F(RollingRestart, OverTlsEveryMemberRestartedInTurnLosesNothing) {
+TEST_F(RollingRestart, OverTlsWithTheGraphInTheConfigurationLosesNothing) {
   restart_in_turn(true);
 }
 
@@ -259,6 +281,8 @@ emit = true
     write_member_config("n2", ports[1], {ports[0]},
                         "http = \"127.0.0.1:" + std::to_string(http) + "\"\n")};
   await_member_count(ports[1], 2);
+  ASSERT_FALSE(HasFailure())
+    << n1.log() << n2.log() << n1.wait_exit(0) << " " << n2.wait_exit(0);
   // Ready: joined, the graph deployed (no source to wait for).
   http_result last;
   auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -268,7 +292,9 @@ emit = true
       break;
     std::this_thread::sleep_for(50ms);
   }
-  EXPECT_EQ(last.status, 200) << last.body << last.error << n2.log();
+  EXPECT_EQ(last.status, 200)
+    << last.body << last.error << n2.log() << "n2 exited: " << n2.wait_exit(0)
+    << " " << !n2.running();
   // The newcomer serves the graph, which still runs on n1 alone.
   auto placed = shoalctl(ports[1], "graph");
   ASSERT_EQ(placed.exit_code, 0) << placed.output << n2.log();
