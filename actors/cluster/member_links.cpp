@@ -10,6 +10,7 @@
 #include "actors/cluster/member_actor.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/log_sink.hpp"
+#include "runtime/io/net_address.hpp"
 
 namespace shoal {
 
@@ -26,6 +27,7 @@ void dial(member_self self, const std::string& name,
   auto i = links.peers.find(name);
   if (i == links.peers.end() || i->second.direct || i->second.dialing)
     return;
+  // Written by the member from its checked `listen`: it parses.
   auto at = parse_host_port(address);
   if (!at)
     return;
@@ -34,7 +36,7 @@ void dial(member_self self, const std::string& name,
   auto& opts = self->state.opts;
   auto mm = opts.transport ? opts.transport
                            : self->home_system().middleman().actor_handle();
-  auto told = [=](const std::string& why) {
+  auto failed = [=](const std::string& why) {
     auto j = self->state.links.peers.find(name);
     if (j == self->state.links.peers.end() || j->second.handle != expected)
       return;
@@ -55,7 +57,7 @@ void dial(member_self self, const std::string& name,
         // Another process at that address (the member restarted): the
         // membership learns of it through a join, not here.
         if (caf::actor_cast<caf::actor_addr>(ptr) != expected) {
-          told("another process answers there");
+          failed("another process answers there");
           return;
         }
         auto j = self->state.links.peers.find(name);
@@ -67,7 +69,7 @@ void dial(member_self self, const std::string& name,
                    self->state.opts.name);
       },
       [=](caf::error& err) {
-        told(describe(err));
+        failed(describe(err));
       });
 }
 
