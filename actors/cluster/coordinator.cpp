@@ -43,24 +43,26 @@ void fail_over(member_self self) {
 }
 
 /// The leader moves nodes to members that joined, once nothing else is
-/// under way.
+/// under way and every member is linked (member_links.hpp). A member that
+/// has not learned the deployment yet (a newcomer that leads: it has the
+/// smallest name) keeps the re-balancing for when it has.
 void rebalance_on_join(member_self self) {
   auto& st = self->state.coordinator;
   if (!st.rebalance_pending || st.busy || st.failover_pending
-      || !st.leave_queue.empty())
+      || !st.leave_queue.empty() || !st.deployed || !cluster_linked(self))
     return;
   st.rebalance_pending = false;
-  if (!st.deployed || self->state.membership.members.size() < 2
-      || !is_leader(self))
+  if (self->state.membership.members.size() < 2 || !is_leader(self))
     return;
   rebalance(self);
 }
 
 /// The leader moves the nodes of the next leaving member to the others,
-/// once no other change is under way.
+/// once no other change is under way and every member is linked.
 void hand_over_next(member_self self) {
   auto& st = self->state.coordinator;
-  if (st.busy || st.failover_pending || st.leave_queue.empty())
+  if (st.busy || st.failover_pending || st.leave_queue.empty()
+      || !cluster_linked(self))
     return;
   auto [name, rp] = std::move(st.leave_queue.front());
   st.leave_queue.pop_front();
@@ -206,8 +208,26 @@ void coordinator_tick(member_self self) {
   rebalance_on_join(self);
 }
 
-void coordinator_member_joined(member_self self) {
-  self->state.coordinator.rebalance_pending = true;
+void coordinator_member_joined(member_self self, const std::string& name,
+                               bool answered) {
+  auto& st = self->state.coordinator;
+  st.rebalance_pending = true;
+  // The newcomer learns the deployment whether or not re-balancing moves
+  // nodes to it. From the member that answered its join, before the answer,
+  // so that a newcomer that leads (the smallest name) does not take the
+  // graph of its [cluster] for the first; and from the member that led
+  // before it came, whose deployment is the latest (a change under way
+  // there tells it again when it commits).
+  auto& members = self->state.membership.members;
+  auto before = members.begin();
+  if (before != members.end() && before->first == name)
+    ++before;
+  bool led = before != members.end() && before->first == self->state.opts.name;
+  if (!st.deployed || !(answered || led))
+    return;
+  auto i = members.find(name);
+  if (i != members.end())
+    self->send(i->second.info.handle, deploy_atom_v, st.graph, st.dir);
 }
 
 void coordinator_member_left(member_self self, const std::string& name) {

@@ -71,8 +71,11 @@ caf::message_handler coordinator_handlers(member_self self);
 /// way.
 void coordinator_tick(member_self self);
 
-/// A member joined: nodes move to it on the leader's next heartbeat.
-void coordinator_member_joined(member_self self);
+/// Member `name` joined: the member that answered its join (`answered`)
+/// and the member that led before it tell it the deployment, and nodes move
+/// to it on the leader's next heartbeat.
+void coordinator_member_joined(member_self self, const std::string& name,
+                               bool answered);
 
 /// A member left: its nodes are placed again on the leader's next heartbeat.
 void coordinator_member_left(member_self self, const std::string& name);

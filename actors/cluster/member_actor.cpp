@@ -9,9 +9,11 @@
 
 namespace shoal {
 
-void on_member_joined(member_self self, const std::string&) {
-  // Nodes move to it (by the leader, on its next heartbeat).
-  coordinator_member_joined(self);
+void on_member_joined(member_self self, const std::string& name,
+                      bool answered) {
+  // It learns the deployment; nodes move to it (by the leader, on its next
+  // heartbeat).
+  coordinator_member_joined(self, name, answered);
 }
 
 void on_member_left(member_self self, const std::string& name,
@@ -75,6 +77,7 @@ caf::behavior member_actor(member_self self, member_options opts,
     },
   };
   return membership_handlers(self)
+    .or_else(link_handlers(self))
     .or_else(coordinator_handlers(self))
     .or_else(replay_handlers(self))
     .or_else(checkpoint_handlers(self))

@@ -10,7 +10,8 @@
 //   - membership and failure detection (actors/cluster/membership.hpp):
 //     join, members, heartbeat, left, get, and leave from this member's
 //     process (SIGTERM); the leader is the live member with the smallest
-//     name;
+//     name; with link, a direct connection between every pair of members
+//     (actors/cluster/member_links.hpp);
 //   - the coordinator of graph changes (actors/cluster/coordinator.hpp):
 //     apply, remove, deploy, leave; failover, the hand-over of leaving
 //     members' nodes and re-balancing on the leader's heartbeat, one change
@@ -26,7 +27,8 @@
 //     stats, latency, graph.
 // The parts stay in one actor because they share the deployed graph and the
 // membership without copies and must see each change in the same order; the
-// events between them: a member joined (the coordinator re-balances), a
+// events between them: a member joined (the member that led before it
+// tells it the deployment, the coordinator re-balances), a
 // member left (the coordinator fails over, status counts its nodes, the
 // replay fails: its nodes restart cold), a new deployment, committed here
 // or learned from another member (the replay's sink follows it).
@@ -51,6 +53,7 @@
 
 #include "actors/cluster/checkpointer.hpp"
 #include "actors/cluster/coordinator.hpp"
+#include "actors/cluster/member_links.hpp"
 #include "actors/cluster/member_self.hpp"
 #include "actors/cluster/member_status.hpp"
 #include "actors/cluster/membership.hpp"
@@ -94,6 +97,7 @@ struct member_state {
   /// This member's graph host (linked).
   caf::actor host;
   membership_state membership;
+  link_state links;
   coordinator_state coordinator;
   /// The replay under way, if any.
   replay_state replay;

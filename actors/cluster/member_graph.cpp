@@ -1,5 +1,6 @@
 #include "actors/cluster/member_graph.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <unordered_map>
 
@@ -39,8 +40,14 @@ void apply_graph(member_self self, graph_spec g, caf::response_promise rp) {
           [=](caf::ok_atom) mutable {
             if (--*wired > 0 || *failed)
               return;
-            // The placement just made counted every member.
+            // The placement just made counted every member but those that
+            // joined meanwhile: nodes move to them as to any newcomer.
             commit_deployment(self, g, *dir, true);
+            for (auto& [name, e] : self->state.membership.members)
+              if (std::none_of(members.begin(), members.end(), [&](auto& x) {
+                    return x.name == name;
+                  }))
+                coordinator_member_joined(self, name, false);
             end_change(self);
             std::string summary
               = "applied " + std::to_string(g.nodes.size()) + " nodes on "

@@ -22,22 +22,51 @@ int64_t steady_ns() {
     .count();
 }
 
-void add_member(member_self self, member_info x) {
+/// Adds `x` unless known; `direct`: it joined through this member, or this
+/// member through it (see member_links.hpp); `answered`: the former.
+/// Returns whether it was new.
+bool add_member(member_self self, member_info x, bool direct,
+                bool answered = false) {
   auto& st = self->state.membership;
   auto& me = self->state.opts.name;
   if (x.name == me || !x.handle)
-    return;
+    return false;
   auto i = st.members.find(x.name);
   if (i != st.members.end() && i->second.info.handle == x.handle)
-    return;
+    return false;
   self->monitor(x.handle);
+  link_member(self, x, direct);
   logf(*self->state.opts.log, log_level::info,
        "shoal-node: member %s: %s joined (%s)", me.c_str(), x.name.c_str(),
        x.address.c_str());
   auto name = x.name;
   st.members[name] = membership_state::entry{std::move(x), steady_ns()};
   st.formed = true;
-  on_member_joined(self, name);
+  on_member_joined(self, name, answered);
+  return true;
+}
+
+/// Adds the members of a join answer or a membership update (`through`:
+/// the member this one joined through). When that taught this member
+/// something and it knows a member the list lacks, it tells every member
+/// the whole set: a member that was joined while its own join was under
+/// way, or two members that each took in a newcomer at the same moment,
+/// would otherwise leave some members unaware of each other.
+void learn_members(member_self self, std::vector<member_info> xs,
+                   const caf::actor& through) {
+  auto& st = self->state.membership;
+  std::set<std::string> listed;
+  bool learned = false;
+  for (auto& x : xs) {
+    listed.insert(x.name);
+    auto direct = through && x.handle == through;
+    learned = add_member(self, std::move(x), direct) || learned;
+  }
+  auto lacks = std::any_of(st.members.begin(), st.members.end(), [&](auto& kv) {
+    return listed.count(kv.first) == 0;
+  });
+  if (learned && lacks)
+    tell_others(self, "", members_atom_v, all_members(st));
 }
 
 void remove_member(member_self self, const std::string& name,
@@ -49,6 +78,7 @@ void remove_member(member_self self, const std::string& name,
     return;
   self->demonitor(i->second.info.handle);
   st.members.erase(i);
+  unlink_member(self, name);
   st.departed.push_back(name + ": " + reason);
   logf(*self->state.opts.log, log_level::info,
        "shoal-node: member %s: %s left (%s)", me.c_str(), name.c_str(),
@@ -107,8 +137,7 @@ void try_join(member_self self) {
           .then(
             [=](std::vector<member_info>& xs) {
               self->state.membership.joining = false;
-              for (auto& x : xs)
-                add_member(self, std::move(x));
+              learn_members(self, std::move(xs), peer);
             },
             [=](caf::error& err) {
               self->state.membership.joining = false;
@@ -196,20 +225,22 @@ caf::message_handler membership_handlers(member_self self) {
                           "member name '" + who.name + "' is taken by "
                             + i->second.info.address + " (asked by "
                             + who.address + ")");
-      add_member(self, who);
+      // Before the answer: the newcomer learns the deployment first.
+      add_member(self, who, true, true);
       auto xs = all_members(st);
       tell_others(self, who.name, members_atom_v, xs);
       return xs;
     },
     [=](members_atom, std::vector<member_info>& xs) {
-      for (auto& x : xs)
-        add_member(self, std::move(x));
+      learn_members(self, std::move(xs), caf::actor{});
     },
-    [=](heartbeat_atom, const std::string& name) {
+    [=](heartbeat_atom, const std::string& name, bool linked) {
       auto& st = self->state.membership;
       auto i = st.members.find(name);
-      if (i != st.members.end())
-        i->second.last_seen = steady_ns();
+      if (i == st.members.end())
+        return;
+      i->second.last_seen = steady_ns();
+      peer_says_linked(self, name, linked);
     },
     [=](left_atom, const std::string& name, const std::string& reason) {
       remove_member(self, name, reason);
@@ -248,10 +279,11 @@ void membership_tick(member_self self) {
   auto& opts = self->state.opts;
   // Urgent: a member whose actors are busy with a flood of batches must
   // still be heard (and hear) within the failure timeout.
+  auto linked = linked_to_all(self);
   for (auto& [name, e] : st.members)
     if (name != opts.name)
       self->send<caf::message_priority::high>(e.info.handle, heartbeat_atom_v,
-                                              opts.name);
+                                              opts.name, linked);
   auto now = steady_ns();
   auto limit = std::chrono::nanoseconds(opts.failure_timeout).count();
   std::vector<std::string> silent;
@@ -266,6 +298,7 @@ void membership_tick(member_self self) {
     st.formed = cluster_formed(st.members.size(),
                                std::chrono::nanoseconds(now - st.started),
                                opts.heartbeat);
+  links_tick(self);
   try_join(self);
 }
 

@@ -5,24 +5,27 @@
 // another member it asks its seeds (every heartbeat): it connects through
 // the middleman and sends `join`. A join of a name that a live member has is
 // refused; otherwise the newcomer is added and learns the full membership,
-// and every other member is told. Members heartbeat each other and monitor
-// each other's member actors; one silent for the failure timeout, or whose
-// connection drops, is removed and the others are told (`left`). The other
-// concerns learn of joins and departures through `on_member_joined` and
-// `on_member_left`, which member_actor.cpp defines. `formed` tells whether
-// this member has joined a cluster or, its seeds silent, runs alone (the rule
-// of runtime/cluster/formation.hpp, checked on each heartbeat). A planned
-// leave (`leave_atom` from this member's own process, on SIGTERM) asks the
-// leader to move this member's nodes with their state to the others
-// (within `leave_timeout`), then tells every other member `left` with the
-// reason "planned leave", so they drop it at once, and answers once each of
-// them has handled that. Runs in the member actor.
+// and every other member is told; a member that learns members from a list
+// lacking some it knows tells everyone the whole set, so views meet. Members
+// heartbeat each other and monitor each other's member actors, each pair over
+// its own connection (actors/cluster/member_links.hpp); one silent for the
+// failure timeout, or whose connection drops, is removed and the others are
+// told (`left`). The other concerns learn of joins and departures through
+// `on_member_joined` and `on_member_left`, which member_actor.cpp defines.
+// `formed` tells whether this member has joined a cluster or, its seeds silent,
+// runs alone (the rule of runtime/cluster/formation.hpp, checked on each
+// heartbeat). A planned leave (`leave_atom` from this member's own process, on
+// SIGTERM) asks the leader to move this member's nodes with their state to the
+// others (within `leave_timeout`), then tells every other member `left`
+// with the reason "planned leave", so they drop it at once, and answers once
+// each of them has handled that. Runs in the member actor.
 //
 // Messages handled:
 //   (join_atom, member_info)             -> std::vector<member_info>, or an
 //                                           error if the name is taken
 //   (members_atom, std::vector<member_info>)
-//   (heartbeat_atom, std::string name)
+//   (heartbeat_atom, std::string name, bool linked)
+//                                        linked: see member_links.hpp
 //   (left_atom, std::string name, std::string reason)
 //   (caf::get_atom)                      -> std::vector<member_info>
 //   (leave_atom)                         -> std::string summary, from this
@@ -111,8 +114,9 @@ void tell_others(Self self, const std::string& except, Ts&&... xs) {
 }
 
 /// Defined by member_actor.cpp: tells the other concerns that `name`
-/// joined (its nodes move to it later) or left (its nodes are lost).
-void on_member_joined(member_self self, const std::string& name);
+/// joined (its nodes move to it later; `answered`: its join came to this
+/// member) or left (its nodes are lost).
+void on_member_joined(member_self self, const std::string& name, bool answered);
 void on_member_left(member_self self, const std::string& name,
                     const std::string& reason);
 

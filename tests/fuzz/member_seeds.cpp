@@ -97,8 +97,9 @@ int main(int argc, char** argv) {
                     caf::make_message(tail_atom_v, names))
       && write_seed(sys, dir, "msg_join", 0,
                     caf::make_message(join_atom_v, who))
-      && write_seed(sys, dir, "msg_heartbeat", 0,
-                    caf::make_message(heartbeat_atom_v, std::string{"n2"}))
+      && write_seed(
+        sys, dir, "msg_heartbeat", 0,
+        caf::make_message(heartbeat_atom_v, std::string{"n2"}, true))
       && write_seed(sys, dir, "graph_spec", 1, g)
       && write_seed(sys, dir, "names", 2, names)
       && write_seed(sys, dir, "members", 3, std::vector<member_info>{who, who})

@@ -1,5 +1,6 @@
 #include "tests/support/test_ca.hpp"
 
+#include <cstdlib>
 #include <gtest/gtest.h>
 
 #include "tests/support/process.hpp"
@@ -28,6 +29,18 @@ std::string security_table(const test_identity& id) {
 
 std::string ctl_tls_args(const test_identity& id) {
   return "--cert " + id.cert + " --key " + id.key + " --ca " + id.ca + " ";
+}
+
+ctl_identity::ctl_identity(const test_identity& id) {
+  setenv("SHOAL_CERT", id.cert.c_str(), 1);
+  setenv("SHOAL_KEY", id.key.c_str(), 1);
+  setenv("SHOAL_CA", id.ca.c_str(), 1);
+}
+
+ctl_identity::~ctl_identity() {
+  unsetenv("SHOAL_CERT");
+  unsetenv("SHOAL_KEY");
+  unsetenv("SHOAL_CA");
 }
 
 } // namespace shoal::test_support

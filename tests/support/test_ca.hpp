@@ -1,7 +1,9 @@
 // Certificates for TLS tests, made by the script users run
 // (scripts/make-test-ca): a CA in a folder and, per name, a certificate it
 // signed with its key. Each call makes a fresh CA, so two folders are two
-// clusters that must not trust each other. For the test's main thread.
+// clusters that must not trust each other. `ctl_identity` makes the
+// shoalctl that the helpers run present one of them. For the test's main
+// thread.
 
 #pragma once
 
@@ -29,5 +31,15 @@ std::string security_table(const test_identity& id);
 
 /// shoalctl's options for `id`.
 std::string ctl_tls_args(const test_identity& id);
+
+/// Sets shoalctl's identity for the commands the helpers run (SHOAL_CERT,
+/// SHOAL_KEY, SHOAL_CA), and clears it again.
+class ctl_identity {
+public:
+  explicit ctl_identity(const test_identity& id);
+  ctl_identity(const ctl_identity&) = delete;
+  ctl_identity& operator=(const ctl_identity&) = delete;
+  ~ctl_identity();
+};
 
 } // namespace shoal::test_support

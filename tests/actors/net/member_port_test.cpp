@@ -37,24 +37,6 @@ using namespace shoal::test_support;
 
 namespace {
 
-/// Sets shoalctl's identity for the commands the helpers run (SHOAL_CERT,
-/// SHOAL_KEY, SHOAL_CA), and clears it again.
-class ctl_identity {
-public:
-  explicit ctl_identity(const test_identity& id) {
-    setenv("SHOAL_CERT", id.cert.c_str(), 1);
-    setenv("SHOAL_KEY", id.key.c_str(), 1);
-    setenv("SHOAL_CA", id.ca.c_str(), 1);
-  }
-  ctl_identity(const ctl_identity&) = delete;
-  ctl_identity& operator=(const ctl_identity&) = delete;
-  ~ctl_identity() {
-    unsetenv("SHOAL_CERT");
-    unsetenv("SHOAL_KEY");
-    unsetenv("SHOAL_CA");
-  }
-};
-
 std::string http_line(uint16_t port) {
   return "http = \"127.0.0.1:" + std::to_string(port) + "\"\n";
 }
