@@ -137,7 +137,7 @@ void start_round(member_self self) {
 /// Delivers this member's part once its host and its replay sink are done.
 void finish_part(member_self self) {
   auto& part = self->state.checkpoint.part;
-  if (part && part->host_done && part->sink_done) {
+  if (part && part->host_done && part->sink_done && part->position_done) {
     part->rp.deliver(uint64_t{0});
     part.reset();
   }
@@ -166,8 +166,10 @@ caf::result<uint64_t> take_round(member_self self, uint64_t k,
     part->sink_done = false;
   ck.part = part;
   replay_round_began(self, k);
-  if (auto src = replay_source_of(self))
+  if (auto src = replay_source_of(self)) {
+    part->position_done = !run->resume.on;
     self->send(src, ckpt_atom_v, k);
+  }
   self
     ->request(self->state.host, round_timeout, ckpt_atom_v, k,
               std::move(copy_host))
@@ -346,6 +348,11 @@ caf::message_handler checkpoint_handlers(member_self self) {
     },
     [=](ckpt_atom, uint64_t k, uint64_t offset, std::string& position) {
       replay_round_position(self, k, offset, std::move(position));
+      auto& part = self->state.checkpoint.part;
+      if (part && part->k == k) {
+        part->position_done = true;
+        finish_part(self);
+      }
     },
     [=](ckpt_atom, restore_atom, uint64_t k) {
       replay_restored(self, k);

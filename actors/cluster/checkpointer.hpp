@@ -80,6 +80,8 @@ struct member_part {
   uint64_t k = 0;
   bool host_done = false;
   bool sink_done = true;
+  /// The replay source said where it paused.
+  bool position_done = true;
   caf::response_promise rp;
 };
 

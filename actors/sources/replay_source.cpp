@@ -202,10 +202,8 @@ caf::behavior replay_source(self_ptr self, std::string label,
     },
     [=](ckpt_atom, uint64_t k) {
       auto& s = self->state;
-      s.router->flush(self, s.filter->watermark());
-      s.router->mark(self, k);
-      s.round = k;
-      self->delayed_send(self, round_patience, ckpt_atom_v, k, false);
+      // The position first: the monitor has it before anything the marks
+      // cause reaches it.
       replay_position pos;
       pos.at = s.reader->where();
       state_writer w;
@@ -214,6 +212,10 @@ caf::behavior replay_source(self_ptr self, std::string label,
       pos.malformed_lines = s.malformed_lines;
       if (s.monitor)
         self->send(s.monitor, ckpt_atom_v, k, pos.at.offset, pos.encode());
+      s.router->flush(self, s.filter->watermark());
+      s.router->mark(self, k);
+      s.round = k;
+      self->delayed_send(self, round_patience, ckpt_atom_v, k, false);
     },
     [=](ckpt_atom, uint64_t k, bool) {
       auto& s = self->state;
