@@ -246,10 +246,38 @@ void hand_over_nodes(member_self self, const std::string& leaving,
               + " (placed again cold when it has left)";
     logf(*self->state.opts.log, log_level::info, "shoal-node: member %s: %s",
          self->state.opts.name.c_str(), what.c_str());
-    rp.deliver(std::move(what));
     // Every member learned the placement above over this member's
     // connection to it; the departure follows on the same one.
     drop_member(self, leaving, planned_leave);
+    // The leaving member goes once every member has handled both: its own
+    // `left`, over its own connection, could otherwise overtake them and
+    // find its nodes still in the old placement (counted as lost, a replay
+    // under way failed).
+    auto others = std::make_shared<size_t>(0);
+    auto text = std::make_shared<std::string>(std::move(what));
+    for (auto& [name, e] : self->state.membership.members)
+      if (name != self->state.opts.name)
+        ++*others;
+    if (*others == 0) {
+      rp.deliver(*text);
+      return;
+    }
+    for (auto& [name, e] : self->state.membership.members) {
+      if (name == self->state.opts.name)
+        continue;
+      auto one_done = [=]() mutable {
+        if (--*others == 0)
+          rp.deliver(*text);
+      };
+      self->request(e.info.handle, std::chrono::seconds(2), caf::get_atom_v)
+        .then(
+          [=](const std::vector<member_info>&) mutable {
+            one_done();
+          },
+          [=](caf::error&) mutable {
+            one_done();
+          });
+    }
   });
 }
 

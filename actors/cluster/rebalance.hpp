@@ -38,9 +38,11 @@ namespace shoal {
 void rebalance(member_self self);
 
 /// Moves every node of `leaving` to the members that stay, as described
-/// above, and delivers a summary to `rp` (the nodes moved, and those that
-/// could not move: they stay, and are placed again cold once `leaving` has
-/// left). Members in `coordinator_state::leaving` take no node.
+/// above, drops `leaving`, and delivers a summary to `rp` once every other
+/// member has handled the new placement and the departure (the nodes
+/// moved, and those that could not move: they stay, and are placed again
+/// cold once `leaving` has left). Members in `coordinator_state::leaving`
+/// take no node.
 void hand_over_nodes(member_self self, const std::string& leaving,
                      caf::response_promise rp);
 

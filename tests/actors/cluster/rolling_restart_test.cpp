@@ -244,7 +244,7 @@ void RollingRestart::restart_in_turn(bool tls) {
   for (auto port : ports) {
     auto status = shoalctl(port, "status --json");
     EXPECT_NE(status.output.find("\"nodes_failed_over\":0"), std::string::npos)
-      << status.output;
+      << status.output << all_logs();
   }
 }
 
