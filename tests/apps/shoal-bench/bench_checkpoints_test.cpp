@@ -1,14 +1,19 @@
-// What scripts/bench-checkpoints runs on: `shoal-bench plant` and
-// `shoal-bench checkpoint-dir`, and the script itself on a tiny cluster.
+// What scripts/bench-checkpoints runs on: `shoal-bench plant`,
+// `shoal-bench checkpoint-dir` and `shoalctl status --checkpoint`, and the
+// script itself on a tiny cluster.
 // Behaviour only: which figures it prints, never how fast it was.
 
+#include <chrono>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
+#include <thread>
 
 #include "runtime/core/errc.hpp"
 #include "runtime/state/checkpoint_store.hpp"
+#include "tests/support/member_process.hpp"
+#include "tests/support/mosquitto_broker.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_files.hpp"
 
@@ -120,4 +125,33 @@ TEST(BenchCheckpointsScript, PrintsEveryFigureOnATinyCluster) {
   EXPECT_NE(res.output.find(" from checkpoint "), std::string::npos)
     << res.output;
   EXPECT_NE(res.output.find(", 0 cold"), std::string::npos) << res.output;
+}
+
+TEST(ShoalctlStatusCheckpoint, PrintsOnlyTheCheckpointFigures) {
+  int port = free_loopback_port();
+  member_process n1{write_member_config("n1", port, {port}, "",
+                                        "checkpoint_interval_ms = 100\n")};
+  await_member_count(port, 1);
+  auto graph = write_temp_file("status_checkpoint_graph.toml", two_cell_graph);
+  auto res = shoalctl(port, "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  nlohmann::json j;
+  for (int i = 0; i < 100; ++i) {
+    res = shoalctl(port, "status --checkpoint --json");
+    ASSERT_EQ(res.exit_code, 0) << res.output;
+    j = nlohmann::json::parse(res.output, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << res.output;
+    if (j["checkpoint"]["committed"].get<uint64_t>() > 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GT(j["checkpoint"]["committed"].get<uint64_t>(), 0u) << n1.log();
+  EXPECT_EQ(j.size(), 1u) << res.output;
+  for (const char* field :
+       {"rounds_committed", "rounds_failed", "last_took_ms", "last_failure"})
+    EXPECT_TRUE(j["checkpoint"].contains(field)) << field;
+  auto text = shoalctl(port, "status --checkpoint");
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_EQ(text.output.rfind("checkpoint: #", 0), 0u) << text.output;
+  EXPECT_EQ(text.output.find("members ("), std::string::npos) << text.output;
 }
