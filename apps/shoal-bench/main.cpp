@@ -6,7 +6,9 @@
 
 #include "apps/shoal-bench/bench_command.hpp"
 #include "apps/shoal-bench/checkpoint_command.hpp"
+#include "apps/shoal-bench/checkpoint_dir_command.hpp"
 #include "apps/shoal-bench/models_command.hpp"
+#include "apps/shoal-bench/plant_command.hpp"
 #include "runtime/core/errc.hpp"
 
 int main(int argc, char** argv) {
@@ -14,6 +16,10 @@ int main(int argc, char** argv) {
     return shoal::models_command(argc - 2, argv + 2);
   if (argc > 1 && std::strcmp(argv[1], "checkpoint-store") == 0)
     return shoal::checkpoint_store_command(argc - 2, argv + 2);
+  if (argc > 1 && std::strcmp(argv[1], "checkpoint-dir") == 0)
+    return shoal::checkpoint_dir_command(argc - 2, argv + 2);
+  if (argc > 1 && std::strcmp(argv[1], "plant") == 0)
+    return shoal::plant_command(argc - 2, argv + 2);
   auto args = shoal::parse_bench_args(argc, argv);
   if (!args) {
     std::fprintf(stderr, "shoal-bench: %s\n%s",

@@ -44,6 +44,9 @@ const char* ctl_usage() {
          "                             down, and every node's member and\n"
          "                             counters (sensors: samples accepted\n"
          "                             and rejected)\n"
+         "  status --checkpoint [--json]\n"
+         "      only the checkpoint figures, without asking every node for\n"
+         "      its counters (cheap at any size)\n"
          "  apply G.toml               deploy G.toml over the members; on a\n"
          "                             running graph, add its new nodes and\n"
          "                             replace its changed ones (G.toml may\n"
@@ -72,6 +75,7 @@ struct ctl_args {
   std::string out;
   size_t count = 0;
   bool json = false;
+  bool checkpoint = false;
   bool dot = false;
   bool cascade = false;
 };
@@ -104,6 +108,8 @@ caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
       field = argv[++i];
     } else if (arg == "--json") {
       args.json = true;
+    } else if (arg == "--checkpoint") {
+      args.checkpoint = true;
     } else if (arg == "--dot") {
       args.dot = true;
     } else if (arg == "--cascade") {
@@ -295,7 +301,7 @@ int run_ctl(caf::actor_system& sys, ctl_args args, const graph_spec& to_apply) {
     return ctl_replay(self, *member, args.target, args.rest[0], args.out);
   if (args.command == "tail")
     return tail(self, *member, args);
-  return ctl_status(self, *member, args.target, args.json);
+  return ctl_status(self, *member, args.target, args.json, args.checkpoint);
 }
 
 } // namespace

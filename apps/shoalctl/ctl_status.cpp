@@ -87,10 +87,37 @@ checkpoint_row checkpoint_summary(caf::scoped_actor& self,
   return out;
 }
 
+nlohmann::json checkpoint_json(const checkpoint_row& ck) {
+  return {{"committed", ck.committed},
+          {"rounds_committed", ck.rounds},
+          {"rounds_failed", ck.failed},
+          {"last_took_ms", ck.took_ms},
+          {"last_failure", ck.failure}};
+}
+
+void print_checkpoint_line(const checkpoint_row& ck) {
+  std::printf("checkpoint: #%llu committed (%llu rounds, last took %.1f ms; "
+              "%llu failed%s%s)\n",
+              static_cast<unsigned long long>(ck.committed),
+              static_cast<unsigned long long>(ck.rounds), ck.took_ms,
+              static_cast<unsigned long long>(ck.failed),
+              ck.failure.empty() ? "" : ", last: ", ck.failure.c_str());
+}
+
+/// `status --checkpoint`: the figures alone.
+void print_checkpoint(const checkpoint_row& ck, bool json) {
+  if (json) {
+    nlohmann::json doc = {{"checkpoint", checkpoint_json(ck)}};
+    std::printf("%s\n", doc.dump().c_str());
+    return;
+  }
+  print_checkpoint_line(ck);
+}
+
 } // namespace
 
 int ctl_status(caf::scoped_actor& self, const caf::actor& member,
-               const ctl_target& to, bool json) {
+               const ctl_target& to, bool json, bool checkpoint_only) {
   caf::error err;
   auto fail = [&](caf::error& x) {
     err = std::move(x);
@@ -122,6 +149,10 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
   if (err)
     return ctl_failed(self, to, "status", err);
   auto ck = checkpoint_summary(self, members, to.timeout);
+  if (checkpoint_only) {
+    print_checkpoint(ck, json);
+    return 0;
+  }
   // Load and counters straight from every member's graph host; a member
   // that does not answer (within 5 s, or the deadline if shorter) shows
   // zeros.
@@ -171,11 +202,7 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
     doc["down"] = down;
     doc["nodes_failed_over"] = failed_over;
     doc["nodes_failed_over_warm"] = ck.warm;
-    doc["checkpoint"] = {{"committed", ck.committed},
-                         {"rounds_committed", ck.rounds},
-                         {"rounds_failed", ck.failed},
-                         {"last_took_ms", ck.took_ms},
-                         {"last_failure", ck.failure}};
+    doc["checkpoint"] = checkpoint_json(ck);
     auto& ns = doc["nodes"] = nlohmann::json::array();
     for (auto& n : nodes)
       ns.push_back({{"name", n.name},
@@ -207,12 +234,7 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
                   failed_over - std::min(failed_over, ck.warm)));
   }
   if (ck.committed > 0 || ck.failed > 0)
-    std::printf("checkpoint: #%llu committed (%llu rounds, last took %.1f ms; "
-                "%llu failed%s%s)\n",
-                static_cast<unsigned long long>(ck.committed),
-                static_cast<unsigned long long>(ck.rounds), ck.took_ms,
-                static_cast<unsigned long long>(ck.failed),
-                ck.failure.empty() ? "" : ", last: ", ck.failure.c_str());
+    print_checkpoint_line(ck);
   if (nodes.empty()) {
     std::printf("no graph deployed\n");
     return 0;

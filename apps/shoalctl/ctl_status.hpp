@@ -12,9 +12,11 @@
 namespace shoal {
 
 /// Prints the cluster's status as seen by `member` (as one JSON object with
-/// `json`); returns the exit code (0, or 1 if the member did not answer
+/// `json`); with `checkpoint_only` just the checkpoint figures, without
+/// asking the graph hosts for every node's counters (which costs a request
+/// per node). Returns the exit code (0, or 1 if the member did not answer
 /// within `to.timeout`).
 int ctl_status(caf::scoped_actor& self, const caf::actor& member,
-               const ctl_target& to, bool json);
+               const ctl_target& to, bool json, bool checkpoint_only = false);
 
 } // namespace shoal
