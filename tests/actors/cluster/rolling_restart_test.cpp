@@ -303,3 +303,96 @@ emit = true
   for (auto& line : lines)
     EXPECT_TRUE(on(line, "n1")) << placed.output;
 }
+
+// Issue 14, test (a): a replay in two halves; between them one member is
+// restarted (SIGTERM, then started again) and another killed (kill -9).
+// The planned leave hands the state over, the kill rolls every node back to
+// the latest checkpoint, taken after the first half: the second half's
+// outputs are exactly one node's over the whole stream.
+TEST_F(RollingRestart, ARestartAndAKillBetweenTwoHalvesLoseNothing) {
+  std::vector<std::string> names{"n1", "n2", "n3"};
+  auto graph = write("halves_graph.toml", rolling_graph);
+  auto g = shoal::load_graph(graph);
+  ASSERT_TRUE(g);
+  auto first = random_input(*g, 71, 2000);
+  auto later = random_input(*g, 72, 2000, 100000);
+  auto input1 = write("halves_input1.csv", first);
+  auto input2 = write("halves_input2.csv", later);
+  auto both
+    = write("halves_both.csv", first + later.substr(later.find('\n') + 1));
+  auto both_out = write("halves_both_out.csv", "");
+  auto single = run_command(binary("shoal-node") + " --graph " + graph
+                            + " --replay " + both + " --out " + both_out);
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  std::vector<std::string> want;
+  for (auto& line : rows(read_file(both_out)))
+    if (std::stoll(line.substr(line.find(',') + 1)) >= 90000)
+      want.push_back(line);
+  std::vector<int> ports{free_loopback_port(), free_loopback_port(),
+                         free_loopback_port()};
+  std::vector<std::string> configs;
+  std::vector<std::unique_ptr<member_process>> ms;
+  for (size_t i = 0; i < names.size(); ++i) {
+    configs.push_back(
+      write_member_config(names[i], ports[i], ports,
+                          "data_dir = \"" + (dir_ / names[i]).string() + "\"\n",
+                          "checkpoint_interval_ms = 100\n", 1500));
+    ms.push_back(std::make_unique<member_process>(configs[i]));
+  }
+  std::string earlier;
+  auto all_logs = [&] {
+    std::string text = earlier;
+    for (auto& m : ms)
+      text += m->log();
+    return text;
+  };
+  for (auto port : ports)
+    await_member_count(port, 3);
+  auto res = shoalctl(ports[0], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << all_logs();
+  auto out1 = write("halves_out1.csv", "");
+  res = shoalctl(ports[0], "replay " + input1 + " --out " + out1);
+  ASSERT_EQ(res.exit_code, 0) << res.output << all_logs();
+  // n2 restarts: a planned leave, then it joins again and takes nodes.
+  ASSERT_EQ(::kill(ms[1]->pid(), SIGTERM), 0);
+  ASSERT_EQ(ms[1]->wait_exit(60), 0) << ms[1]->log();
+  earlier += ms[1]->log();
+  ms[1] = std::make_unique<member_process>(configs[1]);
+  for (auto port : ports)
+    await_member_count(port, 3);
+  await_graph(ports[0], "placed a node on the restarted n2",
+              [&](const std::vector<std::string>& lines) {
+                return lines.size() == g->nodes.size()
+                       && std::any_of(lines.begin(), lines.end(), [&](auto& l) {
+                            return on(l, "n2");
+                          });
+              });
+  // A checkpoint of that placement, then n3 dies.
+  auto committed = [&] {
+    auto out = shoalctl(ports[0], "status --json").output;
+    auto at = out.find("\"committed\":");
+    return at == std::string::npos ? uint64_t{0}
+                                   : std::stoull(out.substr(at + 12));
+  };
+  auto before = committed();
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (committed() <= before + 1
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(100ms);
+  ASSERT_GT(committed(), before + 1) << all_logs();
+  ms[2]->kill9();
+  await_graph(ports[0], "placed n3's nodes on the others",
+              [&](const std::vector<std::string>& lines) {
+                return lines.size() == g->nodes.size()
+                       && std::none_of(lines.begin(), lines.end(),
+                                       [&](auto& l) {
+                                         return on(l, "n3");
+                                       });
+              });
+  auto out2 = write("halves_out2.csv", "");
+  res = shoalctl(ports[0], "replay " + input2 + " --out " + out2);
+  ASSERT_EQ(res.exit_code, 0) << res.output << all_logs();
+  EXPECT_EQ(rows(read_file(out2)), want) << all_logs();
+  EXPECT_NE(all_logs().find("nodes from checkpoint"), std::string::npos)
+    << all_logs();
+}
