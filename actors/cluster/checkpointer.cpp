@@ -1,6 +1,8 @@
 #include "actors/cluster/checkpointer.hpp"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -50,6 +52,8 @@ void commit_round(member_self self, uint64_t k) {
   }
   ck.round = 0;
   ++ck.committed_rounds;
+  ck.activity = std::move(ck.round_activity);
+  ck.activity_generation = st.coordinator.generation;
   ck.last_took = std::chrono::duration_cast<std::chrono::microseconds>(
     std::chrono::steady_clock::now() - ck.started);
   end_round(self, k, true, encode_meta(self->system(), m));
@@ -93,13 +97,62 @@ void restore_saved_graph(member_self self) {
 }
 
 /// Starts round `newest + 1` if this member leads and nothing else runs.
-void start_round(member_self self) {
+/// Whether a round may start now (this member leads, nothing else runs).
+bool may_start_round(member_self self) {
   auto& st = self->state;
   auto& ck = st.checkpoint;
-  if (ck.round != 0 || !is_leader(self) || !st.coordinator.deployed
-      || st.coordinator.busy || st.coordinator.failover_pending
-      || !st.coordinator.leave_queue.empty())
+  return ck.round == 0 && !ck.probing && is_leader(self)
+         && st.coordinator.deployed && !st.coordinator.busy
+         && !st.coordinator.failover_pending
+         && st.coordinator.leave_queue.empty();
+}
+
+void run_round(member_self self);
+
+/// Asks every member's graph host what its process did so far, then runs a
+/// round unless nothing changed anywhere since the last committed one.
+void start_round(member_self self) {
+  if (!may_start_round(self))
     return;
+  auto& st = self->state;
+  auto members = all_members(st.membership);
+  st.checkpoint.probing = true;
+  auto seen = std::make_shared<std::map<std::string, uint64_t>>();
+  auto pending = std::make_shared<size_t>(members.size());
+  auto done_one = [=] {
+    if (--*pending > 0)
+      return;
+    auto& ck = self->state.checkpoint;
+    ck.probing = false;
+    if (!may_start_round(self))
+      return;
+    auto generation = self->state.coordinator.generation;
+    if (ck.meta.k > 0 && *seen == ck.activity
+        && generation == ck.activity_generation) {
+      ++ck.skipped_rounds;
+      return;
+    }
+    ck.round_activity = std::move(*seen);
+    run_round(self);
+  };
+  for (auto& m : members)
+    self->request(m.host, std::chrono::seconds(2), ckpt_atom_v, load_atom_v)
+      .then(
+        [=, name = m.name](uint64_t n) {
+          (*seen)[name] = n;
+          done_one();
+        },
+        [=](caf::error&) {
+          // Unknown: the round runs (an empty entry never matches).
+          (*seen)[""] = 0;
+          done_one();
+        });
+}
+
+/// Runs round `newest + 1`.
+void run_round(member_self self) {
+  auto& st = self->state;
+  auto& ck = st.checkpoint;
   auto members = all_members(st.membership);
   auto k = std::max(ck.newest, ck.meta.k) + 1;
   ck.newest = k;
@@ -369,7 +422,7 @@ caf::message_handler checkpoint_handlers(member_self self) {
       return caf::make_message(ck.meta.k, ck.committed_rounds, ck.failed_rounds,
                                static_cast<int64_t>(ck.last_took.count()),
                                ck.last_failure, st.status.nodes_failed_over,
-                               st.status.nodes_warm);
+                               st.status.nodes_warm, ck.skipped_rounds);
     },
   };
 }

@@ -49,13 +49,16 @@
 //   (ckpt_atom, caf::get_atom) -> (uint64_t committed round,
 //       uint64_t rounds committed here, uint64_t rounds failed here,
 //       int64_t microseconds the last one took, std::string why the last
-//       one failed, uint64_t nodes failed over, uint64_t of them warm)
-//       for shoalctl status and the metrics (only the leader counts rounds)
+//       one failed, uint64_t nodes failed over, uint64_t of them warm,
+//       uint64_t rounds skipped because nothing changed since the last
+//       committed one) for shoalctl status and the metrics (only the leader
+//       counts rounds)
 
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -109,6 +112,16 @@ struct checkpoint_state {
   /// The deployment (`coordinator_state::generation`) whose graph this
   /// member's store holds.
   uint64_t graph_stored = 0;
+  /// Leader: what each member's process had done when the last committed
+  /// round began, and the deployment then; while nothing changed, no round
+  /// is taken (an idle graph costs nothing). The same for the round under
+  /// way, and whether the members are being asked.
+  std::map<std::string, uint64_t> activity;
+  uint64_t activity_generation = 0;
+  std::map<std::string, uint64_t> round_activity;
+  bool probing = false;
+  /// Rounds skipped because nothing changed.
+  uint64_t skipped_rounds = 0;
   /// A restarted member: the graph of its store's committed checkpoint,
   /// which the leader restores with every node's state once the members
   /// of that checkpoint are back (or `restore_wait` passed), unless a

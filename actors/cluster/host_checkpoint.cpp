@@ -9,6 +9,7 @@
 #include "actors/cluster/graph_host.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/errc.hpp"
+#include "runtime/core/metrics.hpp"
 
 namespace shoal {
 
@@ -146,6 +147,13 @@ caf::message_handler host_checkpoint_handlers(self_ptr self) {
       return caf::result<caf::message>{
         self->delegate(keeper, ckpt_atom_v, k, std::move(owner),
                        std::move(names), std::move(states))};
+    },
+    [=](ckpt_atom, load_atom) {
+      // What this process did so far: unchanged since the last round, its
+      // nodes' states are unchanged too (checkpointer.hpp skips the round).
+      auto& m = process_metrics();
+      return m.received() + m.samples_accepted() + m.samples_rejected()
+             + m.firings();
     },
     [=](ckpt_atom, caf::get_atom) {
       auto& keeper = self->state.ckpt.keeper;

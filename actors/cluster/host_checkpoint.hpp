@@ -21,6 +21,8 @@
 //       another member's copy, written by the keeper
 //   (ckpt_atom, fetch_atom, std::string owner, uint64_t k,
 //    std::vector<std::string> names) -> (names, states)
+//   (ckpt_atom, load_atom) -> uint64_t: a count of what this process did
+//       so far (batches handled, samples, firings)
 //   (ckpt_atom, get_atom) -> (uint64_t k, std::string meta, uint64_t bytes)
 //       the keeper's committed round and the store's size
 //   (ckpt_atom, ok_atom, uint64_t k, std::string meta, std::string graph)

@@ -108,7 +108,7 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
     .then(
       [r, one_done](uint64_t k, uint64_t rounds, uint64_t failed,
                     int64_t took_us, std::string&, uint64_t failed_over,
-                    uint64_t warm) {
+                    uint64_t warm, uint64_t skipped) {
         auto& ck = r->model.checkpoints;
         if (!ck)
           ck.emplace();
@@ -118,6 +118,7 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
         ck->last_took_s = static_cast<double>(took_us) / 1e6;
         ck->nodes_failed_over = failed_over;
         ck->nodes_warm = warm;
+        ck->rounds_skipped = skipped;
         one_done();
       },
       [one_done](caf::error&) {

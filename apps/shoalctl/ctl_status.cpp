@@ -58,6 +58,7 @@ struct checkpoint_row {
   double took_ms = 0;
   std::string failure;
   uint64_t warm = 0;
+  uint64_t skipped = 0;
 };
 
 /// Asks every member for its view of checkpoints (a member that does not
@@ -71,8 +72,9 @@ checkpoint_row checkpoint_summary(caf::scoped_actor& self,
     self->request(m.info.handle, timeout, ckpt_atom_v, caf::get_atom_v)
       .receive(
         [&](uint64_t k, uint64_t rounds, uint64_t failed, int64_t took_us,
-            std::string& why, uint64_t, uint64_t warm) {
+            std::string& why, uint64_t, uint64_t warm, uint64_t skipped) {
           out.committed = std::max(out.committed, k);
+          out.skipped += skipped;
           out.rounds += rounds;
           out.failed += failed;
           out.warm = std::max(out.warm, warm);
@@ -91,6 +93,7 @@ nlohmann::json checkpoint_json(const checkpoint_row& ck) {
   return {{"committed", ck.committed},
           {"rounds_committed", ck.rounds},
           {"rounds_failed", ck.failed},
+          {"rounds_skipped", ck.skipped},
           {"last_took_ms", ck.took_ms},
           {"last_failure", ck.failure}};
 }

@@ -55,6 +55,10 @@ public:
   uint64_t errors() const {
     return sum(&shard::errors);
   }
+  /// Batches taken out of mailboxes of this process so far.
+  uint64_t received() const {
+    return sum(&shard::received);
+  }
   /// Batches sent but not yet handled (mailbox backlog).
   int64_t backlog() const {
     return static_cast<int64_t>(sum(&shard::sent) - sum(&shard::received));

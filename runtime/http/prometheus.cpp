@@ -205,6 +205,8 @@ std::string render_metrics(const status_model& model,
              count(ck->rounds_committed));
     w.sample("shoal_checkpoint_rounds_total", {"result", "failed"},
              count(ck->rounds_failed));
+    w.sample("shoal_checkpoint_rounds_total", {"result", "skipped"},
+             count(ck->rounds_skipped));
     w.header("shoal_checkpoint_last_duration_seconds", "gauge",
              "How long the last committed round this member led took.");
     w.sample("shoal_checkpoint_last_duration_seconds", {},

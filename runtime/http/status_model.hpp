@@ -79,6 +79,8 @@ struct checkpoint_status {
   /// committed one took.
   uint64_t rounds_committed = 0;
   uint64_t rounds_failed = 0;
+  /// Rounds not taken because nothing changed since the last one.
+  uint64_t rounds_skipped = 0;
   double last_took_s = 0;
   /// Nodes of dead members placed again since start, and of those the ones
   /// that resumed from a checkpoint.
