@@ -103,12 +103,11 @@ TEST(ClusterHttp, BothMembersServeTheClusterStatus) {
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  for (auto name :
-       {"shoal_checkpoint_committed ",
-        "shoal_checkpoint_rounds_total{result=\"committed\"} ",
-        "shoal_checkpoint_last_duration_seconds ",
-        "shoal_checkpoint_store_bytes ",
-        "shoal_nodes_failed_over_total{state=\"warm\"} 0"})
+  for (auto name : {"shoal_checkpoint_committed ",
+                    "shoal_checkpoint_rounds_total{result=\"committed\"} ",
+                    "shoal_checkpoint_last_duration_seconds ",
+                    "shoal_checkpoint_store_bytes ",
+                    "shoal_nodes_failed_over_total{state=\"warm\"} 0"})
     EXPECT_NE(ck_body.find(name), std::string::npos) << name << ck_body;
   EXPECT_EQ(ck_body.find("shoal_checkpoint_committed 0"), std::string::npos)
     << ck_body;

@@ -17,84 +17,23 @@
 #include "tests/support/process.hpp"
 #include "tests/support/random_graph.hpp"
 #include "tests/support/temp_files.hpp"
+#include "tests/support/two_halves.hpp"
 
 using namespace shoal::test_support;
 
 namespace {
 
-/// Windows, EWMA and rate state, a join across sensors, and a Lua model
-/// that counts its firings in `state`: a node that restarted cold would
-/// change the outputs.
-const char* graph_text = R"(
-[[sensor]]
-name = "p1.temp"
-[[sensor]]
-name = "p2.temp"
-[[sensor]]
-name = "p3.flow"
-[[feature]]
-name = "p1.mean"
-fn = "rolling_mean"
-needs = ["p1.temp"]
-window = 4
-[[feature]]
-name = "p2.ewma"
-fn = "ewma"
-needs = ["p2.temp"]
-alpha = 0.3
-emit = true
-[[feature]]
-name = "p3.rate"
-fn = "rate"
-needs = ["p3.flow"]
-[[model]]
-name = "p3.count"
-kind = "lua"
-needs = ["p3.flow"]
-code = "return function(x) state.n = (state.n or 0) + 1 return x + state.n end"
-[[model]]
-name = "m.join"
-kind = "linear"
-needs = ["p1.mean", "p2.ewma", "p3.rate"]
-weights = [0.5, -0.25, 2.0]
-bias = 1.0
-trigger = ["p1.mean"]
-[[model]]
-name = "m.lua"
-kind = "lua"
-needs = ["m.join", "p3.flow"]
-code = "return function(a, b) state.n = (state.n or 0) + 1 if state.n % 5 == 0 then return nil end return a * 0.1 + b + state.n end"
-)";
-
-/// The lines of `text` but its header, sorted.
-std::vector<std::string> rows(const std::string& text) {
-  auto xs = sorted_lines(text);
-  xs.erase(std::remove(xs.begin(), xs.end(), "node,ts,value"), xs.end());
-  return xs;
-}
-
 /// Two members; one replay; SIGTERM on member `leaving` (0: n1, the
 /// leader; 1: n2); a second replay through the other.
 void leave_and_replay_on(int leaving) {
-  auto graph = write_temp_file("leave_graph.toml", graph_text);
+  auto graph = write_temp_file("leave_graph.toml", stateful_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g);
-  auto first = random_input(*g, 11, 2000);
-  auto later = random_input(*g, 12, 2000, 100000);
-  auto input1 = write_temp_file("leave_input1.csv", first);
-  auto input2 = write_temp_file("leave_input2.csv", later);
-  // The reference: one node over both files in one replay, its outputs of
-  // the second file.
-  auto both = write_temp_file("leave_both.csv",
-                              first + later.substr(later.find('\n') + 1));
-  auto both_out = write_temp_file("leave_both_out.csv", "");
-  auto single = run_command(binary("shoal-node") + " --graph " + graph
-                            + " --replay " + both + " --out " + both_out);
-  ASSERT_EQ(single.exit_code, 0) << single.output;
-  std::vector<std::string> want;
-  for (auto& line : rows(read_file(both_out)))
-    if (std::stoll(line.substr(line.find(',') + 1)) >= 90000)
-      want.push_back(line);
+  auto halves = make_two_halves(graph, 11, 2000, "leave");
+  ASSERT_FALSE(halves.want.empty());
+  auto& want = halves.want;
+  auto& input1 = halves.first;
+  auto& input2 = halves.later;
 
   std::vector<int> ports{free_loopback_port(), free_loopback_port()};
   // A failure timeout far longer than the test: only a planned leave can
@@ -144,7 +83,7 @@ void leave_and_replay_on(int leaving) {
   auto out2 = write_temp_file("leave_out2.csv", "");
   res = shoalctl(stay_port, "replay " + input2 + " --out " + out2);
   ASSERT_EQ(res.exit_code, 0) << res.output << stayer.log();
-  auto got = rows(read_file(out2));
+  auto got = output_rows(read_file(out2));
   EXPECT_GT(want.size(), 100u);
   EXPECT_EQ(got.size(), want.size());
   EXPECT_TRUE(got == want);

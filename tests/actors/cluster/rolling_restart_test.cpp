@@ -28,6 +28,7 @@
 #include "tests/support/random_graph.hpp"
 #include "tests/support/temp_files.hpp"
 #include "tests/support/test_ca.hpp"
+#include "tests/support/two_halves.hpp"
 
 using namespace shoal::test_support;
 using namespace std::chrono_literals;
@@ -83,13 +84,6 @@ trigger = ["d.count"]
 code = "return function(a, b) state.n = (state.n or 0) + 1 if state.n % 5 == 0 then return nil end return a * 0.1 + b + state.n end"
 )";
 
-/// The lines of `text` but its header, sorted.
-std::vector<std::string> rows(const std::string& text) {
-  auto xs = sorted_lines(text);
-  xs.erase(std::remove(xs.begin(), xs.end(), "node,ts,value"), xs.end());
-  return xs;
-}
-
 /// Polls `shoalctl graph` at `port` (lines "node member") until `done`
 /// holds for its lines, for up to 60 s; fails the test otherwise.
 template <class Pred>
@@ -138,22 +132,13 @@ void RollingRestart::restart_in_turn(bool tls) {
   auto graph = write("rolling_graph.toml", rolling_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g);
-  auto first = random_input(*g, 21, 2000);
-  auto later = random_input(*g, 22, 2000, 100000);
-  auto input1 = write("rolling_input1.csv", first);
-  auto input2 = write("rolling_input2.csv", later);
   // The reference: one node over both files in one replay, its outputs of
   // the second file.
-  auto both
-    = write("rolling_both.csv", first + later.substr(later.find('\n') + 1));
-  auto both_out = write("rolling_both_out.csv", "");
-  auto single = run_command(binary("shoal-node") + " --graph " + graph
-                            + " --replay " + both + " --out " + both_out);
-  ASSERT_EQ(single.exit_code, 0) << single.output;
-  std::vector<std::string> want;
-  for (auto& line : rows(read_file(both_out)))
-    if (std::stoll(line.substr(line.find(',') + 1)) >= 90000)
-      want.push_back(line);
+  auto halves = make_two_halves(graph, 21, 2000, "rolling");
+  ASSERT_FALSE(halves.want.empty());
+  auto& want = halves.want;
+  auto& input1 = halves.first;
+  auto& input2 = halves.later;
 
   // Every member names every member as a seed, so that each can come back
   // through any of the others. A failure timeout far longer than a planned
@@ -233,7 +218,7 @@ void RollingRestart::restart_in_turn(bool tls) {
   auto out2 = write("rolling_out2.csv", "");
   res = shoalctl(ports[0], "replay " + input2 + " --out " + out2);
   ASSERT_EQ(res.exit_code, 0) << res.output << all_logs();
-  auto got = rows(read_file(out2));
+  auto got = output_rows(read_file(out2));
   EXPECT_GT(want.size(), 100u);
   EXPECT_EQ(got.size(), want.size());
   EXPECT_TRUE(got == want);
@@ -314,20 +299,11 @@ TEST_F(RollingRestart, ARestartAndAKillBetweenTwoHalvesLoseNothing) {
   auto graph = write("halves_graph.toml", rolling_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g);
-  auto first = random_input(*g, 71, 2000);
-  auto later = random_input(*g, 72, 2000, 100000);
-  auto input1 = write("halves_input1.csv", first);
-  auto input2 = write("halves_input2.csv", later);
-  auto both
-    = write("halves_both.csv", first + later.substr(later.find('\n') + 1));
-  auto both_out = write("halves_both_out.csv", "");
-  auto single = run_command(binary("shoal-node") + " --graph " + graph
-                            + " --replay " + both + " --out " + both_out);
-  ASSERT_EQ(single.exit_code, 0) << single.output;
-  std::vector<std::string> want;
-  for (auto& line : rows(read_file(both_out)))
-    if (std::stoll(line.substr(line.find(',') + 1)) >= 90000)
-      want.push_back(line);
+  auto halves = make_two_halves(graph, 71, 2000, "halves");
+  ASSERT_FALSE(halves.want.empty());
+  auto& want = halves.want;
+  auto& input1 = halves.first;
+  auto& input2 = halves.later;
   std::vector<int> ports{free_loopback_port(), free_loopback_port(),
                          free_loopback_port()};
   std::vector<std::string> configs;
@@ -394,7 +370,7 @@ TEST_F(RollingRestart, ARestartAndAKillBetweenTwoHalvesLoseNothing) {
   auto out2 = write("halves_out2.csv", "");
   res = shoalctl(ports[0], "replay " + input2 + " --out " + out2);
   ASSERT_EQ(res.exit_code, 0) << res.output << all_logs();
-  EXPECT_EQ(rows(read_file(out2)), want) << all_logs();
+  EXPECT_EQ(output_rows(read_file(out2)), want) << all_logs();
   EXPECT_NE(all_logs().find("nodes from checkpoint"), std::string::npos)
     << all_logs();
 }

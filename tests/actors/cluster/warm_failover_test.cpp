@@ -21,60 +21,11 @@
 #include "tests/support/process.hpp"
 #include "tests/support/random_graph.hpp"
 #include "tests/support/temp_files.hpp"
+#include "tests/support/two_halves.hpp"
 
 using namespace shoal::test_support;
 
 namespace {
-
-/// Windows, EWMA and rate state, Lua `state`, a join across sensors: a node
-/// that restarted cold would change the outputs.
-const char* graph_text = R"(
-[[sensor]]
-name = "p1.temp"
-[[sensor]]
-name = "p2.temp"
-[[sensor]]
-name = "p3.flow"
-[[feature]]
-name = "p1.mean"
-fn = "rolling_mean"
-needs = ["p1.temp"]
-window = 4
-[[feature]]
-name = "p2.ewma"
-fn = "ewma"
-needs = ["p2.temp"]
-alpha = 0.3
-emit = true
-[[feature]]
-name = "p3.rate"
-fn = "rate"
-needs = ["p3.flow"]
-[[model]]
-name = "p3.count"
-kind = "lua"
-needs = ["p3.flow"]
-code = "return function(x) state.n = (state.n or 0) + 1 return x + state.n end"
-[[model]]
-name = "m.join"
-kind = "linear"
-needs = ["p1.mean", "p2.ewma", "p3.rate"]
-weights = [0.5, -0.25, 2.0]
-bias = 1.0
-trigger = ["p1.mean"]
-[[model]]
-name = "m.lua"
-kind = "lua"
-needs = ["m.join", "p3.flow"]
-code = "return function(a, b) state.n = (state.n or 0) + 1 if state.n % 5 == 0 then return nil end return a * 0.1 + b + state.n end"
-)";
-
-/// The lines of `text` but its header, sorted.
-std::vector<std::string> rows(const std::string& text) {
-  auto xs = sorted_lines(text);
-  xs.erase(std::remove(xs.begin(), xs.end(), "node,ts,value"), xs.end());
-  return xs;
-}
 
 /// The newest committed checkpoint that `shoalctl status --json` at `port`
 /// reports (0 if none or no answer).
@@ -146,7 +97,7 @@ struct cluster3 {
 } // namespace
 
 TEST(WarmFailover, AReplayThroughAMembersDeathWritesExactlyTheOutputsOfOne) {
-  auto graph = write_temp_file("through_graph.toml", graph_text);
+  auto graph = write_temp_file("through_graph.toml", stateful_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g);
   // Large enough that the replay is still under way when the kill comes
@@ -174,30 +125,14 @@ TEST(WarmFailover, AReplayThroughAMembersDeathWritesExactlyTheOutputsOfOne) {
   ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
   EXPECT_NE(c.n[0]->log().find("goes on from checkpoint"), std::string::npos)
     << c.logs();
-  EXPECT_EQ(rows(read_file(out)), rows(read_file(want_out))) << c.logs();
+  EXPECT_EQ(output_rows(read_file(out)), output_rows(read_file(want_out)))
+    << c.logs();
 }
 
 TEST(WarmFailover, AKilledMembersNodesResumeFromTheLatestCheckpoint) {
-  auto graph = write_temp_file("warm_graph.toml", graph_text);
-  auto g = shoal::load_graph(graph);
-  ASSERT_TRUE(g);
-  auto first = random_input(*g, 41, 3000);
-  auto later = random_input(*g, 42, 3000, 100000);
-  auto input1 = write_temp_file("warm_input1.csv", first);
-  auto input2 = write_temp_file("warm_input2.csv", later);
-  // The reference: one node over both files in one replay, its outputs of
-  // the second file.
-  auto both = write_temp_file("warm_both.csv",
-                              first + later.substr(later.find('\n') + 1));
-  auto both_out = write_temp_file("warm_both_out.csv", "");
-  auto single = run_command(binary("shoal-node") + " --graph " + graph
-                            + " --replay " + both + " --out " + both_out);
-  ASSERT_EQ(single.exit_code, 0) << single.output;
-  std::vector<std::string> want;
-  for (auto& line : rows(read_file(both_out)))
-    if (std::stoll(line.substr(line.find(',') + 1)) >= 90000)
-      want.push_back(line);
-
+  auto graph = write_temp_file("warm_graph.toml", stateful_graph);
+  auto halves = make_two_halves(graph, 41, 3000, "warm");
+  ASSERT_FALSE(halves.want.empty());
   std::vector<int> ports;
   for (int i = 0; i < 3; ++i)
     ports.push_back(free_loopback_port());
@@ -217,7 +152,7 @@ TEST(WarmFailover, AKilledMembersNodesResumeFromTheLatestCheckpoint) {
   auto placed = shoalctl(ports[0], "graph").output;
   ASSERT_NE(placed.find(" n3\n"), std::string::npos) << placed;
   auto out1 = write_temp_file("warm_out1.csv", "");
-  res = shoalctl(ports[0], "replay " + input1 + " --out " + out1);
+  res = shoalctl(ports[0], "replay " + halves.first + " --out " + out1);
   ASSERT_EQ(res.exit_code, 0) << res.output << logs();
   // A checkpoint taken after the first file: it holds every node's state
   // after exactly that file.
@@ -240,32 +175,20 @@ TEST(WarmFailover, AKilledMembersNodesResumeFromTheLatestCheckpoint) {
   // The second file continues from the state of the first, as one node
   // over both files: the nodes of n3 lost nothing.
   auto out2 = write_temp_file("warm_out2.csv", "");
-  res = shoalctl(ports[1], "replay " + input2 + " --out " + out2);
+  res = shoalctl(ports[1], "replay " + halves.later + " --out " + out2);
   ASSERT_EQ(res.exit_code, 0) << res.output << logs();
-  EXPECT_EQ(rows(read_file(out2)), want) << logs();
+  EXPECT_EQ(output_rows(read_file(out2)), halves.want) << logs();
 }
 
 class ClusterRestart : public temp_dir_test {};
 
 TEST_F(ClusterRestart,
        ACheckpointUnderDataDirSurvivesARestartOfTheWholeCluster) {
-  auto graph = write_temp_file("restart_graph.toml", graph_text);
+  auto graph = write_temp_file("restart_graph.toml", stateful_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g);
-  auto first = random_input(*g, 61, 3000);
-  auto later = random_input(*g, 62, 3000, 100000);
-  auto input1 = write_temp_file("restart_input1.csv", first);
-  auto input2 = write_temp_file("restart_input2.csv", later);
-  auto both = write_temp_file("restart_both.csv",
-                              first + later.substr(later.find('\n') + 1));
-  auto both_out = write_temp_file("restart_both_out.csv", "");
-  auto single = run_command(binary("shoal-node") + " --graph " + graph
-                            + " --replay " + both + " --out " + both_out);
-  ASSERT_EQ(single.exit_code, 0) << single.output;
-  std::vector<std::string> want;
-  for (auto& line : rows(read_file(both_out)))
-    if (std::stoll(line.substr(line.find(',') + 1)) >= 90000)
-      want.push_back(line);
+  auto halves = make_two_halves(graph, 61, 3000, "restart");
+  ASSERT_FALSE(halves.want.empty());
   std::vector<int> ports;
   std::vector<std::string> configs;
   for (int i = 0; i < 3; ++i)
@@ -290,7 +213,7 @@ TEST_F(ClusterRestart,
   auto res = shoalctl(ports[0], "apply " + graph);
   ASSERT_EQ(res.exit_code, 0) << res.output << logs();
   auto out1 = write_temp_file("restart_out1.csv", "");
-  res = shoalctl(ports[0], "replay " + input1 + " --out " + out1);
+  res = shoalctl(ports[0], "replay " + halves.first + " --out " + out1);
   ASSERT_EQ(res.exit_code, 0) << res.output << logs();
   ASSERT_TRUE(await_checkpoint_current(ports[0])) << logs();
   // Every member dies at once (a power loss), then starts again with its
@@ -311,9 +234,9 @@ TEST_F(ClusterRestart,
   ASSERT_EQ(sorted_lines(placed).size(), g->nodes.size()) << placed << logs();
   // The second file continues from the state the first left.
   auto out2 = write_temp_file("restart_out2.csv", "");
-  res = shoalctl(ports[0], "replay " + input2 + " --out " + out2);
+  res = shoalctl(ports[0], "replay " + halves.later + " --out " + out2);
   ASSERT_EQ(res.exit_code, 0) << res.output << logs();
-  EXPECT_EQ(rows(read_file(out2)), want) << logs();
+  EXPECT_EQ(output_rows(read_file(out2)), halves.want) << logs();
   EXPECT_NE(logs().find("restoring the graph of checkpoint"), std::string::npos)
     << logs();
 }
