@@ -49,11 +49,16 @@ caf::behavior checkpoint_keeper(self_ptr self,
       return {std::move(found), std::move(states)};
     },
     [=](ckpt_atom, caf::ok_atom, uint64_t k, const std::string& meta,
-        std::string& graph) -> caf::result<caf::ok_atom> {
+        std::string& graph,
+        std::string& placement) -> caf::result<caf::ok_atom> {
       auto& store = *self->state.store;
+      checkpoint_store::state_list changed;
       if (!graph.empty())
-        if (auto err
-            = store.write(graph_owner, k, {{"graph", std::move(graph)}}))
+        changed.emplace_back("graph", std::move(graph));
+      if (!placement.empty())
+        changed.emplace_back("placement", std::move(placement));
+      if (!changed.empty())
+        if (auto err = store.write(graph_owner, k, changed))
           return err;
       if (auto err = store.commit(k, meta))
         return err;

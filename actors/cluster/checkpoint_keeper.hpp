@@ -16,10 +16,11 @@
 //       -> (std::vector<std::string> names, std::vector<std::string> states)
 //          the nodes of `names` (all of `owner`'s when empty) as of k; a
 //          node without a state is absent
-//   (ckpt_atom, ok_atom, uint64_t k, std::string meta, std::string graph)
-//       -> ok_atom: writes the graph (when not empty: it changed, owner
-//       `graph_owner`), commits round k with its metadata, and now and then
-//       prunes what no read of k or later needs
+//   (ckpt_atom, ok_atom, uint64_t k, std::string meta, std::string graph,
+//    std::string placement) -> ok_atom: writes the graph and the placement
+//       (those not empty: they changed; owner `graph_owner`), commits round
+//       k with its metadata, and now and then prunes what no read of k or
+//       later needs
 //   (ckpt_atom, get_atom) -> (uint64_t k, std::string meta, uint64_t bytes)
 //       the latest committed round (0 and empty when none) and the store's
 //       size

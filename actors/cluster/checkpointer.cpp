@@ -262,9 +262,24 @@ void round_ended(member_self self, uint64_t k, bool committed,
          static_cast<unsigned long long>(k), describe(m.error()).c_str());
     return;
   }
+  // The placement (every node's member) and the graph go into the store
+  // only with the first round after they changed, beside the round's small
+  // metadata, so that a restarted cluster can restore them.
+  std::string placement;
+  if (!ck.placement_stored || m->nodes != ck.meta.nodes
+      || m->owners != ck.meta.owners) {
+    checkpoint_meta p;
+    p.k = k;
+    p.nodes = m->nodes;
+    p.owners = m->owners;
+    placement = encode_meta(self->system(), p);
+    ck.placement_stored = true;
+  }
   ck.meta = std::move(*m);
-  // The graph goes into the store with the first round after it changed,
-  // so that a restarted cluster can restore it.
+  auto small = ck.meta;
+  small.nodes.clear();
+  small.owners.clear();
+  meta = encode_meta(self->system(), small);
   std::string graph;
   if (st.coordinator.deployed && ck.graph_stored != st.coordinator.generation) {
     graph = encode_graph(self->system(), st.coordinator.graph);
@@ -274,7 +289,7 @@ void round_ended(member_self self, uint64_t k, bool committed,
   auto log = st.opts.log;
   self
     ->request(st.host, round_timeout, ckpt_atom_v, caf::ok_atom_v, k,
-              std::move(meta), std::move(graph))
+              std::move(meta), std::move(graph), std::move(placement))
     .then([](caf::ok_atom) {},
           [=](caf::error& err) {
             logf(*log, log_level::error,
@@ -355,19 +370,30 @@ void load_committed(member_self self, uint64_t k, const std::string& meta) {
     return;
   }
   ck.meta = std::move(*m);
-  auto read = st.opts.store->read(graph_owner, k, {"graph"});
+  auto read = st.opts.store->read(graph_owner, k, {"graph", "placement"});
   if (!read) {
     fail(describe(read.error()));
     return;
   }
-  if (read->empty())
-    return;
-  auto g = decode_graph(self->system(), read->front().second);
-  if (!g) {
-    fail(describe(g.error()));
-    return;
+  for (auto& [what, bytes] : *read) {
+    if (what == "placement") {
+      auto p = decode_meta(self->system(), bytes);
+      if (!p) {
+        fail(describe(p.error()));
+        return;
+      }
+      ck.meta.nodes = std::move(p->nodes);
+      ck.meta.owners = std::move(p->owners);
+      ck.placement_stored = true;
+    } else {
+      auto g = decode_graph(self->system(), bytes);
+      if (!g) {
+        fail(describe(g.error()));
+        return;
+      }
+      ck.saved_graph = std::move(*g);
+    }
   }
-  ck.saved_graph = std::move(*g);
 }
 
 void start_checkpoints(member_self self) {

@@ -112,6 +112,9 @@ struct checkpoint_state {
   /// The deployment (`coordinator_state::generation`) whose graph this
   /// member's store holds.
   uint64_t graph_stored = 0;
+  /// This member's store holds the placement of `meta` (written only when
+  /// it changed).
+  bool placement_stored = false;
   /// Leader: what each member's process had done when the last committed
   /// round began, and the deployment then; while nothing changed, no round
   /// is taken (an idle graph costs nothing). The same for the round under

@@ -174,14 +174,14 @@ caf::message_handler host_checkpoint_handlers(self_ptr self) {
                        std::move(names))};
     },
     [=](ckpt_atom, caf::ok_atom, uint64_t k, std::string& meta,
-        std::string& graph) {
+        std::string& graph, std::string& placement) {
       auto& keeper = self->state.ckpt.keeper;
       if (!keeper)
         return caf::result<caf::message>{
           make_error(errc::invalid_config, "checkpoints are off here")};
       return caf::result<caf::message>{
         self->delegate(keeper, ckpt_atom_v, caf::ok_atom_v, k, std::move(meta),
-                       std::move(graph))};
+                       std::move(graph), std::move(placement))};
     },
   };
 }

@@ -25,8 +25,9 @@
 //       so far (batches handled, samples, firings)
 //   (ckpt_atom, get_atom) -> (uint64_t k, std::string meta, uint64_t bytes)
 //       the keeper's committed round and the store's size
-//   (ckpt_atom, ok_atom, uint64_t k, std::string meta, std::string graph)
-//       -> ok_atom: commits round k (with the graph, if it changed)
+//   (ckpt_atom, ok_atom, uint64_t k, std::string meta, std::string graph,
+//    std::string placement) -> ok_atom: commits round k (with the graph
+//       and the placement, where they changed)
 // Runs in the graph host; its state is `graph_host_state::ckpt`.
 
 #pragma once
