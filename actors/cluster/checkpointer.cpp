@@ -43,13 +43,10 @@ void commit_round(member_self self, uint64_t k) {
     m.nodes.push_back(e.name);
     m.owners.push_back(e.member);
   }
-  auto members = all_members(st.membership);
-  for (size_t j = 0; j < members.size(); ++j) {
-    m.members.push_back(members[j].name);
-    m.copies.push_back(members.size() > 1
-                         ? members[(j + 1) % members.size()].name
-                         : std::string{});
-  }
+  // Who keeps whose copy as the round asked them (a member that joined
+  // meanwhile keeps none yet).
+  m.members = std::move(ck.round_members);
+  m.copies = std::move(ck.round_copies);
   ck.round = 0;
   ++ck.committed_rounds;
   ck.activity = std::move(ck.round_activity);
@@ -159,6 +156,14 @@ void run_round(member_self self) {
   ck.round = k;
   ck.pending = members.size();
   ck.started = std::chrono::steady_clock::now();
+  ck.round_members.clear();
+  ck.round_copies.clear();
+  for (size_t j = 0; j < members.size(); ++j) {
+    ck.round_members.push_back(members[j].name);
+    ck.round_copies.push_back(members.size() > 1
+                                ? members[(j + 1) % members.size()].name
+                                : std::string{});
+  }
   for (size_t j = 0; j < members.size(); ++j) {
     auto copy = members.size() > 1 ? members[(j + 1) % members.size()].host
                                    : caf::actor{};
@@ -407,6 +412,12 @@ caf::message_handler checkpoint_handlers(member_self self) {
     [=](ckpt_atom, caf::tick_atom) {
       if (self->state.membership.left)
         return;
+      // No round under way here: a replay source must not stay paused (it
+      // would hold the replay, and an idle cluster takes no more rounds).
+      auto& ck = self->state.checkpoint;
+      if (ck.paused == 0 && !ck.part)
+        if (auto src = replay_source_of(self))
+          self->send(src, ckpt_atom_v, ck.newest, true);
       restore_saved_graph(self);
       start_round(self);
       start_checkpoints(self);

@@ -122,6 +122,9 @@ struct checkpoint_state {
   std::map<std::string, uint64_t> activity;
   uint64_t activity_generation = 0;
   std::map<std::string, uint64_t> round_activity;
+  /// Leader: the members of the round under way and who keeps whose copy.
+  std::vector<std::string> round_members;
+  std::vector<std::string> round_copies;
   bool probing = false;
   /// Rounds skipped because nothing changed.
   uint64_t skipped_rounds = 0;
