@@ -185,7 +185,9 @@ caf::behavior replay_source(self_ptr self, std::string label,
         s.waiting = false;
         self->send(self, start_atom_v);
       }
-      if (behind == 0)
+      // During a checkpoint round the piece waits too: after the round the
+      // source reads on from one piece, not from two.
+      if (behind == 0 && s.round == 0)
         return caf::ok_atom_v;
       s.held = self->make_response_promise();
       s.held_bytes = size;
