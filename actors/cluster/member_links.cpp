@@ -98,13 +98,13 @@ void unlink_member(member_self self, const std::string& name) {
 
 void links_tick(member_self self) {
   auto& members = self->state.membership.members;
-  std::vector<std::pair<std::string, std::string>> todo;
+  std::vector<std::pair<std::string, std::string>> to_dial;
   for (auto& [name, p] : self->state.links.peers) {
     auto m = members.find(name);
     if (p.dials && !p.direct && !p.dialing && m != members.end())
-      todo.emplace_back(name, m->second.info.address);
+      to_dial.emplace_back(name, m->second.info.address);
   }
-  for (auto& [name, address] : todo)
+  for (auto& [name, address] : to_dial)
     dial(self, name, address);
 }
 

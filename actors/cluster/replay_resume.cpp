@@ -122,7 +122,8 @@ void replay_restored(member_self self, uint64_t k) {
   r.awaiting = 0;
   auto fail = [&](const std::string& why) {
     fail_replay(self, "the replay cannot go on from checkpoint "
-                        + std::to_string(k) + " after a member's death: " + why);
+                        + std::to_string(k)
+                        + " after a member's death: " + why);
   };
   if (!r.on) {
     fail("its input since that checkpoint was not kept");

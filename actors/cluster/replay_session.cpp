@@ -181,8 +181,7 @@ caf::result<replay_ack> take_chunk(member_self self, replay_chunk& c) {
   run->in_flight = true;
   auto rp = self->make_response_promise<replay_ack>();
   auto source = run->source;
-  self
-    ->request(source, caf::infinite, chunk_atom_v, std::move(c.data), c.last)
+  self->request(source, caf::infinite, chunk_atom_v, std::move(c.data), c.last)
     .then(
       [=](caf::ok_atom) mutable {
         run->in_flight = false;
@@ -230,9 +229,9 @@ void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
   // sources and changes, which interleave between chunks.
   opts.chunk_rows = 1024;
   // Not linked: stopping it must not stop this member.
-  auto source = self->spawn(replay_source, std::string{"replay"},
-                            std::move(reader), source_dir, sensors, key, opts,
-                            me);
+  auto source
+    = self->spawn(replay_source, std::string{"replay"}, std::move(reader),
+                  source_dir, sensors, key, opts, me);
   run->source = source;
   run->source_done = false;
   auto fail = [=](caf::error& err) {
@@ -371,8 +370,8 @@ caf::message_handler replay_handlers(member_self self) {
       if (run && run->id == id && run->resume.awaiting != 0)
         fail_replay(self, "a member died during the replay and the graph "
                           "was not restored from checkpoint "
-                          + std::to_string(run->resume.awaiting)
-                          + " within 2 min");
+                            + std::to_string(run->resume.awaiting)
+                            + " within 2 min");
     },
     [=](done_atom, uint64_t, const caf::error& err) {
       if (auto run = self->state.replay.run) {

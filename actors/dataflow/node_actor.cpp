@@ -101,8 +101,8 @@ void check_marks(self_ptr self) {
       // A Lua `state` holding a function or userdata: once per node.
       st.cold_counted = true;
       ++c.counts.errors;
-      c.counts.last_error = "checkpoint without its function's state: "
-                            + h.cold;
+      c.counts.last_error
+        = "checkpoint without its function's state: " + h.cold;
       h.counts = c.counts;
     }
     return h;

@@ -90,12 +90,9 @@ checkpoint_row checkpoint_summary(caf::scoped_actor& self,
 }
 
 nlohmann::json checkpoint_json(const checkpoint_row& ck) {
-  return {{"committed", ck.committed},
-          {"rounds_committed", ck.rounds},
-          {"rounds_failed", ck.failed},
-          {"rounds_skipped", ck.skipped},
-          {"last_took_ms", ck.took_ms},
-          {"last_failure", ck.failure}};
+  return {{"committed", ck.committed},  {"rounds_committed", ck.rounds},
+          {"rounds_failed", ck.failed}, {"rounds_skipped", ck.skipped},
+          {"last_took_ms", ck.took_ms}, {"last_failure", ck.failure}};
 }
 
 void print_checkpoint_line(const checkpoint_row& ck) {

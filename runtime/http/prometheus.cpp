@@ -1,7 +1,6 @@
 #include "runtime/http/prometheus.hpp"
 
 #include <algorithm>
-
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -220,8 +219,8 @@ std::string render_metrics(const status_model& model,
     w.sample("shoal_nodes_failed_over_total", {"state", "warm"},
              count(ck->nodes_warm));
     w.sample("shoal_nodes_failed_over_total", {"state", "cold"},
-             count(ck->nodes_failed_over - std::min(ck->nodes_failed_over,
-                                                    ck->nodes_warm)));
+             count(ck->nodes_failed_over
+                   - std::min(ck->nodes_failed_over, ck->nodes_warm)));
   }
   w.header("shoal_uptime_seconds", "gauge",
            "Seconds since the member serving these metrics started.");
