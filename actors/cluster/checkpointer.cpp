@@ -459,7 +459,12 @@ caf::message_handler checkpoint_handlers(member_self self) {
       return caf::make_message(ck.meta.k, ck.committed_rounds, ck.failed_rounds,
                                static_cast<int64_t>(ck.last_took.count()),
                                ck.last_failure, st.status.nodes_failed_over,
-                               st.status.nodes_warm, ck.skipped_rounds);
+                               st.status.nodes_warm, ck.skipped_rounds,
+                               st.status.live_rolled_back);
+    },
+    [=](ckpt_atom, report_atom, uint64_t live_rolled_back) {
+      auto& n = self->state.status.live_rolled_back;
+      n = std::max(n, live_rolled_back);
     },
   };
 }

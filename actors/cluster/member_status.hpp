@@ -49,6 +49,9 @@ struct status_state {
   /// that resumed from a checkpoint (the others started cold).
   uint64_t nodes_failed_over = 0;
   uint64_t nodes_warm = 0;
+  /// Live samples failovers took back, as this member's status collector
+  /// counted them (actors/cluster/status_collector.hpp).
+  uint64_t live_rolled_back = 0;
 };
 
 /// The status messages above.

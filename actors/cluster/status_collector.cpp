@@ -30,12 +30,34 @@ struct refresh {
   status_model model;
   member_readiness ready;
   std::unordered_map<std::string, size_t> node_index;
+  /// The nodes whose host answered.
+  std::vector<bool> answered;
   std::map<std::string, int64_t> backlog;
   /// Rejected by this member's sources before reaching a sensor.
   ingest_counts source_rejects;
   uint64_t store_bytes = 0;
   size_t pending = 0;
 };
+
+/// Adds the live samples that sensors which took over a state lost (see
+/// the header), and remembers what each sensor answered.
+bool count_rolled_back(status_collector_state& st, const refresh& r) {
+  auto before = st.live_rolled_back;
+  for (size_t i = 0; i < r.model.nodes.size(); ++i) {
+    auto& n = r.model.nodes[i];
+    if (n.kind != node_kind::sensor || !r.answered[i])
+      continue;
+    auto now
+      = status_collector_state::live_seen{n.samples.live, n.samples.live_base};
+    auto [seen, first] = st.last_live.emplace(n.name, now);
+    if (!first) {
+      if (now.base != seen->second.base && seen->second.live > now.base)
+        st.live_rolled_back += seen->second.live - now.base;
+      seen->second = now;
+    }
+  }
+  return st.live_rolled_back != before;
+}
 
 /// Sums the nodes' counters per member and over all, computes the rates
 /// since the previous refresh and stores the model.
@@ -82,8 +104,13 @@ void finish(self_ptr self, refresh& r) {
   t.errors_per_s = rate(t.errors, last.errors);
   if (st.opts.endpoints)
     r.model.endpoints = st.opts.endpoints();
-  if (r.model.checkpoints)
+  if (count_rolled_back(st, r))
+    // For `shoalctl status`, which asks the member.
+    self->send(st.member, ckpt_atom_v, report_atom_v, st.live_rolled_back);
+  if (r.model.checkpoints) {
     r.model.checkpoints->store_bytes = r.store_bytes;
+    r.model.checkpoints->live_rolled_back = st.live_rolled_back;
+  }
   st.last_ns = now;
   st.last_totals = t;
   st.last_firings = std::move(firings);
@@ -108,7 +135,7 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
     .then(
       [r, one_done](uint64_t k, uint64_t rounds, uint64_t failed,
                     int64_t took_us, std::string&, uint64_t failed_over,
-                    uint64_t warm, uint64_t skipped) {
+                    uint64_t warm, uint64_t skipped, uint64_t) {
         auto& ck = r->model.checkpoints;
         if (!ck)
           ck.emplace();
@@ -184,6 +211,7 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
               n.counts = std::move(counts[k]);
             if (k < samples.size())
               n.samples = std::move(samples[k]);
+            r->answered[i->second] = true;
           }
           one_done();
         },
@@ -242,6 +270,7 @@ void start_refresh(self_ptr self) {
           r->node_index.emplace(n.name, r->model.nodes.size());
           r->model.nodes.push_back(std::move(x));
         }
+        r->answered.assign(r->model.nodes.size(), false);
         ask_ready(self, std::move(r), std::move(members));
       },
       [self](caf::error&) {

@@ -16,7 +16,12 @@
 //     and counters;
 //   - totals: sums over the nodes and members, rates from the difference
 //     to the previous refresh;
-//   - endpoints: `endpoints()`, when given (the member's live I/O).
+//   - endpoints: `endpoints()`, when given (the member's live I/O);
+//   - checkpoints: the member's view of them, and the live samples that
+//     failovers took back: a sensor that answers with a new base (its
+//     actor took over a state) below the live samples it had answered
+//     before lost the difference (accepted since the checkpoint its state
+//     came from, up to the refresh before; counted once per take-over).
 // A refresh that is still waiting for answers when the next tick comes
 // skips that tick; a host that does not answer within a second reads zero;
 // a member that does not answer stores nothing, so the board's status ages
@@ -62,6 +67,14 @@ struct status_collector_state {
   int64_t last_ns = 0;
   totals_status last_totals;
   std::map<std::string, uint64_t> last_firings;
+  /// Each sensor's live samples and their base, as last answered; and the
+  /// live samples failovers took back since this member started.
+  struct live_seen {
+    uint64_t live = 0;
+    uint64_t base = 0;
+  };
+  std::map<std::string, live_seen> last_live;
+  uint64_t live_rolled_back = 0;
 };
 
 /// Refreshes `board` from `member` (a member actor) until stopped.

@@ -87,6 +87,7 @@ void restore(self_ptr self, handover& h) {
     s.core.floor = floor;
   }
   s.core.counts = h.samples;
+  s.core.counts.live_base = h.samples.live;
   for (size_t i = 0; i < h.sources.size(); ++i) {
     sensor_core::source src;
     src.handle = h.sources[i];

@@ -77,6 +77,8 @@ struct sensor_core {
       }
       auto out_of_order = b.points.size() - accepted - late;
       counts.accepted += accepted;
+      if (!src.marks)
+        counts.live += accepted;
       counts[reject_reason::late] += late;
       counts[reject_reason::out_of_order] += out_of_order;
       live->add_samples(accepted, late + out_of_order);

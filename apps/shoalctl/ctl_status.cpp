@@ -59,6 +59,9 @@ struct checkpoint_row {
   std::string failure;
   uint64_t warm = 0;
   uint64_t skipped = 0;
+  /// Live samples failovers took back (each member counts them over the
+  /// whole cluster: the largest count).
+  uint64_t live_rolled_back = 0;
 };
 
 /// Asks every member for its view of checkpoints (a member that does not
@@ -72,7 +75,9 @@ checkpoint_row checkpoint_summary(caf::scoped_actor& self,
     self->request(m.info.handle, timeout, ckpt_atom_v, caf::get_atom_v)
       .receive(
         [&](uint64_t k, uint64_t rounds, uint64_t failed, int64_t took_us,
-            std::string& why, uint64_t, uint64_t warm, uint64_t skipped) {
+            std::string& why, uint64_t, uint64_t warm, uint64_t skipped,
+            uint64_t rolled_back) {
+          out.live_rolled_back = std::max(out.live_rolled_back, rolled_back);
           out.committed = std::max(out.committed, k);
           out.skipped += skipped;
           out.rounds += rounds;
@@ -90,18 +95,26 @@ checkpoint_row checkpoint_summary(caf::scoped_actor& self,
 }
 
 nlohmann::json checkpoint_json(const checkpoint_row& ck) {
-  return {{"committed", ck.committed},  {"rounds_committed", ck.rounds},
-          {"rounds_failed", ck.failed}, {"rounds_skipped", ck.skipped},
-          {"last_took_ms", ck.took_ms}, {"last_failure", ck.failure}};
+  return {{"committed", ck.committed},
+          {"rounds_committed", ck.rounds},
+          {"rounds_failed", ck.failed},
+          {"rounds_skipped", ck.skipped},
+          {"last_took_ms", ck.took_ms},
+          {"last_failure", ck.failure},
+          {"live_samples_rolled_back", ck.live_rolled_back}};
 }
 
 void print_checkpoint_line(const checkpoint_row& ck) {
   std::printf("checkpoint: #%llu committed (%llu rounds, last took %.1f ms; "
-              "%llu failed%s%s)\n",
+              "%llu failed%s%s)",
               static_cast<unsigned long long>(ck.committed),
               static_cast<unsigned long long>(ck.rounds), ck.took_ms,
               static_cast<unsigned long long>(ck.failed),
               ck.failure.empty() ? "" : ", last: ", ck.failure.c_str());
+  if (ck.live_rolled_back > 0)
+    std::printf("; %llu live samples rolled back by failovers",
+                static_cast<unsigned long long>(ck.live_rolled_back));
+  std::printf("\n");
 }
 
 /// `status --checkpoint`: the figures alone.

@@ -22,6 +22,7 @@ uint64_t ingest_counts::rejected_total() const {
 
 void ingest_counts::merge(const ingest_counts& other) {
   accepted += other.accepted;
+  live += other.live;
   for (size_t i = 0; i < reject_reason_count; ++i)
     rejected[i] += other.rejected[i];
 }

@@ -34,6 +34,12 @@ constexpr size_t max_malformed_lines = 10;
 struct ingest_counts {
   uint64_t accepted = 0;
   std::array<uint64_t, reject_reason_count> rejected{};
+  /// Of `accepted`, those from live feeds (sources that do not mark
+  /// checkpoint rounds: TCP, MQTT), which nothing sends again.
+  uint64_t live = 0;
+  /// A sensor's `live` when its actor took over a state (a move, or a
+  /// restore from a checkpoint, which may take some back); not merged.
+  uint64_t live_base = 0;
 
   uint64_t& operator[](reject_reason r) {
     return rejected[static_cast<size_t>(r)];
@@ -47,7 +53,7 @@ struct ingest_counts {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ingest_counts& x) {
-  return f(x.accepted, x.rejected);
+  return f(x.accepted, x.rejected, x.live, x.live_base);
 }
 
 /// What one feature or model node did.

@@ -221,6 +221,12 @@ std::string render_metrics(const status_model& model,
     w.sample("shoal_nodes_failed_over_total", {"state", "cold"},
              count(ck->nodes_failed_over
                    - std::min(ck->nodes_failed_over, ck->nodes_warm)));
+    w.header("shoal_live_samples_rolled_back_total", "counter",
+             "Live samples (TCP, MQTT) that sensors had accepted and "
+             "failovers took back: since the checkpoint restored, or all "
+             "of a sensor's for a cold failover.");
+    w.sample("shoal_live_samples_rolled_back_total", {},
+             count(ck->live_rolled_back));
   }
   w.header("shoal_uptime_seconds", "gauge",
            "Seconds since the member serving these metrics started.");

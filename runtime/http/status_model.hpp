@@ -88,6 +88,10 @@ struct checkpoint_status {
   uint64_t nodes_warm = 0;
   /// The size of this member's checkpoint store.
   uint64_t store_bytes = 0;
+  /// Live samples (TCP, MQTT) that sensors had accepted and failovers took
+  /// back, as seen by this member's refreshes (actors/cluster/
+  /// status_collector.hpp).
+  uint64_t live_rolled_back = 0;
 };
 
 struct status_model {
