@@ -170,8 +170,10 @@ caf::result<replay_ack> take_chunk(member_self self, replay_chunk& c) {
                         + std::to_string(c.offset));
   // Back-pressure: outputs must not be lost, so while the client has not
   // fetched enough of them the input waits (it sends this chunk again); so
-  // does it while the replay waits to go on from a checkpoint.
-  if (run->out->full() || !may_take_input(*run))
+  // does it while the replay waits to go on from a checkpoint, and while
+  // its source has not started yet (the sink is still being wired to the
+  // emitting nodes, which takes a while on a large graph).
+  if (run->out->full() || !may_take_input(*run) || !run->source)
     return replay_ack{run->id, c.seq, c.offset, false};
   ++run->next_seq;
   run->next_offset += c.data.size();

@@ -156,3 +156,29 @@ TEST(ClusterReplay, ThreeMembersGiveExactlyTheSingleNodeOutputs) {
   EXPECT_TRUE(got2 == want2);
   EXPECT_TRUE(n1.running() && n2.running() && n3.running());
 }
+
+TEST(ClusterReplay, AnInputOfManyPiecesOnALargeGraphWaitsForItsSource) {
+  // 6,000 nodes: wiring the replay's sink to every emitting node takes a
+  // while, and the next pieces of a 2.6 MB input come meanwhile; they wait
+  // (are not taken) until the replay's source started, instead of failing.
+  auto graph = write_temp_file("large_replay_graph.toml", "");
+  auto input = write_temp_file("large_replay_input.csv", "");
+  auto plant
+    = run_command(binary("shoal-bench") + " plant --graph " + graph
+                  + " --input " + input + " --sensors 600 --samples 60000");
+  ASSERT_EQ(plant.exit_code, 0) << plant.output;
+  auto want_out = write_temp_file("large_replay_want.csv", "");
+  auto single = run_command(binary("shoal-node") + " --graph " + graph
+                            + " --replay " + input + " --out " + want_out);
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  std::vector<int> ports{free_loopback_port(), free_loopback_port()};
+  member_process n1{write_member_config("n1", ports[0], {ports[0]})};
+  member_process n2{write_member_config("n2", ports[1], {ports[0]})};
+  await_member_count(ports[0], 2);
+  auto res = shoalctl(ports[0], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
+  auto out = write_temp_file("large_replay_out.csv", "");
+  res = shoalctl(ports[0], "--timeout 60 replay " + input + " --out " + out);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
+  EXPECT_EQ(sorted_lines(read_file(out)), sorted_lines(read_file(want_out)));
+}
