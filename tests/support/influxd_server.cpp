@@ -9,7 +9,9 @@
 #include <thread>
 #include <unistd.h>
 
+#include "runtime/io/csv.hpp"
 #include "runtime/io/http_exchange.hpp"
+#include "runtime/io/line_protocol.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/mosquitto_broker.hpp"
 
@@ -109,6 +111,41 @@ unsigned influxd_server::write(const std::string& db,
   auto res = http_request(
     port_, "POST", "/write?precision=ns&db=" + percent_encode(db), lines);
   return res.error.empty() ? res.status : 0;
+}
+
+bool influxd_server::write_csv(const std::string& db,
+                               const std::string& measurement,
+                               const std::string& csv) const {
+  auto src = std::make_shared<chunk_feed>();
+  src->push(csv);
+  src->close();
+  auto reader = sample_reader::open(src, "csv");
+  if (!reader)
+    return false;
+  auto prefix = escape_measurement(measurement) + ",sensor=";
+  std::string lines;
+  size_t n = 0;
+  sample_row row;
+  for (;;) {
+    auto kind = reader->next(row);
+    if (kind == row_kind::sample) {
+      lines += prefix + escape_tag(row.sensor) + " ";
+      // The field is "value", as the sink's lines have it.
+      if (!append_line(lines, "value=", row.ts, row.value))
+        return false;
+      ++n;
+    } else if (kind != row_kind::end) {
+      return false;
+    }
+    if ((kind == row_kind::end && n > 0) || n == 5000) {
+      if (write(db, lines) != 204)
+        return false;
+      lines.clear();
+      n = 0;
+    }
+    if (kind == row_kind::end)
+      return true;
+  }
 }
 
 uint64_t influxd_server::count(const std::string& db,

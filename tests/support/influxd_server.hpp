@@ -56,6 +56,13 @@ public:
   /// (204 on success), 0 if no answer came.
   unsigned write(const std::string& db, const std::string& lines) const;
 
+  /// Writes the samples of the input CSV `csv` to `db` as points of
+  /// `measurement` (sensor in tag `sensor`, value in field `value`), in
+  /// batches; false if a row does not parse, a value is not finite or a
+  /// write failed.
+  bool write_csv(const std::string& db, const std::string& measurement,
+                 const std::string& csv) const;
+
   /// `SELECT count(value) FROM measurement` in `db`; 0 if there is none.
   uint64_t count(const std::string& db, const std::string& measurement) const;
 
