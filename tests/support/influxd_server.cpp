@@ -4,6 +4,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
+#include <random>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <thread>
@@ -163,6 +164,19 @@ uint64_t influxd_server::count(const std::string& db,
   } catch (const nlohmann::json::exception&) {
     return 0;
   }
+}
+
+std::string ordered_samples(const std::vector<std::string>& sensors, int rows,
+                            uint64_t seed) {
+  std::mt19937_64 rng{seed};
+  std::uniform_real_distribution<double> value{-100, 100};
+  std::string csv = "sensor,ts,value\n";
+  for (int i = 0; i < rows; ++i) {
+    auto sensor
+      = i % 41 == 0 ? std::string{"zz"} : sensors[rng() % sensors.size()];
+    append_output_row(csv, sensor, 1000 + int64_t{i} * 7, value(rng));
+  }
+  return csv;
 }
 
 } // namespace shoal::test_support

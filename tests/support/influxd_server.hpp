@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace shoal::test_support {
 
@@ -72,5 +73,11 @@ private:
   std::filesystem::path dir_;
   pid_t pid_ = -1;
 };
+
+/// An input CSV of `rows` samples of `sensors` at random, one per
+/// timestamp (1000, 1007, ...: InfluxDB keeps one point per sensor and
+/// time), in time order, with every 41st row for the unknown sensor "zz".
+std::string ordered_samples(const std::vector<std::string>& sensors, int rows,
+                            uint64_t seed);
 
 } // namespace shoal::test_support

@@ -3,7 +3,6 @@
 // InfluxDB, and clear errors (exit 2) for bad URLs and databases.
 
 #include <gtest/gtest.h>
-#include <random>
 
 #include "tests/support/influxd_server.hpp"
 #include "tests/support/process.hpp"
@@ -37,22 +36,6 @@ weights = [1.0, -0.5]
 emit = true
 )";
 
-/// Samples in time order (one per timestamp, so InfluxDB keeps each), with
-/// unknown sensors among them.
-std::string ordered_input(int rows) {
-  std::mt19937_64 rng{42};
-  std::uniform_real_distribution<double> value{-100, 100};
-  std::string csv = "sensor,ts,value\n";
-  char buf[64];
-  for (int i = 0; i < rows; ++i) {
-    const char* sensor = i % 41 == 0 ? "zz" : (rng() % 2 ? "a" : "b");
-    std::snprintf(buf, sizeof(buf), "%.17g", value(rng));
-    csv += std::string{sensor} + "," + std::to_string(1000 + i * 7) + "," + buf
-           + "\n";
-  }
-  return csv;
-}
-
 std::string url_of(const influxd_server& db, const std::string& name) {
   return "'influxdb://127.0.0.1:" + std::to_string(db.port()) + "/" + name
          + "?measurement=raw&start=1970-01-01T00:00:00Z&end=1970-01-02T00:00:"
@@ -73,7 +56,7 @@ TEST(ShoalNodeInfluxReplay, GivesTheOutputsOfTheSameCsv) {
   influxd_server db;
   ASSERT_TRUE(db.running());
   db.query("CREATE DATABASE plant");
-  auto csv = ordered_input(25'000);
+  auto csv = ordered_samples({"a", "b"}, 25'000, 42);
   ASSERT_TRUE(db.write_csv("plant", "raw", csv));
   auto graph = write_temp_file("influx_graph.toml", graph_text);
   auto input = write_temp_file("influx_in.csv", csv);
