@@ -1,15 +1,15 @@
-// The InfluxDB sink and replay source against a real influxd
-// (tests/support/influxd_server.hpp): paging in time order, every output
-// written, nothing lost while the database restarts, drops counted when the
-// buffer overflows, and clear errors for what InfluxDB answers.
+// The InfluxDB sink against a real influxd
+// (tests/support/influxd_server.hpp): every output written, nothing lost
+// while the database restarts or before it exists, drops counted when the
+// buffer overflows or InfluxDB refuses a batch, and the queries of the
+// Grafana recipe (docs/io.md) over what it wrote.
 
 #include <chrono>
 #include <gtest/gtest.h>
+#include <limits>
 #include <thread>
 
 #include "runtime/core/errc.hpp"
-#include "runtime/io/csv.hpp"
-#include "runtime/io/influx_bytes.hpp"
 #include "runtime/io/influx_sink.hpp"
 #include "tests/support/influxd_server.hpp"
 
@@ -30,25 +30,6 @@ bool eventually(Pred pred) {
   return pred();
 }
 
-std::string replay_url(const influxd_server& db, const std::string& name,
-                       const std::string& measurement) {
-  return "influxdb://127.0.0.1:" + std::to_string(db.port()) + "/" + name
-         + "?measurement=" + measurement
-         + "&start=1970-01-01T00:00:00Z&end=1970-01-01T00:00:01Z";
-}
-
-/// Reads every byte of `src`.
-std::string read_all(byte_source& src) {
-  std::string out;
-  char buf[7];
-  for (;;) {
-    auto r = src.read(buf, sizeof(buf));
-    out.append(buf, r.got);
-    if (r.end)
-      return out;
-  }
-}
-
 sink_spec sink_for(const influxd_server& db, uint64_t buffer) {
   sink_spec spec;
   spec.kind = sink_kind::influxdb;
@@ -67,11 +48,10 @@ influx_sink::options quick() {
   return opts;
 }
 
-class InfluxTest : public testing::Test {
+class InfluxSink : public testing::Test {
 protected:
   void SetUp() override {
     ASSERT_TRUE(db.running()) << "influxd did not start";
-    db.query("CREATE DATABASE src");
     db.query("CREATE DATABASE out");
   }
 
@@ -80,41 +60,7 @@ protected:
 
 } // namespace
 
-TEST_F(InfluxTest, PagesEveryPointInTimeOrderAcrossTies) {
-  // Three sensors at each time, pages of two points: page boundaries fall
-  // between points of the same time; points outside [start, end) are left
-  // out, and a point without a number counts as malformed later.
-  std::string lines = "raw,sensor=a value=99 1000000000\n";
-  std::string want = "sensor,ts,value\n";
-  for (int t = 1; t <= 7; ++t)
-    for (int k = 0; k < 3; ++k) {
-      std::string sensor{static_cast<char>('a' + k)};
-      auto value = std::to_string(t * 10 + k) + ".25";
-      auto ts = std::to_string(t * 1000);
-      lines += "raw,sensor=" + sensor + " value=" + value + " " + ts + "\n";
-      want += sensor + "," + ts + "," + value + "\n";
-    }
-  ASSERT_EQ(db.write("src", lines), 204u);
-  ASSERT_EQ(db.write("src", "raw,sensor=b other=1 8000\n"), 204u);
-  influx_pages::options opts;
-  opts.page_points = 2;
-  auto src = influx_bytes::open(replay_url(db, "src", "raw"), opts);
-  ASSERT_TRUE(src) << describe(src.error());
-  EXPECT_EQ(read_all(**src), want);
-  EXPECT_FALSE((*src)->failed());
-  // The same through the CSV reader, in pages of 1,000 (one page).
-  src = influx_bytes::open(replay_url(db, "src", "raw"));
-  ASSERT_TRUE(src);
-  auto reader = sample_reader::open(*src, "influx");
-  ASSERT_TRUE(reader) << describe(reader.error());
-  sample_row row;
-  size_t n = 0;
-  while (reader->next(row) == row_kind::sample)
-    ++n;
-  EXPECT_EQ(n, 21u);
-}
-
-TEST_F(InfluxTest, SinkWritesEveryOutput) {
+TEST_F(InfluxSink, WritesEveryOutput) {
   auto sink = influx_sink::start(sink_for(db, 100'000), quick());
   ASSERT_TRUE(sink) << describe(sink.error());
   // More than two batches, over many nodes.
@@ -141,7 +87,7 @@ TEST_F(InfluxTest, SinkWritesEveryOutput) {
     << res.dump();
 }
 
-TEST_F(InfluxTest, SinkLosesNothingThatFitsWhileTheDatabaseRestarts) {
+TEST_F(InfluxSink, LosesNothingThatFitsWhileTheDatabaseRestarts) {
   auto sink = influx_sink::start(sink_for(db, 100'000), quick());
   ASSERT_TRUE(sink);
   int64_t ts = 0;
@@ -171,7 +117,7 @@ TEST_F(InfluxTest, SinkLosesNothingThatFitsWhileTheDatabaseRestarts) {
   EXPECT_EQ(db.count("out", "shoal"), 10'000u);
 }
 
-TEST_F(InfluxTest, SinkCountsDropsWhenTheBufferOverflows) {
+TEST_F(InfluxSink, CountsDropsWhenTheBufferOverflows) {
   db.stop();
   auto sink = influx_sink::start(sink_for(db, 100), quick());
   ASSERT_TRUE(sink);
@@ -192,7 +138,7 @@ TEST_F(InfluxTest, SinkCountsDropsWhenTheBufferOverflows) {
   EXPECT_EQ((*sink)->dropped(), 151u);
 }
 
-TEST_F(InfluxTest, SinkDropsABatchInfluxRefuses) {
+TEST_F(InfluxSink, DropsABatchInfluxRefuses) {
   // A point of another type in the same field: InfluxDB refuses the batch
   // for its content (400), so sending it again cannot help.
   ASSERT_EQ(db.write("out", "shoal,node=m value=\"text\" 1\n"), 204u);
@@ -209,32 +155,61 @@ TEST_F(InfluxTest, SinkDropsABatchInfluxRefuses) {
   EXPECT_EQ((*sink)->written(), 0u);
 }
 
-TEST_F(InfluxTest, ReplaySourceSaysWhatWentWrong) {
-  auto url = replay_url(db, "nope", "raw");
-  auto src = influx_bytes::open(url);
-  ASSERT_FALSE(src);
-  EXPECT_EQ(describe(src.error()),
-            url + ": InfluxDB: database not found: nope");
-  // An answer larger than allowed is refused, whatever it says its size is.
-  std::string lines;
-  for (int i = 0; i < 200; ++i)
-    lines += "raw,sensor=s value=1 " + std::to_string(i + 1) + "\n";
-  ASSERT_EQ(db.write("src", lines), 204u);
-  influx_pages::options small;
-  small.max_answer_bytes = 1000;
-  url = replay_url(db, "src", "raw");
-  src = influx_bytes::open(url, small);
-  ASSERT_FALSE(src);
-  EXPECT_EQ(describe(src.error()),
-            url + ": 127.0.0.1:" + std::to_string(db.port())
-              + ": the answer is larger than 1000 bytes");
-  // A database that does not answer.
-  db.stop();
-  src = influx_bytes::open(url);
-  ASSERT_FALSE(src);
-  EXPECT_NE(describe(src.error())
-              .find(url + ": 127.0.0.1:" + std::to_string(db.port())
-                    + ": cannot connect: "),
-            std::string::npos)
-    << describe(src.error());
+TEST_F(InfluxSink, WaitsForADatabaseCreatedLater) {
+  db.query("DROP DATABASE out");
+  auto sink = influx_sink::start(sink_for(db, 1000), quick());
+  ASSERT_TRUE(sink);
+  for (int64_t i = 0; i < 10; ++i)
+    (*sink)->write("m", point{i, 2.0});
+  EXPECT_TRUE(eventually([&] {
+    return (*sink)->status().last_error.find(
+             "InfluxDB answered 404: {\"error\":\"database not found: "
+             "\\\"out\\\"\"}")
+           != std::string::npos;
+  }))
+    << (*sink)->status().last_error;
+  EXPECT_EQ((*sink)->buffered(), 10u);
+  db.query("CREATE DATABASE out");
+  EXPECT_TRUE(eventually([&] {
+    return (*sink)->written() == 10;
+  }));
+  EXPECT_EQ(db.count("out", "shoal"), 10u);
+  EXPECT_EQ((*sink)->dropped(), 0u);
+}
+
+TEST_F(InfluxSink, GrafanaRecipeQueries) {
+  auto sink = influx_sink::start(sink_for(db, 1000), quick());
+  ASSERT_TRUE(sink);
+  // Two nodes, ten outputs each, 1 ms apart.
+  for (int64_t i = 0; i < 10; ++i) {
+    (*sink)->write("p1.mean", point{i * 1'000'000, static_cast<double>(i)});
+    (*sink)->write("p2.mean", point{i * 1'000'000, 100.0 + i});
+  }
+  (*sink)->flush();
+  ASSERT_TRUE(eventually([&] {
+    return (*sink)->written() == 20;
+  }));
+  // The panel's query as Grafana sends it for $node = p1.mean, a 5 ms
+  // step and the first 10 ms.
+  auto res = db.query("SELECT mean(\"value\") FROM \"shoal\" WHERE \"node\" "
+                      "=~ /^p1\\.mean$/ AND time >= 0ms AND time <= 9ms "
+                      "GROUP BY time(5ms), \"node\" fill(none)",
+                      "out");
+  auto& series = res["results"][0]["series"];
+  ASSERT_EQ(series.size(), 1u) << res.dump();
+  EXPECT_EQ(series[0]["tags"]["node"], "p1.mean");
+  EXPECT_EQ(series[0]["values"].dump(), "[[0,2],[5000000,7]]");
+  // The table of every node's latest output.
+  res = db.query("SELECT last(\"value\") FROM \"shoal\" WHERE time >= 0ms "
+                 "AND time <= 9ms GROUP BY \"node\"",
+                 "out");
+  auto& last = res["results"][0]["series"];
+  ASSERT_EQ(last.size(), 2u) << res.dump();
+  EXPECT_EQ(last[0]["values"][0][1], 9.0);
+  EXPECT_EQ(last[1]["tags"]["node"], "p2.mean");
+  EXPECT_EQ(last[1]["values"][0][1], 109.0);
+  // The dashboard variable's values.
+  res = db.query("SHOW TAG VALUES FROM \"shoal\" WITH KEY = \"node\"", "out");
+  EXPECT_EQ(res["results"][0]["series"][0]["values"].dump(),
+            R"([["node","p1.mean"],["node","p2.mean"]])");
 }
