@@ -119,6 +119,24 @@ influx_pages::influx_pages(influx_url url, options opts)
   // nop
 }
 
+caf::error
+influx_pages::check_page(const std::vector<influx_point>& page) const {
+  auto bad = [&](const std::string& why) {
+    return make_error(errc::invalid_input,
+                      url_.text + ": InfluxDB sent " + why);
+  };
+  if (page.size() > opts_.page_points)
+    return bad(std::to_string(page.size()) + " points for a page of at most "
+               + std::to_string(opts_.page_points));
+  for (size_t i = 1; i < page.size(); ++i)
+    if (page[i].ts < page[i - 1].ts)
+      return bad("points out of time order");
+  if (!page.empty()
+      && (page.front().ts < from_ns_ || page.back().ts >= url_.end_ns))
+    return bad("a point outside the range");
+  return caf::none;
+}
+
 caf::error influx_pages::next(std::vector<influx_point>& out) {
   out.clear();
   if (done_)
@@ -136,20 +154,9 @@ caf::error influx_pages::next(std::vector<influx_point>& out) {
   auto points = parse_influx_answer(url_, answer->status, answer->body);
   if (!points)
     return points.error();
+  if (auto err = check_page(*points))
+    return err;
   out = std::move(*points);
-  if (out.size() > opts_.page_points)
-    return make_error(
-      errc::invalid_input,
-      url_.text + ": InfluxDB sent " + std::to_string(out.size())
-        + " points for a page of at most " + std::to_string(opts_.page_points));
-  for (size_t i = 1; i < out.size(); ++i)
-    if (out[i].ts < out[i - 1].ts || out[i].ts < from_ns_)
-      return make_error(errc::invalid_input,
-                        url_.text + ": InfluxDB sent points out of time order");
-  if (!out.empty()
-      && (out.front().ts < from_ns_ || out.back().ts >= url_.end_ns))
-    return make_error(errc::invalid_input,
-                      url_.text + ": InfluxDB sent a point outside the range");
   if (out.size() < opts_.page_points) {
     done_ = true;
     return caf::none;

@@ -72,6 +72,10 @@ public:
   }
 
 private:
+  /// An error if `page` is not what was asked for: too many points, out of
+  /// time order, or outside the range.
+  caf::error check_page(const std::vector<influx_point>& page) const;
+
   influx_url url_;
   options opts_;
   /// The next page starts at this time, after `skip_` points there.

@@ -113,6 +113,18 @@ caf::error influx_sink::post(const std::string& body, bool& refused) {
 }
 
 void influx_sink::run() {
+  {
+    // Status tells whether the database answers before the first output.
+    http_call call;
+    call.target = "/ping";
+    call.timeout = opts_.timeout;
+    call.max_body = size_t{4} << 10;
+    auto answer = http_exchange(server_, call);
+    std::lock_guard<std::mutex> guard{mtx_};
+    connected_ = answer && answer->status / 100 == 2;
+    if (!answer)
+      last_error_ = describe(answer.error());
+  }
   auto backoff = opts_.backoff_min;
   std::unique_lock<std::mutex> lk{mtx_};
   for (;;) {
