@@ -63,6 +63,10 @@ protected:
 TEST_F(InfluxSink, WritesEveryOutput) {
   auto sink = influx_sink::start(sink_for(db, 100'000), quick());
   ASSERT_TRUE(sink) << describe(sink.error());
+  // It tells whether the database answers before any output.
+  EXPECT_TRUE(eventually([&] {
+    return (*sink)->status().connected;
+  }));
   // More than two batches, over many nodes.
   constexpr uint64_t n = 12'345;
   for (uint64_t i = 0; i < n; ++i)
@@ -129,6 +133,11 @@ TEST_F(InfluxSink, CountsDropsWhenTheBufferOverflows) {
   EXPECT_EQ((*sink)->dropped(), 151u);
   EXPECT_EQ((*sink)->buffered(), 100u);
   EXPECT_EQ((*sink)->status().dropped, 151u);
+  EXPECT_TRUE(eventually([&] {
+    return (*sink)->status().last_error.find(": cannot connect: ")
+           != std::string::npos;
+  }))
+    << (*sink)->status().last_error;
   ASSERT_TRUE(db.start());
   EXPECT_TRUE(eventually([&] {
     return (*sink)->written() == 100;
