@@ -7,6 +7,7 @@
 #include "runtime/core/errc.hpp"
 #include "runtime/io/csv_file_sink.hpp"
 #include "runtime/io/fanout_sink.hpp"
+#include "runtime/io/influx_sink.hpp"
 #include "runtime/io/jsonl_file_sink.hpp"
 #include "runtime/io/mqtt_sink.hpp"
 #include "runtime/io/mqtt_source.hpp"
@@ -47,6 +48,14 @@ caf::expected<std::shared_ptr<output_sink>> open_sink(live_io& io,
     }
     case sink_kind::mqtt: {
       auto s = mqtt_sink::start(spec);
+      if (!s)
+        return s.error();
+      auto ptr = shared(*s);
+      io.endpoints.push_back(ptr);
+      return std::shared_ptr<output_sink>{ptr};
+    }
+    case sink_kind::influxdb: {
+      auto s = influx_sink::start(spec);
       if (!s)
         return s.error();
       auto ptr = shared(*s);

@@ -12,6 +12,7 @@
 #include "runtime/core/errc.hpp"
 #include "runtime/graph/graph_load.hpp"
 #include "runtime/io/csv_file_sink.hpp"
+#include "runtime/io/influx_bytes.hpp"
 
 namespace shoal {
 
@@ -33,7 +34,14 @@ int replay_command(const node_args& args) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(g.error()).c_str());
     return 2;
   }
-  auto input = sample_reader::open(args.replay);
+  // A file, or the points of an InfluxDB replay written as one (SPEC
+  // section 13).
+  auto bytes = open_replay_bytes(args.replay);
+  if (!bytes) {
+    std::fprintf(stderr, "shoal-node: %s\n", describe(bytes.error()).c_str());
+    return 2;
+  }
+  auto input = sample_reader::open(*bytes, args.replay);
   if (!input) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(input.error()).c_str());
     return 2;

@@ -10,6 +10,7 @@
 #include "runtime/core/errc.hpp"
 #include "runtime/io/byte_source.hpp"
 #include "runtime/io/csv_file_sink.hpp"
+#include "runtime/io/influx_bytes.hpp"
 #include "runtime/io/line_pieces.hpp"
 
 namespace shoal {
@@ -90,7 +91,9 @@ struct output_pages {
 int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
                const ctl_target& to, const std::string& in,
                const std::string& out) {
-  auto src = file_bytes::open(in);
+  // A file, or the points of an InfluxDB replay written as one: read here
+  // and sent as the same pieces (SPEC section 13).
+  auto src = open_replay_bytes(in);
   if (!src)
     return ctl_failed(self, to, "replay", src.error());
   // OUT holds this replay's outputs only (SPEC section 6).
@@ -108,9 +111,13 @@ int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
   replay_chunk c;
   bool last = false;
   while (!last && pieces.next(c.data, last)) {
-    if (pieces.failed())
-      return failed(make_error(errc::io_error, in + ": read error after byte "
-                                                 + std::to_string(c.offset)));
+    if (pieces.failed()) {
+      auto why = pieces.why_failed();
+      return failed(
+        make_error(errc::io_error, in + ": read error after byte "
+                                     + std::to_string(c.offset)
+                                     + (why.empty() ? "" : ": " + why)));
+    }
     c.last = last;
     auto size = c.data.size();
     for (;;) {

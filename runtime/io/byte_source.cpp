@@ -12,6 +12,10 @@ byte_source::~byte_source() {
   // nop
 }
 
+std::string byte_source::why_failed() const {
+  return {};
+}
+
 caf::expected<std::shared_ptr<file_bytes>>
 file_bytes::open(const std::string& path) {
   auto f = std::fopen(path.c_str(), "rb");

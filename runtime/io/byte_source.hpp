@@ -1,6 +1,7 @@
-// Where a `line_reader` (runtime/io/csv.hpp) gets its bytes: a file, or the
+// Where a `line_reader` (runtime/io/csv.hpp) gets its bytes: a file, the
 // pieces of a file that arrive over the network (`shoalctl replay` streams
-// its input to a member, which never opens a path it was sent).
+// its input to a member, which never opens a path it was sent), or the
+// points of an InfluxDB replay written as CSV (runtime/io/influx_bytes.hpp).
 //
 // `read` fills at most `n` bytes and says whether the end has come. A short
 // read that is not the end means "nothing more yet": a `chunk_feed` waits
@@ -36,6 +37,10 @@ public:
 
   /// Whether the end came early, by a read error.
   virtual bool failed() const = 0;
+
+  /// What the read error was, when the source knows more than that there
+  /// was one (a database's answer); empty otherwise.
+  virtual std::string why_failed() const;
 };
 
 /// The bytes of a file of this process's choosing.

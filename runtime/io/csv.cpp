@@ -242,9 +242,12 @@ bool line_reader::refill() {
   consumed_ += r.got;
   if (r.end) {
     eof_ = true;
-    if (src_->failed())
+    if (src_->failed()) {
+      auto why = src_->why_failed();
       err_ = make_error(errc::io_error, path_ + ": read error after line "
-                                          + std::to_string(line_));
+                                          + std::to_string(line_)
+                                          + (why.empty() ? "" : ": " + why));
+    }
   } else if (r.got == 0) {
     pending_ = true;
   }

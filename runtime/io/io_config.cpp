@@ -180,6 +180,23 @@ caf::error read_sink(const entry_reader& in, const std::string& kind,
       return err;
     return in.read_address("listen", nullptr, out.listen, parse_host_port);
   }
+  if (kind == "influxdb") {
+    out.kind = sink_kind::influxdb;
+    if (auto err = in.check_keys(
+          {"kind", "url", "database", "measurement", "buffer"}, "influxdb"))
+      return err;
+    if (auto err = in.read_address("url", &out.url, out.server, parse_http_url))
+      return err;
+    if (auto err = in.read("database", out.database, true))
+      return err;
+    if (auto err = in.read("measurement", out.measurement, false))
+      return err;
+    auto buffer = static_cast<int64_t>(out.buffer);
+    if (auto err = in.read("buffer", buffer, 1, 100'000'000))
+      return err;
+    out.buffer = static_cast<uint64_t>(buffer);
+    return caf::none;
+  }
   if (kind == "csv" || kind == "jsonl") {
     out.kind = kind == "csv" ? sink_kind::csv : sink_kind::jsonl;
     if (auto err = in.check_keys({"kind", "path", "truncate"}, kind.c_str()))
@@ -236,6 +253,7 @@ const char* to_string(sink_kind x) {
     case sink_kind::tcp: return "tcp";
     case sink_kind::csv: return "csv";
     case sink_kind::jsonl: return "jsonl";
+    case sink_kind::influxdb: return "influxdb";
   }
   return "unknown";
 }

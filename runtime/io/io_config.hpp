@@ -23,7 +23,7 @@ namespace shoal {
 
 enum class source_kind : uint8_t { mqtt, tcp };
 
-enum class sink_kind : uint8_t { mqtt, tcp, csv, jsonl };
+enum class sink_kind : uint8_t { mqtt, tcp, csv, jsonl, influxdb };
 
 /// What the broker keeps of an MQTT source while it is away (SPEC section 10).
 enum class mqtt_session : uint8_t {
@@ -37,7 +37,7 @@ enum class mqtt_session : uint8_t {
 /// Returns "mqtt", "tcp", ...
 const char* to_string(source_kind x);
 
-/// Returns "mqtt", "tcp", "csv" or "jsonl".
+/// Returns "mqtt", "tcp", "csv", "jsonl" or "influxdb".
 const char* to_string(sink_kind x);
 
 /// Returns "persistent" or "clean".
@@ -63,9 +63,18 @@ struct source_spec {
 /// One `[[sink]]` entry.
 struct sink_spec {
   sink_kind kind = sink_kind::csv;
-  /// mqtt: the broker.
+  /// mqtt: the broker (`url`). influxdb: its HTTP API (`url =
+  /// "http://host[:port]"`, port 8086 by default) in `server`.
   std::string url;
   net_address broker;
+  net_address server;
+  /// influxdb: the database written to (it must exist).
+  std::string database;
+  /// influxdb: every line is `measurement,node=<name> value=<v> <ts>`.
+  std::string measurement = "shoal";
+  /// influxdb: at most this many points waiting to be written; further
+  /// ones are dropped and counted.
+  uint64_t buffer = 100'000;
   /// mqtt: outputs go to topic_prefix + '/' + node name with '.' as '/'.
   std::string topic_prefix = "shoal/out";
   /// mqtt: the QoS of the publications, 0 or 1.

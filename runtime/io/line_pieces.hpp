@@ -43,6 +43,11 @@ public:
     return src_->failed();
   }
 
+  /// What the read error was, if the source says (`byte_source`).
+  std::string why_failed() const {
+    return src_->why_failed();
+  }
+
 private:
   std::shared_ptr<byte_source> src_;
   size_t max_bytes_;

@@ -86,10 +86,17 @@ caf::expected<net_address> parse_host_port(std::string_view text) {
   return result;
 }
 
-caf::expected<net_address> parse_mqtt_url(std::string_view text) {
-  constexpr std::string_view scheme = "mqtt://";
+namespace {
+
+/// Parses "<scheme>host[:port][/]", `port` defaulting to `default_port`.
+caf::expected<net_address> parse_url(std::string_view text,
+                                     std::string_view scheme,
+                                     uint16_t default_port, const char* form) {
+  auto not_url = [&] {
+    return bad(text, (std::string{"is not an "} + form + " URL").c_str());
+  };
   if (text.substr(0, scheme.size()) != scheme)
-    return bad(text, "is not an mqtt://host[:port] URL");
+    return not_url();
   auto rest = text.substr(scheme.size());
   if (!rest.empty() && rest.back() == '/')
     rest.remove_suffix(1);
@@ -97,11 +104,21 @@ caf::expected<net_address> parse_mqtt_url(std::string_view text) {
   std::string_view port;
   if (!split_host(rest, host, port) || host.empty()
       || host.find('/') != std::string_view::npos)
-    return bad(text, "is not an mqtt://host[:port] URL");
-  net_address result{std::string{host}, 1883};
+    return not_url();
+  net_address result{std::string{host}, default_port};
   if (!port.empty() && (!parse_port(port, result.port) || result.port == 0))
     return bad(text, "has no valid port (1 to 65535)");
   return result;
+}
+
+} // namespace
+
+caf::expected<net_address> parse_mqtt_url(std::string_view text) {
+  return parse_url(text, "mqtt://", 1883, "mqtt://host[:port]");
+}
+
+caf::expected<net_address> parse_http_url(std::string_view text) {
+  return parse_url(text, "http://", 8086, "http://host[:port]");
 }
 
 } // namespace shoal

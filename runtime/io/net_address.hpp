@@ -1,7 +1,8 @@
 // Host and port pairs as written in configuration files.
 //
 // `parse_host_port` reads "host:port" (IPv6 hosts in brackets: "[::1]:7790");
-// `parse_mqtt_url` reads "mqtt://host[:port]" (default port 1883). Both
+// `parse_mqtt_url` reads "mqtt://host[:port]" (default port 1883) and
+// `parse_http_url` "http://host[:port]" (default port 8086, InfluxDB's). All
 // return an `errc::invalid_config` error whose text says what is wrong with
 // the value, for the caller to prefix with where it was found. Pure.
 
@@ -33,5 +34,8 @@ caf::expected<net_address> parse_host_port(std::string_view text);
 
 /// Parses "mqtt://host[:port]".
 caf::expected<net_address> parse_mqtt_url(std::string_view text);
+
+/// Parses "http://host[:port]" (no path: the InfluxDB sink's server).
+caf::expected<net_address> parse_http_url(std::string_view text);
 
 } // namespace shoal
