@@ -98,7 +98,7 @@ TEST(IoConfig, ErrorsNameFileEntryAndKey) {
             "/etc/shoal/n1.toml: sink #1: missing required key 'kind'");
   EXPECT_EQ(error_of("[[sink]]\nkind = \"kafka\"\n"),
             "/etc/shoal/n1.toml: sink #1: unknown kind 'kafka' (known: mqtt, "
-            "tcp, csv, jsonl)");
+            "tcp, csv, jsonl, influxdb)");
   EXPECT_EQ(error_of("[[source]]\nkind = \"mqtt\"\nurl = \"mqtt://h\"\n"
                      "topic = \"t\"\nqos = 2\n"),
             "/etc/shoal/n1.toml: source #1: 'qos' must be between 0 and 1, "
