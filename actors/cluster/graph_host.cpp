@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <unordered_set>
 
 #include "caf/all.hpp"
 
@@ -21,55 +22,31 @@ using self_ptr = caf::stateful_actor<graph_host_state>*;
 namespace {
 
 /// The counters of the local nodes, gathered for one stats request.
-struct stats_run {
+/// The counters of every live local node, from the slots they publish
+/// into (runtime/core/counts_slot.hpp), and this process's backlog.
+caf::message collect_stats(self_ptr self) {
+  auto& st = self->state;
   std::vector<std::string> names;
   std::vector<node_counts> counts;
   std::vector<ingest_counts> samples;
-  size_t pending = 0;
-  caf::typed_response_promise<std::vector<std::string>,
-                              std::vector<node_counts>,
-                              std::vector<ingest_counts>, int64_t>
-    rp;
-
-  void done_one() {
-    if (--pending == 0)
-      rp.deliver(std::move(names), std::move(counts), std::move(samples),
-                 process_metrics().backlog());
-  }
-};
-
-/// Asks every live local node for its counters (a node that does not
-/// answer in time counts as zero) and delivers them to `rp`.
-void collect_stats(self_ptr self, std::shared_ptr<stats_run> run) {
-  auto& st = self->state;
-  run->pending = st.local.size() + 1;
-  for (auto& [name, actor] : st.local) {
-    auto i = run->names.size();
-    run->names.push_back(name);
-    run->counts.emplace_back();
-    run->samples.emplace_back();
-    auto timeout = std::chrono::milliseconds(500);
-    auto fail = [run](caf::error&) {
-      run->done_one();
-    };
+  names.reserve(st.local.size());
+  counts.reserve(st.local.size());
+  samples.reserve(st.local.size());
+  for (auto& entry : st.local) {
+    auto& name = entry.first;
+    names.push_back(name);
+    counts.emplace_back();
+    samples.emplace_back();
+    auto slot = st.slots.find(name);
+    if (slot == st.slots.end())
+      continue;
     if (st.specs[name].kind == node_kind::sensor)
-      self->request(actor, timeout, stats_atom_v)
-        .then(
-          [run, i](ingest_counts& x) {
-            run->samples[i] = std::move(x);
-            run->done_one();
-          },
-          fail);
+      samples.back() = slot->second->samples();
     else
-      self->request(actor, timeout, stats_atom_v)
-        .then(
-          [run, i](node_counts& x) {
-            run->counts[i] = std::move(x);
-            run->done_one();
-          },
-          fail);
+      counts.back() = slot->second->node();
   }
-  run->done_one();
+  return caf::make_message(std::move(names), std::move(counts),
+                           std::move(samples), process_metrics().backlog());
 }
 
 /// How long a node may take to subscribe to its inputs: less than the 2
@@ -208,11 +185,14 @@ deploy(self_ptr self, const graph_spec& g,
     auto& n = *by_name[name];
     node_band band;
     band.standby = standby || warm[i];
+    auto slot = std::make_shared<counts_slot>();
+    band.env.counts = slot;
     // Linked: when the member shuts down, its nodes go with it.
     auto a = n.kind == node_kind::sensor
                ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr,
-                                          band.standby, actor_env{})
+                                          band.standby, band.env)
                : self->spawn<caf::linked>(node_actor, n, me, band);
+    self->state.slots[name] = std::move(slot);
     if (warm[i])
       // As a node that moved here, from the state its checkpoint kept.
       self->send(a, restore_atom_v, std::move(restored[i]));
@@ -254,18 +234,26 @@ caf::behavior graph_host(self_ptr self, std::string member, caf::actor keeper) {
     },
     [=](remove_atom, const std::vector<caf::actor>& xs) {
       auto& st = self->state;
+      // One pass over the local nodes, however many go (a restore replaces
+      // all of them).
+      std::unordered_set<caf::actor> gone;
+      for (auto& x : xs)
+        if (x)
+          gone.insert(x);
+      for (auto i = st.local.begin(); i != st.local.end();) {
+        if (gone.count(i->second) == 0) {
+          ++i;
+          continue;
+        }
+        st.specs.erase(i->first);
+        st.slots.erase(i->first);
+        i = st.local.erase(i);
+      }
       for (auto& x : xs) {
         // An actor that stopped already (a node that moved away) arrives as
         // an invalid handle.
         if (!x)
           continue;
-        for (auto i = st.local.begin(); i != st.local.end(); ++i) {
-          if (i->second == x) {
-            st.specs.erase(i->first);
-            st.local.erase(i);
-            break;
-          }
-        }
         // Unlinked first: the host outlives the nodes it stops.
         self->unlink_from(x);
         self->send_exit(x, caf::exit_reason::user_shutdown);
@@ -280,23 +268,16 @@ caf::behavior graph_host(self_ptr self, std::string member, caf::actor keeper) {
       return caf::make_message(static_cast<uint64_t>(st.local.size()),
                                st.firings_per_s);
     },
-    [=](stats_atom)
-      -> caf::result<std::vector<std::string>, std::vector<node_counts>,
-                     std::vector<ingest_counts>, int64_t> {
-      auto run = std::make_shared<stats_run>();
-      run->rp
-        = self->make_response_promise<std::vector<std::string>,
-                                      std::vector<node_counts>,
-                                      std::vector<ingest_counts>, int64_t>();
-      auto rp = run->rp;
-      collect_stats(self, std::move(run));
-      return rp;
+    [=](stats_atom) {
+      return collect_stats(self);
     },
     [=](report_atom, const std::string& name, const node_counts&) {
       self->state.local.erase(name);
+      self->state.slots.erase(name);
     },
     [=](report_atom, const std::string& name, const ingest_counts&) {
       self->state.local.erase(name);
+      self->state.slots.erase(name);
     },
   };
   return hosting.or_else(host_checkpoint_handlers(self));

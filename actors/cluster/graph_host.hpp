@@ -33,8 +33,9 @@
 //                    std::vector<node_counts> counts,
 //                    std::vector<ingest_counts> samples, int64_t backlog):
 //          the counters of the live local nodes (features and models fill
-//          `counts`, sensors `samples`; a node that does not answer within
-//          0.5 s reads zero) and this process's mailbox backlog
+//          `counts`, sensors `samples`) as each published them after the
+//          last batch it handled (runtime/core/counts_slot.hpp: no message
+//          per node), and this process's mailbox backlog
 //   checkpoints: the messages of actors/cluster/host_checkpoint.hpp
 //   (deploy_atom, graph_spec g, std::vector<std::string> names,
 //    std::vector<std::string> states) -> std::vector<caf::actor>
@@ -52,6 +53,7 @@
 #include "caf/stateful_actor.hpp"
 
 #include "actors/cluster/host_checkpoint.hpp"
+#include "runtime/core/counts_slot.hpp"
 #include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
@@ -61,6 +63,8 @@ struct graph_host_state {
   /// The nodes spawned here, by name, with their specs.
   std::unordered_map<std::string, caf::actor> local;
   std::unordered_map<std::string, node_spec> specs;
+  /// Where each local node publishes its counters, read for `stats_atom`.
+  std::unordered_map<std::string, counts_slot_ptr> slots;
   /// Load measurement (see load_atom).
   std::chrono::steady_clock::time_point measured_at;
   uint64_t firings_then = 0;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "runtime/core/clock.hpp"
+#include "runtime/core/counts_slot.hpp"
 #include "runtime/core/log_sink.hpp"
 #include "runtime/core/metrics.hpp"
 
@@ -21,6 +22,9 @@ struct actor_env {
   log_sink* log = &stderr_log();
   /// The wall clock, for output latencies.
   const wall_clock* clock = &system_clock();
+  /// Where the actor publishes its counters for its graph host (null:
+  /// nowhere; runtime/core/counts_slot.hpp).
+  counts_slot_ptr counts;
 };
 
 } // namespace shoal

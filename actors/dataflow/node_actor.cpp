@@ -46,6 +46,8 @@ void process(self_ptr self) {
     [&](int64_t t) {
       ask(self, t);
     });
+  if (st.counts_out)
+    st.counts_out->publish(c.counts);
   if (wm == wm_end)
     end_stream(self, st.reported, [&] {
       report_to(self, st.monitor, c.name, c.counts);
@@ -104,6 +106,8 @@ void check_marks(self_ptr self) {
       c.counts.last_error
         = "checkpoint without its function's state: " + h.cold;
       h.counts = c.counts;
+      if (st.counts_out)
+        st.counts_out->publish(c.counts);
     }
     return h;
   });
@@ -153,6 +157,8 @@ void restore(self_ptr self, handover& h) {
   c.pub.adopt(h.subs, h.requested, h.sent, h.last, c.join.out_wm());
   if (h.inputs.size() == c.inputs.size())
     st.inputs = std::move(h.inputs);
+  if (st.counts_out)
+    st.counts_out->publish(c.counts);
 }
 
 } // namespace
@@ -163,6 +169,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
   st.monitor = std::move(monitor);
   st.tracker = std::move(where.tracker);
   st.log = where.env.log;
+  st.counts_out = where.env.counts;
   auto core
     = node_core::make(spec, st.tracker.get(), where.band,
                       st.tracker ? where.input_bands : std::vector<uint32_t>{},

@@ -93,6 +93,9 @@ struct node_state {
   caf::actor monitor;
   /// Where the node's messages for people go (`node_band::env`).
   log_sink* log = nullptr;
+  /// Where the node publishes its counters (`actor_env::counts`; may be
+  /// null).
+  counts_slot_ptr counts_out;
   input_wiring wiring;
   bool reported = false;
   /// A move under way, if any (move_protocol.hpp); a pointer, since it is

@@ -99,6 +99,8 @@ void restore(self_ptr self, handover& h) {
     s.core.sources.push_back(std::move(src));
   }
   s.pub->adopt(h.subs, h.requested, h.sent, h.last, s.core.out_wm());
+  if (s.env.counts)
+    s.env.counts->publish(s.core.counts);
 }
 
 } // namespace
@@ -165,6 +167,8 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
           s.core.accept(b, [&](point p) {
             s.pub->push(p);
           });
+          if (s.env.counts)
+            s.env.counts->publish(s.core.counts);
           publish(self);
           release_batch(s.tracker.get(), 0, b);
         },
