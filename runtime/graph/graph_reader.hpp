@@ -48,7 +48,8 @@ public:
   caf::error read_text(std::string_view text, const std::filesystem::path& p,
                        const std::string& shown);
 
-  /// Builds the nodes of every file read (the second pass).
+  /// Builds the nodes of every file read (the second pass); call once,
+  /// after the file was read without error.
   caf::expected<graph_spec> build();
 
 private:
