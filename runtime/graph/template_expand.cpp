@@ -36,7 +36,9 @@ void place(toml::table& tbl, const template_slot& slot, T&& value) {
 void place_text(toml::table& tbl, const template_slot& slot,
                 std::string_view text) {
   if (!takes_strings(slot.key) && !text.empty()) {
-    auto first = text.data() + (text[0] == '+' ? 1 : 0);
+    // from_chars takes no '+', which a CSV writer may put before a number.
+    bool plus = text.size() > 1 && text[0] == '+' && text[1] != '-';
+    auto first = text.data() + (plus ? 1 : 0);
     auto last = text.data() + text.size();
     int64_t i = 0;
     auto ri = std::from_chars(first, last, i);

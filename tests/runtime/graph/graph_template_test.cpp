@@ -127,7 +127,7 @@ b = 3
 TEST_F(GraphLoader, CsvFieldsBecomeNumbersOnlyWhereTheKeyTakesOne) {
   // "123" as a name stays text; in `window`, `alpha`, `weights` and `emit`
   // the fields are read as an integer, floats and a boolean.
-  write("devices.csv", "id, n ,a,w,on\n123, 5 ,0.25,-1e-3,true\n");
+  write("devices.csv", "id, n ,a,w,on\n123, +5 ,0.25,-1e-3,true\n");
   auto g = parse_graph_file(write("main.toml", R"(
 [[template]]
 name = "t"
