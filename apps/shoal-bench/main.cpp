@@ -9,6 +9,7 @@
 #include "apps/shoal-bench/checkpoint_dir_command.hpp"
 #include "apps/shoal-bench/models_command.hpp"
 #include "apps/shoal-bench/plant_command.hpp"
+#include "apps/shoal-bench/templates_command.hpp"
 #include "runtime/core/errc.hpp"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
     return shoal::checkpoint_dir_command(argc - 2, argv + 2);
   if (argc > 1 && std::strcmp(argv[1], "plant") == 0)
     return shoal::plant_command(argc - 2, argv + 2);
+  if (argc > 1 && std::strcmp(argv[1], "templates") == 0)
+    return shoal::templates_command(argc - 2, argv + 2);
   auto args = shoal::parse_bench_args(argc, argv);
   if (!args) {
     std::fprintf(stderr, "shoal-bench: %s\n%s",

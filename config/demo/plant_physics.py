@@ -32,6 +32,14 @@ import numpy as np
 
 SEC = 1_000_000_000
 KINDS = ["temp", "vibration", "pressure", "current"]
+# The pump models: name, rated pressure (bar), rated flow (m3/h), motor
+# current at rated flow (A); the same nameplates as `shoal::pump_models()`.
+# Pump N of the plant is model (N - 1) % 3 (as config/demo/pumps.csv says).
+PUMP_MODELS = [
+    ("P-60", 6.0, 40.0, 18.0),
+    ("P-80", 8.0, 60.0, 36.0),
+    ("P-40", 4.0, 25.0, 7.5),
+]
 PERIODS = [SEC, SEC // 50, SEC // 10, SEC // 20]  # parallel to KINDS
 FAULT_SLOT = 1200 * SEC
 STEP_SLOT = 600 * SEC

@@ -10,7 +10,7 @@ The whole path from training to serving, with the real libraries:
    (plant_physics.py, numpy) and write their readings as a replay CSV,
    one file for the training pumps and one for the held-out pumps.
 2. Replay each file with `shoal-node --graph G --replay IN --out OUT` through
-   the demo's own pump files (make_graph.pump_file) plus one probe per model
+   the demo's own pump template (pump.toml) plus one probe per model
    input: a `linear` model with weight 1 that fires when the fault models
    fire (on the wear index, once a second) and emits the as-of value of its
    feature. So a training row is exactly what a fault model sees when it
@@ -22,8 +22,8 @@ The whole path from training to serving, with the real libraries:
 4. Fit an XGBoost classifier (binary:logistic) and a k-16-1 MLP (k inputs,
    16 ReLU units, a sigmoid; numpy gradient descent with Adam steps), save
    them, and print both models' held-out accuracy.
-5. Replay the held-out file again through the pump files with the new models
-   in them, and check that Shoal serves what the libraries predict.
+5. Replay the held-out file again through the pump template with the new
+   models in it, and check that Shoal serves what the libraries predict.
 
 Run with Debian's interpreter (python3-xgboost, python3-onnx, python3-numpy)
 after building shoal-node:
@@ -41,19 +41,33 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 
 import numpy as np
 import onnx
 import xgboost as xgb
 from onnx import TensorProto, helper, numpy_helper
 
-import make_graph
 import plant_physics
 from plant_physics import SEC
 
 HERE = pathlib.Path(__file__).resolve().parent
-FEATURES = [s for s, _ in make_graph.FAULT_FEATURES]
-TRIGGER = make_graph.FAULT_TRIGGER
+PUMP_TEMPLATE = HERE / "pump.toml"
+
+
+def fault_inputs():
+    """The fault models' inputs in their order, and their trigger, as the
+    pump template gives them (without the pump's `${id}.`)."""
+    with open(PUMP_TEMPLATE, "rb") as f:
+        pump = tomllib.load(f)["template"][0]
+    model = next(m for m in pump["model"] if m["name"] == "${id}.fault_xgb")
+
+    def strip(n):
+        return n.removeprefix("${id}.")
+    return [strip(n) for n in model["needs"]], strip(model["trigger"][0])
+
+
+FEATURES, TRIGGER = fault_inputs()
 WEAR_MIN = 0.3  # vibration +0.9 mm/s, temperature +3.6 degC
 CAV_MIN = 0.5  # head ratio about 0.83
 START = 1_700_000_000 * SEC + 30 * 86_400 * SEC  # a month after the tests' t0
@@ -71,42 +85,59 @@ HIDDEN = 16
 
 # -- rows: simulate, replay through Shoal, label ------------------------------
 
-def probe_nodes(p):
-    """Per input of the fault models, a node that emits its as-of value
-    whenever the fault models fire."""
+def probe_tables():
+    """Per input of the fault models, a node of the pump template that emits
+    its as-of value whenever the fault models fire."""
     out = []
     for f in FEATURES:
         needs = [f] if f == TRIGGER else [f, TRIGGER]
         weights = ", ".join(["1.0", "0.0"][:len(needs)])
         out.append(f"""
-[[model]]
-name = "{p}.row.{f}"
+[[template.model]]
+name = "${{id}}.row.{f}"
 kind = "linear"
-needs = [{", ".join(f'"{p}.{x}"' for x in needs)}]
+needs = [{", ".join(f'"${{id}}.{x}"' for x in needs)}]
 weights = [{weights}]
 bias = 0.0
 link = "identity"
-trigger = ["{p}.{TRIGGER}"]
+trigger = ["${{id}}.{TRIGGER}"]
 emit = true
 """)
     return "".join(out)
 
 
+def without_models(text):
+    """The pump template without its models: the training rows need only the
+    features, and the models' files may not exist yet."""
+    out, keep = [], True
+    for line in text.splitlines(keepends=True):
+        if line.startswith("[["):
+            keep = not line.startswith("[[template.model]]")
+        if keep:
+            out.append(line)
+    return "".join(out)
+
+
 def write_graph(root, pumps, numbers, models_dir=None):
-    """A graph of the demo's pump files plus probes, under `root`; with the
-    fault models (loaded from `models_dir`) if it is given."""
-    (root / "pumps").mkdir(parents=True, exist_ok=True)
+    """A graph of the demo's pump template plus probes, with one row per
+    pump in its device list, under `root`; with the fault models (loaded from
+    `models_dir`) if it is given."""
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(HERE / "lua", root / "lua", dirs_exist_ok=True)
     if models_dir is not None:
         shutil.copytree(models_dir, root / "models", dirs_exist_ok=True)
+    text = PUMP_TEMPLATE.read_text()
+    if models_dir is None:
+        text = without_models(text)
+    (root / "pump.toml").write_text(text + probe_tables())
+    rows = ["id,model,rated_bar,rated_amp"]
     for pump, n in zip(pumps, numbers):
-        model = make_graph.PUMP_MODELS[(n - 1) % 3]
-        text = make_graph.pump_file(pump.tag, n, model,
-                                    models=models_dir is not None)
-        (root / "pumps" / f"{pump.tag}.toml").write_text(
-            text + probe_nodes(pump.tag))
-    includes = ", ".join(f'"pumps/{p.tag}.toml"' for p in pumps)
-    (root / "plant.toml").write_text(f"include = [{includes}]\n")
+        name, bar, _, amp = plant_physics.PUMP_MODELS[(n - 1) % 3]
+        rows.append(f"{pump.tag},{name},{bar},{amp}")
+    (root / "pumps.csv").write_text("\n".join(rows) + "\n")
+    (root / "plant.toml").write_text(
+        'include = ["pump.toml"]\n\n[[instances]]\ntemplate = "pump"\n'
+        'csv = "pumps.csv"\n')
     return root / "plant.toml"
 
 
@@ -287,7 +318,7 @@ def simulate(args, work):
     end = START + int(args.hours * 3600 * SEC)
     numbers = list(range(1, args.pumps + 1))
     pumps = [plant_physics.Pump(f"pump{n:02d}",
-                                make_graph.PUMP_MODELS[(n - 1) % 3], START,
+                                plant_physics.PUMP_MODELS[(n - 1) % 3], START,
                                 end, rng, args.fault_chance) for n in numbers]
     cut = args.pumps - args.pumps // 3
     sets = {"train": (pumps[:cut], numbers[:cut]),

@@ -65,7 +65,9 @@ struct node_spec {
   /// Model nodes (xgboost, onnx): the bytes of the file at `path`, read
   /// where the graph was loaded. The model is built from these.
   file_content content;
-  /// The graph file that declared this node, for error messages.
+  /// The graph file that declared this node, for error messages; for a
+  /// node of a template instance, also the template and the instance
+  /// ("g.toml: template 'pump', pumps.csv line 4").
   std::string file;
   /// Set when the spec arrived over the network (by deserialization only,
   /// never sent): a model without `content` is then an error, not a read.

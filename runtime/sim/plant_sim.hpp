@@ -14,8 +14,8 @@
 // streams are in sim_random.hpp, the fault schedule in plant_faults.hpp.
 //
 // The pumps come in three models (see `pump_models()`); pump N (1-based) is
-// model `(N - 1) % 3`. The demo graph generator (`config/demo/make_graph.py`)
-// writes the same nameplate values into each pump's graph file.
+// model `(N - 1) % 3`. The demo graph's device list (`config/demo/pumps.csv`)
+// gives each pump the same nameplate values.
 //
 // A `plant_sim` is a value computed once from its configuration; every
 // member function is const and touches no shared mutable state, so

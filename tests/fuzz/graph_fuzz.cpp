@@ -1,8 +1,10 @@
 // Fuzzes the graph file parser and validator (runtime/graph): the input is
 // the text of a graph file, parsed by `parse_graph_text` and, if it parses,
-// checked by `validate_graph`. Includes and Lua files never touch the disk:
-// every include reads as one small graph of a sensor, every other file as a
-// Lua chunk. A graph the validator accepts must be in topological order.
+// checked by `validate_graph`. Includes, device lists and Lua files never
+// touch the disk: every include reads as one small graph of a sensor, every
+// CSV file as a device list of two rows (columns id and limit), every other
+// file as a Lua chunk. A graph the validator accepts must be in topological
+// order.
 
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +23,8 @@ namespace {
 caf::expected<std::string> read_fake(const std::string& path) {
   if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".toml") == 0)
     return std::string{"[[sensor]]\nname = \"inc.s\"\n"};
+  if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".csv") == 0)
+    return std::string{"id,limit\na,-1.5\nb,2\n"};
   if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".lua") == 0)
     return std::string{"return function(x) return x end"};
   return make_error(errc::io_error, "no such file");
