@@ -147,11 +147,16 @@ struct replay_page {
   /// The most outputs the member held at once so far (at most its buffer's
   /// cap plus the outputs of one input piece).
   uint64_t held_most = 0;
+  /// With `end`: the input's samples the replay's source accepted and
+  /// rejected (by reason), and the first malformed lines.
+  ingest_counts samples;
+  std::vector<uint64_t> malformed_lines;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replay_page& x) {
-  return f(x.session, x.first, x.rows, x.full, x.end, x.held_most);
+  return f(x.session, x.first, x.rows, x.full, x.end, x.held_most, x.samples,
+           x.malformed_lines);
 }
 
 /// The key of a node in batches: a 64-bit hash of its name (FNV-1a). A graph

@@ -66,9 +66,16 @@ void serve_fetch(member_self self) {
     }
     return;
   }
-  replay_page res{run->id,          pg->first, std::move(pg->rows),
-                  run->out->full(), end,       run->out->peak()};
+  replay_page res;
+  res.session = run->id;
+  res.first = pg->first;
+  res.rows = std::move(pg->rows);
+  res.full = run->out->full();
+  res.end = end;
+  res.held_most = run->out->peak();
   if (end) {
+    res.samples = run->samples;
+    res.malformed_lines = run->malformed_lines;
     // The graph runs on: the input's end was its source leaving.
     self->state.replay.run = nullptr;
     if (run->client)
@@ -346,12 +353,14 @@ caf::message_handler replay_handlers(member_self self) {
         serve_fetch(self);
       }
     },
-    [=](report_atom, const std::string&, const ingest_counts&,
-        const std::vector<uint64_t>&, const std::string& read_error) {
+    [=](report_atom, const std::string&, const ingest_counts& samples,
+        const std::vector<uint64_t>& malformed, const std::string& read_error) {
       auto run = self->state.replay.run;
       // A source replaced after a member's death reports nothing here.
       if (run && self->current_sender() == run->source) {
         run->source_done = true;
+        run->samples = samples;
+        run->malformed_lines = malformed;
         if (!read_error.empty() && run->error.empty())
           run->error = read_error;
         serve_fetch(self);

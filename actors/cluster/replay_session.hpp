@@ -47,6 +47,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "caf/actor.hpp"
 #include "caf/actor_addr.hpp"
@@ -55,6 +56,7 @@
 
 #include "actors/cluster/member_self.hpp"
 #include "actors/cluster/replay_resume_state.hpp"
+#include "runtime/core/counters.hpp"
 #include "runtime/io/byte_source.hpp"
 #include "runtime/io/csv.hpp"
 #include "runtime/io/page_buffer.hpp"
@@ -77,6 +79,9 @@ struct replay_session {
   bool ended = false;
   /// A chunk is with the source, not acknowledged yet.
   bool in_flight = false;
+  /// What the source accepted and rejected, from its report at the end.
+  ingest_counts samples;
+  std::vector<uint64_t> malformed_lines;
   bool source_done = false;
   bool sink_done = false;
   /// Why the replay failed, if it did.

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "caf/all.hpp"
@@ -36,6 +37,48 @@ chunk_result await_ack(Request&& req) {
   return res;
 }
 
+/// What the replay's source made of the input; and, when no output came,
+/// where to look. The sensors' own rejections (late, out of order) are not
+/// the source's: they show in `shoalctl status`.
+void print_samples(const ingest_counts& s,
+                   const std::vector<uint64_t>& malformed, uint64_t outputs) {
+  std::string reasons;
+  for (size_t r = 0; r < reject_reason_count; ++r)
+    if (s.rejected[r] > 0)
+      reasons += (reasons.empty() ? "" : ", ")
+                 + std::string{to_string(static_cast<reject_reason>(r))} + " "
+                 + std::to_string(s.rejected[r]);
+  std::fprintf(stderr,
+               "shoalctl: replay: input: %llu samples sent to sensors, %llu "
+               "rejected%s%s%s\n",
+               static_cast<unsigned long long>(s.accepted),
+               static_cast<unsigned long long>(s.rejected_total()),
+               reasons.empty() ? "" : " (", reasons.c_str(),
+               reasons.empty() ? "" : ")");
+  if (!malformed.empty()) {
+    std::string lines;
+    for (auto line : malformed)
+      lines += " " + std::to_string(line);
+    std::fprintf(stderr, "shoalctl: replay: malformed rows at lines:%s%s\n",
+                 lines.c_str(),
+                 s[reject_reason::malformed] > malformed.size() ? " ..." : "");
+  }
+  if (outputs > 0)
+    return;
+  if (s.accepted == 0 && s.rejected_total() > 0)
+    std::fprintf(stderr,
+                 "shoalctl: replay: no outputs: every sample of the input was "
+                 "rejected (above)\n");
+  else if (s.accepted > 0)
+    std::fprintf(
+      stderr,
+      "shoalctl: replay: no outputs: no emitting node fired. A sensor takes "
+      "only samples newer than the last it took, and the graph keeps its "
+      "state between replays: was this input, or a later one, replayed "
+      "already? `shoalctl status` shows each sensor's samples rejected as "
+      "late or out of order\n");
+}
+
 /// The outputs as they come, page by page, into the file `out`.
 struct output_pages {
   caf::scoped_actor& self;
@@ -49,6 +92,9 @@ struct output_pages {
   bool full = false;
   bool end = false;
   uint64_t held_most = 0;
+  /// From the last page: the input's samples accepted and rejected.
+  ingest_counts samples;
+  std::vector<uint64_t> malformed_lines;
 
   /// Fetches one page and writes it.
   caf::error fetch(uint64_t session) {
@@ -69,6 +115,10 @@ struct output_pages {
           full = pg.full;
           end = pg.end;
           held_most = pg.held_most;
+          if (pg.end) {
+            samples = pg.samples;
+            malformed_lines = std::move(pg.malformed_lines);
+          }
         },
         [&](caf::error& e) {
           err = std::move(e);
@@ -100,7 +150,8 @@ int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
   auto file = csv_file_sink::open(out, file_mode::truncate);
   if (!file)
     return ctl_failed(self, to, "replay", file.error());
-  output_pages outs{self, member, to, out, std::move(*file)};
+  output_pages outs{self,  member, to, out, std::move(*file), 0, false,
+                    false, 0,      {}, {}};
   // A replay that fails leaves no partial outputs behind.
   auto failed = [&](const caf::error& err) {
     outs.file.reset();
@@ -148,6 +199,7 @@ int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
                "held at most %llu at once)\n",
                static_cast<unsigned long long>(outs.next), out.c_str(),
                static_cast<unsigned long long>(outs.held_most));
+  print_samples(outs.samples, outs.malformed_lines, outs.next);
   return 0;
 }
 

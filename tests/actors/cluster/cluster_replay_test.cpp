@@ -182,3 +182,42 @@ TEST(ClusterReplay, AnInputOfManyPiecesOnALargeGraphWaitsForItsSource) {
   ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
   EXPECT_EQ(sorted_lines(read_file(out)), sorted_lines(read_file(want_out)));
 }
+
+TEST(ClusterReplay, SaysWhatTheInputCameToAndWhyNoOutputCame) {
+  auto graph = write_temp_file("why_graph.toml", graph_text);
+  auto input = write_temp_file(
+    "why_input.csv", "sensor,ts,value\np1.temp,1,1.0\np2.temp,2,2.0\nbad row\n"
+                     "nobody,3,3.0\np2.temp,4,4.0\n");
+  std::vector<int> ports{free_loopback_port()};
+  member_process n1{write_member_config("n1", ports[0], {ports[0]})};
+  await_member_count(ports[0], 1);
+  auto res = shoalctl(ports[0], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  auto out = write_temp_file("why_out.csv", "");
+  res = shoalctl(ports[0], "replay " + input + " --out " + out);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  EXPECT_NE(res.output.find("input: 3 samples sent to sensors, 2 rejected "
+                            "(malformed 1, unknown_sensor 1)"),
+            std::string::npos)
+    << res.output;
+  EXPECT_NE(res.output.find("malformed rows at lines: 4"), std::string::npos)
+    << res.output;
+  EXPECT_EQ(res.output.find("no outputs"), std::string::npos) << res.output;
+  // The same input again: the sensors saw those times already.
+  res = shoalctl(ports[0], "replay " + input + " --out " + out);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  EXPECT_NE(res.output.find("0 outputs written"), std::string::npos)
+    << res.output;
+  EXPECT_NE(res.output.find("no outputs: no emitting node fired"),
+            std::string::npos)
+    << res.output;
+  // Nothing the graph knows.
+  auto unknown
+    = write_temp_file("why_unknown.csv", "sensor,ts,value\nzz,9,1\n");
+  res = shoalctl(ports[0], "replay " + unknown + " --out " + out);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  EXPECT_NE(res.output.find("no outputs: every sample of the input was "
+                            "rejected"),
+            std::string::npos)
+    << res.output;
+}
