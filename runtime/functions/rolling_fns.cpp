@@ -83,11 +83,16 @@ public:
     }
     run_ = (run_ > 0 && x == last_) ? run_ + 1 : 1;
     last_ = x;
+    bool constant = run_ >= static_cast<int64_t>(win_.size());
+    if (op_ == rolling_op::zscore && constant)
+      return fn_status::none; // std == 0 exactly
     if (wide_ > 0) {
-      if (op_ == rolling_op::std && run_ >= static_cast<int64_t>(win_.size())) {
+      if (op_ == rolling_op::std && constant) {
         out = 0;
         return fn_status::value;
       }
+      if (op_ == rolling_op::zscore)
+        return wide_zscore(x, win_, out, err);
       return wide_result(op_, win_, out, err);
     }
     if (stale_) {
@@ -98,6 +103,9 @@ public:
       recompute();
       try_result(out);
     }
+    // Values apart but too close for a double to tell their spread from 0.
+    if (op_ == rolling_op::zscore && !std::isfinite(out))
+      return fn_status::none;
     return fn_status::value;
   }
 
@@ -162,7 +170,7 @@ private:
       d = -d;
     s1_ = s1_ + d;
     err1_ += dd_eps * (std::fabs(s1_.hi) + std::fabs(d.hi));
-    if (op_ == rolling_op::std) {
+    if (moments()) {
       dd q = square(d);
       if (remove)
         q = -q;
@@ -181,30 +189,57 @@ private:
       case rolling_op::mean:
         out = value(s1_ / n);
         return err1_ / n <= budget * std::max(1.0, std::fabs(out));
-      default: {
+      case rolling_op::std: {
         // Exactly 0 for a constant window, whatever the rounding.
         if (run_ >= static_cast<int64_t>(win_.size())) {
           out = 0;
           return true;
         }
-        dd m = s1_ / n;
-        double v = std::max(0.0, value(s2_ / n + -square(m)));
-        out = std::sqrt(v);
-        double dm = err1_ / n;
-        double e = err2_ / n + (2 * std::fabs(m.hi) + dm) * dm
-                   + dd_eps * (std::fabs(s2_.hi) / n + m.hi * m.hi);
-        // |sqrt(v + e) - sqrt(v)| <= min(sqrt(e), e / sqrt(v)).
-        double bound = out > 0 ? std::min(std::sqrt(e), e / out) : std::sqrt(e);
+        double bound = 0;
+        out = std_of(bound);
         return bound <= budget * std::max(1.0, out);
       }
+      default: {
+        // zscore of the newest sample (`last_`); the caller returns no
+        // output for a constant window before asking. Where the spread
+        // rounds to 0, `out` is not finite.
+        double sd_bound = 0;
+        double sd = std_of(sd_bound);
+        dd m = s1_ / n;
+        dd dx = two_sum(last_, -k_) + -m;
+        out = value(dx) / sd;
+        double e_dx
+          = err1_ / n + dd_eps * (std::fabs(last_ - k_) + std::fabs(m.hi));
+        double bound = (e_dx + std::fabs(out) * sd_bound) / sd;
+        return sd > 0 && bound <= budget * std::max(1.0, std::fabs(out));
+      }
     }
+  }
+
+  /// The std of the window from the sums; writes a bound on its error.
+  double std_of(double& bound) const {
+    auto n = static_cast<double>(win_.size());
+    dd m = s1_ / n;
+    double v = std::max(0.0, value(s2_ / n + -square(m)));
+    double sd = std::sqrt(v);
+    double dm = err1_ / n;
+    double e = err2_ / n + (2 * std::fabs(m.hi) + dm) * dm
+               + dd_eps * (std::fabs(s2_.hi) / n + m.hi * m.hi);
+    // |sqrt(v + e) - sqrt(v)| <= min(sqrt(e), e / sqrt(v)).
+    bound = sd > 0 ? std::min(std::sqrt(e), e / sd) : std::sqrt(e);
+    return sd;
+  }
+
+  /// Whether the function keeps the sum of squares.
+  bool moments() const {
+    return op_ == rolling_op::std || op_ == rolling_op::zscore;
   }
 
   /// Recomputes the sums from the window, centred on its mean for std.
   void recompute() {
     k_ = 0;
     s1_ = s2_ = dd{};
-    if (op_ == rolling_op::std) {
+    if (moments()) {
       dd sum;
       for (size_t i = 0; i < win_.size(); ++i)
         sum = sum + dd{value_of(win_[i]), 0};
@@ -308,13 +343,14 @@ const char* to_string(rolling_op x) {
     case rolling_op::min: return "rolling_min";
     case rolling_op::max: return "rolling_max";
     case rolling_op::std: return "rolling_std";
+    case rolling_op::zscore: return "zscore";
   }
   return "rolling_unknown";
 }
 
 std::optional<rolling_op> parse_rolling_op(std::string_view fn) {
   for (auto op : {rolling_op::mean, rolling_op::sum, rolling_op::min,
-                  rolling_op::max, rolling_op::std})
+                  rolling_op::max, rolling_op::std, rolling_op::zscore})
     if (fn == to_string(op))
       return op;
   return std::nullopt;
