@@ -43,6 +43,22 @@ bool operator==(const node_spec& x, const node_spec& y) {
   return tie(x) == tie(y) && params(x) == params(y);
 }
 
+std::vector<uint64_t> param_bits(const node_spec& x) {
+  return {bits(x.lo),  bits(x.hi),   bits(x.mul),
+          bits(x.add), bits(x.band), bits(x.q)};
+}
+
+caf::error set_param_bits(node_spec& x, const std::vector<uint64_t>& bits) {
+  if (bits.size() != 6)
+    return make_error(errc::invalid_input, "node '" + x.name + "' arrived with "
+                                             + std::to_string(bits.size())
+                                             + " parameters, not 6");
+  double* params[] = {&x.lo, &x.hi, &x.mul, &x.add, &x.band, &x.q};
+  for (size_t i = 0; i < bits.size(); ++i)
+    std::memcpy(params[i], &bits[i], sizeof(double));
+  return caf::none;
+}
+
 std::optional<size_t> graph_spec::find(std::string_view name) const {
   for (size_t i = 0; i < nodes.size(); ++i)
     if (nodes[i].name == name)

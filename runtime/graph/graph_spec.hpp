@@ -91,16 +91,27 @@ struct node_spec {
   }
 };
 
+/// The parameters of SPEC section 12 as bits: CAF's portable encoding of a
+/// double does not keep the NaN that stands for "not given".
+std::vector<uint64_t> param_bits(const node_spec& x);
+
+/// Takes back what `param_bits` gave; an `errc::invalid_input` error if it
+/// has the wrong length.
+caf::error set_param_bits(node_spec& x, const std::vector<uint64_t>& bits);
+
 /// Without `content`, which its graph carries (a spec sent alone arrives
 /// without it); whatever arrives is `remote`.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_spec& x) {
+  std::vector<uint64_t> params;
+  if constexpr (!Inspector::writes_state)
+    params = param_bits(x);
   return f(x.name, x.kind, x.fn, x.needs, x.trigger, x.emit, x.unit, x.window,
-           x.window_ns, x.alpha, x.lo, x.hi, x.mul, x.add, x.band, x.q,
-           x.weights, x.bias, x.link, x.code, x.path, x.file,
-           caf::meta::load_callback([&x]() -> caf::error {
+           x.window_ns, x.alpha, params, x.weights, x.bias, x.link, x.code,
+           x.path, x.file,
+           caf::meta::load_callback([&x, &params]() -> caf::error {
              x.remote = true;
-             return caf::none;
+             return set_param_bits(x, params);
            }));
 }
 
