@@ -8,25 +8,11 @@
 
 #include "runtime/core/ring.hpp"
 #include "runtime/core/types.hpp"
+#include "runtime/functions/window_keys.hpp"
 
 namespace shoal {
 
 namespace {
-
-/// Whether a sample with key `old_key` has left a window of extent `limit`
-/// that ends at `now` (as in rolling_fns.cpp).
-bool expired(int64_t old_key, int64_t now, int64_t limit) {
-  return static_cast<uint64_t>(now) - static_cast<uint64_t>(old_key)
-         >= static_cast<uint64_t>(limit);
-}
-
-double value_of(double x) {
-  return x;
-}
-
-double value_of(const point& x) {
-  return x.value;
-}
 
 /// The q-quantile over a window of `Entry`: `double` for count windows,
 /// `point` for time windows.
