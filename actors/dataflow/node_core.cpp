@@ -42,7 +42,7 @@ node_core::make(const node_spec& spec, progress_tracker* tracker, uint32_t band,
 void node_core::update_hold() {
   if (!tracker)
     return;
-  auto next = join.next_pending();
+  auto next = next_due();
   auto token
     = next == wm_end ? progress_tracker::no_token : tracker->token_for(next);
   if (token == hold)
@@ -56,10 +56,14 @@ void node_core::update_hold() {
 
 std::pair<int64_t, int64_t> node_core::wanted() const {
   auto wm = join.out_wm();
-  auto next = join.next_pending();
+  auto next = next_due();
   auto requested = pub.max_request();
   return {next != wm_end && next > wm ? next : wm_none,
           requested > wm ? requested : wm_none};
+}
+
+int64_t node_core::next_due() const {
+  return std::min(join.next_pending(), fn->due());
 }
 
 int64_t node_core::wait_frontier(int64_t t, const caf::actor& self) {

@@ -74,13 +74,20 @@ struct node_core {
     });
   }
 
-  /// Holds an item in the tracker for the firings still queued.
+  /// The earliest timestamp at which the node still has work: its next
+  /// queued firing or the output its function has due (a tumbling window's
+  /// end); `wm_end` if none.
+  int64_t next_due() const;
+
+  /// Holds an item in the tracker for the firings still queued and the
+  /// output still due, so that no band frontier passes them.
   void update_hold();
 
   /// What the node waits for, in the order to ask for it: its next queued
-  /// firing above its watermark, then the largest request of a subscriber
-  /// above it; `wm_none` where there is none. Asking the smaller first lets
-  /// a frontier wait end at the firing, not at the request.
+  /// firing or due output (`next_due`) above its watermark, then the largest
+  /// request of a subscriber above it; `wm_none` where there is none. Asking
+  /// the smaller first lets a frontier wait end at the firing, not at the
+  /// request.
   std::pair<int64_t, int64_t> wanted() const;
 
   /// Waits for the band frontier to reach `t` (some covered input lags).

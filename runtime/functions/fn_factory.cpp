@@ -1,9 +1,10 @@
 #include "runtime/functions/fn_factory.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <string>
 
+#include "runtime/functions/cleaning_factory.hpp"
+#include "runtime/functions/fn_params.hpp"
 #include "runtime/functions/rolling_fns.hpp"
 #include "runtime/functions/stream_fns.hpp"
 #include "runtime/graph/graph_error.hpp"
@@ -16,62 +17,13 @@ namespace shoal {
 
 namespace {
 
-constexpr const char* known_fns = "rolling_mean, rolling_sum, rolling_min, "
-                                  "rolling_max, rolling_std, ewma, diff, "
-                                  "rate, lua";
+constexpr const char* known_fns
+  = "rolling_mean, rolling_sum, rolling_min, rolling_max, rolling_std, "
+    "ewma, diff, rate, clip, scale, deadband, rolling_quantile, zscore, "
+    "tumbling_mean, tumbling_sum, tumbling_min, tumbling_max, "
+    "tumbling_count, tumbling_last, lua";
 
 constexpr const char* known_kinds = "linear, xgboost, onnx, lua";
-
-/// Renders a parameter value as users wrote it ("0.5", not "0.500000").
-std::string show(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%g", x);
-  return buf;
-}
-
-/// The parameters a function may take, as bits.
-enum param : unsigned {
-  p_window = 1,
-  p_window_ns = 2,
-  p_alpha = 4,
-  p_weights = 8,
-  p_bias = 16,
-  p_link = 32,
-  p_code = 64,
-  p_path = 128,
-};
-
-/// Rejects every parameter that `spec` gives but `what` does not take. A
-/// parameter counts as given when it differs from its default.
-caf::error check_unused(const node_spec& spec, const std::string& what,
-                        unsigned takes) {
-  struct given {
-    param p;
-    const char* key;
-    bool set;
-  };
-  const given all[] = {
-    {p_window, "window", spec.window != 0},
-    {p_window_ns, "window_ns", spec.window_ns != 0},
-    {p_alpha, "alpha", spec.alpha != 0},
-    {p_weights, "weights", !spec.weights.empty()},
-    {p_bias, "bias", spec.bias != 0},
-    {p_link, "link", spec.link != "identity"},
-    {p_code, "code", !spec.code.empty()},
-    {p_path, "path", !spec.path.empty() || !spec.content.empty()},
-  };
-  for (const auto& x : all)
-    if (x.set && (takes & x.p) == 0)
-      return node_error(spec, what + " does not take '" + x.key + "'");
-  return caf::none;
-}
-
-caf::error check_one_input(const node_spec& spec) {
-  if (spec.needs.size() == 1)
-    return caf::none;
-  return node_error(spec, spec.fn + " takes one input, got "
-                            + std::to_string(spec.needs.size()));
-}
 
 caf::expected<node_fn_ptr> make_lua(const node_spec& spec) {
   auto what = spec.kind == node_kind::model ? std::string{"lua model"}
@@ -82,23 +34,11 @@ caf::expected<node_fn_ptr> make_lua(const node_spec& spec) {
 }
 
 caf::expected<node_fn_ptr> make_rolling(const node_spec& spec, rolling_op op) {
-  if (auto err = check_one_input(spec))
+  if (auto err = check_window(spec))
     return err;
-  if (auto err = check_unused(spec, spec.fn, p_window | p_window_ns))
-    return err;
-  if (spec.window != 0 && spec.window_ns != 0)
-    return node_error(spec, spec.fn + " takes window or window_ns, not both");
-  if (spec.window < 0)
-    return node_error(spec, "window must be at least 1, got "
-                              + std::to_string(spec.window));
-  if (spec.window_ns < 0)
-    return node_error(spec, "window_ns must be at least 1, got "
-                              + std::to_string(spec.window_ns));
   if (spec.window > 0)
     return make_rolling_count_fn(op, spec.window);
-  if (spec.window_ns > 0)
-    return make_rolling_time_fn(op, spec.window_ns);
-  return node_error(spec, spec.fn + " needs window or window_ns");
+  return make_rolling_time_fn(op, spec.window_ns);
 }
 
 caf::expected<node_fn_ptr> make_feature(const node_spec& spec) {
@@ -119,6 +59,8 @@ caf::expected<node_fn_ptr> make_feature(const node_spec& spec) {
                                     + show(spec.alpha));
     return make_ewma_fn(spec.alpha);
   }
+  if (auto fn = make_cleaning(spec))
+    return std::move(*fn);
   if (spec.fn == "diff" || spec.fn == "rate") {
     if (auto err = check_one_input(spec))
       return err;

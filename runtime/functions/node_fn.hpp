@@ -4,6 +4,13 @@
 // one output. It belongs to exactly one node (and so to one actor at a time);
 // it is not thread-safe and never shared. Implementations keep whatever state
 // they need between calls (windows, previous values, a Lua state).
+//
+// Most functions answer each call at its own timestamp. A tumbling window
+// answers later, at its window's end: such a function reports that end as
+// `due()`, and whoever drives it (runtime/semantics/node_fire.hpp, the
+// reference evaluator) calls `flush()` once the node's input watermark
+// reached it and every firing at or before it was called, before any later
+// firing. The output of a flush carries the timestamp `due()` had.
 
 #pragma once
 
@@ -12,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "runtime/core/types.hpp"
 #include "runtime/functions/fn_state.hpp"
 
 namespace shoal {
@@ -37,6 +45,14 @@ public:
   virtual fn_status call(int64_t ts, const double* args, size_t n, double& out,
                          std::string& err)
     = 0;
+
+  /// The timestamp of the output the function will make without further
+  /// input (the end of an open tumbling window); `wm_end` when there is none.
+  virtual int64_t due() const;
+
+  /// Makes the output due at `due()`; afterwards `due()` moves on. Returns
+  /// `fn_status::none` when nothing was due.
+  virtual fn_status flush(double& out, std::string& err);
 
   /// Bytes of heap memory this function holds (windows, interpreter), for
   /// status and benchmarks. An estimate is fine.

@@ -10,7 +10,9 @@
 #include "runtime/core/double_double.hpp"
 #include "runtime/core/ring.hpp"
 #include "runtime/core/types.hpp"
+#include "runtime/functions/rolling_extremum.hpp"
 #include "runtime/functions/rolling_wide.hpp"
+#include "runtime/functions/window_keys.hpp"
 
 namespace shoal {
 
@@ -21,22 +23,6 @@ namespace {
 constexpr double budget = 1e-12;
 
 // -- windows ------------------------------------------------------------------
-
-/// Whether a sample with key `old_key` has left a window of extent `limit`
-/// that ends at `now` (both keys timestamps, or both sample numbers). The
-/// unsigned difference cannot overflow because `old_key <= now`.
-bool expired(int64_t old_key, int64_t now, int64_t limit) {
-  return static_cast<uint64_t>(now) - static_cast<uint64_t>(old_key)
-         >= static_cast<uint64_t>(limit);
-}
-
-double value_of(double x) {
-  return x;
-}
-
-double value_of(const point& x) {
-  return x.value;
-}
 
 // -- sum, mean and std --------------------------------------------------------
 
@@ -83,11 +69,16 @@ public:
     }
     run_ = (run_ > 0 && x == last_) ? run_ + 1 : 1;
     last_ = x;
+    bool constant = run_ >= static_cast<int64_t>(win_.size());
+    if (op_ == rolling_op::zscore && constant)
+      return fn_status::none; // std == 0 exactly
     if (wide_ > 0) {
-      if (op_ == rolling_op::std && run_ >= static_cast<int64_t>(win_.size())) {
+      if (op_ == rolling_op::std && constant) {
         out = 0;
         return fn_status::value;
       }
+      if (op_ == rolling_op::zscore)
+        return wide_zscore(x, win_, out, err);
       return wide_result(op_, win_, out, err);
     }
     if (stale_) {
@@ -98,6 +89,9 @@ public:
       recompute();
       try_result(out);
     }
+    // Values apart but too close for a double to tell their spread from 0.
+    if (op_ == rolling_op::zscore && !std::isfinite(out))
+      return fn_status::none;
     return fn_status::value;
   }
 
@@ -162,7 +156,7 @@ private:
       d = -d;
     s1_ = s1_ + d;
     err1_ += dd_eps * (std::fabs(s1_.hi) + std::fabs(d.hi));
-    if (op_ == rolling_op::std) {
+    if (moments()) {
       dd q = square(d);
       if (remove)
         q = -q;
@@ -181,30 +175,57 @@ private:
       case rolling_op::mean:
         out = value(s1_ / n);
         return err1_ / n <= budget * std::max(1.0, std::fabs(out));
-      default: {
+      case rolling_op::std: {
         // Exactly 0 for a constant window, whatever the rounding.
         if (run_ >= static_cast<int64_t>(win_.size())) {
           out = 0;
           return true;
         }
-        dd m = s1_ / n;
-        double v = std::max(0.0, value(s2_ / n + -square(m)));
-        out = std::sqrt(v);
-        double dm = err1_ / n;
-        double e = err2_ / n + (2 * std::fabs(m.hi) + dm) * dm
-                   + dd_eps * (std::fabs(s2_.hi) / n + m.hi * m.hi);
-        // |sqrt(v + e) - sqrt(v)| <= min(sqrt(e), e / sqrt(v)).
-        double bound = out > 0 ? std::min(std::sqrt(e), e / out) : std::sqrt(e);
+        double bound = 0;
+        out = std_of(bound);
         return bound <= budget * std::max(1.0, out);
       }
+      default: {
+        // zscore of the newest sample (`last_`); the caller returns no
+        // output for a constant window before asking. Where the spread
+        // rounds to 0, `out` is not finite.
+        double sd_bound = 0;
+        double sd = std_of(sd_bound);
+        dd m = s1_ / n;
+        dd dx = two_sum(last_, -k_) + -m;
+        out = value(dx) / sd;
+        double e_dx
+          = err1_ / n + dd_eps * (std::fabs(last_ - k_) + std::fabs(m.hi));
+        double bound = (e_dx + std::fabs(out) * sd_bound) / sd;
+        return sd > 0 && bound <= budget * std::max(1.0, std::fabs(out));
+      }
     }
+  }
+
+  /// The std of the window from the sums; writes a bound on its error.
+  double std_of(double& bound) const {
+    auto n = static_cast<double>(win_.size());
+    dd m = s1_ / n;
+    double v = std::max(0.0, value(s2_ / n + -square(m)));
+    double sd = std::sqrt(v);
+    double dm = err1_ / n;
+    double e = err2_ / n + (2 * std::fabs(m.hi) + dm) * dm
+               + dd_eps * (std::fabs(s2_.hi) / n + m.hi * m.hi);
+    // |sqrt(v + e) - sqrt(v)| <= min(sqrt(e), e / sqrt(v)).
+    bound = sd > 0 ? std::min(std::sqrt(e), e / sd) : std::sqrt(e);
+    return sd;
+  }
+
+  /// Whether the function keeps the sum of squares.
+  bool moments() const {
+    return op_ == rolling_op::std || op_ == rolling_op::zscore;
   }
 
   /// Recomputes the sums from the window, centred on its mean for std.
   void recompute() {
     k_ = 0;
     s1_ = s2_ = dd{};
-    if (op_ == rolling_op::std) {
+    if (moments()) {
       dd sum;
       for (size_t i = 0; i < win_.size(); ++i)
         sum = sum + dd{value_of(win_[i]), 0};
@@ -233,72 +254,6 @@ private:
   bool stale_ = false;
 };
 
-// -- min and max --------------------------------------------------------------
-
-/// Min or max by a monotonic deque of (key, value): the key is the timestamp
-/// (time windows) or the sample number (count windows). Values are strictly
-/// monotonic from front to back; the front is the result.
-class extremum_fn final : public node_fn {
-public:
-  extremum_fn(rolling_op op, bool timed, int64_t limit)
-    : is_max_(op == rolling_op::max), timed_(timed), limit_(limit),
-      deque_(timed ? SIZE_MAX : static_cast<size_t>(limit), timed) {
-    // nop
-  }
-
-  fn_status call(int64_t ts, const double* args, size_t n, double& out,
-                 std::string& err) override {
-    if (n != 1) {
-      err = is_max_ ? "rolling_max takes one input"
-                    : "rolling_min takes one input";
-      return fn_status::error;
-    }
-    double x = args[0];
-    int64_t key = timed_ ? ts : seq_++;
-    while (!deque_.empty() && expired(deque_.front().ts, key, limit_))
-      deque_.pop_front();
-    while (!deque_.empty()
-           && (is_max_ ? deque_.back().value <= x : deque_.back().value >= x))
-      deque_.pop_back();
-    deque_.push_back(point{key, x});
-    out = deque_.front().value;
-    return fn_status::value;
-  }
-
-  size_t memory_bytes() const override {
-    return sizeof(*this) + deque_.capacity() * sizeof(point);
-  }
-
-  bool save(state_writer& w, std::string&) const override {
-    w.put(seq_);
-    w.put(static_cast<uint64_t>(deque_.size()));
-    for (size_t i = 0; i < deque_.size(); ++i)
-      w.put(deque_[i]);
-    return true;
-  }
-
-  bool load(state_reader& r, std::string& err) override {
-    seq_ = r.get<int64_t>();
-    auto n = r.get<uint64_t>();
-    if (!timed_ && n > static_cast<uint64_t>(limit_)) {
-      err = "window state larger than the window";
-      return false;
-    }
-    while (!deque_.empty())
-      deque_.pop_front();
-    for (uint64_t i = 0; i < n && r.ok(); ++i)
-      deque_.push_back(r.get<point>());
-    return r.ok();
-  }
-
-private:
-  bool is_max_;
-  bool timed_;
-  int64_t limit_;
-  int64_t seq_ = 0;
-  ring<point> deque_;
-};
-
 } // namespace
 
 const char* to_string(rolling_op x) {
@@ -308,13 +263,14 @@ const char* to_string(rolling_op x) {
     case rolling_op::min: return "rolling_min";
     case rolling_op::max: return "rolling_max";
     case rolling_op::std: return "rolling_std";
+    case rolling_op::zscore: return "zscore";
   }
   return "rolling_unknown";
 }
 
 std::optional<rolling_op> parse_rolling_op(std::string_view fn) {
   for (auto op : {rolling_op::mean, rolling_op::sum, rolling_op::min,
-                  rolling_op::max, rolling_op::std})
+                  rolling_op::max, rolling_op::std, rolling_op::zscore})
     if (fn == to_string(op))
       return op;
   return std::nullopt;
@@ -322,13 +278,13 @@ std::optional<rolling_op> parse_rolling_op(std::string_view fn) {
 
 node_fn_ptr make_rolling_count_fn(rolling_op op, int64_t n) {
   if (op == rolling_op::min || op == rolling_op::max)
-    return std::make_unique<extremum_fn>(op, false, n);
+    return make_extremum_fn(op == rolling_op::max, false, n);
   return std::make_unique<stats_fn<double>>(op, n);
 }
 
 node_fn_ptr make_rolling_time_fn(rolling_op op, int64_t span_ns) {
   if (op == rolling_op::min || op == rolling_op::max)
-    return std::make_unique<extremum_fn>(op, true, span_ns);
+    return make_extremum_fn(op == rolling_op::max, true, span_ns);
   return std::make_unique<stats_fn<point>>(op, span_ns);
 }
 

@@ -1,5 +1,6 @@
 // Rolling-window feature functions: rolling_mean, rolling_sum, rolling_min,
-// rolling_max and rolling_std (SPEC section 4).
+// rolling_max and rolling_std (SPEC section 4), and zscore (section 12), the
+// newest sample's distance from the window's mean in units of its std.
 //
 // Each function takes one input and fires at each of its outputs; the window
 // at a firing `t` holds the newest sample and either the last N samples
@@ -25,12 +26,13 @@
 namespace shoal {
 
 /// The aggregate a rolling function computes over its window.
-enum class rolling_op : uint8_t { mean, sum, min, max, std };
+enum class rolling_op : uint8_t { mean, sum, min, max, std, zscore };
 
-/// Returns "rolling_mean", "rolling_sum", ...
+/// Returns "rolling_mean", "rolling_sum", ..., "zscore".
 const char* to_string(rolling_op x);
 
-/// Maps "rolling_mean", ... to its aggregate; nullopt for anything else.
+/// Maps "rolling_mean", ..., "zscore" to its aggregate; nullopt for anything
+/// else.
 std::optional<rolling_op> parse_rolling_op(std::string_view fn);
 
 /// Returns a function over the last `n` samples. Precondition: `n >= 1`.

@@ -7,7 +7,8 @@
 // the large values scaled by the exact power of two 2^-`wide_shift`, the
 // others kept apart unscaled, in double-double arithmetic. A result that is
 // itself beyond the double range (a sum of 1e308 and 1e308) is an error with
-// that message, never a wrong number. Pure functions of their arguments; any
+// that message, never a wrong number. `wide_zscore` builds the zscore on
+// the wide mean and std. Pure functions of their arguments; any
 // thread may call them.
 
 #pragma once
@@ -89,6 +90,26 @@ fn_status wide_result(rolling_op op, const Window& win, double& out,
   err = std::string{to_string(op)} + " overflows: the result is beyond the "
         + "double range";
   return fn_status::error;
+}
+
+/// The zscore of `x`, the newest sample of `win`, from the window's wide
+/// mean and std; `fn_status::none` where the std is 0.
+template <class Window>
+fn_status wide_zscore(double x, const Window& win, double& out,
+                      std::string& err) {
+  double mean = 0;
+  double sd = 0;
+  // Neither can leave the double range: |mean| and the population std are
+  // at most the largest |value| of the window.
+  if (wide_result(rolling_op::mean, win, mean, err) != fn_status::value
+      || wide_result(rolling_op::std, win, sd, err) != fn_status::value)
+    return fn_status::error;
+  if (sd == 0)
+    return fn_status::none;
+  out = (x - mean) / sd;
+  if (!std::isfinite(out))
+    out = x / sd - mean / sd;
+  return fn_status::value;
 }
 
 } // namespace shoal

@@ -86,11 +86,15 @@ caf::error parse_node_table(node_kind kind, const toml::table& tbl,
     case node_kind::feature:
       err = first_error(
         {r.check_keys({"name", "fn", "needs", "trigger", "emit", "window",
-                       "window_ns", "alpha", "code", "path"}),
+                       "window_ns", "alpha", "lo", "hi", "mul", "add", "band",
+                       "q", "code", "path"}),
          r.read("fn", n.fn, true), r.read("needs", n.needs, true),
          r.read("trigger", n.trigger), r.read("emit", n.emit),
          r.read_count("window", n.window),
          r.read_count("window_ns", n.window_ns), r.read("alpha", n.alpha),
+         r.read_param("lo", n.lo), r.read_param("hi", n.hi),
+         r.read_param("mul", n.mul), r.read_param("add", n.add),
+         r.read_param("band", n.band), r.read_param("q", n.q),
          r.read("code", n.code), r.read("path", n.path)});
       break;
     case node_kind::model:

@@ -37,7 +37,10 @@ uint64_t graph_wire_bytes(const graph_spec& g) {
     n += text_bytes(x.name) + text_bytes(x.fn) + list_bytes(x.needs)
          + list_bytes(x.trigger) + text_bytes(x.unit) + text_bytes(x.link)
          + text_bytes(x.code) + text_bytes(x.path) + text_bytes(x.file)
-         + 8 * (x.weights.size() + 1) + 64;
+         + 8 * (x.weights.size() + 1)
+         + 64
+         // The six parameters of SPEC section 12 and their count.
+         + 8 * 7;
   }
   for (auto& c : files_of(g).contents)
     n += text_bytes(c.bytes()) + 4;

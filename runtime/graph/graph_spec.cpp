@@ -1,5 +1,7 @@
 #include "runtime/graph/graph_spec.hpp"
 
+#include <array>
+#include <cstring>
 #include <tuple>
 #include <unordered_map>
 
@@ -16,13 +18,45 @@ const char* to_string(node_kind x) {
   return "unknown";
 }
 
+namespace {
+
+/// Compares parameters by their bits, so that two NaNs (not given) are
+/// equal.
+uint64_t bits(double x) {
+  uint64_t result;
+  std::memcpy(&result, &x, sizeof(x));
+  return result;
+}
+
+} // namespace
+
 bool operator==(const node_spec& x, const node_spec& y) {
   auto tie = [](const node_spec& s) {
     return std::tie(s.name, s.kind, s.fn, s.needs, s.trigger, s.emit, s.unit,
                     s.window, s.window_ns, s.alpha, s.weights, s.bias, s.link,
                     s.code, s.path, s.content);
   };
-  return tie(x) == tie(y);
+  auto params = [](const node_spec& s) {
+    return std::array<uint64_t, 6>{bits(s.lo),  bits(s.hi),   bits(s.mul),
+                                   bits(s.add), bits(s.band), bits(s.q)};
+  };
+  return tie(x) == tie(y) && params(x) == params(y);
+}
+
+std::vector<uint64_t> param_bits(const node_spec& x) {
+  return {bits(x.lo),  bits(x.hi),   bits(x.mul),
+          bits(x.add), bits(x.band), bits(x.q)};
+}
+
+caf::error set_param_bits(node_spec& x, const std::vector<uint64_t>& bits) {
+  if (bits.size() != 6)
+    return make_error(errc::invalid_input, "node '" + x.name + "' arrived with "
+                                             + std::to_string(bits.size())
+                                             + " parameters, not 6");
+  double* params[] = {&x.lo, &x.hi, &x.mul, &x.add, &x.band, &x.q};
+  for (size_t i = 0; i < bits.size(); ++i)
+    std::memcpy(params[i], &bits[i], sizeof(double));
+  return caf::none;
 }
 
 std::optional<size_t> graph_spec::find(std::string_view name) const {

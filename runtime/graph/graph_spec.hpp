@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ const char* to_string(node_kind x);
 /// One node of the graph as declared. Fields that do not apply to a node's
 /// kind or function keep their defaults.
 struct node_spec {
+  /// The value of an optional number parameter that the graph does not give.
+  static constexpr double not_given = std::numeric_limits<double>::quiet_NaN();
+
   std::string name;
   node_kind kind = node_kind::sensor;
   /// Feature: the built-in function or "lua". Model: the model kind
@@ -52,6 +56,16 @@ struct node_spec {
   int64_t window_ns = 0;
   /// `ewma` smoothing factor.
   double alpha = 0;
+  /// Parameters of the cleaning and windowing functions (SPEC section 12);
+  /// NaN when not given (the loader refuses a NaN written in the file).
+  /// `clip` bounds, `scale` factor and offset, `deadband` band and
+  /// `rolling_quantile` quantile.
+  double lo = not_given;
+  double hi = not_given;
+  double mul = not_given;
+  double add = not_given;
+  double band = not_given;
+  double q = not_given;
   /// Linear models: one weight per input, the bias and the link function.
   std::vector<double> weights;
   double bias = 0;
@@ -79,15 +93,27 @@ struct node_spec {
   }
 };
 
+/// The parameters of SPEC section 12 as bits: CAF's portable encoding of a
+/// double does not keep the NaN that stands for "not given".
+std::vector<uint64_t> param_bits(const node_spec& x);
+
+/// Takes back what `param_bits` gave; an `errc::invalid_input` error if it
+/// has the wrong length.
+caf::error set_param_bits(node_spec& x, const std::vector<uint64_t>& bits);
+
 /// Without `content`, which its graph carries (a spec sent alone arrives
 /// without it); whatever arrives is `remote`.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_spec& x) {
+  std::vector<uint64_t> params;
+  if constexpr (!Inspector::writes_state)
+    params = param_bits(x);
   return f(x.name, x.kind, x.fn, x.needs, x.trigger, x.emit, x.unit, x.window,
-           x.window_ns, x.alpha, x.weights, x.bias, x.link, x.code, x.path,
-           x.file, caf::meta::load_callback([&x]() -> caf::error {
+           x.window_ns, x.alpha, params, x.weights, x.bias, x.link, x.code,
+           x.path, x.file,
+           caf::meta::load_callback([&x, &params]() -> caf::error {
              x.remote = true;
-             return caf::none;
+             return set_param_bits(x, params);
            }));
 }
 

@@ -1,6 +1,7 @@
 #include "runtime/graph/toml_fields.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "runtime/graph/graph_error.hpp"
 
@@ -115,6 +116,16 @@ caf::error field_reader::read(std::string_view key, double& out) const {
   if (!is_number(*x))
     return wrong_type(key, "a number", *x);
   out = to_double(*x);
+  return caf::none;
+}
+
+caf::error field_reader::read_param(std::string_view key, double& out) const {
+  double x = 0;
+  if (auto err = read(key, x); err || !has(key))
+    return err;
+  if (std::isnan(x))
+    return node_error(who_, quoted(key) + " must be a number, not nan");
+  out = x;
   return caf::none;
 }
 

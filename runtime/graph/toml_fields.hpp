@@ -52,6 +52,10 @@ public:
   /// Reads a number (integer or float).
   caf::error read(std::string_view key, double& out) const;
 
+  /// Reads an optional number parameter, which must not be NaN (NaN stands
+  /// for "not given" in `node_spec`).
+  caf::error read_param(std::string_view key, double& out) const;
+
   /// Reads an array of strings; a missing required key is an error.
   caf::error read(std::string_view key, std::vector<std::string>& out,
                   bool required = false) const;

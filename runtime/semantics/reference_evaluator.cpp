@@ -31,6 +31,17 @@ struct later_first {
   }
 };
 
+/// A node whose function has an output due at `ts` (a tumbling window's
+/// end).
+struct due_output {
+  int64_t ts;
+  uint32_t node;
+
+  bool operator>(const due_output& other) const {
+    return ts > other.ts;
+  }
+};
+
 std::string non_finite_message(double x) {
   char buf[32];
   auto end = std::to_chars(buf, buf + sizeof(buf), x).ptr;
@@ -70,7 +81,11 @@ struct reference_evaluator::state {
   std::vector<double> latest;
   std::vector<int64_t> last_ts; // wm_none: no output yet
   std::priority_queue<uint32_t, std::vector<uint32_t>, std::greater<>> dirty;
+  /// Per node: 0, or in `dirty` as triggered (1) or for a due output (2).
   std::vector<char> queued;
+  std::priority_queue<due_output, std::vector<due_output>, std::greater<>> due;
+  /// Per node: the due timestamp last put into `due` (`wm_end`: none).
+  std::vector<int64_t> scheduled;
   std::vector<double> args;
   std::string err;
   output_fn sink;
@@ -88,28 +103,17 @@ struct reference_evaluator::state {
     }
     for (auto i = trig_begin[n]; i < trig_begin[n + 1]; ++i) {
       auto d = triggers[i];
-      if (!queued[d]) {
-        queued[d] = 1;
+      if (!queued[d])
         dirty.push(d);
-      }
+      queued[d] = 1;
     }
   }
 
-  /// Derived node `n`, triggered at `t`, fires if all inputs have a value.
-  void fire(uint32_t n, int64_t t) {
-    auto first = in_begin[n];
-    auto count = in_begin[n + 1] - first;
-    for (uint32_t k = 0; k < count; ++k) {
-      auto j = inputs[first + k];
-      if (last_ts[j] == wm_none)
-        return;
-      args[k] = latest[j];
-    }
+  /// Counts what a call or flush of node `n` returned; a value becomes an
+  /// output at `t`.
+  void settle(uint32_t n, int64_t t, fn_status st, double out) {
     auto& c = res.nodes[n];
-    ++c.firings;
-    double out = 0;
-    err.clear();
-    switch (fns[n]->call(t, args.data(), count, out, err)) {
+    switch (st) {
       case fn_status::value:
         if (std::isfinite(out)) {
           ++c.outputs;
@@ -127,22 +131,76 @@ struct reference_evaluator::state {
     }
   }
 
-  /// Processes every buffered timestamp `t <= wm`, in increasing order.
+  /// Runs node `n` at `t`: fires it if it was triggered, then flushes the
+  /// output its function has due at `t`, if any (a tumbling window whose
+  /// last sample came at `t` closes at once), and schedules the next one.
+  void step(uint32_t n, bool triggered, int64_t t) {
+    if (triggered)
+      fire(n, t);
+    auto& fn = *fns[n];
+    if (fn.due() == t) {
+      double out = 0;
+      err.clear();
+      auto st = fn.flush(out, err);
+      settle(n, t, st, out);
+    }
+    auto d = fn.due();
+    if (d != wm_end && d != scheduled[n]) {
+      scheduled[n] = d;
+      due.push(due_output{d, n});
+    }
+  }
+
+  /// Derived node `n`, triggered at `t`, fires if all inputs have a value.
+  void fire(uint32_t n, int64_t t) {
+    auto first = in_begin[n];
+    auto count = in_begin[n + 1] - first;
+    for (uint32_t k = 0; k < count; ++k) {
+      auto j = inputs[first + k];
+      if (last_ts[j] == wm_none)
+        return;
+      args[k] = latest[j];
+    }
+    ++res.nodes[n].firings;
+    double out = 0;
+    err.clear();
+    auto st = fns[n]->call(t, args.data(), count, out, err);
+    settle(n, t, st, out);
+  }
+
+  /// The next timestamp with a buffered sample or a due output; `wm_end`
+  /// if none.
+  int64_t next_ts() const {
+    auto t = pending.empty() ? wm_end : pending.top().ts;
+    return due.empty() ? t : std::min(t, due.top().ts);
+  }
+
+  /// Processes every buffered timestamp and due output `t <= wm`, in
+  /// increasing order.
   void process(int64_t wm) {
-    while (!pending.empty() && pending.top().ts <= wm) {
-      auto t = pending.top().ts;
-      do {
+    for (auto t = next_ts(); t != wm_end && t <= wm; t = next_ts()) {
+      while (!pending.empty() && pending.top().ts == t) {
         auto s = pending.top();
         pending.pop();
         produce(sensor_node[s.sensor], t, s.value);
-      } while (!pending.empty() && pending.top().ts == t);
+      }
+      while (!due.empty() && due.top().ts == t) {
+        auto n = due.top().node;
+        due.pop();
+        scheduled[n] = wm_end;
+        if (!queued[n]) {
+          queued[n] = 2;
+          dirty.push(n);
+        }
+      }
       // Dependants have larger indices than what triggers them, so nodes
       // come out of `dirty` in increasing (topological) order.
       while (!dirty.empty()) {
         auto n = dirty.top();
         dirty.pop();
+        bool triggered = queued[n] == 1;
         queued[n] = 0;
-        fire(n, t);
+        step(n, triggered, t);
       }
     }
   }
@@ -209,6 +267,7 @@ reference_evaluator::make(const graph_spec& g, int64_t allowed_lateness_ns) {
   st->latest.resize(n, 0.0);
   st->last_ts.resize(n, wm_none);
   st->queued.resize(n, 0);
+  st->scheduled.resize(n, wm_end);
   st->args.resize(max_inputs);
   st->res.nodes.resize(n);
   return reference_evaluator{std::move(st)};

@@ -26,10 +26,53 @@ const char* builtins[]
   = {"rolling_mean", "rolling_sum", "rolling_min", "rolling_max",
      "rolling_std",  "ewma",        "diff",        "rate"};
 
+const char* cleaning_fns[]
+  = {"clip",         "scale",          "deadband",     "rolling_quantile",
+     "zscore",       "tumbling_mean",  "tumbling_sum", "tumbling_min",
+     "tumbling_max", "tumbling_count", "tumbling_last"};
+
+/// Turns built-in feature `n` into one of SPEC section 12's, with random
+/// parameters from `rng`.
+void make_cleaning(node_spec& n, std::mt19937_64& rng) {
+  auto pick = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>{lo, hi}(rng);
+  };
+  n.window = 0;
+  n.window_ns = 0;
+  n.alpha = 0;
+  n.fn = cleaning_fns[pick(0, 10)];
+  if (n.fn == "clip") {
+    // Values run 0..100: bounds inside, one side or both.
+    int sides = pick(0, 2);
+    if (sides != 1)
+      n.lo = pick(0, 40);
+    if (sides != 0)
+      n.hi = pick(50, 90);
+  } else if (n.fn == "scale") {
+    if (pick(0, 1) == 1)
+      n.mul = pick(-30, 30) / 10.0;
+    if (pick(0, 1) == 1)
+      n.add = pick(-50, 50);
+  } else if (n.fn == "deadband") {
+    n.band = pick(0, 3) * 10;
+  } else if (n.fn == "rolling_quantile" || n.fn == "zscore") {
+    if (n.fn == "rolling_quantile")
+      n.q = pick(0, 4) / 4.0;
+    if (pick(0, 1) == 1)
+      n.window = pick(1, 6);
+    else
+      n.window_ns = pick(1, 40);
+  } else {
+    // Tumbling: windows of a few samples up to many.
+    n.window_ns = pick(1, 4) == 1 ? 1 : pick(2, 60);
+  }
+}
+
 } // namespace
 
 graph_spec random_graph(uint64_t seed, const random_graph_options& opts) {
   std::mt19937_64 rng{seed};
+  std::mt19937_64 cleaning_rng{seed ^ 0xc1ea'0000ULL};
   auto pick = [&](int lo, int hi) {
     return std::uniform_int_distribution<int>{lo, hi}(rng);
   };
@@ -79,6 +122,9 @@ graph_spec random_graph(uint64_t seed, const random_graph_options& opts) {
       } else if (n.fn == "ewma") {
         n.alpha = pick(1, 10) / 10.0;
       }
+      if (opts.cleaning
+          && std::uniform_int_distribution<int>{0, 9}(cleaning_rng) < 4)
+        make_cleaning(n, cleaning_rng);
     }
     g.nodes.push_back(n);
   }

@@ -1,11 +1,11 @@
 // Random graphs and faulty inputs for equivalence tests.
 //
-// `random_graph(seed)` builds a valid graph of sensors, built-in and Lua
-// features, and linear and Lua models (some of which fail or return nothing
-// on purpose), with random triggers and emit flags, in topological order.
-// `random_input(g, seed)` writes CSV rows with every kind of fault the
-// source must reject: malformed rows, unknown sensors, non-finite values,
-// late and out-of-order samples, and equal timestamps across sensors.
+// `random_graph(seed)` builds a valid graph of sensors, built-in (SPEC
+// sections 4 and 12) and Lua features, and linear and Lua models (some of which
+// fail or return nothing on purpose), with random triggers and emit flags, in
+// topological order. `random_input(g, seed)` writes CSV rows with every kind of
+// fault the source must reject: malformed rows, unknown sensors, non-finite
+// values, late and out-of-order samples, and equal timestamps across sensors.
 
 #pragma once
 
@@ -21,6 +21,10 @@ struct random_graph_options {
   int max_sensors = 6;
   int max_features = 10;
   int max_models = 8;
+  /// Whether some built-in features are the functions of SPEC section 12
+  /// (chosen by a second generator, so that the graph's shape, inputs and
+  /// the rest of its functions are those the seed gave before them).
+  bool cleaning = true;
 };
 
 graph_spec random_graph(uint64_t seed, const random_graph_options& opts = {});

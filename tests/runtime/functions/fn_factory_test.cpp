@@ -119,11 +119,15 @@ TEST(FnFactory, RejectsUnknownFunctionsAndKinds) {
   EXPECT_EQ(error_of(feature("foo")),
             "plant.toml: node 'p1.f': unknown function 'foo'; known: "
             "rolling_mean, rolling_sum, rolling_min, rolling_max, "
-            "rolling_std, ewma, diff, rate, lua");
+            "rolling_std, ewma, diff, rate, clip, scale, deadband, "
+            "rolling_quantile, zscore, tumbling_mean, tumbling_sum, "
+            "tumbling_min, tumbling_max, tumbling_count, tumbling_last, lua");
   EXPECT_EQ(error_of(feature("")),
             "plant.toml: node 'p1.f': missing fn; known: rolling_mean, "
             "rolling_sum, rolling_min, rolling_max, rolling_std, ewma, diff, "
-            "rate, lua");
+            "rate, clip, scale, deadband, rolling_quantile, zscore, "
+            "tumbling_mean, tumbling_sum, tumbling_min, tumbling_max, "
+            "tumbling_count, tumbling_last, lua");
   // Model kinds are not feature functions, and the other way round.
   EXPECT_NE(error_of(feature("linear")).find("unknown function 'linear'"),
             std::string::npos);

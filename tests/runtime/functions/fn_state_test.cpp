@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/core/errc.hpp"
+#include "runtime/core/types.hpp"
 #include "runtime/functions/fn_factory.hpp"
 #include "runtime/functions/fn_state.hpp"
 #include "runtime/graph/graph_spec.hpp"
@@ -109,4 +111,90 @@ TEST(FnState, LuaStateThatCannotMoveSaysWhy) {
   std::string junk = "\x05\x01";
   state_reader r{junk};
   EXPECT_FALSE((*other)->load(r, err));
+}
+
+namespace {
+
+/// One sample through `fn` as node_fire.hpp drives it: what is due before
+/// `ts` is flushed, then the call, then what is due at `ts`. Returns the
+/// outputs, NaN standing for a call without one.
+std::vector<point> drive(node_fn& fn, int64_t ts, double x) {
+  std::vector<point> res;
+  auto flush_to = [&](int64_t t) {
+    for (auto d = fn.due(); d != wm_end && d <= t; d = fn.due()) {
+      double out = 0;
+      std::string err;
+      auto st = fn.flush(out, err);
+      res.push_back({d, st == fn_status::value ? out : -1.0});
+    }
+  };
+  flush_to(ts - 1);
+  res.push_back({ts, call(fn, ts, x)});
+  flush_to(ts);
+  return res;
+}
+
+/// Like `expect_moves`, with the flushes of tumbling windows compared too.
+void expect_moves_with_flushes(const node_spec& spec) {
+  SCOPED_TRACE(spec.name);
+  auto a = make_fn(spec);
+  ASSERT_TRUE(a) << describe(a.error());
+  std::mt19937_64 rng{9};
+  std::uniform_int_distribution<int> value{-20, 20};
+  int64_t ts = -3000;
+  for (int i = 0; i < 300; ++i)
+    drive(**a, ts += 1 + static_cast<int64_t>(rng() % 20), value(rng) * 0.5);
+  state_writer w;
+  std::string err;
+  ASSERT_TRUE((*a)->save(w, err)) << err;
+  auto b = make_fn(spec);
+  ASSERT_TRUE(b);
+  state_reader r{w.bytes()};
+  ASSERT_TRUE((*b)->load(r, err)) << err;
+  EXPECT_TRUE(r.ok() && r.done());
+  EXPECT_EQ((*b)->due(), (*a)->due());
+  for (int i = 0; i < 300; ++i) {
+    ts += 1 + static_cast<int64_t>(rng() % 20);
+    double x = value(rng) * 0.5;
+    auto want = drive(**a, ts, x);
+    auto got = drive(**b, ts, x);
+    ASSERT_EQ(got.size(), want.size()) << i;
+    for (size_t k = 0; k < want.size(); ++k) {
+      EXPECT_EQ(got[k].ts, want[k].ts) << i;
+      if (std::isnan(want[k].value))
+        EXPECT_TRUE(std::isnan(got[k].value)) << i;
+      else
+        EXPECT_EQ(got[k].value, want[k].value) << i;
+    }
+  }
+}
+
+} // namespace
+
+TEST(FnState, CleaningAndWindowFunctionsMoveWithTheirState) {
+  auto clip = feature("clip");
+  clip.lo = -3;
+  expect_moves_with_flushes(clip);
+  auto scale = feature("scale");
+  scale.mul = 2;
+  expect_moves_with_flushes(scale);
+  auto deadband = feature("deadband");
+  deadband.band = 2;
+  expect_moves_with_flushes(deadband);
+  for (auto fn : {"rolling_quantile", "zscore"}) {
+    auto count = feature(fn);
+    count.window = 7;
+    count.q = std::string{fn} == "zscore" ? node_spec::not_given : 0.3;
+    expect_moves_with_flushes(count);
+    auto timed = count;
+    timed.window = 0;
+    timed.window_ns = 60;
+    expect_moves_with_flushes(timed);
+  }
+  for (auto fn : {"tumbling_mean", "tumbling_sum", "tumbling_min",
+                  "tumbling_max", "tumbling_count", "tumbling_last"}) {
+    auto tumbling = feature(fn);
+    tumbling.window_ns = 50;
+    expect_moves_with_flushes(tumbling);
+  }
 }

@@ -2,6 +2,7 @@
 // distinct one once; what arrives is `remote` and is built from its content
 // alone, never from a file it names; the graph's size is capped.
 
+#include <cmath>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <string>
@@ -173,4 +174,31 @@ TEST(GraphSize, RefusesAGraphLargerThanTheCap) {
   ASSERT_TRUE(err);
   EXPECT_EQ(describe(err), "plant.toml: node 'p1.m': the content of '/m.json' "
                            "is larger than the cap of 67108864 bytes");
+}
+
+TEST(GraphWire, CarriesTheCleaningParametersAndWhichAreNotGiven) {
+  graph_spec g;
+  node_spec clip;
+  clip.name = "c";
+  clip.kind = node_kind::feature;
+  clip.fn = "clip";
+  clip.needs = {"s"};
+  clip.lo = -2.5;
+  node_spec quantile = clip;
+  quantile.name = "q";
+  quantile.fn = "rolling_quantile";
+  quantile.lo = node_spec::not_given;
+  quantile.q = 0.25;
+  quantile.window = 4;
+  g.nodes = {clip, quantile};
+  auto got = over_the_wire(g);
+  ASSERT_EQ(got.nodes.size(), 2u);
+  EXPECT_EQ(got.nodes[0].lo, -2.5);
+  EXPECT_TRUE(std::isnan(got.nodes[0].hi));
+  EXPECT_TRUE(std::isnan(got.nodes[1].lo));
+  EXPECT_EQ(got.nodes[1].q, 0.25);
+  EXPECT_EQ(got.nodes[0], clip);
+  EXPECT_EQ(got.nodes[1], quantile);
+  EXPECT_EQ(error_of(got.nodes[0]), "");
+  EXPECT_EQ(error_of(got.nodes[1]), "");
 }
