@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "apps/common/cli.hpp"
 #include "apps/shoal-bench/bench_command.hpp"
 #include "apps/shoal-bench/checkpoint_command.hpp"
 #include "apps/shoal-bench/checkpoint_dir_command.hpp"
@@ -25,6 +26,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "shoal-bench: %s\n%s",
                  shoal::describe(args.error()).c_str(), shoal::bench_usage());
     return 2;
+  }
+  if (args->version) {
+    std::printf("%s\n", shoal::version_line("shoal-bench").c_str());
+    return 0;
   }
   if (args->help) {
     std::fputs(shoal::bench_usage(), stdout);
