@@ -21,6 +21,14 @@ inline std::string version_line(const std::string& tool) {
   return tool + " " SHOAL_VERSION " (commit " SHOAL_COMMIT ")";
 }
 
+/// The path behind an operand where "-" means the standard stream: stdin
+/// for an input, stdout for an output (so that tools can sit in a pipe).
+inline std::string stdio_path(const std::string& operand, bool input) {
+  if (operand != "-")
+    return operand;
+  return input ? "/dev/stdin" : "/dev/stdout";
+}
+
 /// Sets up `app` the way every Shoal tool parses: `-h,--help`, `--version`,
 /// and extras kept for `parse_cli` to name.
 inline void prepare_cli(CLI::App& app, const std::string& tool) {

@@ -107,3 +107,10 @@ TEST(ShoalBench, RejectsBadUsage) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--join-fanin"), std::string::npos);
 }
+
+TEST(ShoalBench, PrintsItsVersion) {
+  auto res = run_command(bench("--version"));
+  EXPECT_EQ(res.exit_code, 0) << res.output;
+  EXPECT_EQ(res.output.rfind("shoal-bench 0.", 0), 0u) << res.output;
+  EXPECT_NE(res.output.find(" (commit "), std::string::npos) << res.output;
+}
