@@ -71,6 +71,42 @@ int apply(caf::scoped_actor& self, const caf::actor& member,
   return rc;
 }
 
+/// `apply --dry-run` and `diff`: the leader's plan, one "add|replace|
+/// unchanged|keep NAME" line a node and a summary line; with -o json one
+/// object with a list per verb and the summary.
+int dry_run(caf::scoped_actor& self, const caf::actor& member,
+            const ctl_args& args, const graph_spec& g) {
+  int rc = 0;
+  self->request(member, args.target.timeout, plan_atom_v, apply_atom_v, g)
+    .receive(
+      [&](const std::string& text) {
+        if (args.output != ctl_output::json) {
+          std::printf("%s\n", text.c_str());
+          return;
+        }
+        auto doc = nlohmann::json::object();
+        for (auto verb : {"add", "replace", "unchanged", "keep"})
+          doc[verb] = nlohmann::json::array();
+        size_t from = 0;
+        while (from < text.size()) {
+          auto end = std::min(text.find('\n', from), text.size());
+          auto line = text.substr(from, end - from);
+          auto space = line.find(' ');
+          auto verb = line.substr(0, space);
+          if (end < text.size() && doc.contains(verb))
+            doc[verb].push_back(line.substr(space + 1));
+          else
+            doc["summary"] = line;
+          from = end + 1;
+        }
+        std::printf("%s\n", doc.dump().c_str());
+      },
+      [&](caf::error& err) {
+        rc = ctl_failed(self, args.target, "diff", err);
+      });
+  return rc;
+}
+
 int remove_nodes(caf::scoped_actor& self, const caf::actor& member,
                  const ctl_args& args) {
   int rc = 0;
@@ -183,6 +219,8 @@ int run_ctl(caf::actor_system& sys, ctl_args args, const graph_spec& to_apply) {
                  sys.render(member.error()).c_str());
     return 2;
   }
+  if (args.command == "apply" && args.dry_run)
+    return dry_run(self, *member, args, to_apply);
   if (args.command == "apply")
     return apply(self, *member, args, to_apply);
   if (args.command == "remove")
