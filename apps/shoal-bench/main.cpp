@@ -14,11 +14,11 @@
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "models") == 0)
-    return shoal::models_command(argc - 2, argv + 2);
+    return shoal::models_command(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "checkpoint-store") == 0)
-    return shoal::checkpoint_store_command(argc - 2, argv + 2);
+    return shoal::checkpoint_store_command(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "checkpoint-dir") == 0)
-    return shoal::checkpoint_dir_command(argc - 2, argv + 2);
+    return shoal::checkpoint_dir_command(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "plant") == 0)
     return shoal::plant_command(argc - 2, argv + 2);
   auto args = shoal::parse_bench_args(argc, argv);
