@@ -230,6 +230,7 @@ CAF_ADD_ATOM(shoal, shoal, fetch_atom, "fetch")
 CAF_ADD_ATOM(shoal, shoal, leave_atom, "leave")
 CAF_ADD_ATOM(shoal, shoal, ckpt_atom, "ckpt")
 CAF_ADD_ATOM(shoal, shoal, mark_atom, "mark")
+CAF_ADD_ATOM(shoal, shoal, plan_atom, "plan")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

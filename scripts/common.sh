@@ -8,7 +8,7 @@ SHOAL_BUILD=${SHOAL_BUILD:-$SHOAL_ROOT/build}
 SHOAL_PACKAGES=(
   build-essential cmake pkg-config
   libcaf-dev libtomlplusplus-dev liblua5.4-dev libgtest-dev
-  libmsgpack-cxx-dev libboost-dev
+  libmsgpack-cxx-dev libboost-dev libcli11-dev
   libmosquitto-dev mosquitto mosquitto-clients
   libxgboost-dev libonnx-dev libprotobuf-dev nlohmann-json3-dev
   librocksdb-dev influxdb

@@ -168,6 +168,20 @@ caf::message_handler coordinator_handlers(member_self self) {
       apply_graph(self, std::move(g), self->make_response_promise());
       return caf::delegated<std::string>{};
     },
+    [=](plan_atom, apply_atom, graph_spec& g) -> caf::result<std::string> {
+      // A dry run: the leader plans with the graph it runs, changes nothing.
+      if (auto err = check_graph_size(g))
+        return err;
+      if (!is_leader(self)) {
+        forward_to_leader(self, "diff", plan_atom_v, apply_atom_v,
+                          std::move(g));
+        return caf::delegated<std::string>{};
+      }
+      auto text = dry_run_apply(self->state, std::move(g));
+      if (!text)
+        return std::move(text.error());
+      return std::move(*text);
+    },
     [=](remove_atom, std::vector<std::string>& names,
         bool cascade) -> caf::result<std::string> {
       if (!is_leader(self)) {

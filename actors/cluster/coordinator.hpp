@@ -16,6 +16,9 @@
 //
 // Messages handled:
 //   (apply_atom, graph_spec)             -> std::string summary
+//   (plan_atom, apply_atom, graph_spec)  -> std::string: what the apply
+//                                        would change, changing nothing
+//                                        (dry_run_apply, graph_change.hpp)
 //   (remove_atom, std::vector<std::string> names, bool cascade)
 //                                        -> std::string summary
 //   (deploy_atom, graph_spec, directory) the deployment, from the member

@@ -55,6 +55,9 @@ struct graph_change {
   std::vector<std::string> remove;
   /// What the change is, for the summary ("added 2, replaced 1").
   std::string what;
+  /// An apply: the nodes it adds and replaces, in the order of its file.
+  std::vector<std::string> added;
+  std::vector<std::string> replaced;
   /// A failover: the nodes were on departed members.
   bool failover = false;
   /// A failover that restores every node from this committed checkpoint
@@ -70,6 +73,13 @@ struct graph_change {
 /// whose declaration or model content changed are replaced, the others
 /// stay. A model's content came with `g`: no file is read here.
 caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g);
+
+/// What applying `g` would change, planned as `plan_apply` plans it (as
+/// the first graph when none is deployed) and changing nothing: one line
+/// per node ("add N", "replace N", "unchanged N", and "keep N" for a
+/// running node `g` does not name, which stays), then a summary line.
+/// Errors are those the apply would fail with.
+caf::expected<std::string> dry_run_apply(const member_state& st, graph_spec g);
 
 /// Plans removing `names`; refused while nodes outside them need one,
 /// unless `cascade`, which removes those too (transitively).

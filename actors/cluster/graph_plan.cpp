@@ -53,6 +53,7 @@ caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {
       if (!fresh.insert(n.name).second)
         continue; // a duplicate: validate_graph names it below
       ++added;
+      c.added.push_back(n.name);
       spawn.insert(n.name);
       index.emplace(n.name, c.merged.nodes.size());
       c.merged.nodes.push_back(n);
@@ -64,6 +65,7 @@ caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {
     if (running == n)
       continue;
     ++replaced;
+    c.replaced.push_back(n.name);
     spawn.insert(n.name);
     running = n;
   }
@@ -83,6 +85,54 @@ caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {
            + std::to_string(replaced) + ", unchanged "
            + std::to_string(g.nodes.size() - added - replaced);
   return c;
+}
+
+caf::expected<std::string> dry_run_apply(const member_state& st, graph_spec g) {
+  std::vector<std::string> named;
+  for (auto& n : g.nodes)
+    named.push_back(n.name);
+  graph_change c;
+  if (st.coordinator.deployed) {
+    auto planned = plan_apply(st, std::move(g));
+    if (!planned)
+      return std::move(planned.error());
+    c = std::move(*planned);
+  } else {
+    // The first graph is validated in full and placed as a whole.
+    auto check = [](const node_spec& n) -> caf::error {
+      auto fn = make_fn(n);
+      return fn ? caf::error{} : std::move(fn.error());
+    };
+    if (auto err = validate_graph(g, check))
+      return err;
+    c.added = named;
+  }
+  std::set<std::string> changed{c.added.begin(), c.added.end()};
+  changed.insert(c.replaced.begin(), c.replaced.end());
+  std::set<std::string> in_file{named.begin(), named.end()};
+  std::string text;
+  for (auto& name : c.added)
+    text += "add " + name + "\n";
+  for (auto& name : c.replaced)
+    text += "replace " + name + "\n";
+  size_t unchanged = 0;
+  for (auto& name : named)
+    if (changed.count(name) == 0) {
+      text += "unchanged " + name + "\n";
+      ++unchanged;
+    }
+  size_t kept = 0;
+  if (st.coordinator.deployed)
+    for (auto& n : st.coordinator.graph.nodes)
+      if (in_file.count(n.name) == 0) {
+        text += "keep " + n.name + "\n";
+        ++kept;
+      }
+  text += "dry run: would add " + std::to_string(c.added.size()) + ", replace "
+          + std::to_string(c.replaced.size()) + ", unchanged "
+          + std::to_string(unchanged) + "; " + std::to_string(kept)
+          + " running nodes not in the file stay; nothing changed";
+  return text;
 }
 
 caf::expected<graph_change> plan_remove(const member_state& st,

@@ -1,8 +1,11 @@
-#include <cstring>
+#include <map>
+#include <string>
 
 #include "apps/shoal-bench/bench_command.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/parse_number.hpp"
+
+#include "CLI/CLI.hpp"
 
 namespace shoal {
 
@@ -49,7 +52,10 @@ const char* bench_usage() {
          "  --threads N              one per core\n"
          "  --seed N                 1\n"
          "  --nodes N                1000000 (scale only)\n"
-         "  --json                   one JSON object instead of the table\n";
+         "  --json                   one JSON object instead of the table\n"
+         "  --version                print the version and exit 0\n"
+         "exit codes: 0 done (replay: outputs equal), 1 a run failed or\n"
+         "  its outputs differ, 2 bad usage\n";
 }
 
 caf::expected<bench_args> parse_bench_args(int argc, char** argv) {
@@ -57,86 +63,76 @@ caf::expected<bench_args> parse_bench_args(int argc, char** argv) {
   auto fail = [](std::string text) {
     return make_error(errc::invalid_config, std::move(text));
   };
-  int i = 1;
-  if (i < argc && argv[i][0] != '-') {
-    args.command = argv[i++];
-    if (args.command != "limit" && args.command != "replay"
-        && args.command != "live" && args.command != "scale")
-      return fail("unknown command '" + args.command + "'");
+  CLI::App app{"shoal-bench", "shoal-bench"};
+  // --help and --version are main()'s, after a parse that succeeded.
+  app.set_help_flag();
+  app.allow_extras();
+  app.add_flag("-h,--help", args.help);
+  app.add_flag("--version", args.version);
+  app.add_flag("--json", args.json);
+  app.add_flag("--edge-watermarks", args.edge_watermarks);
+  app.add_flag("--one-actor-per-node", args.one_actor_per_node);
+  app.add_option("command", args.command);
+  std::map<std::string, std::string> values;
+  for (auto name :
+       {"--sensors", "--features-per-sensor", "--models-per-sensor", "--layers",
+        "--join-fanin", "--samples", "--threads", "--nodes", "--seed",
+        "--lua-share", "--duration", "--lateness-ns", "--rate"})
+    app.add_option(name, values[name]);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ArgumentMismatch& e) {
+    std::string what = e.what();
+    return fail("option " + what.substr(0, what.find(':')) + " needs a value");
+  } catch (const CLI::ParseError& e) {
+    return fail(e.what());
   }
-  for (; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      args.help = true;
-      continue;
-    }
-    if (arg == "--json") {
-      args.json = true;
-      continue;
-    }
-    if (arg == "--edge-watermarks") {
-      args.edge_watermarks = true;
-      continue;
-    }
-    if (arg == "--one-actor-per-node") {
-      args.one_actor_per_node = true;
-      continue;
-    }
-    if (i + 1 >= argc)
-      return fail("option " + arg + " needs a value");
-    const char* value = argv[++i];
-    auto count = [&](size_t& out, size_t min) -> caf::error {
-      if (!parse_number(value, out) || out < min)
-        return fail(arg + " needs an integer of at least " + std::to_string(min)
-                    + ", got '" + value + "'");
-      return caf::none;
-    };
-    caf::error err;
-    if (arg == "--sensors")
-      err = count(args.graph.sensors, 1);
-    else if (arg == "--features-per-sensor")
-      err = count(args.graph.features_per_sensor, 0);
-    else if (arg == "--models-per-sensor")
-      err = count(args.graph.models_per_sensor, 0);
-    else if (arg == "--layers")
-      err = count(args.graph.layers, 1);
-    else if (arg == "--join-fanin")
-      err = count(args.graph.join_fanin, 0);
-    else if (arg == "--samples")
-      err = count(args.samples, 1);
-    else if (arg == "--threads")
-      err = count(args.threads, 1);
-    else if (arg == "--nodes")
-      err = count(args.nodes, 1);
-    else if (arg == "--seed") {
-      if (!parse_number(value, args.graph.seed))
-        err = fail("--seed needs a non-negative integer, got '"
-                   + std::string{value} + "'");
-    } else if (arg == "--lua-share") {
-      auto& x = args.graph.lua_share;
-      if (!parse_number(value, x) || !(x >= 0.0 && x <= 1.0))
-        err = fail("--lua-share needs a number from 0 to 1, got '"
-                   + std::string{value} + "'");
-    } else if (arg == "--duration") {
-      if (!parse_number(value, args.duration)
-          || !(args.duration > 1 && args.duration < 1e6))
-        err = fail("--duration needs a number of seconds above 1, got '"
-                   + std::string{value} + "'");
-    } else if (arg == "--lateness-ns") {
-      if (!parse_number(value, args.lateness_ns) || args.lateness_ns < 0)
-        err = fail("--lateness-ns needs a non-negative integer, got '"
-                   + std::string{value} + "'");
-    } else if (arg == "--rate") {
-      if (!parse_number(value, args.rate)
-          || !(args.rate > 0 && args.rate < 1e12))
-        err = fail("--rate needs a positive number, got '" + std::string{value}
-                   + "'");
-    } else {
-      err = fail("unknown option '" + arg + "'");
-    }
-    if (err)
-      return err;
+  for (const auto& extra : app.remaining())
+    return fail("unknown option '" + extra + "'");
+  if (!args.command.empty() && args.command != "limit"
+      && args.command != "replay" && args.command != "live"
+      && args.command != "scale")
+    return fail("unknown command '" + args.command + "'");
+  auto& g = args.graph;
+  auto counts = {std::pair{"--sensors", std::pair{&g.sensors, size_t{1}}},
+                 {"--features-per-sensor", {&g.features_per_sensor, 0}},
+                 {"--models-per-sensor", {&g.models_per_sensor, 0}},
+                 {"--layers", {&g.layers, 1}},
+                 {"--join-fanin", {&g.join_fanin, 0}},
+                 {"--samples", {&args.samples, 1}},
+                 {"--threads", {&args.threads, 1}},
+                 {"--nodes", {&args.nodes, 1}}};
+  for (auto [name, target] : counts) {
+    auto& value = values[name];
+    auto [out, min] = target;
+    if (!value.empty() && (!parse_number(value.c_str(), *out) || *out < min))
+      return fail(std::string{name} + " needs an integer of at least "
+                  + std::to_string(min) + ", got '" + value + "'");
   }
+  auto given = [&](const char* name) -> const std::string& {
+    return values[name];
+  };
+  if (auto& v = given("--seed"); !v.empty() && !parse_number(v.c_str(), g.seed))
+    return fail("--seed needs a non-negative integer, got '" + v + "'");
+  if (auto& v = given("--lua-share");
+      !v.empty()
+      && (!parse_number(v.c_str(), g.lua_share)
+          || !(g.lua_share >= 0.0 && g.lua_share <= 1.0)))
+    return fail("--lua-share needs a number from 0 to 1, got '" + v + "'");
+  if (auto& v = given("--duration");
+      !v.empty()
+      && (!parse_number(v.c_str(), args.duration)
+          || !(args.duration > 1 && args.duration < 1e6)))
+    return fail("--duration needs a number of seconds above 1, got '" + v
+                + "'");
+  if (auto& v = given("--lateness-ns");
+      !v.empty()
+      && (!parse_number(v.c_str(), args.lateness_ns) || args.lateness_ns < 0))
+    return fail("--lateness-ns needs a non-negative integer, got '" + v + "'");
+  if (auto& v = given("--rate"); !v.empty()
+                                 && (!parse_number(v.c_str(), args.rate)
+                                     || !(args.rate > 0 && args.rate < 1e12)))
+    return fail("--rate needs a positive number, got '" + v + "'");
   if (auto err = check_synthetic_options(args.graph))
     return err;
   return args;

@@ -50,6 +50,7 @@ struct bench_args {
   size_t nodes = 1'000'000;
   bool json = false;
   bool help = false;
+  bool version = false;
 };
 
 /// Parses the command line; errors name the offending argument.

@@ -5,6 +5,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "apps/common/cli.hpp"
 #include "apps/shoal-bench/checkpoint_bench.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/parse_number.hpp"
@@ -17,40 +18,27 @@ const char* usage
   = "usage: shoal-bench checkpoint-store [--nodes N] [--state-bytes B] "
     "[--changed X] [--checkpoints C] [--dir DIR]\n";
 
-/// Parses the options into `opts`; an empty string when they are fine.
-std::string parse(int argc, char** argv, checkpoint_bench_options& opts) {
-  for (int i = 0; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (i + 1 >= argc)
-      return arg == "--nodes" || arg == "--state-bytes" || arg == "--changed"
-                 || arg == "--checkpoints" || arg == "--dir"
-               ? "option " + arg + " needs a value"
-               : "unknown argument '" + arg + "'";
-    std::string value = argv[++i];
-    if (arg == "--dir") {
-      if (value.empty())
-        return "--dir needs a directory";
-      opts.dir = value;
-    } else if (arg == "--nodes") {
-      if (!parse_number(value.c_str(), opts.nodes) || opts.nodes < 1)
-        return "--nodes needs an integer of at least 1, got '" + value + "'";
-    } else if (arg == "--state-bytes") {
-      if (!parse_number(value.c_str(), opts.state_bytes))
-        return "--state-bytes needs a non-negative integer, got '" + value
-               + "'";
-    } else if (arg == "--checkpoints") {
-      if (!parse_number(value.c_str(), opts.incrementals))
-        return "--checkpoints needs a non-negative integer, got '" + value
-               + "'";
-    } else if (arg == "--changed") {
-      auto& x = opts.changed_share;
-      if (!parse_number(value.c_str(), x) || !(x > 0.0 && x <= 1.0))
-        return "--changed needs a number above 0 and at most 1, got '" + value
-               + "'";
-    } else {
-      return "unknown argument '" + arg + "'";
-    }
-  }
+/// Checks the options' values into `opts`; an empty string when they are
+/// fine.
+std::string check(const std::string& nodes, const std::string& state_bytes,
+                  const std::string& checkpoints, const std::string& changed,
+                  checkpoint_bench_options& opts) {
+  if (!nodes.empty()
+      && (!parse_number(nodes.c_str(), opts.nodes) || opts.nodes < 1))
+    return "--nodes needs an integer of at least 1, got '" + nodes + "'";
+  if (!state_bytes.empty()
+      && !parse_number(state_bytes.c_str(), opts.state_bytes))
+    return "--state-bytes needs a non-negative integer, got '" + state_bytes
+           + "'";
+  if (!checkpoints.empty()
+      && !parse_number(checkpoints.c_str(), opts.incrementals))
+    return "--checkpoints needs a non-negative integer, got '" + checkpoints
+           + "'";
+  auto& x = opts.changed_share;
+  if (!changed.empty()
+      && (!parse_number(changed.c_str(), x) || !(x > 0.0 && x <= 1.0)))
+    return "--changed needs a number above 0 and at most 1, got '" + changed
+           + "'";
   return {};
 }
 
@@ -97,9 +85,24 @@ void print(const checkpoint_bench_options& opts,
 
 int checkpoint_store_command(int argc, char** argv) {
   checkpoint_bench_options opts;
-  if (auto bad = parse(argc, argv, opts); !bad.empty()) {
-    std::fprintf(stderr, "shoal-bench checkpoint-store: %s\n%s", bad.c_str(),
-                 usage);
+  CLI::App app{"what the checkpoint store costs", "checkpoint-store"};
+  prepare_cli(app, "shoal-bench");
+  std::string nodes;
+  std::string state_bytes;
+  std::string checkpoints;
+  std::string changed;
+  app.add_option("--nodes", nodes);
+  app.add_option("--state-bytes", state_bytes);
+  app.add_option("--checkpoints", checkpoints);
+  app.add_option("--changed", changed);
+  app.add_option("--dir", opts.dir);
+  const char* tool = "shoal-bench checkpoint-store";
+  auto outcome = parse_cli(app, argc, argv, tool, usage, usage);
+  if (outcome.exit)
+    return outcome.code;
+  if (auto bad = check(nodes, state_bytes, checkpoints, changed, opts);
+      !bad.empty()) {
+    std::fprintf(stderr, "%s: %s\n%s", tool, bad.c_str(), usage);
     return 2;
   }
   bool temporary = opts.dir.empty();

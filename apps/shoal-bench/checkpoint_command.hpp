@@ -17,7 +17,7 @@
 
 namespace shoal {
 
-/// Runs the benchmark; `argv` starts after the word "checkpoint-store".
+/// Runs the benchmark; `argv` starts at the word "checkpoint-store".
 /// Returns the exit code.
 int checkpoint_store_command(int argc, char** argv);
 

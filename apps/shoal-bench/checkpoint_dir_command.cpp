@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/common/cli.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/state/checkpoint_keys.hpp"
 #include "runtime/state/checkpoint_store.hpp"
@@ -53,23 +54,15 @@ double per_node(uint64_t bytes, uint64_t nodes) {
 int checkpoint_dir_command(int argc, char** argv) {
   std::string dir;
   bool json = false;
-  for (int i = 0; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--json") {
-      json = true;
-    } else if (arg.empty() || arg[0] == '-' || !dir.empty()) {
-      std::fprintf(stderr,
-                   "shoal-bench checkpoint-dir: unknown argument '%s'\n%s",
-                   arg.c_str(), usage);
-      return 2;
-    } else {
-      dir = arg;
-    }
-  }
-  if (dir.empty()) {
-    std::fprintf(stderr, "shoal-bench checkpoint-dir: no directory\n%s", usage);
-    return 2;
-  }
+  CLI::App app{"what a stopped member's checkpoint store holds",
+               "checkpoint-dir"};
+  prepare_cli(app, "shoal-bench");
+  app.add_option("DIR", dir, "the store")->required();
+  app.add_flag("--json", json);
+  const char* tool = "shoal-bench checkpoint-dir";
+  auto outcome = parse_cli(app, argc, argv, tool, usage, usage);
+  if (outcome.exit)
+    return outcome.code;
   auto fail = [&](const caf::error& err) {
     std::fprintf(stderr, "shoal-bench checkpoint-dir: %s\n",
                  describe(err).c_str());

@@ -17,7 +17,7 @@
 
 namespace shoal {
 
-/// Runs the command; `argv` starts after the word "checkpoint-dir".
+/// Runs the command; `argv` starts at the word "checkpoint-dir".
 /// Returns the exit code.
 int checkpoint_dir_command(int argc, char** argv);
 

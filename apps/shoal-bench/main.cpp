@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "apps/common/cli.hpp"
 #include "apps/shoal-bench/bench_command.hpp"
 #include "apps/shoal-bench/checkpoint_command.hpp"
 #include "apps/shoal-bench/checkpoint_dir_command.hpp"
@@ -14,11 +15,11 @@
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "models") == 0)
-    return shoal::models_command(argc - 2, argv + 2);
+    return shoal::models_command(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "checkpoint-store") == 0)
-    return shoal::checkpoint_store_command(argc - 2, argv + 2);
+    return shoal::checkpoint_store_command(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "checkpoint-dir") == 0)
-    return shoal::checkpoint_dir_command(argc - 2, argv + 2);
+    return shoal::checkpoint_dir_command(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "plant") == 0)
     return shoal::plant_command(argc - 2, argv + 2);
   if (argc > 1 && std::strcmp(argv[1], "templates") == 0)
@@ -28,6 +29,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "shoal-bench: %s\n%s",
                  shoal::describe(args.error()).c_str(), shoal::bench_usage());
     return 2;
+  }
+  if (args->version) {
+    std::printf("%s\n", shoal::version_line("shoal-bench").c_str());
+    return 0;
   }
   if (args->help) {
     std::fputs(shoal::bench_usage(), stdout);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 
+#include "apps/common/cli.hpp"
 #include "apps/shoal-bench/model_bench.hpp"
 #include "apps/shoal-bench/onnx_bench.hpp"
 
@@ -11,18 +12,13 @@ namespace shoal {
 
 int models_command(int argc, char** argv) {
   std::string dir;
-  for (int i = 0; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--dir" && i + 1 < argc) {
-      dir = argv[++i];
-    } else {
-      std::fprintf(stderr,
-                   "shoal-bench models: unknown argument '%s'\n"
-                   "usage: shoal-bench models --dir DIR\n",
-                   arg.c_str());
-      return 2;
-    }
-  }
+  CLI::App app{"model evaluations per second", "models"};
+  prepare_cli(app, "shoal-bench");
+  app.add_option("--dir", dir);
+  const char* usage = "usage: shoal-bench models --dir DIR\n";
+  auto outcome = parse_cli(app, argc, argv, "shoal-bench models", usage, usage);
+  if (outcome.exit)
+    return outcome.code;
   auto xgb = std::filesystem::path{dir} / "bench_xgb_100x6.json";
   auto mlp = std::filesystem::path{dir} / "bench_mlp_8_16_1.onnx";
   if (dir.empty() || !std::filesystem::exists(xgb)

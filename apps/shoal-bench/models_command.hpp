@@ -10,7 +10,7 @@
 
 namespace shoal {
 
-/// Runs the model benchmarks; `argv` starts after the word "models".
+/// Runs the model benchmarks; `argv` starts at the word "models".
 /// Returns the exit code (2 on bad arguments or missing models).
 int models_command(int argc, char** argv);
 

@@ -2,12 +2,11 @@
 // starts a cluster member (SPEC section 6). Thin: the commands live beside
 // it (node_commands.hpp).
 
-#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "apps/shoal-node/node_commands.hpp"
-#include "runtime/core/errc.hpp"
 
 namespace {
 
@@ -25,19 +24,12 @@ std::string demo_graph() {
 } // namespace
 
 int main(int argc, char** argv) {
-  auto args = shoal::parse_node_args(argc, argv);
-  if (!args) {
-    std::fprintf(stderr, "shoal-node: %s\n%s",
-                 shoal::describe(args.error()).c_str(), shoal::node_usage());
-    return 2;
-  }
-  if (args->help) {
-    std::fputs(shoal::node_usage(), stdout);
-    return 0;
-  }
-  if (!args->config.empty())
-    return shoal::member_command(*args);
-  if (!args->graph.empty())
-    return shoal::replay_command(*args);
-  return shoal::demo_command(*args, demo_graph());
+  shoal::node_args args;
+  if (int rc = shoal::parse_node_args(argc, argv, args); rc >= 0)
+    return rc;
+  if (!args.config.empty())
+    return shoal::member_command(args);
+  if (!args.graph.empty())
+    return shoal::replay_command(args);
+  return shoal::demo_command(args, demo_graph());
 }

@@ -36,6 +36,7 @@
 #include "runtime/cluster/formation.hpp"
 #include "runtime/cluster/member_config.hpp"
 #include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
 #include "runtime/graph/graph_load.hpp"
 #include "runtime/http/http_server.hpp"
 
@@ -44,12 +45,15 @@ namespace shoal {
 namespace {
 
 std::atomic<bool> member_stop{false};
+/// The signal that started the leave, for its log line.
+std::atomic<int> member_signal{0};
 
 /// The first SIGTERM (or SIGINT) starts a planned leave; a second one
 /// during it exits at once (async-signal-safe: `_Exit`).
-extern "C" void on_member_signal(int) {
+extern "C" void on_member_signal(int sig) {
   if (member_stop)
     std::_Exit(1);
+  member_signal = sig;
   member_stop = true;
 }
 
@@ -99,6 +103,10 @@ int member_command(const node_args& args) {
     }
     store = std::move(*opened);
   }
+  // From here on the member's lines are events: logfmt, from this level.
+  auto least = parse_log_level(!args.log_level.empty() ? args.log_level
+                                                       : cfg->log_level);
+  configure_stderr_log(cfg->name, least.value_or(log_level::info));
   caf::actor_system_config sys_cfg;
   configure_system(sys_cfg, args.threads > 0 ? args.threads : cfg->threads);
   sys_cfg.load<caf::io::middleman>();
@@ -109,8 +117,8 @@ int member_command(const node_args& args) {
   transport_options transport_opts;
   transport_opts.tls = cfg->security.enabled();
   transport_opts.log = [name = cfg->name](const std::string& line) {
-    std::fprintf(stderr, "shoal-node: member %s: %s\n", name.c_str(),
-                 line.c_str());
+    logf(stderr_log(), log_level::warning, "shoal-node: member %s: %s",
+         name.c_str(), line.c_str());
   };
   member_transport transport{sys, std::move(transport_opts)};
   member_options opts;
@@ -133,15 +141,15 @@ int member_command(const node_args& args) {
     = self->spawn(member_actor, opts, caf::actor_cast<caf::actor>(self));
   auto port = transport.publish(self, member, cfg->listen);
   if (!port) {
-    std::fprintf(stderr, "shoal-node: %s: cannot listen on %s: %s\n",
-                 cfg->file.c_str(), cfg->listen.to_string().c_str(),
-                 sys.render(port.error()).c_str());
+    logf(stderr_log(), log_level::error,
+         "shoal-node: %s: cannot listen on %s: %s", cfg->file.c_str(),
+         cfg->listen.to_string().c_str(), sys.render(port.error()).c_str());
     self->send_exit(member, caf::exit_reason::user_shutdown);
     return 2;
   }
-  std::fprintf(stderr, "shoal-node: member %s listening on %s%s\n",
-               cfg->name.c_str(), cfg->listen.to_string().c_str(),
-               cfg->security.enabled() ? " (TLS)" : "");
+  logf(stderr_log(), log_level::info, "shoal-node: member %s listening on %s%s",
+       cfg->name.c_str(), cfg->listen.to_string().c_str(),
+       cfg->security.enabled() ? " (TLS)" : "");
   auto board = std::make_shared<status_board>();
   status_collector_options status_opts;
   status_opts.endpoints = [live] {
@@ -171,17 +179,17 @@ int member_command(const node_args& args) {
       },
       ready_now, http_server::options{});
     if (!server) {
-      std::fprintf(stderr, "shoal-node: %s: cannot serve HTTP on %s: %s\n",
-                   cfg->file.c_str(), cfg->http.to_string().c_str(),
-                   describe(server.error()).c_str());
+      logf(stderr_log(), log_level::error,
+           "shoal-node: %s: cannot serve HTTP on %s: %s", cfg->file.c_str(),
+           cfg->http.to_string().c_str(), describe(server.error()).c_str());
       self->send_exit(collector, caf::exit_reason::user_shutdown);
       self->send_exit(member, caf::exit_reason::user_shutdown);
       sys.middleman().unpublish(member, port.value());
       return 2;
     }
     http = std::move(*server);
-    std::fprintf(stderr, "shoal-node: member %s http on %s\n",
-                 cfg->name.c_str(), http->address().c_str());
+    logf(stderr_log(), log_level::info, "shoal-node: member %s http on %s",
+         cfg->name.c_str(), http->address().c_str());
   }
   std::signal(SIGINT, on_member_signal);
   std::signal(SIGTERM, on_member_signal);
@@ -205,15 +213,16 @@ int member_command(const node_args& args) {
     self->request(member, std::chrono::minutes(5), apply_atom_v, *initial)
       .receive(
         [&](const std::string& summary) {
-          std::fprintf(stderr, "shoal-node: member %s: graph %s: %s\n",
-                       cfg->name.c_str(), cfg->graph.c_str(), summary.c_str());
+          logf(stderr_log(), log_level::info,
+               "shoal-node: member %s: graph %s: %s", cfg->name.c_str(),
+               cfg->graph.c_str(), summary.c_str());
           initial.reset();
         },
         [&](caf::error& err) {
           // Another change under way: try again on the next round.
-          std::fprintf(stderr, "shoal-node: member %s: graph %s: %s\n",
-                       cfg->name.c_str(), cfg->graph.c_str(),
-                       describe(err).c_str());
+          logf(stderr_log(), log_level::warning,
+               "shoal-node: member %s: graph %s: %s", cfg->name.c_str(),
+               cfg->graph.c_str(), describe(err).c_str());
           if (err.category() == caf::atom("shoal")
               && static_cast<errc>(err.code()) != errc::invalid_config)
             initial.reset();
@@ -229,15 +238,16 @@ int member_command(const node_args& args) {
       apply_initial();
     self->receive(
       [&](caf::error& err) {
-        std::fprintf(stderr, "shoal-node: %s\n", describe(err).c_str());
+        logf(stderr_log(), log_level::error, "shoal-node: %s",
+             describe(err).c_str());
         rc = 2;
         done = true;
       },
       [&](deploy_atom, const graph_spec& g, const directory& dir) {
         // Not fatal: exiting would take this member's nodes down too.
         if (auto err = live->on_deployment(self, g, dir))
-          std::fprintf(stderr, "shoal-node: member %s: %s\n", cfg->name.c_str(),
-                       describe(err).c_str());
+          logf(stderr_log(), log_level::error, "shoal-node: member %s: %s",
+               cfg->name.c_str(), describe(err).c_str());
         if (auto sink = live->sink())
           self->send(member, latency_atom_v, sink);
       },
@@ -247,11 +257,11 @@ int member_command(const node_args& args) {
       [&](caf::down_msg& down) {
         if (down.source != handler)
           return;
-        std::fprintf(stderr,
-                     "shoal-node: member %s: the member port's protocol "
-                     "handler stopped (%s); exiting, since no peer can "
-                     "reach this member any more\n",
-                     cfg->name.c_str(), sys.render(down.reason).c_str());
+        logf(stderr_log(), log_level::error,
+             "shoal-node: member %s: the member port's protocol "
+             "handler stopped (%s); exiting, since no peer can "
+             "reach this member any more",
+             cfg->name.c_str(), sys.render(down.reason).c_str());
         rc = 1;
         done = true;
       },
@@ -259,22 +269,25 @@ int member_command(const node_args& args) {
   }
   if (member_stop && !done) {
     // A planned leave: hand the nodes over, then go.
-    std::fprintf(stderr,
-                 "shoal-node: member %s: leaving: handing its nodes "
-                 "over (at most %lld s)\n",
-                 cfg->name.c_str(),
-                 static_cast<long long>(opts.leave_timeout.count() / 1000));
+    logf(stderr_log(), log_level::info, "shoal-node: member %s: %s: leaving",
+         cfg->name.c_str(), member_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    logf(stderr_log(), log_level::info,
+         "shoal-node: member %s: leaving: handing its nodes "
+         "over (at most %lld s)",
+         cfg->name.c_str(),
+         static_cast<long long>(opts.leave_timeout.count() / 1000));
     self
       ->request(member, opts.leave_timeout + std::chrono::seconds(5),
                 leave_atom_v)
       .receive(
         [&](const std::string& summary) {
-          std::fprintf(stderr, "shoal-node: member %s: left: %s\n",
-                       cfg->name.c_str(), summary.c_str());
+          logf(stderr_log(), log_level::info, "shoal-node: member %s: left: %s",
+               cfg->name.c_str(), summary.c_str());
         },
         [&](caf::error& err) {
-          std::fprintf(stderr, "shoal-node: member %s: left: %s\n",
-                       cfg->name.c_str(), describe(err).c_str());
+          logf(stderr_log(), log_level::error,
+               "shoal-node: member %s: left: %s", cfg->name.c_str(),
+               describe(err).c_str());
         });
   }
   http.reset();

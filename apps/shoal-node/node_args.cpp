@@ -1,7 +1,5 @@
-#include <cstring>
-
+#include "apps/common/cli.hpp"
 #include "apps/shoal-node/node_commands.hpp"
-#include "runtime/core/errc.hpp"
 #include "runtime/core/parse_number.hpp"
 
 namespace shoal {
@@ -16,60 +14,76 @@ const char* node_usage() {
          "      [--threads N] [--allowed-lateness-ns NS]\n"
          "                                 run the graph over a file, then "
          "exit\n"
-         "  shoal-node --config NODE.toml  start a cluster member\n";
+         "                                 (--replay -: stdin, --out -: "
+         "stdout)\n"
+         "  shoal-node --config NODE.toml  start a cluster member\n"
+         "      [--log-level debug|info|warn|error]   (default info, or\n"
+         "                                 [node] log_level)\n"
+         "  shoal-node --version | --help\n"
+         "exit codes: 0 done (a member: left after SIGTERM or SIGINT),\n"
+         "  2 bad usage, graph, config or input file\n";
 }
 
-caf::expected<node_args> parse_node_args(int argc, char** argv) {
-  node_args args;
-  auto fail = [](std::string text) {
-    return make_error(errc::invalid_config, std::move(text));
-  };
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      args.help = true;
-      continue;
-    }
-    if (i + 1 >= argc)
-      return fail("option " + arg + " needs a value");
-    const char* value = argv[++i];
-    if (arg == "--graph") {
-      args.graph = value;
-    } else if (arg == "--replay") {
-      args.replay = value;
-    } else if (arg == "--out") {
-      args.out = value;
-    } else if (arg == "--mqtt") {
-      args.mqtt = value;
-    } else if (arg == "--config") {
-      args.config = value;
-    } else if (arg == "--threads") {
-      if (!parse_number(value, args.threads) || args.threads == 0)
-        return fail("--threads needs a positive integer, got '"
-                    + std::string{value} + "'");
-    } else if (arg == "--duration") {
-      if (!parse_number(value, args.duration) || args.duration < 0)
-        return fail("--duration needs a number of seconds, got '"
-                    + std::string{value} + "'");
-    } else if (arg == "--allowed-lateness-ns") {
-      if (!parse_number(value, args.allowed_lateness_ns)
-          || args.allowed_lateness_ns < 0)
-        return fail("--allowed-lateness-ns needs a non-negative integer, got '"
-                    + std::string{value} + "'");
-    } else {
-      return fail("unknown option '" + arg + "'");
-    }
-  }
+namespace {
+
+/// The checks CLI11 cannot word: numbers with their ranges, and which
+/// options go together. Messages name the option and what it got.
+std::string check_node_args(node_args& args, const std::string& threads,
+                            const std::string& duration,
+                            const std::string& lateness) {
+  if (!threads.empty()
+      && (!parse_number(threads.c_str(), args.threads) || args.threads == 0))
+    return "--threads needs a positive integer, got '" + threads + "'";
+  if (!duration.empty()
+      && (!parse_number(duration.c_str(), args.duration) || args.duration < 0))
+    return "--duration needs a number of seconds, got '" + duration + "'";
+  if (!lateness.empty()
+      && (!parse_number(lateness.c_str(), args.allowed_lateness_ns)
+          || args.allowed_lateness_ns < 0))
+    return "--allowed-lateness-ns needs a non-negative integer, got '"
+           + lateness + "'";
   bool replay_mode
     = !args.graph.empty() || !args.replay.empty() || !args.out.empty();
   if (replay_mode
       && (args.graph.empty() || args.replay.empty() || args.out.empty()))
-    return fail("--graph, --replay and --out go together");
+    return "--graph, --replay and --out go together";
   if (replay_mode && !args.config.empty())
-    return fail("--config does not go with --graph/--replay/--out");
+    return "--config does not go with --graph/--replay/--out";
   if (!args.mqtt.empty() && (replay_mode || !args.config.empty()))
-    return fail("--mqtt is for the demo (no --graph or --config)");
-  return args;
+    return "--mqtt is for the demo (no --graph or --config)";
+  if (!args.log_level.empty() && args.config.empty())
+    return "--log-level is for a cluster member (--config)";
+  return {};
+}
+
+} // namespace
+
+int parse_node_args(int argc, char** argv, node_args& args) {
+  CLI::App app{"shoal-node", "shoal-node"};
+  prepare_cli(app, "shoal-node");
+  std::string threads;
+  std::string duration;
+  std::string lateness;
+  app.add_option("--graph", args.graph, "the graph to replay");
+  app.add_option("--replay", args.replay, "the input (file, -, influxdb://)");
+  app.add_option("--out", args.out, "the output CSV (-: stdout)");
+  app.add_option("--config", args.config, "NODE.toml of a cluster member");
+  app.add_option("--mqtt", args.mqtt, "demo: the broker");
+  app.add_option("--threads", threads, "scheduler threads");
+  app.add_option("--duration", duration, "demo: seconds to run");
+  app.add_option("--allowed-lateness-ns", lateness, "replay: lateness");
+  app.add_option("--log-level", args.log_level, "member: least level logged")
+    ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  auto outcome
+    = parse_cli(app, argc, argv, "shoal-node", node_usage(), node_usage());
+  if (outcome.exit)
+    return outcome.code;
+  if (auto bad = check_node_args(args, threads, duration, lateness);
+      !bad.empty()) {
+    std::fprintf(stderr, "shoal-node: %s\n%s", bad.c_str(), node_usage());
+    return 2;
+  }
+  return -1;
 }
 
 } // namespace shoal

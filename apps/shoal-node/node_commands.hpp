@@ -5,10 +5,9 @@
 
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
-
-#include "caf/expected.hpp"
 
 namespace shoal {
 
@@ -25,11 +24,15 @@ struct node_args {
   double duration = 0;
   /// Replay: allowed lateness in nanoseconds.
   int64_t allowed_lateness_ns = 0;
-  bool help = false;
+  /// Member: the least level logged ("debug", "info", "warn", "error");
+  /// empty: [node] log_level, else info.
+  std::string log_level;
 };
 
-/// Parses the command line; errors name the offending argument.
-caf::expected<node_args> parse_node_args(int argc, char** argv);
+/// Parses the command line into `args`. Returns -1 to go on, or the exit
+/// code after it printed the help, the version (0) or a usage error naming
+/// the offending argument, with the usage (2).
+int parse_node_args(int argc, char** argv, node_args& args);
 
 /// The usage text.
 const char* node_usage();

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "actors/deploy/local_replay.hpp"
+#include "apps/common/cli.hpp"
 #include "apps/shoal-node/node_commands.hpp"
 #include "apps/shoal-node/summary.hpp"
 #include "runtime/core/errc.hpp"
@@ -28,7 +29,11 @@ bool same_file(const std::string& in, const std::string& out) {
 
 } // namespace
 
-int replay_command(const node_args& args) {
+int replay_command(const node_args& given) {
+  // "-": stdin and stdout; the summary and every message go to stderr.
+  auto args = given;
+  args.replay = stdio_path(given.replay, true);
+  args.out = stdio_path(given.out, false);
   auto g = load_graph(args.graph);
   if (!g) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(g.error()).c_str());
@@ -46,7 +51,7 @@ int replay_command(const node_args& args) {
     std::fprintf(stderr, "shoal-node: %s\n", describe(input.error()).c_str());
     return 2;
   }
-  if (same_file(args.replay, args.out)) {
+  if (given.out != "-" && same_file(args.replay, args.out)) {
     std::fprintf(stderr,
                  "shoal-node: --out %s is the input file %s; refusing to "
                  "overwrite it\n",

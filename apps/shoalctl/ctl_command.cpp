@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,11 @@
 #include "actors/messages.hpp"
 #include "actors/net/member_transport.hpp"
 #include "actors/net/tls_setup.hpp"
+#include "apps/shoalctl/ctl_args.hpp"
 #include "apps/shoalctl/ctl_replay.hpp"
 #include "apps/shoalctl/ctl_request.hpp"
 #include "apps/shoalctl/ctl_status.hpp"
 #include "runtime/core/errc.hpp"
-#include "runtime/core/parse_number.hpp"
 #include "runtime/graph/graph_loader.hpp"
 #include "runtime/graph/graph_size.hpp"
 #include "runtime/io/net_address.hpp"
@@ -30,136 +31,6 @@
 namespace shoal {
 
 namespace {
-
-const char* ctl_usage() {
-  return "usage: shoalctl --connect HOST:PORT [--timeout S]\n"
-         "                [--cert C --key K --ca CA] <command>\n"
-         "  --timeout S                wait at most S seconds (default 30)\n"
-         "                             for each answer of the member\n"
-         "  --cert C --key K --ca CA   TLS: this client's certificate and\n"
-         "                             key, and the cluster's CA (default:\n"
-         "                             $SHOAL_CERT, $SHOAL_KEY, $SHOAL_CA)\n"
-         "commands:\n"
-         "  status [--json]            members with their load, members\n"
-         "                             down, and every node's member and\n"
-         "                             counters (sensors: samples accepted\n"
-         "                             and rejected)\n"
-         "  status --checkpoint [--json]\n"
-         "      only the checkpoint figures, without asking every node for\n"
-         "      its counters (cheap at any size)\n"
-         "  apply G.toml               deploy G.toml over the members; on a\n"
-         "                             running graph, add its new nodes and\n"
-         "                             replace its changed ones (G.toml may\n"
-         "                             name running nodes as inputs); its\n"
-         "                             includes, Lua and model files are\n"
-         "                             read here and sent (256 MiB at most)\n"
-         "  remove NAME... [--cascade] stop these nodes (--cascade: with the\n"
-         "                             nodes that need them)\n"
-         "  graph [--dot]              where each node of the graph runs\n"
-         "                             (--dot: Graphviz, a cluster per "
-         "member)\n"
-         "  replay IN.csv --out OUT.csv\n"
-         "      stream IN.csv (read here, sent in pieces) into the graph,\n"
-         "      write its outputs to OUT.csv\n"
-         "  tail NODE... [--count N]\n"
-         "      print live outputs of the nodes as 'node ts value' lines "
-         "until\n"
-         "      Ctrl-C (or N lines, or their end of stream)\n";
-}
-
-struct ctl_args {
-  ctl_target target;
-  tls_files tls;
-  std::string command;
-  std::vector<std::string> rest;
-  std::string out;
-  size_t count = 0;
-  bool json = false;
-  bool checkpoint = false;
-  bool dot = false;
-  bool cascade = false;
-};
-
-caf::expected<ctl_args> parse_ctl_args(int argc, char** argv) {
-  ctl_args args;
-  bool has_connect = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--connect") {
-      if (i + 1 >= argc)
-        return make_error(errc::invalid_config, "--connect needs HOST:PORT");
-      auto addr = parse_host_port(argv[++i]);
-      if (!addr)
-        return make_error(errc::invalid_config,
-                          "--connect: " + describe(addr.error()));
-      args.target.address = *addr;
-      has_connect = true;
-    } else if (arg == "--timeout") {
-      auto t = parse_ctl_timeout(i + 1 < argc ? argv[++i] : nullptr);
-      if (!t)
-        return std::move(t.error());
-      args.target.timeout = *t;
-    } else if (arg == "--cert" || arg == "--key" || arg == "--ca") {
-      if (i + 1 >= argc)
-        return make_error(errc::invalid_config, arg + " needs a file");
-      auto& field = arg == "--cert"  ? args.tls.cert
-                    : arg == "--key" ? args.tls.key
-                                     : args.tls.ca;
-      field = argv[++i];
-    } else if (arg == "--json") {
-      args.json = true;
-    } else if (arg == "--checkpoint") {
-      args.checkpoint = true;
-    } else if (arg == "--dot") {
-      args.dot = true;
-    } else if (arg == "--cascade") {
-      args.cascade = true;
-    } else if (arg == "--count") {
-      if (i + 1 >= argc || !parse_number(argv[i + 1], args.count)
-          || args.count == 0)
-        return make_error(errc::invalid_config,
-                          "--count needs a positive integer");
-      ++i;
-    } else if (arg == "--out") {
-      if (i + 1 >= argc)
-        return make_error(errc::invalid_config, "--out needs a file");
-      args.out = argv[++i];
-    } else if (args.command.empty()) {
-      args.command = arg;
-    } else {
-      args.rest.push_back(arg);
-    }
-  }
-  if (!has_connect)
-    return make_error(errc::invalid_config, "missing --connect HOST:PORT");
-  for (auto [name, field] : {std::pair{"SHOAL_CERT", &args.tls.cert},
-                             std::pair{"SHOAL_KEY", &args.tls.key},
-                             std::pair{"SHOAL_CA", &args.tls.ca}})
-    if (auto value = std::getenv(name); field->empty() && value != nullptr)
-      *field = value;
-  if (args.command.empty())
-    return make_error(errc::invalid_config, "missing command");
-  size_t operands = 0;
-  if (args.command == "apply" || args.command == "replay")
-    operands = 1;
-  else if (args.command == "tail" || args.command == "remove")
-    operands = std::max<size_t>(1, args.rest.size());
-  else if (args.command != "status" && args.command != "graph")
-    return make_error(errc::invalid_config,
-                      "unknown command '" + args.command + "'");
-  if (args.rest.size() < operands)
-    return make_error(errc::invalid_config,
-                      args.command
-                        + (args.command == "tail" || args.command == "remove"
-                             ? " needs a node name"
-                             : " needs a file argument"));
-  if (args.rest.size() > operands)
-    return make_error(errc::invalid_config,
-                      "unexpected argument '" + args.rest[operands] + "'");
-  if (args.command == "replay" && args.out.empty())
-    return make_error(errc::invalid_config, "replay needs --out OUT.csv");
-  return args;
-}
 
 /// The graph of `apply` as it travels (SPEC section 9): read here with its
 /// includes, Lua files and model files, so that the member builds it from
@@ -177,16 +48,61 @@ caf::expected<graph_spec> graph_to_apply(const std::string& file) {
   return g;
 }
 
+/// Prints a member's one-line answer, as `{"KEY": "..."}` with -o json.
+void print_answer(const ctl_args& args, const char* key,
+                  const std::string& text) {
+  if (args.output == ctl_output::json)
+    std::printf("%s\n", nlohmann::json{{key, text}}.dump().c_str());
+  else
+    std::printf("%s\n", text.c_str());
+}
+
 int apply(caf::scoped_actor& self, const caf::actor& member,
           const ctl_args& args, const graph_spec& g) {
   int rc = 0;
   self->request(member, args.target.timeout, apply_atom_v, g)
     .receive(
       [&](const std::string& summary) {
-        std::printf("%s\n", summary.c_str());
+        print_answer(args, "applied", summary);
       },
       [&](caf::error& err) {
         rc = ctl_failed(self, args.target, "apply", err);
+      });
+  return rc;
+}
+
+/// `apply --dry-run` and `diff`: the leader's plan, one "add|replace|
+/// unchanged|keep NAME" line a node and a summary line; with -o json one
+/// object with a list per verb and the summary.
+int dry_run(caf::scoped_actor& self, const caf::actor& member,
+            const ctl_args& args, const graph_spec& g) {
+  int rc = 0;
+  self->request(member, args.target.timeout, plan_atom_v, apply_atom_v, g)
+    .receive(
+      [&](const std::string& text) {
+        if (args.output != ctl_output::json) {
+          std::printf("%s\n", text.c_str());
+          return;
+        }
+        auto doc = nlohmann::json::object();
+        for (auto verb : {"add", "replace", "unchanged", "keep"})
+          doc[verb] = nlohmann::json::array();
+        size_t from = 0;
+        while (from < text.size()) {
+          auto end = std::min(text.find('\n', from), text.size());
+          auto line = text.substr(from, end - from);
+          auto space = line.find(' ');
+          auto verb = line.substr(0, space);
+          if (end < text.size() && doc.contains(verb))
+            doc[verb].push_back(line.substr(space + 1));
+          else
+            doc["summary"] = line;
+          from = end + 1;
+        }
+        std::printf("%s\n", doc.dump().c_str());
+      },
+      [&](caf::error& err) {
+        rc = ctl_failed(self, args.target, "diff", err);
       });
   return rc;
 }
@@ -199,7 +115,7 @@ int remove_nodes(caf::scoped_actor& self, const caf::actor& member,
               args.cascade)
     .receive(
       [&](const std::string& summary) {
-        std::printf("%s\n", summary.c_str());
+        print_answer(args, "removed", summary);
       },
       [&](caf::error& err) {
         rc = ctl_failed(self, args.target, "remove", err);
@@ -210,9 +126,14 @@ int remove_nodes(caf::scoped_actor& self, const caf::actor& member,
 int graph(caf::scoped_actor& self, const caf::actor& member,
           const ctl_args& args) {
   int rc = 0;
-  self->request(member, args.target.timeout, graph_atom_v, args.dot)
+  bool dot = args.output == ctl_output::dot;
+  self->request(member, args.target.timeout, graph_atom_v, dot)
     .receive(
       [&](const std::vector<std::string>& lines) {
+        if (args.output == ctl_output::json) {
+          std::printf("%s\n", nlohmann::json{{"graph", lines}}.dump().c_str());
+          return;
+        }
         for (auto& line : lines)
           std::printf("%s\n", line.c_str());
       },
@@ -251,8 +172,15 @@ int tail(caf::scoped_actor& self, const caf::actor& member,
         for (auto& r : rows) {
           if (args.count > 0 && printed == args.count)
             break;
-          std::printf("%s %lld %.17g\n", r.node.c_str(),
-                      static_cast<long long>(r.ts), r.value);
+          if (args.output == ctl_output::json)
+            std::printf(
+              "%s\n",
+              nlohmann::json{{"node", r.node}, {"ts", r.ts}, {"value", r.value}}
+                .dump()
+                .c_str());
+          else
+            std::printf("%s %lld %.17g\n", r.node.c_str(),
+                        static_cast<long long>(r.ts), r.value);
           ++printed;
         }
         std::fflush(stdout);
@@ -291,6 +219,8 @@ int run_ctl(caf::actor_system& sys, ctl_args args, const graph_spec& to_apply) {
                  sys.render(member.error()).c_str());
     return 2;
   }
+  if (args.command == "apply" && args.dry_run)
+    return dry_run(self, *member, args, to_apply);
   if (args.command == "apply")
     return apply(self, *member, args, to_apply);
   if (args.command == "remove")
@@ -301,25 +231,16 @@ int run_ctl(caf::actor_system& sys, ctl_args args, const graph_spec& to_apply) {
     return ctl_replay(self, *member, args.target, args.rest[0], args.out);
   if (args.command == "tail")
     return tail(self, *member, args);
-  return ctl_status(self, *member, args.target, args.json, args.checkpoint);
+  return ctl_status(self, *member, args.target, args.output, args.checkpoint);
 }
 
 } // namespace
 
 int ctl_main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(ctl_usage(), stdout);
-      return 0;
-    }
-  }
-  auto args = parse_ctl_args(argc, argv);
-  if (!args) {
-    std::fprintf(stderr, "shoalctl: %s\n%s", describe(args.error()).c_str(),
-                 ctl_usage());
-    return 2;
-  }
+  ctl_args parsed;
+  if (int rc = parse_ctl_args(argc, argv, parsed); rc >= 0)
+    return rc;
+  auto args = &parsed;
   if (args->tls.enabled()) {
     if (auto err = check_tls_files(args->tls)) {
       std::fprintf(stderr, "shoalctl: %s\n", describe(err).c_str());
@@ -329,6 +250,12 @@ int ctl_main(int argc, char** argv) {
   // Before connecting: a graph that cannot travel needs no member.
   caf::expected<graph_spec> to_apply{graph_spec{}};
   if (args->command == "apply") {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(args->rest[0], ec)) {
+      std::fprintf(stderr, "shoalctl: apply: %s: no such file\n",
+                   args->rest[0].c_str());
+      return 2;
+    }
     to_apply = graph_to_apply(args->rest[0]);
     if (!to_apply) {
       std::fprintf(stderr, "shoalctl: apply: %s\n",

@@ -8,6 +8,7 @@
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
+#include "apps/common/cli.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/io/byte_source.hpp"
 #include "runtime/io/csv_file_sink.hpp"
@@ -139,8 +140,11 @@ struct output_pages {
 } // namespace
 
 int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
-               const ctl_target& to, const std::string& in,
-               const std::string& out) {
+               const ctl_target& to, const std::string& in_operand,
+               const std::string& out_operand) {
+  // "-": stdin and stdout; messages go to stderr.
+  auto in = stdio_path(in_operand, true);
+  auto out = stdio_path(out_operand, false);
   // A file, or the points of an InfluxDB replay written as one: read here
   // and sent as the same pieces (SPEC section 13).
   auto src = open_replay_bytes(in);
@@ -155,7 +159,8 @@ int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
   // A replay that fails leaves no partial outputs behind.
   auto failed = [&](const caf::error& err) {
     outs.file.reset();
-    std::remove(out.c_str());
+    if (out_operand != "-")
+      std::remove(out.c_str());
     return ctl_failed(self, to, "replay", err);
   };
   line_pieces pieces{*src};

@@ -25,7 +25,8 @@
 
 namespace shoal {
 
-/// Replays the file `in` through `member` and writes the outputs to `out`.
+/// Replays the file `in` through `member` and writes the outputs to `out`
+/// ("-": stdin and stdout).
 /// Returns the exit code: 0 done, 1 failed (printed as "shoalctl: replay:
 /// ...").
 int ctl_replay(caf::scoped_actor& self, const caf::actor& member,

@@ -45,7 +45,7 @@ bool worse(const node_row& x, const node_row& y) {
   return x.name < y.name;
 }
 
-/// Nodes listed in the text form; --json lists all.
+/// Nodes listed in the text form; -o json and -o wide list all.
 constexpr size_t status_node_lines = 50;
 
 /// The cluster's checkpoints, as its members report them: the newest
@@ -130,7 +130,9 @@ void print_checkpoint(const checkpoint_row& ck, bool json) {
 } // namespace
 
 int ctl_status(caf::scoped_actor& self, const caf::actor& member,
-               const ctl_target& to, bool json, bool checkpoint_only) {
+               const ctl_target& to, ctl_output output, bool checkpoint_only) {
+  bool json = output == ctl_output::json;
+  bool wide = output == ctl_output::wide;
   caf::error err;
   auto fail = [&](caf::error& x) {
     err = std::move(x);
@@ -252,24 +254,37 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
     std::printf("no graph deployed\n");
     return 0;
   }
+  size_t lines = wide ? nodes.size() : status_node_lines;
   std::printf("nodes (%zu%s):\n", nodes.size(),
-              nodes.size() > status_node_lines
-                ? ", most errors and firings first; --json for all"
+              nodes.size() > lines
+                ? ", most errors and firings first; -o wide for all"
                 : "");
-  std::printf("  %-24s %-10s %-8s %12s %12s %8s  %s\n", "node", "member",
-              "kind", "firings", "outputs", "errors", "last error");
-  for (size_t i = 0; i < nodes.size() && i < status_node_lines; ++i) {
+  // A sensor neither fires nor emits: its row has the samples it accepted
+  // and rejected instead, in columns of their own with -o wide.
+  std::printf("  %-24s %-10s %-8s %12s %12s %8s", "node", "member", "kind",
+              "firings", "outputs", "errors");
+  if (wide)
+    std::printf(" %12s %12s", "accepted", "rejected");
+  std::printf("  %s\n", "last error");
+  auto num = [](bool shown, uint64_t n) {
+    return shown ? std::to_string(n) : std::string{"-"};
+  };
+  for (size_t i = 0; i < nodes.size() && i < lines; ++i) {
     auto& n = nodes[i];
     bool sensor = n.kind == "sensor";
-    std::printf("  %-24s %-10s %-8s %12llu %12llu %8llu  %s\n", n.name.c_str(),
+    std::string note = n.counts.last_error;
+    if (sensor && !wide)
+      note = "samples: " + std::to_string(n.samples.accepted) + " accepted, "
+             + std::to_string(n.samples.rejected_total()) + " rejected";
+    std::printf("  %-24s %-10s %-8s %12s %12s %8s", n.name.c_str(),
                 n.member.c_str(), n.kind.c_str(),
-                static_cast<unsigned long long>(sensor ? n.samples.accepted
-                                                       : n.counts.firings),
-                static_cast<unsigned long long>(sensor ? n.samples.accepted
-                                                       : n.counts.outputs),
-                static_cast<unsigned long long>(
-                  sensor ? n.samples.rejected_total() : n.counts.errors),
-                n.counts.last_error.c_str());
+                num(!sensor, n.counts.firings).c_str(),
+                num(!sensor, n.counts.outputs).c_str(),
+                num(!sensor, n.counts.errors).c_str());
+    if (wide)
+      std::printf(" %12s %12s", num(sensor, n.samples.accepted).c_str(),
+                  num(sensor, n.samples.rejected_total()).c_str());
+    std::printf("  %s\n", note.c_str());
   }
   return 0;
 }

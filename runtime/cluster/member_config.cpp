@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
 #include "runtime/graph/toml_fields.hpp"
 
 namespace shoal {
@@ -123,8 +124,8 @@ private:
 };
 
 caf::error read_node(const table_reader& r, member_config& cfg) {
-  if (auto err = r.check_keys(
-        {"name", "listen", "http", "threads", "insecure", "data_dir"}))
+  if (auto err = r.check_keys({"name", "listen", "http", "threads", "insecure",
+                               "data_dir", "log_level"}))
     return err;
   if (auto err = r.read("name", cfg.name, true))
     return err;
@@ -167,6 +168,12 @@ caf::error read_node_rest(const table_reader& r, member_config& cfg,
   if (auto err = r.read("threads", threads, 1, 1024))
     return err;
   cfg.threads = static_cast<size_t>(threads);
+  if (auto x = r.get("log_level")) {
+    auto str = x->as_string();
+    if (str == nullptr || !parse_log_level(str->get()))
+      return r.fail("log_level", "must be one of debug, info, warn, error");
+    cfg.log_level = str->get();
+  }
   // Unlike the other strings, an empty data_dir is allowed: it says "none"
   // as plainly as leaving the key out.
   if (auto x = r.get("data_dir")) {

@@ -1,8 +1,8 @@
 // A cluster member's configuration file (SPEC section 7), read and checked.
 //
 // `load_member_config` parses NODE.toml: `[node]` (name, listen, http,
-// threads, insecure, data_dir), `[cluster]` (seeds, graph, heartbeat_ms,
-// failure_timeout_ms, replay_buffer_rows, replay_page_rows,
+// threads, insecure, data_dir, log_level), `[cluster]` (seeds, graph,
+// heartbeat_ms, failure_timeout_ms, replay_buffer_rows, replay_page_rows,
 // checkpoint_interval_ms), `[security]` (cert, key, ca) and the
 // `[[source]]`/`[[sink]]` arrays
 // (runtime/io/io_config.hpp). Unknown tables and keys, missing required keys,
@@ -49,6 +49,9 @@ struct member_config {
   std::string data_dir;
   /// Scheduler threads (0: one per core).
   size_t threads = 0;
+  /// The least level logged ("debug", "info", "warn", "error"); empty:
+  /// info (runtime/core/log_sink.hpp).
+  std::string log_level;
   /// Members to contact when joining; may include this member.
   std::vector<net_address> seeds;
   /// Graph applied when the cluster first forms (absolute path), if any.

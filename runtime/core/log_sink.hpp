@@ -4,22 +4,29 @@
 // joined, a node moved without its state) write a line to the `log_sink`
 // handed to them in their options instead of to stderr, so that a test can
 // capture the lines. `stderr_log()` is the process's sink and the default:
-// it writes each line to stderr as the actors used to, level not shown, so
-// what users and scripts read stays the same. `captured_log` keeps the lines
-// for tests. Both are thread-safe (actors write from any scheduler thread);
-// whoever hands a sink to an actor keeps it alive for as long as the actor
-// runs.
+// it writes each line to stderr as the actors used to, level not shown,
+// until `configure_stderr_log` turns on logfmt for a cluster member: then
+// each event is one line `ts=2026-12-05T04:12:00.123Z level=info member=n1
+// msg="n2 joined"` (journald and Loki read its keys), and lines below the
+// configured level are dropped. `captured_log` keeps the lines for tests.
+// Both are thread-safe (actors write from any scheduler thread);
+// `configure_stderr_log` is called once, before anything logs. Whoever hands
+// a sink to an actor keeps it alive for as long as the actor runs.
 
 #pragma once
 
+#include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace shoal {
 
 enum class log_level {
+  debug,
   info,
   warning,
   error,
@@ -57,6 +64,20 @@ private:
 
 /// The stderr sink of this process, the default of every actor that logs.
 log_sink& stderr_log();
+
+/// "debug", "info", "warn" (or "warning"), "error"; nothing for others.
+std::optional<log_level> parse_log_level(std::string_view text);
+
+/// How `stderr_log()` writes from now on: logfmt lines naming `member`,
+/// without those below `least`. Not thread-safe: call before anything logs.
+void configure_stderr_log(std::string member, log_level least);
+
+/// One logfmt line (no newline): `ts`, `level`, `member` (left out when
+/// empty) and `msg`, quoted when it has a space, a quote, '=' or is empty
+/// (with `\"` and `\\` escaped, control characters as spaces).
+std::string logfmt_line(std::chrono::system_clock::time_point ts,
+                        log_level level, const std::string& member,
+                        const std::string& msg);
 
 /// Formats a line printf-style and writes it to `sink`.
 void logf(log_sink& sink, log_level level, const char* fmt, ...)

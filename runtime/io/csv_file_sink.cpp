@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string_view>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "runtime/core/errc.hpp"
 #include "runtime/io/csv.hpp"
@@ -64,7 +65,12 @@ caf::expected<std::unique_ptr<buffered_file_sink>>
 buffered_file_sink::open(const std::string& path, row_format format,
                          file_mode mode, std::string header) {
   // "a+": reads see the old lines, every write goes to the end.
-  auto* f = std::fopen(path.c_str(), mode == file_mode::append ? "a+b" : "wb");
+  // The standard output is written where it points, never opened again:
+  // that would truncate a file the shell appends it to.
+  auto* f
+    = path == "/dev/stdout" && mode == file_mode::truncate
+        ? fdopen(dup(STDOUT_FILENO), "wb")
+        : std::fopen(path.c_str(), mode == file_mode::append ? "a+b" : "wb");
   if (f == nullptr)
     return make_error(errc::io_error, path + ": cannot create output file: "
                                         + std::strerror(errno));

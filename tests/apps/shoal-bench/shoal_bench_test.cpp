@@ -107,3 +107,25 @@ TEST(ShoalBench, RejectsBadUsage) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--join-fanin"), std::string::npos);
 }
+
+TEST(ShoalBench, PrintsItsVersion) {
+  auto res = run_command(bench("--version"));
+  EXPECT_EQ(res.exit_code, 0) << res.output;
+  EXPECT_EQ(res.output.rfind("shoal-bench 0.", 0), 0u) << res.output;
+  EXPECT_NE(res.output.find(" (commit "), std::string::npos) << res.output;
+}
+
+TEST(ShoalBench, ItsCommandsNameWhatIsWrongAndExitTwo) {
+  auto res = run_command(bench("models --bogus"));
+  EXPECT_EQ(res.exit_code, 2) << res.output;
+  EXPECT_NE(res.output.find("unknown option '--bogus'"), std::string::npos)
+    << res.output;
+  res = run_command(bench("checkpoint-dir"));
+  EXPECT_EQ(res.exit_code, 2) << res.output;
+  EXPECT_NE(res.output.find("usage: shoal-bench checkpoint-dir"),
+            std::string::npos)
+    << res.output;
+  res = run_command(bench("checkpoint-store --help"));
+  EXPECT_EQ(res.exit_code, 0) << res.output;
+  EXPECT_NE(res.output.find("--state-bytes"), std::string::npos) << res.output;
+}
