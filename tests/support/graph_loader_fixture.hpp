@@ -14,6 +14,26 @@
 
 namespace shoal::test_support {
 
+/// A template of two nodes, `${id}.temp` and the linear model `${id}.over`
+/// whose bias is `${limit}`, for the template tests.
+inline const std::string pump_template = R"([[template]]
+name = "pump"
+params = ["id", "limit"]
+[[template.sensor]]
+name = "${id}.temp"
+[[template.model]]
+name = "${id}.over"
+kind = "linear"
+needs = ["${id}.temp"]
+weights = [1.0]
+bias = "${limit}"
+)";
+
+/// A graph of the pump template and `rest`.
+inline std::string with_pump(const std::string& rest) {
+  return pump_template + rest;
+}
+
 /// Gives each test a fresh directory for its graph files.
 class GraphLoader : public temp_dir_test {
 protected:

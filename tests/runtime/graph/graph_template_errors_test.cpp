@@ -13,28 +13,6 @@
 using namespace shoal;
 using namespace shoal::test_support;
 
-namespace {
-
-const std::string pump = R"([[template]]
-name = "pump"
-params = ["id", "limit"]
-[[template.sensor]]
-name = "${id}.temp"
-[[template.model]]
-name = "${id}.over"
-kind = "linear"
-needs = ["${id}.temp"]
-weights = [1.0]
-bias = "${limit}"
-)";
-
-/// A graph of the pump template and `rest`.
-std::string with_pump(const std::string& rest) {
-  return pump + rest;
-}
-
-} // namespace
-
 // -- the template itself ------------------------------------------------------
 
 TEST_F(GraphLoader, RejectsAReferenceToNoParameter) {
@@ -148,10 +126,10 @@ TEST_F(GraphLoader, RejectsABadTemplateTable) {
 }
 
 TEST_F(GraphLoader, RejectsATemplateDeclaredTwice) {
-  EXPECT_EQ(parse_error_of(pump + pump),
+  EXPECT_EQ(parse_error_of(pump_template + pump_template),
             main_file() + ": template 'pump' is declared twice in this file");
-  write("other.toml", pump);
-  EXPECT_EQ(parse_error_of("include = [\"other.toml\"]\n" + pump),
+  write("other.toml", pump_template);
+  EXPECT_EQ(parse_error_of("include = [\"other.toml\"]\n" + pump_template),
             (dir_ / "other.toml").string()
               + ": template 'pump' is declared twice, also in " + main_file());
 }

@@ -13,28 +13,6 @@
 using namespace shoal;
 using namespace shoal::test_support;
 
-namespace {
-
-const std::string pump = R"([[template]]
-name = "pump"
-params = ["id", "limit"]
-[[template.sensor]]
-name = "${id}.temp"
-[[template.model]]
-name = "${id}.over"
-kind = "linear"
-needs = ["${id}.temp"]
-weights = [1.0]
-bias = "${limit}"
-)";
-
-/// A graph of the pump template and `rest`.
-std::string with_pump(const std::string& rest) {
-  return pump + rest;
-}
-
-} // namespace
-
 // -- [[instances]] and the device list ---------------------------------------
 
 TEST_F(GraphLoader, RejectsABadInstancesTable) {
