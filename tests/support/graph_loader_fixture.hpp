@@ -16,7 +16,7 @@ namespace shoal::test_support {
 
 /// A template of two nodes, `${id}.temp` and the linear model `${id}.over`
 /// whose bias is `${limit}`, for the template tests.
-inline const std::string pump_template = R"([[template]]
+inline const std::string two_node_pump = R"([[template]]
 name = "pump"
 params = ["id", "limit"]
 [[template.sensor]]
@@ -31,7 +31,7 @@ bias = "${limit}"
 
 /// A graph of the pump template and `rest`.
 inline std::string with_pump(const std::string& rest) {
-  return pump_template + rest;
+  return two_node_pump + rest;
 }
 
 /// Gives each test a fresh directory for its graph files.

@@ -1,13 +1,8 @@
 #include "tests/support/influxd_server.hpp"
 
 #include <chrono>
-#include <csignal>
-#include <fcntl.h>
 #include <fstream>
 #include <random>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 #include "runtime/io/csv.hpp"
@@ -15,6 +10,7 @@
 #include "runtime/io/line_protocol.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/mosquitto_broker.hpp"
+#include "tests/support/process.hpp"
 
 namespace shoal::test_support {
 
@@ -54,45 +50,20 @@ std::string influxd_server::url() const {
 bool influxd_server::start() {
   if (pid_ > 0)
     return true;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::string prog = "/usr/bin/influxd";
-  std::string flag = "-config";
-  auto conf = (dir_ / "influxdb.conf").string();
-  char* argv[] = {prog.data(), flag.data(), conf.data(), nullptr};
-  pid_t pid = -1;
-  auto rc = posix_spawn(&pid, prog.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0)
-    return false;
-  pid_ = pid;
+  auto port = port_;
   // influxd opens its stores before it listens; on a loaded machine that
   // takes a few seconds.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto res = http_request(port_, "GET", "/ping", {},
-                            std::chrono::milliseconds(1000));
-    if (res.error.empty() && res.status == 204)
-      return true;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  return start_server(
+    {"/usr/bin/influxd", "-config", (dir_ / "influxdb.conf").string()}, pid_,
+    std::chrono::seconds(30), std::chrono::milliseconds(20), [port] {
+      auto res = http_request(port, "GET", "/ping", {},
+                              std::chrono::milliseconds(1000));
+      return res.error.empty() && res.status == 204;
+    });
 }
 
 void influxd_server::stop() {
-  if (pid_ <= 0)
-    return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  stop_server(pid_);
 }
 
 nlohmann::json influxd_server::query(const std::string& q,

@@ -2,17 +2,14 @@
 
 #include <arpa/inet.h>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
+
+#include "tests/support/process.hpp"
 
 namespace shoal::test_support {
 
@@ -77,40 +74,16 @@ std::string mosquitto_broker::url() const {
 bool mosquitto_broker::start() {
   if (pid_ > 0)
     return true;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::string prog = "/usr/sbin/mosquitto";
-  std::string flag = "-c";
-  char* argv[] = {prog.data(), flag.data(), conf_.data(), nullptr};
-  pid_t pid = -1;
-  auto rc = posix_spawn(&pid, prog.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0)
-    return false;
-  pid_ = pid;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (port_accepts(port_))
-      return true;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
+  auto port = port_;
+  return start_server({"/usr/sbin/mosquitto", "-c", conf_}, pid_,
+                      std::chrono::seconds(10), std::chrono::milliseconds(10),
+                      [port] {
+                        return port_accepts(port);
+                      });
 }
 
 void mosquitto_broker::stop() {
-  if (pid_ <= 0)
-    return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  stop_server(pid_);
 }
 
 } // namespace shoal::test_support

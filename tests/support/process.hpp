@@ -2,8 +2,11 @@
 
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace shoal::test_support {
@@ -30,5 +33,17 @@ std::vector<std::string> sorted_lines(const std::string& text);
 /// The objects of a JSON-lines file, one per complete line; a line still
 /// being written does not parse and is left for a later read.
 std::vector<nlohmann::json> read_json_lines(const std::string& path);
+
+/// Starts the server `argv` (argv[0] its path) with stdout and stderr to
+/// /dev/null and waits up to `limit` until `ready()`, polling every
+/// `every`. Its pid goes to `pid` (-1 if it did not start or exited first);
+/// false if it is not ready in time.
+bool start_server(const std::vector<std::string>& argv, pid_t& pid,
+                  std::chrono::milliseconds limit,
+                  std::chrono::milliseconds every,
+                  const std::function<bool()>& ready);
+
+/// SIGTERM to `pid` (if > 0), waits for it, and sets it to -1.
+void stop_server(pid_t& pid);
 
 } // namespace shoal::test_support

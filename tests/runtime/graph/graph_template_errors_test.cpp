@@ -126,10 +126,10 @@ TEST_F(GraphLoader, RejectsABadTemplateTable) {
 }
 
 TEST_F(GraphLoader, RejectsATemplateDeclaredTwice) {
-  EXPECT_EQ(parse_error_of(pump_template + pump_template),
+  EXPECT_EQ(parse_error_of(two_node_pump + two_node_pump),
             main_file() + ": template 'pump' is declared twice in this file");
-  write("other.toml", pump_template);
-  EXPECT_EQ(parse_error_of("include = [\"other.toml\"]\n" + pump_template),
+  write("other.toml", two_node_pump);
+  EXPECT_EQ(parse_error_of("include = [\"other.toml\"]\n" + two_node_pump),
             (dir_ / "other.toml").string()
               + ": template 'pump' is declared twice, also in " + main_file());
 }
