@@ -108,6 +108,7 @@ bool replay_await_restore(member_self self) {
   // again from the round's position.
   self->send_exit(run->source, caf::exit_reason::user_shutdown);
   run->source = caf::actor{};
+  release_chunk(*run);
   self->delayed_send(self, restore_patience, replay_atom_v, ckpt_atom_v,
                      run->id);
   return true;
@@ -142,6 +143,7 @@ void replay_restored(member_self self, uint64_t k) {
   if (run->source)
     self->send_exit(run->source, caf::exit_reason::user_shutdown);
   run->source = caf::actor{};
+  release_chunk(*run);
   if (!from_start && pos.first == replay_resume_state::ended)
     // The input was read in full before the round: the restored nodes
     // hold all of it, and the sink waits for their outputs.

@@ -188,28 +188,29 @@ caf::result<replay_ack> take_chunk(member_self self, replay_chunk& c) {
   replay_ack ack{run->id, c.seq, run->next_offset};
   keep_input(self, *run, c.data);
   run->in_flight = true;
-  auto rp = self->make_response_promise<replay_ack>();
+  run->chunk_rp = self->make_response_promise<replay_ack>();
+  run->chunk_ack = ack;
   auto source = run->source;
   self->request(source, caf::infinite, chunk_atom_v, std::move(c.data), c.last)
     .then(
-      [=](caf::ok_atom) mutable {
-        run->in_flight = false;
-        rp.deliver(ack);
+      [=](caf::ok_atom) {
+        release_chunk(*run);
       },
-      [=](caf::error& err) mutable {
-        run->in_flight = false;
+      [=](caf::error& err) {
         if (run->source != source || run->resume.awaiting != 0) {
           // The source went with a member's death; the chunk is kept and
           // goes to the source that resumes from the checkpoint.
-          rp.deliver(ack);
+          release_chunk(*run);
           return;
         }
+        run->in_flight = false;
         if (run->error.empty())
           fail_replay(self, describe(err));
         end_session(self, run);
-        rp.deliver(replay_error(run->error));
+        if (run->chunk_rp.pending())
+          run->chunk_rp.deliver(replay_error(run->error));
       });
-  return rp;
+  return run->chunk_rp;
 }
 
 } // namespace
@@ -269,12 +270,25 @@ void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
         fail);
 }
 
+void release_chunk(replay_session& run) {
+  if (!run.in_flight)
+    return;
+  run.in_flight = false;
+  if (run.chunk_rp.pending())
+    run.chunk_rp.deliver(run.chunk_ack);
+}
+
 void fail_replay(member_self self, const std::string& why) {
   auto run = self->state.replay.run;
   if (!run || !run->error.empty())
     return;
   run->error = why;
   self->send_exit(run->source, caf::exit_reason::user_shutdown);
+  // A chunk the source held hears why, too.
+  if (run->in_flight && run->chunk_rp.pending()) {
+    run->in_flight = false;
+    run->chunk_rp.deliver(replay_error(why));
+  }
   self->send_exit(run->sink, caf::exit_reason::user_shutdown);
   // The client hears why at its next request (now, if it waits for
   // outputs).

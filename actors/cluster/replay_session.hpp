@@ -53,9 +53,11 @@
 #include "caf/actor_addr.hpp"
 #include "caf/message_handler.hpp"
 #include "caf/response_promise.hpp"
+#include "caf/typed_response_promise.hpp"
 
 #include "actors/cluster/member_self.hpp"
 #include "actors/cluster/replay_resume_state.hpp"
+#include "actors/messages.hpp"
 #include "runtime/core/counters.hpp"
 #include "runtime/io/byte_source.hpp"
 #include "runtime/io/csv.hpp"
@@ -77,8 +79,14 @@ struct replay_session {
   uint64_t next_offset = 0;
   /// The last chunk came.
   bool ended = false;
-  /// A chunk is with the source, not acknowledged yet.
+  /// A chunk is with the source, not acknowledged yet: the client's
+  /// request, and its acknowledgement. Answered when the source took the
+  /// chunk, or by `release_chunk` when the source goes (a source stopped
+  /// while it holds a chunk back during a checkpoint round answers
+  /// nothing).
   bool in_flight = false;
+  caf::typed_response_promise<replay_ack> chunk_rp;
+  replay_ack chunk_ack;
   /// What the source accepted and rejected, from its report at the end.
   ingest_counts samples;
   std::vector<uint64_t> malformed_lines;
@@ -118,6 +126,11 @@ void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
                          std::shared_ptr<chunk_feed> feed,
                          std::shared_ptr<sample_reader> reader,
                          std::string resume);
+
+/// The session's source is being replaced (a member died): the chunk it
+/// holds, if any, is acknowledged, since the input is kept and goes to the
+/// source that resumes from the checkpoint.
+void release_chunk(replay_session& run);
 
 /// Ends the replay under way, if any, with the error `why`.
 void fail_replay(member_self self, const std::string& why);
