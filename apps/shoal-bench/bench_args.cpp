@@ -13,6 +13,8 @@ const char* bench_usage() {
   return "usage: shoal-bench [limit | replay | live | scale] [options]\n"
          "       shoal-bench models --dir DIR   model evaluations per "
          "second\n"
+         "       shoal-bench functions [--samples N]   nanoseconds per "
+         "sample of each built-in function\n"
          "       shoal-bench checkpoint-store [options]   what the "
          "checkpoint store costs\n"
          "       shoal-bench plant --graph G.toml --input IN.csv [options]   "

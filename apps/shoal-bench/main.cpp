@@ -8,6 +8,7 @@
 #include "apps/shoal-bench/bench_command.hpp"
 #include "apps/shoal-bench/checkpoint_command.hpp"
 #include "apps/shoal-bench/checkpoint_dir_command.hpp"
+#include "apps/shoal-bench/functions_command.hpp"
 #include "apps/shoal-bench/models_command.hpp"
 #include "apps/shoal-bench/plant_command.hpp"
 #include "apps/shoal-bench/templates_command.hpp"
@@ -16,6 +17,8 @@
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "models") == 0)
     return shoal::models_command(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "functions") == 0)
+    return shoal::functions_command(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "checkpoint-store") == 0)
     return shoal::checkpoint_store_command(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "checkpoint-dir") == 0)

@@ -3,7 +3,9 @@
 // how fast they were.
 
 #include <gtest/gtest.h>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "tests/support/process.hpp"
@@ -128,4 +130,25 @@ TEST(ShoalBench, ItsCommandsNameWhatIsWrongAndExitTwo) {
   res = run_command(bench("checkpoint-store --help"));
   EXPECT_EQ(res.exit_code, 0) << res.output;
   EXPECT_NE(res.output.find("--state-bytes"), std::string::npos) << res.output;
+}
+
+TEST(ShoalBench, FunctionsTimesEveryBuiltInPerWindow) {
+  auto res = run_command(binary("shoal-bench")
+                         + " functions --samples 3000 --json 2>&1");
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  auto doc = nlohmann::json::parse(res.output, nullptr, false);
+  ASSERT_TRUE(doc.is_array()) << res.output;
+  std::map<std::string, std::set<int64_t>> windows;
+  for (auto& row : doc) {
+    EXPECT_GT(row["ns"].get<double>(), 0.0) << row.dump();
+    windows[row["fn"].get<std::string>()].insert(row["window"].get<int64_t>());
+  }
+  for (auto* fn :
+       {"clip", "scale", "deadband", "ewma", "diff", "tumbling_mean"})
+    EXPECT_EQ(windows[fn], std::set<int64_t>{0}) << fn;
+  for (auto* fn : {"rolling_mean", "rolling_std", "rolling_max",
+                   "rolling_quantile", "zscore"})
+    EXPECT_EQ(windows[fn], (std::set<int64_t>{10, 1000, 100000})) << fn;
+  res = run_command(binary("shoal-bench") + " functions --samples 0 2>&1");
+  EXPECT_EQ(res.exit_code, 2) << res.output;
 }
