@@ -167,7 +167,7 @@ TEST(WarmFailover, AKilledMembersNodesResumeFromTheLatestCheckpoint) {
   }
   ASSERT_EQ(placed.find(" n3"), std::string::npos) << placed << logs();
   // Every node got a new actor with its state from the checkpoint.
-  EXPECT_TRUE(await_log(n1, "restored 9 of 9 nodes from checkpoint "))
+  EXPECT_TRUE(await_log(n1, "restored 13 of 13 nodes from checkpoint "))
     << n1.log();
   auto status = shoalctl(ports[1], "status").output;
   EXPECT_NE(status.find("from a checkpoint, 0 cold)"), std::string::npos)
