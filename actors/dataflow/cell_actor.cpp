@@ -5,6 +5,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/dataflow/backlog.hpp"
 #include "actors/dataflow/data_edge.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/errc.hpp"
@@ -113,7 +114,8 @@ void run(self_ptr self) {
 /// was counted in.
 uint32_t take(self_ptr self, const batch& b) {
   auto& s = self->state;
-  s.live->batch_received();
+  if (sent_from_here(self))
+    s.live->batch_received();
   auto r
     = std::find_if(s.routes.begin(), s.routes.end(), [&](const cell_route& x) {
         return x.key == b.from;

@@ -5,6 +5,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/dataflow/backlog.hpp"
 #include "actors/dataflow/checkpoint_marks.hpp"
 #include "actors/dataflow/data_edge.hpp"
 #include "actors/dataflow/move_protocol.hpp"
@@ -66,7 +67,8 @@ std::vector<input_ref> refs_of(const node_core& c, std::vector<caf::actor> xs) {
 void take(self_ptr self, const batch& b) {
   auto& c = *self->state.core;
   self->state.marks.dirty = true;
-  c.live->batch_received();
+  if (sent_from_here(self))
+    c.live->batch_received();
   for (size_t i = 0; i < c.inputs.size(); ++i)
     if (c.inputs[i].key == b.from)
       c.join.push(i, b.points.data(), b.points.size(), b.wm);

@@ -5,6 +5,7 @@
 #include "caf/actor_cast.hpp"
 #include "caf/event_based_actor.hpp"
 
+#include "actors/dataflow/backlog.hpp"
 #include "actors/messages.hpp"
 
 namespace shoal {
@@ -38,7 +39,8 @@ void publisher::add(caf::event_based_actor* self, caf::actor sub,
       if (!k.points.empty() || k.wm > s.sent_wm) {
         auto wm = std::max(k.wm, s.sent_wm);
         self->send(s.handle, batch{key_, std::move(k.points), wm});
-        live_->batch_sent();
+        if (runs_here(s.handle))
+          live_->batch_sent();
         s.sent_wm = wm;
         if (s.requested <= wm)
           s.requested = wm_none;
@@ -168,7 +170,10 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
       }
     auto points = std::move(pending_);
     pending_.clear();
-    live_->batch_sent(subs_.size());
+    uint64_t here = 0;
+    for (auto& s : subs_)
+      here += !s.held && runs_here(s.handle) ? 1 : 0;
+    live_->batch_sent(here);
     caf::message msg;
     if (!box)
       msg = caf::make_message(batch{key_, std::move(points), wm, token});
@@ -233,7 +238,8 @@ void publisher::send_wm(caf::event_based_actor* self, subscriber& sub,
     box->add(sub.handle, batch{key_, {}, wm});
   else
     self->send(sub.handle, batch{key_, {}, wm});
-  live_->batch_sent();
+  if (runs_here(sub.handle))
+    live_->batch_sent();
   sub.sent_wm = wm;
   if (sub.requested <= wm)
     sub.requested = wm_none;

@@ -7,6 +7,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/dataflow/backlog.hpp"
 #include "actors/dataflow/checkpoint_marks.hpp"
 #include "actors/dataflow/data_edge.hpp"
 #include "actors/dataflow/move_protocol.hpp"
@@ -162,7 +163,8 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
         },
         [=](batch& b) {
           auto& s = self->state;
-          s.env.live->batch_received();
+          if (sent_from_here(self))
+            s.env.live->batch_received();
           s.marks.dirty = true;
           s.core.accept(b, [&](point p) {
             s.pub->push(p);

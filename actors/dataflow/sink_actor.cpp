@@ -6,6 +6,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/dataflow/backlog.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/wiring.hpp"
 #include "actors/messages.hpp"
@@ -54,7 +55,8 @@ void check_complete(self_ptr self) {
 /// Writes the outputs of batch `b` and follows its input's watermark.
 void take(self_ptr self, const batch& b) {
   auto& st = self->state;
-  st.env.live->batch_received();
+  if (sent_from_here(self))
+    st.env.live->batch_received();
   auto i = st.inputs.find(b.from);
   if (i == st.inputs.end())
     return;

@@ -4,6 +4,7 @@
 
 #include "caf/event_based_actor.hpp"
 
+#include "actors/dataflow/backlog.hpp"
 #include "actors/messages.hpp"
 
 namespace shoal {
@@ -40,7 +41,8 @@ void ingest_router::send(caf::event_based_actor* self, uint32_t sensor,
     tracker_->add(0, token);
   }
   self->send(sensors_[sensor], batch{key_, std::move(buf), wm, token});
-  live_->batch_sent();
+  if (runs_here(sensors_[sensor]))
+    live_->batch_sent();
   buf = std::vector<point>{};
   sent_wm_[sensor] = wm;
 }

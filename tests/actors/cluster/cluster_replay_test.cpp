@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "runtime/graph/graph_load.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/io_clients.hpp"
 #include "tests/support/member_process.hpp"
 #include "tests/support/mosquitto_broker.hpp"
 #include "tests/support/process.hpp"
@@ -220,4 +222,58 @@ TEST(ClusterReplay, SaysWhatTheInputCameToAndWhyNoOutputCame) {
                             "rejected"),
             std::string::npos)
     << res.output;
+}
+
+TEST(ClusterReplay, NoMembersBacklogGoesNegativeAndAllComeBackToZero) {
+  // Batches between members were counted sent at one and taken at the
+  // other: one member's backlog grew, the other's went negative.
+  auto graph = write_temp_file("backlog_graph.toml", graph_text);
+  auto g = shoal::load_graph(graph);
+  ASSERT_TRUE(g);
+  auto input = write_temp_file("backlog_input.csv", random_input(*g, 5, 3000));
+  std::vector<int> ports{free_loopback_port(), free_loopback_port()};
+  std::vector<uint16_t> http{free_loopback_port(), free_loopback_port()};
+  member_process n1{write_member_config(
+    "n1", ports[0], {ports[0]},
+    "http = \"127.0.0.1:" + std::to_string(http[0]) + "\"\n")};
+  member_process n2{write_member_config(
+    "n2", ports[1], {ports[0]},
+    "http = \"127.0.0.1:" + std::to_string(http[1]) + "\"\n")};
+  await_member_count(ports[0], 2);
+  auto res = shoalctl(ports[0], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
+  auto placed = shoalctl(ports[0], "graph").output;
+  ASSERT_NE(placed.find(" n1\n"), std::string::npos) << placed;
+  ASSERT_NE(placed.find(" n2\n"), std::string::npos) << placed;
+  auto out = write_temp_file("backlog_out.csv", "");
+  res = shoalctl(ports[0], "replay " + input + " --out " + out);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
+  // Every member's backlog as each member's /metrics shows it.
+  auto backlogs = [&] {
+    std::vector<long long> figures;
+    for (auto port : http) {
+      std::istringstream lines{http_request(port, "GET", "/metrics").body};
+      std::string line;
+      while (std::getline(lines, line))
+        if (line.rfind("shoal_mailbox_backlog{", 0) == 0)
+          figures.push_back(std::stoll(line.substr(line.rfind(' ') + 1)));
+    }
+    return figures;
+  };
+  std::vector<long long> seen;
+  bool settled = wait_until(
+    [&] {
+      seen = backlogs();
+      for (auto b : seen)
+        EXPECT_GE(b, 0);
+      return seen.size() == 4
+             && std::all_of(seen.begin(), seen.end(), [](long long b) {
+                  return b == 0;
+                });
+    },
+    std::chrono::seconds(20));
+  std::string text;
+  for (auto b : seen)
+    text += std::to_string(b) + " ";
+  EXPECT_TRUE(settled) << text;
 }
