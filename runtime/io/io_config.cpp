@@ -212,7 +212,8 @@ caf::error read_sink(const entry_reader& in, const std::string& kind,
     out.path = p.lexically_normal().string();
     return caf::none;
   }
-  return in.fail("unknown kind '" + kind + "' (known: mqtt, tcp, csv, jsonl, influxdb)");
+  return in.fail("unknown kind '" + kind
+                 + "' (known: mqtt, tcp, csv, jsonl, influxdb)");
 }
 
 /// Calls `fn(reader, kind)` for each table of the array `key` of `tbl`.
