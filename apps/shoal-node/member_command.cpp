@@ -40,6 +40,8 @@
 #include "runtime/graph/graph_load.hpp"
 #include "runtime/http/http_server.hpp"
 
+#include "shoal_version.hpp"
+
 namespace shoal {
 
 namespace {
@@ -151,6 +153,7 @@ int member_command(const node_args& args) {
        cfg->name.c_str(), cfg->listen.to_string().c_str(),
        cfg->security.enabled() ? " (TLS)" : "");
   auto board = std::make_shared<status_board>();
+  board->set_build(SHOAL_VERSION, SHOAL_COMMIT);
   status_collector_options status_opts;
   status_opts.endpoints = [live] {
     return live->status();

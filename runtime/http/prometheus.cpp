@@ -228,6 +228,33 @@ std::string render_metrics(const status_model& model,
     w.sample("shoal_live_samples_rolled_back_total", {},
              count(ck->live_rolled_back));
   }
+  auto& ps = model.process;
+  w.header("process_cpu_seconds_total", "counter",
+           "User and system CPU time of the member serving these metrics.");
+  w.sample("process_cpu_seconds_total", {}, format_double(ps.cpu_seconds));
+  w.header("process_resident_memory_bytes", "gauge",
+           "Resident memory of the member serving these metrics.");
+  w.sample("process_resident_memory_bytes", {}, count(ps.resident_bytes));
+  w.header("process_virtual_memory_bytes", "gauge",
+           "Virtual memory of the member serving these metrics.");
+  w.sample("process_virtual_memory_bytes", {}, count(ps.virtual_bytes));
+  w.header("process_open_fds", "gauge",
+           "Open file descriptors of the member serving these metrics.");
+  w.sample("process_open_fds", {}, count(ps.open_fds));
+  w.header("process_max_fds", "gauge",
+           "The limit on open file descriptors of that process.");
+  w.sample("process_max_fds", {}, count(ps.max_fds));
+  w.header("process_start_time_seconds", "gauge",
+           "When that process started, in seconds since the Unix epoch.");
+  w.sample("process_start_time_seconds", {},
+           format_double(ps.start_time_seconds));
+  if (!model.version.empty()) {
+    w.header("shoal_build_info", "gauge",
+             "Always 1; the version and commit of the member serving these "
+             "metrics.");
+    w.sample("shoal_build_info",
+             {"version", model.version, "commit", model.commit}, "1");
+  }
   w.header("shoal_uptime_seconds", "gauge",
            "Seconds since the member serving these metrics started.");
   w.sample("shoal_uptime_seconds", {}, format_double(model.uptime_s));

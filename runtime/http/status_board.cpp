@@ -10,9 +10,18 @@ status_board::status_board(std::chrono::milliseconds stale_after)
 status_model status_board::snapshot() const {
   std::unique_lock<std::mutex> guard{mtx_};
   auto copy = model_;
+  copy.version = version_;
+  copy.commit = commit_;
   guard.unlock();
   copy.uptime_s = std::chrono::duration<double>(clock::now() - start_).count();
+  copy.process = read_process_stats();
   return copy;
+}
+
+void status_board::set_build(std::string version, std::string commit) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  version_ = std::move(version);
+  commit_ = std::move(commit);
 }
 
 void status_board::store(status_model model, member_readiness member) {

@@ -43,6 +43,9 @@ public:
   /// The member actor exited with `reason`; it will answer no more.
   void member_down(std::string reason);
 
+  /// The build every snapshot names (`shoal_build_info`).
+  void set_build(std::string version, std::string commit);
+
   /// The readiness facts known here, as of `now` (no sources).
   readiness_facts facts(clock::time_point now) const;
 
@@ -57,6 +60,8 @@ private:
   std::optional<clock::time_point> refreshed_;
   bool down_ = false;
   std::string down_reason_;
+  std::string version_;
+  std::string commit_;
   clock::time_point start_;
   std::chrono::milliseconds stale_after_;
 };

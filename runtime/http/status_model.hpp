@@ -16,6 +16,7 @@
 
 #include "runtime/core/counters.hpp"
 #include "runtime/core/latency_histogram.hpp"
+#include "runtime/core/process_stats.hpp"
 #include "runtime/graph/graph_spec.hpp"
 #include "runtime/http/readiness.hpp"
 #include "runtime/io/io_endpoint.hpp"
@@ -97,6 +98,11 @@ struct checkpoint_status {
 struct status_model {
   /// Seconds since the member serving the page started.
   double uptime_s = 0;
+  /// The process serving the page (CPU, memory, file descriptors), and
+  /// its build (empty when not told).
+  process_stats process;
+  std::string version;
+  std::string commit;
   totals_status totals;
   std::vector<member_status> members;
   std::vector<node_status> nodes;

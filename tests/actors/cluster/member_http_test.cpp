@@ -3,6 +3,7 @@
 // of either member show both members and every node with its placement.
 
 #include <chrono>
+#include <ctime>
 #include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -94,6 +95,26 @@ TEST(ClusterHttp, BothMembersServeTheClusterStatus) {
                                 + "\",kind=\"sensor\"} 1"),
               std::string::npos)
       << metrics.body;
+  // The serving process, as every Prometheus client exports it, and the
+  // build.
+  auto value_of = [&](const std::string& name) {
+    auto at = metrics.body.find("\n" + name + " ");
+    if (at == std::string::npos)
+      return -1.0;
+    return std::stod(metrics.body.substr(at + name.size() + 2));
+  };
+  EXPECT_GT(value_of("process_resident_memory_bytes"), 1e6) << metrics.body;
+  EXPECT_GT(value_of("process_virtual_memory_bytes"), 1e6) << metrics.body;
+  EXPECT_GT(value_of("process_open_fds"), 3.0) << metrics.body;
+  EXPECT_GE(value_of("process_max_fds"), value_of("process_open_fds"));
+  EXPECT_GE(value_of("process_cpu_seconds_total"), 0.0) << metrics.body;
+  // Started within the last hour.
+  auto started = value_of("process_start_time_seconds");
+  auto now = static_cast<double>(std::time(nullptr));
+  EXPECT_LE(started, now + 1) << metrics.body;
+  EXPECT_GT(started, now - 3600) << metrics.body;
+  EXPECT_NE(metrics.body.find("shoal_build_info{version=\""), std::string::npos)
+    << metrics.body;
   // Checkpoints: the leader n1 commits rounds (every second by default).
   std::string ck_body;
   for (int i = 0; i < 100; ++i) {
