@@ -34,6 +34,16 @@ void drain(self_ptr self) {
       continue;
     }
     ++rejected;
+    if (v.reason == reject_reason::late) {
+      // Seconds or milliseconds read as nanoseconds: decades late.
+      auto unit = timestamp_unit_guess(x.ts, s.opts.clock->now_ns());
+      if (unit != nullptr && s.warned_units.insert(x.sensor).second)
+        logf(*s.opts.log, log_level::warning,
+             "shoal-node: sensor %s: timestamp %lld looks like %s since the "
+             "epoch; Shoal reads timestamps as nanoseconds, so its samples "
+             "are rejected as late (this is said once per sensor)",
+             x.sensor.c_str(), static_cast<long long>(x.ts), unit);
+    }
     // A timestamp on a watermark sentinel: say so next to the parse errors.
     if (v.reason == reject_reason::malformed
         && s.malformed.size() < max_malformed_lines)

@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -62,6 +63,9 @@ struct ingest_source_state {
   std::vector<malformed_notice> notices;
   /// The first malformed inputs, "origin: reason".
   std::vector<std::string> malformed;
+  /// Sensors already warned about a timestamp in seconds, milliseconds or
+  /// microseconds (`timestamp_unit_guess`): once each.
+  std::unordered_set<std::string> warned_units;
   live_options opts;
   size_t tracker_index = 0;
   bool done = false;

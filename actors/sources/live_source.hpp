@@ -31,6 +31,7 @@
 #include "actors/dataflow/progress.hpp"
 #include "actors/sources/ingest_router.hpp"
 #include "runtime/core/clock.hpp"
+#include "runtime/core/log_sink.hpp"
 #include "runtime/core/metrics.hpp"
 #include "runtime/semantics/source_filter.hpp"
 #include "runtime/sim/sample_feed.hpp"
@@ -49,6 +50,9 @@ struct live_options {
   /// The live counters rejected samples and sent batches are added to; it
   /// must outlive the source.
   metrics* live = &process_metrics();
+  /// Where warnings go (a timestamp in the wrong unit); it must outlive
+  /// the source.
+  log_sink* log = &stderr_log();
 };
 
 struct live_source_state {

@@ -95,4 +95,19 @@ bool source_filter::load(state_reader& r) {
   return true;
 }
 
+const char* timestamp_unit_guess(int64_t ts, int64_t now_ns) {
+  constexpr double week_ns = 7.0 * 24 * 3600 * 1e9;
+  struct unit {
+    const char* name;
+    double ns;
+  };
+  for (auto u : {unit{"seconds", 1e9}, unit{"milliseconds", 1e6},
+                 unit{"microseconds", 1e3}}) {
+    auto as_ns = static_cast<double>(ts) * u.ns;
+    if (std::fabs(as_ns - static_cast<double>(now_ns)) < week_ns)
+      return u.name;
+  }
+  return nullptr;
+}
+
 } // namespace shoal

@@ -60,6 +60,12 @@ constexpr bool valid_ts(int64_t ts) {
   return ts > wm_none && ts < wm_end;
 }
 
+/// The unit a live sample's timestamp `ts` seems to be in when it is not
+/// nanoseconds: "seconds", "milliseconds" or "microseconds" if `ts` in that
+/// unit is within a week of `now_ns`; null otherwise. A live source warns
+/// once per sensor (such a sample reads as decades late, issue 17).
+const char* timestamp_unit_guess(int64_t ts, int64_t now_ns);
+
 /// The verdict on one offered sample.
 struct verdict {
   bool accepted = false;

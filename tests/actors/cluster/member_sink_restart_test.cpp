@@ -114,3 +114,26 @@ TEST_F(MemberSinkRestart, JsonlHoldsTheOutputsOfBothRuns) {
   EXPECT_EQ(both.size() - later, first.size()) << text;
   EXPECT_GE(later, 3u) << text;
 }
+
+TEST_F(MemberSinkRestart, ATimestampInMillisecondsIsWarnedAboutOncePerSensor) {
+  member_process n1{config_};
+  await_member_count(port_, 1);
+  auto res = shoalctl(port_, "apply " + graph_);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  ASSERT_TRUE(await_log(n1, "member n1 started 1 source")) << n1.log();
+  msgpack_client client{static_cast<uint16_t>(source_port_)};
+  auto ms = wall_clock_ns() / 1000000;
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(client.send_sample("a.temp", ms + i, 1.0));
+  std::string warning = "sensor a.temp: timestamp " + std::to_string(ms)
+                        + " looks like milliseconds since the epoch";
+  EXPECT_TRUE(await_log(n1, warning)) << n1.log();
+  // Once: the next samples of that sensor say nothing more.
+  EXPECT_TRUE(client.send_sample("a.temp", ms + 10, 1.0));
+  EXPECT_EQ(n1.stop(), 0) << n1.log();
+  auto log = n1.log();
+  EXPECT_EQ(
+    log.find("looks like milliseconds", log.find(warning) + warning.size()),
+    std::string::npos)
+    << log;
+}

@@ -106,3 +106,19 @@ TEST(SourceFilter, SentinelTimestampsAreMalformed) {
   EXPECT_FALSE(valid_ts(wm_none));
   EXPECT_FALSE(valid_ts(wm_end));
 }
+
+TEST(SourceFilter, GuessesTimestampsInSecondsMillisecondsAndMicroseconds) {
+  // 2026-12-05T00:00:00Z.
+  const int64_t now = 1796428800LL * 1000000000LL;
+  EXPECT_STREQ(timestamp_unit_guess(1796428800LL, now), "seconds");
+  EXPECT_STREQ(timestamp_unit_guess(1796428800123LL, now), "milliseconds");
+  EXPECT_STREQ(timestamp_unit_guess(1796428800123456LL, now), "microseconds");
+  // A day off is still that unit; nanoseconds, small replay times and
+  // the distant past are nothing.
+  EXPECT_STREQ(timestamp_unit_guess(1796428800LL - 86400, now), "seconds");
+  EXPECT_EQ(timestamp_unit_guess(now - 5000000000LL, now), nullptr);
+  EXPECT_EQ(timestamp_unit_guess(1000, now), nullptr);
+  EXPECT_EQ(timestamp_unit_guess(0, now), nullptr);
+  EXPECT_EQ(timestamp_unit_guess(-1796428800LL, now), nullptr);
+  EXPECT_EQ(timestamp_unit_guess(946684800LL, now), nullptr);
+}
