@@ -39,7 +39,7 @@ void publisher::add(caf::event_based_actor* self, caf::actor sub,
       if (!k.points.empty() || k.wm > s.sent_wm) {
         auto wm = std::max(k.wm, s.sent_wm);
         self->send(s.handle, batch{key_, std::move(k.points), wm});
-        if (runs_here(s.handle))
+        if (s.here)
           live_->batch_sent();
         s.sent_wm = wm;
         if (s.requested <= wm)
@@ -53,6 +53,7 @@ void publisher::add(caf::event_based_actor* self, caf::actor sub,
     band = progress_tracker::no_band;
   subscriber x;
   x.handle = std::move(sub);
+  x.here = runs_here(x.handle);
   x.band = band;
   subs_.push_back(std::move(x));
   index_.pushed(subs_, handle_of<subscriber>);
@@ -90,6 +91,7 @@ void publisher::adopt(const std::vector<caf::actor>& subs,
   for (size_t i = 0; i < subs.size(); ++i) {
     subscriber s;
     s.handle = subs[i];
+    s.here = runs_here(s.handle);
     s.requested = i < requested.size() ? requested[i] : wm_none;
     s.sent_wm = i < sent.size() ? sent[i] : wm_none;
     s.held = true;
@@ -115,6 +117,7 @@ void publisher::replace(const caf::actor& from, caf::actor to) {
     return;
   index_.replaced(from, to, i);
   subs_[i].handle = std::move(to);
+  subs_[i].here = runs_here(subs_[i].handle);
 }
 
 void publisher::remove(const caf::actor& sub) {
@@ -172,7 +175,7 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
     pending_.clear();
     uint64_t here = 0;
     for (auto& s : subs_)
-      here += !s.held && runs_here(s.handle) ? 1 : 0;
+      here += !s.held && s.here ? 1 : 0;
     live_->batch_sent(here);
     caf::message msg;
     if (!box)
@@ -238,7 +241,7 @@ void publisher::send_wm(caf::event_based_actor* self, subscriber& sub,
     box->add(sub.handle, batch{key_, {}, wm});
   else
     self->send(sub.handle, batch{key_, {}, wm});
-  if (runs_here(sub.handle))
+  if (sub.here)
     live_->batch_sent();
   sub.sent_wm = wm;
   if (sub.requested <= wm)

@@ -128,6 +128,9 @@ private:
     /// Adopted from a moved node and not subscribed here yet: outputs wait
     /// in `kept_` (rare: kept apart, so that subscribers stay small).
     bool held = false;
+    /// It runs in this process (`runs_here`, actors/dataflow/backlog.hpp):
+    /// batches to it count in the mailbox backlog. Set with the handle.
+    bool here = false;
   };
 
   /// What a held subscriber has not been sent yet.
