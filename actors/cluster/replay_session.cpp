@@ -235,9 +235,12 @@ void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
   opts.detach_at_end = true;
   opts.feed = std::move(feed);
   opts.resume = std::move(resume);
-  // Smaller chunks than a one-node replay: the graph runs on for other
-  // sources and changes, which interleave between chunks.
-  opts.chunk_rows = 1024;
+  // The default chunk, as in a one-node replay: a piece (about 1 MiB) is
+  // read and flushed at once. Every flush costs a message per sensor and
+  // per edge of the graph, most of them between node actors and half of
+  // them across members, so 1,024-row chunks made a replay several times
+  // slower (docs/performance.md, "The cluster replay"). Other sources and
+  // graph changes interleave between pieces.
   // Not linked: stopping it must not stop this member.
   auto source
     = self->spawn(replay_source, std::string{"replay"}, std::move(reader),

@@ -139,8 +139,12 @@ int member_command(const node_args& args) {
   opts.store = store;
   opts.checkpoint_interval
     = std::chrono::milliseconds(cfg->checkpoint_interval_ms);
-  auto member
-    = self->spawn(member_actor, opts, caf::actor_cast<caf::actor>(self));
+  // Detached: the member keeps its own thread, so that heartbeats (sent and
+  // received) are never queued behind the graph's work on the scheduler's
+  // threads; with `threads = 1` a busy graph otherwise delayed them past the
+  // failure timeout and the other members declared this one dead.
+  auto member = self->spawn<caf::detached>(member_actor, opts,
+                                           caf::actor_cast<caf::actor>(self));
   auto port = transport.publish(self, member, cfg->listen);
   if (!port) {
     logf(stderr_log(), log_level::error,

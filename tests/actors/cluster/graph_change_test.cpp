@@ -116,7 +116,8 @@ void apply_during_replay(size_t replay_at, size_t apply_at) {
   auto graph = write_temp_file("change_base.toml", base_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g);
-  auto input = write_temp_file("change_input.csv", random_input(*g, 11, 60000));
+  auto input
+    = write_temp_file("change_input.csv", random_input(*g, 11, 240000));
   auto want = single_node(graph, input);
   cluster3 c;
   auto res = shoalctl(c.ports[1], "apply " + graph);
