@@ -11,7 +11,7 @@ SHOAL_PACKAGES=(
   libmsgpack-cxx-dev libboost-dev libcli11-dev
   libmosquitto-dev mosquitto mosquitto-clients
   libxgboost-dev libonnx-dev libprotobuf-dev nlohmann-json3-dev
-  librocksdb-dev influxdb
+  librocksdb-dev influxdb libjemalloc-dev
   python3-xgboost python3-onnx python3-numpy
   chromium
 )

@@ -11,14 +11,17 @@
 #include <cstdio>
 #include <string>
 
+#include "runtime/core/process_stats.hpp"
+
 #include "CLI/CLI.hpp"
 #include "shoal_version.hpp"
 
 namespace shoal {
 
-/// `TOOL 0.1.0 (commit abc1234)`.
+/// `TOOL 0.1.0 (commit abc1234, malloc jemalloc)`.
 inline std::string version_line(const std::string& tool) {
-  return tool + " " SHOAL_VERSION " (commit " SHOAL_COMMIT ")";
+  return tool + " " SHOAL_VERSION " (commit " SHOAL_COMMIT ", malloc "
+         + malloc_name() + ")";
 }
 
 /// The path behind an operand where "-" means the standard stream: stdin

@@ -1,5 +1,6 @@
 #include "runtime/core/process_stats.hpp"
 
+#include <dlfcn.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -65,6 +66,10 @@ process_stats read_process_stats() {
   if (::getrlimit(RLIMIT_NOFILE, &lim) == 0)
     out.max_fds = static_cast<uint64_t>(lim.rlim_cur);
   return out;
+}
+
+const char* malloc_name() {
+  return dlsym(RTLD_DEFAULT, "mallctl") != nullptr ? "jemalloc" : "glibc";
 }
 
 } // namespace shoal

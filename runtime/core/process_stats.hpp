@@ -24,4 +24,10 @@ struct process_stats {
 
 process_stats read_process_stats();
 
+/// The malloc this process runs on: "jemalloc" when jemalloc replaced
+/// glibc's (the apps link it, see the top-level CMakeLists.txt), else
+/// "glibc". Found by its `mallctl` entry point, so it says what was loaded,
+/// not what the build asked for.
+const char* malloc_name();
+
 } // namespace shoal

@@ -33,6 +33,10 @@ TEST(ShoalNodeCli, PrintsItsVersionAndCommit) {
   EXPECT_EQ(res.exit_code, 0) << res.output;
   EXPECT_EQ(res.output.rfind("shoal-node 0.", 0), 0u) << res.output;
   EXPECT_NE(res.output.find(" (commit "), std::string::npos) << res.output;
+  // The malloc SHOAL_ALLOCATOR linked is the one in use.
+  EXPECT_NE(res.output.find(", malloc " SHOAL_TEST_MALLOC ")"),
+            std::string::npos)
+    << res.output;
 }
 
 TEST(ShoalNodeCli, HelpListsLogLevelAndExitCodes) {
