@@ -92,6 +92,16 @@ typename Inspector::result_type inspect(Inspector& f, handover& x) {
            x.source_wm);
 }
 
+/// How much of its input `shoalctl replay` sends in one piece: every piece
+/// is read and flushed through the graph at once, and each flush costs a
+/// message per sensor and per edge, half of them across members, so fewer,
+/// larger pieces make a cluster replay faster (docs/performance.md, "The
+/// cluster replay"). A member holds about two.
+constexpr size_t replay_piece_bytes = size_t{8} << 20;
+
+/// The largest piece a member takes; a larger one is refused with an error.
+constexpr size_t replay_piece_max_bytes = size_t{16} << 20;
+
 /// A piece of the input that `shoalctl replay` streams to a member
 /// (actors/cluster/replay_session.hpp): whole lines (a line longer than a
 /// piece is split), in order, each acknowledged before the next is sent.

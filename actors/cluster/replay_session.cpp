@@ -156,9 +156,23 @@ start_replay(member_self self, const std::string& name, replay_chunk& c) {
   return replay_ack{run->id, 0, size};
 }
 
+/// A piece larger than a client of ours sends is refused, so that no client
+/// makes a member hold more than a few of them.
+caf::error check_piece_size(const replay_chunk& c) {
+  if (c.data.size() <= replay_piece_max_bytes)
+    return caf::none;
+  return make_error(errc::invalid_input,
+                    "replay chunk " + std::to_string(c.seq) + " holds "
+                      + std::to_string(c.data.size())
+                      + " bytes; a chunk may hold at most "
+                      + std::to_string(replay_piece_max_bytes));
+}
+
 /// Hands chunk `c` of the session under way to its source; acknowledged
 /// once the source took it.
 caf::result<replay_ack> take_chunk(member_self self, replay_chunk& c) {
+  if (auto err = check_piece_size(c))
+    return err;
   auto got = session(self, c.session);
   if (!got)
     return std::move(got.error());
@@ -235,12 +249,13 @@ void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
   opts.detach_at_end = true;
   opts.feed = std::move(feed);
   opts.resume = std::move(resume);
-  // The default chunk, as in a one-node replay: a piece (about 1 MiB) is
-  // read and flushed at once. Every flush costs a message per sensor and
-  // per edge of the graph, most of them between node actors and half of
-  // them across members, so 1,024-row chunks made a replay several times
-  // slower (docs/performance.md, "The cluster replay"). Other sources and
-  // graph changes interleave between pieces.
+  // A piece (replay_piece_bytes, about 200,000 short rows) is read and
+  // flushed at once. Every flush costs a message per sensor and per edge
+  // of the graph, most of them between node actors and half of them across
+  // members, so 1,024-row chunks made a replay several times slower
+  // (docs/performance.md, "The cluster replay"). Other sources and graph
+  // changes interleave between pieces.
+  opts.chunk_rows = 262144;
   // Not linked: stopping it must not stop this member.
   auto source
     = self->spawn(replay_source, std::string{"replay"}, std::move(reader),
@@ -334,6 +349,8 @@ caf::message_handler replay_handlers(member_self self) {
       if (c.session != 0 || c.seq != 0 || c.offset != 0)
         return make_error(errc::invalid_input,
                           "a replay opens with chunk 0 at byte 0");
+      if (auto err = check_piece_size(c))
+        return err;
       // A failed session whose client never came back gives way.
       if (st.replay.run)
         end_session(self, st.replay.run);

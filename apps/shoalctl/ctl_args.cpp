@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <toml++/toml.h>
 
+#include "actors/messages.hpp"
 #include "apps/common/cli.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/parse_number.hpp"
@@ -49,9 +50,9 @@ const char* ctl_usage
     "                             nodes that need them)\n"
     "  graph [-o dot]             where each node of the graph runs\n"
     "                             (dot: Graphviz, a cluster per member)\n"
-    "  replay IN.csv --out OUT.csv\n"
-    "      stream IN.csv (read here, sent in pieces; -: stdin) into the\n"
-    "      graph, write its outputs to OUT.csv (-: stdout)\n"
+    "  replay IN.csv --out OUT.csv [--piece-size BYTES]\n"
+    "      stream IN.csv (read here, sent in pieces of 8 MiB; -: stdin)\n"
+    "      into the graph, write its outputs to OUT.csv (-: stdout)\n"
     "  tail NODE... [--count N]\n"
     "      print live outputs of the nodes as 'node ts value' lines until\n"
     "      Ctrl-C (or N lines, or their end of stream)\n";
@@ -198,6 +199,11 @@ int parse_ctl_args(int argc, char** argv, ctl_args& args) {
     ->required()
     ->expected(1);
   replay->add_option("--out", args.out, "OUT.csv (-: stdout)");
+  replay
+    ->add_option("--piece-size", args.piece_bytes,
+                 "bytes of the input per piece (65536 to 16777216; default "
+                 "8388608): smaller pieces let other work interleave")
+    ->check(CLI::Range(size_t{65536}, replay_piece_max_bytes));
   auto tail = add("tail", "print live outputs of nodes");
   tail->add_option("node", args.rest, "the nodes")->required();
   std::string count;

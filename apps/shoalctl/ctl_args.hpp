@@ -39,6 +39,8 @@ struct ctl_args {
   bool cascade = false;
   /// apply: what it would change, changing nothing.
   bool dry_run = false;
+  /// replay: bytes per piece of the input (replay_piece_bytes by default).
+  size_t piece_bytes = 0;
 };
 
 /// Parses the command line into `args`. Returns -1 to go on, or the exit

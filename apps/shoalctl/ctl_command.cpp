@@ -228,7 +228,9 @@ int run_ctl(caf::actor_system& sys, ctl_args args, const graph_spec& to_apply) {
   if (args.command == "graph")
     return graph(self, *member, args);
   if (args.command == "replay")
-    return ctl_replay(self, *member, args.target, args.rest[0], args.out);
+    return ctl_replay(self, *member, args.target, args.rest[0], args.out,
+                      args.piece_bytes != 0 ? args.piece_bytes
+                                            : replay_piece_bytes);
   if (args.command == "tail")
     return tail(self, *member, args);
   return ctl_status(self, *member, args.target, args.output, args.checkpoint);

@@ -141,7 +141,7 @@ struct output_pages {
 
 int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
                const ctl_target& to, const std::string& in_operand,
-               const std::string& out_operand) {
+               const std::string& out_operand, size_t piece_bytes) {
   // "-": stdin and stdout; messages go to stderr.
   auto in = stdio_path(in_operand, true);
   auto out = stdio_path(out_operand, false);
@@ -163,7 +163,7 @@ int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
       std::remove(out.c_str());
     return ctl_failed(self, to, "replay", err);
   };
-  line_pieces pieces{*src};
+  line_pieces pieces{*src, piece_bytes};
   replay_chunk c;
   bool last = false;
   while (!last && pieces.next(c.data, last)) {

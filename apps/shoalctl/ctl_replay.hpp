@@ -25,12 +25,12 @@
 
 namespace shoal {
 
-/// Replays the file `in` through `member` and writes the outputs to `out`
-/// ("-": stdin and stdout).
+/// Replays the file `in` through `member` in pieces of `piece_bytes` and
+/// writes the outputs to `out` ("-": stdin and stdout).
 /// Returns the exit code: 0 done, 1 failed (printed as "shoalctl: replay:
 /// ...").
 int ctl_replay(caf::scoped_actor& self, const caf::actor& member,
                const ctl_target& to, const std::string& in,
-               const std::string& out);
+               const std::string& out, size_t piece_bytes);
 
 } // namespace shoal

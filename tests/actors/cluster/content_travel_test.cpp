@@ -238,6 +238,15 @@ TEST(ContentTravel, AMemberAnswersNoPathAndOrdersItsChunks) {
     EXPECT_NE(res.find("expected chunk 1 at byte 22, got chunk 2 at byte 22"),
               std::string::npos)
       << res;
+    // A chunk over the cap is refused before anything else is looked at.
+    shoal::replay_chunk big = c;
+    big.seq = 1;
+    big.data.assign(shoal::replay_piece_max_bytes + 1, 'x');
+    res = ask(shoal::replay_atom_v, big);
+    EXPECT_NE(res.find("replay chunk 1 holds 16777217 bytes; a chunk may hold "
+                       "at most 16777216"),
+              std::string::npos)
+      << res;
     // The client goes away in mid-stream (this actor system ends).
   }
   // Its session ended with it: a replay is taken again.

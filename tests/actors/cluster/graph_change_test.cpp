@@ -116,8 +116,7 @@ void apply_during_replay(size_t replay_at, size_t apply_at) {
   auto graph = write_temp_file("change_base.toml", base_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g);
-  auto input
-    = write_temp_file("change_input.csv", random_input(*g, 11, 240000));
+  auto input = write_temp_file("change_input.csv", random_input(*g, 11, 60000));
   auto want = single_node(graph, input);
   cluster3 c;
   auto res = shoalctl(c.ports[1], "apply " + graph);
@@ -126,7 +125,10 @@ void apply_during_replay(size_t replay_at, size_t apply_at) {
   std::atomic<bool> replay_done{false};
   ctl_result replay;
   std::thread replayer{[&] {
-    replay = shoalctl(c.ports[replay_at], "replay " + input + " --out " + out);
+    // Small pieces: the input enters the graph piece by piece, so that the
+    // model added meanwhile sees the pieces after it.
+    replay = shoalctl(c.ports[replay_at], "replay " + input + " --out " + out
+                                            + " --piece-size 65536");
     replay_done = true;
   }};
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
