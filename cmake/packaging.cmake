@@ -1,15 +1,21 @@
 # Installing Shoal and packaging it as a .deb (docs/operations.md).
 #
-# `cmake --install build` puts the three tools in bin, the demo and an
-# example member configuration in share/shoal, the docs in share/doc/shoal,
-# the systemd unit in lib/systemd/system and the member configuration in
-# <sysconfdir>/shoal (/etc/shoal under the default prefix /usr). `cpack -G
-# DEB` in the build folder makes shoal_<version>_<arch>.deb of the same
-# files, stripped, with Depends computed by dpkg-shlibdeps, the maintainer
-# scripts of packaging/debian and the configuration as a conffile.
+# After `cmake --build build`, `cmake --install build` puts the three tools
+# in bin, the demo and an example member configuration in share/shoal, the
+# docs in share/doc/shoal, the systemd unit in lib/systemd/system and the
+# member configuration in <sysconfdir>/shoal (/etc/shoal under the default
+# prefix /usr). `cpack -G DEB` in the build folder makes
+# shoal_<version>_<arch>.deb of the same files, stripped, with Depends
+# computed by dpkg-shlibdeps, the maintainer scripts of packaging/debian and
+# the configuration as a conffile.
 # Included from the top-level CMakeLists.txt after the apps.
 
 include(GNUInstallDirs)
+
+# `install` and cpack's `preinstall` take what is built and build nothing:
+# the package test runs cpack after the build, and must not rebuild every
+# target (the tests too) when one source changed since.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 
 # Absolute paths, configured into the unit and the conffiles list: they must
 # name where the files land on the target system.
