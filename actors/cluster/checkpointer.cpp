@@ -53,6 +53,14 @@ void commit_round(member_self self, uint64_t k) {
   ck.activity_generation = st.coordinator.generation;
   ck.last_took = std::chrono::duration_cast<std::chrono::microseconds>(
     std::chrono::steady_clock::now() - ck.started);
+  logf(*st.opts.log, log_level::debug,
+       {{"event", "checkpoint"},
+        {"round", k},
+        {"nodes", m.nodes.size()},
+        {"members", m.members.size()},
+        {"ms", static_cast<double>(ck.last_took.count()) / 1000.0}},
+       "shoal-node: member %s: checkpoint %llu committed", st.opts.name.c_str(),
+       static_cast<unsigned long long>(k));
   end_round(self, k, true, encode_meta(self->system(), m));
 }
 
@@ -85,7 +93,9 @@ void restore_saved_graph(member_self self) {
   c.what = "restored " + std::to_string(c.spawn.size())
            + " nodes from checkpoint " + std::to_string(ck.meta.k)
            + " after a restart";
-  logf(*st.opts.log, log_level::info,
+  c.fields = {
+    {"event", "restore"}, {"checkpoint", ck.meta.k}, {"nodes", c.spawn.size()}};
+  logf(*st.opts.log, log_level::info, c.fields,
        "shoal-node: member %s: restoring the graph of checkpoint %llu (%zu "
        "nodes)",
        st.opts.name.c_str(), static_cast<unsigned long long>(ck.meta.k),
@@ -263,6 +273,9 @@ void round_ended(member_self self, uint64_t k, bool committed,
   auto m = decode_meta(self->system(), meta);
   if (!m) {
     logf(*st.opts.log, log_level::error,
+         {{"event", "checkpoint_failed"},
+          {"round", k},
+          {"error", describe(m.error())}},
          "shoal-node: member %s: checkpoint %llu: %s", st.opts.name.c_str(),
          static_cast<unsigned long long>(k), describe(m.error()).c_str());
     return;
@@ -298,6 +311,9 @@ void round_ended(member_self self, uint64_t k, bool committed,
     .then([](caf::ok_atom) {},
           [=](caf::error& err) {
             logf(*log, log_level::error,
+                 {{"event", "checkpoint_failed"},
+                  {"round", k},
+                  {"error", describe(err)}},
                  "shoal-node: member %s: committing checkpoint %llu: %s",
                  name.c_str(), static_cast<unsigned long long>(k),
                  describe(err).c_str());
@@ -354,6 +370,7 @@ void abort_round(member_self self, const std::string& why) {
   ++ck.failed_rounds;
   ck.last_failure = why;
   logf(*st.opts.log, log_level::warning,
+       {{"event", "checkpoint_aborted"}, {"round", k}, {"error", why}},
        "shoal-node: member %s: checkpoint %llu not taken: %s",
        st.opts.name.c_str(), static_cast<unsigned long long>(k), why.c_str());
   end_round(self, k, false, std::string{});
@@ -364,6 +381,7 @@ void load_committed(member_self self, uint64_t k, const std::string& meta) {
   auto& ck = st.checkpoint;
   auto fail = [&](const std::string& why) {
     logf(*st.opts.log, log_level::warning,
+         {{"event", "checkpoint_unreadable"}, {"round", k}, {"error", why}},
          "shoal-node: member %s: checkpoint %llu of the store cannot be "
          "restored: %s",
          st.opts.name.c_str(), static_cast<unsigned long long>(k), why.c_str());

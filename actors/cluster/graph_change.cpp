@@ -47,7 +47,9 @@ void finish(member_self self, const run_ptr& run, caf::error err) {
     else
       run->rp.deliver(run->c.what);
   } else if (err) {
-    logf(*self->state.opts.log, log_level::error,
+    auto fields = run->c.fields;
+    fields.emplace_back("error", describe(err));
+    logf(*self->state.opts.log, log_level::error, fields,
          "shoal-node: member %s: %s failed: %s", self->state.opts.name.c_str(),
          run->c.what.c_str(), describe(err).c_str());
   }
@@ -78,8 +80,9 @@ void commit(member_self self, const run_ptr& run) {
                  + std::to_string(run->names[k].size());
   if (!spawned.empty())
     what += " (new actors: " + spawned + ")";
-  logf(*self->state.opts.log, log_level::info, "shoal-node: member %s: %s",
-       self->state.opts.name.c_str(), what.c_str());
+  logf(*self->state.opts.log, log_level::info, run->c.fields,
+       "shoal-node: member %s: %s", self->state.opts.name.c_str(),
+       what.c_str());
   finish(self, run, caf::none);
 }
 
@@ -314,6 +317,15 @@ void place(member_self self, const run_ptr& run) {
     if (--*pending > 0)
       return;
     auto warm = run->states.size();
+    auto k = run->c.restore_k != 0 ? run->c.restore_k
+                                   : self->state.checkpoint.meta.k;
+    auto& fs = run->c.fields;
+    if (std::none_of(fs.begin(), fs.end(), [](auto& f) {
+          return f.key == "checkpoint";
+        }))
+      fs.emplace_back("checkpoint", k);
+    run->c.fields.emplace_back("warm", warm);
+    run->c.fields.emplace_back("cold", run->c.spawn.size() - warm);
     run->c.what += ": " + std::to_string(warm) + " from checkpoint "
                    + std::to_string(self->state.checkpoint.meta.k) + ", "
                    + std::to_string(run->c.spawn.size() - warm) + " cold";

@@ -42,6 +42,7 @@
 #include "caf/response_promise.hpp"
 
 #include "actors/cluster/member_graph.hpp"
+#include "runtime/core/log_sink.hpp"
 #include "runtime/graph/graph_spec.hpp"
 
 namespace shoal {
@@ -55,6 +56,8 @@ struct graph_change {
   std::vector<std::string> remove;
   /// What the change is, for the summary ("added 2, replaced 1").
   std::string what;
+  /// The same as log fields (`event=apply added=2 replaced=1 ...`).
+  log_fields fields;
   /// An apply: the nodes it adds and replaces, in the order of its file.
   std::vector<std::string> added;
   std::vector<std::string> replaced;

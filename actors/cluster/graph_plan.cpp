@@ -25,6 +25,19 @@ std::vector<std::string> homeless(const member_state& st) {
   return xs;
 }
 
+/// The departed members whose nodes are in `st`'s directory still, joined
+/// with ',' for a log field.
+std::string departed_owners(const member_state& st) {
+  std::set<std::string> gone;
+  for (auto& e : st.coordinator.dir)
+    if (st.membership.members.count(e.member) == 0)
+      gone.insert(e.member);
+  std::string out;
+  for (auto& name : gone)
+    out += (out.empty() ? "" : ",") + name;
+  return out;
+}
+
 /// Puts the names of `spawn` in the topological order of `g`.
 std::vector<std::string> in_graph_order(const graph_spec& g,
                                         const std::set<std::string>& spawn) {
@@ -81,9 +94,15 @@ caf::expected<graph_change> plan_apply(const member_state& st, graph_spec g) {
   for (auto& name : homeless(st))
     spawn.insert(name);
   c.spawn = in_graph_order(c.merged, spawn);
+  auto unchanged = g.nodes.size() - added - replaced;
   c.what = "added " + std::to_string(added) + ", replaced "
            + std::to_string(replaced) + ", unchanged "
-           + std::to_string(g.nodes.size() - added - replaced);
+           + std::to_string(unchanged);
+  c.fields = {{"event", "apply"},
+              {"added", added},
+              {"replaced", replaced},
+              {"removed", size_t{0}},
+              {"unchanged", unchanged}};
   return c;
 }
 
@@ -175,6 +194,7 @@ caf::expected<graph_change> plan_remove(const member_state& st,
   c.what = "removed " + std::to_string(c.remove.size()) + ":";
   for (auto& name : c.remove)
     c.what += " " + name;
+  c.fields = {{"event", "remove"}, {"removed", c.remove.size()}};
   return c;
 }
 
@@ -184,6 +204,8 @@ graph_change plan_failover(const member_state& st) {
   auto xs = homeless(st);
   c.failover = true;
   auto k = st.checkpoint.meta.k;
+  c.fields = {
+    {"event", "failover"}, {"dead", departed_owners(st)}, {"nodes", xs.size()}};
   if (k > 0 && !xs.empty()) {
     for (auto& n : c.merged.nodes)
       c.spawn.push_back(n.name);

@@ -29,6 +29,20 @@ void fail_round(self_ptr self, const round_ptr& r, caf::error err) {
 }
 
 void done_round(self_ptr self, const round_ptr& r) {
+  auto& ck = self->state.ckpt;
+  auto ms = std::chrono::duration<double, std::milli>(
+              std::chrono::steady_clock::now() - r->started)
+              .count();
+  logf(*ck.log, log_level::debug,
+       {{"event", "checkpoint_written"},
+        {"round", r->k},
+        {"changed", r->changed},
+        {"bytes", r->bytes},
+        {"ms", ms}},
+       "shoal-node: member %s: checkpoint %llu: wrote %zu changed states "
+       "(%zu bytes)",
+       ck.member.c_str(), static_cast<unsigned long long>(r->k), r->changed,
+       r->bytes);
   if (r->rp.pending())
     r->rp.deliver(caf::ok_atom_v);
   if (self->state.ckpt.round == r)
@@ -97,6 +111,8 @@ void part(self_ptr self, uint64_t k, const std::string& name,
   if (!r || r->k != k || r->pending == 0 || self->state.local.count(name) == 0)
     return;
   if (!state.empty()) {
+    ++r->changed;
+    r->bytes += state.size();
     r->names.push_back(name);
     r->states.push_back(std::move(state));
   }
@@ -122,6 +138,7 @@ caf::message_handler host_checkpoint_handlers(self_ptr self) {
       auto r = std::make_shared<host_round>();
       r->k = k;
       r->copy_host = std::move(copy_host);
+      r->started = std::chrono::steady_clock::now();
       r->pending = st.local.size();
       r->rp = self->make_response_promise();
       st.ckpt.round = r;

@@ -28,10 +28,13 @@
 //   (ckpt_atom, ok_atom, uint64_t k, std::string meta, std::string graph,
 //    std::string placement) -> ok_atom: commits round k (with the graph
 //       and the placement, where they changed)
-// Runs in the graph host; its state is `graph_host_state::ckpt`.
+// Runs in the graph host; its state is `graph_host_state::ckpt`. Each round
+// written is one debug line in the log (`event=checkpoint_written round=
+// changed= bytes= ms=`).
 
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,6 +44,8 @@
 #include "caf/message_handler.hpp"
 #include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
+
+#include "runtime/core/log_sink.hpp"
 
 namespace shoal {
 
@@ -54,6 +59,11 @@ struct host_round {
   /// The parts that changed.
   std::vector<std::string> names;
   std::vector<std::string> states;
+  /// How many parts changed and their bytes, kept for the log after
+  /// `names` and `states` went out.
+  size_t changed = 0;
+  size_t bytes = 0;
+  std::chrono::steady_clock::time_point started;
   caf::actor copy_host;
   caf::response_promise rp;
 };
@@ -66,6 +76,8 @@ struct host_checkpoint_state {
   std::shared_ptr<host_round> round;
   /// The graph host that holds a full copy of this member's states.
   caf::actor copy_host;
+  /// Where the written rounds are logged (the process's log).
+  log_sink* log = &stderr_log();
 };
 
 /// The messages above.

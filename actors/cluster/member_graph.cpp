@@ -8,6 +8,7 @@
 
 #include "actors/messages.hpp"
 #include "runtime/cluster/placement.hpp"
+#include "runtime/core/log_sink.hpp"
 
 namespace shoal {
 
@@ -55,6 +56,16 @@ void apply_graph(member_self self, graph_spec g, caf::response_promise rp) {
             for (size_t k = 0; k < members.size(); ++k)
               summary += " " + members[k].name + " "
                          + std::to_string(names[k].size());
+            // The same fields as a later apply's (graph_plan.cpp).
+            logf(*self->state.opts.log, log_level::info,
+                 {{"event", "apply"},
+                  {"added", g.nodes.size()},
+                  {"replaced", size_t{0}},
+                  {"removed", size_t{0}},
+                  {"unchanged", size_t{0}},
+                  {"members", members.size()}},
+                 "shoal-node: member %s: %s", self->state.opts.name.c_str(),
+                 summary.c_str());
             rp.deliver(summary);
           },
           [=](caf::error& err) mutable {

@@ -85,6 +85,7 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
       return make_error(errc::io_error,
                         "cannot wire the sink: " + describe(err));
     logf(*log_, log_level::info,
+         {{"event", "sink_wired"}, {"nodes", emitting.size()}},
          "shoal-node: member %s wired its sink to %zu nodes", name_.c_str(),
          emitting.size());
   }
@@ -101,6 +102,9 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
     for (auto& src : running)
       self->send(src, rebind_atom_v, sensor_names, sensor_actors);
     logf(*log_, log_level::info,
+         {{"event", "sources_rebound"},
+          {"sources", running.size()},
+          {"sensors", sensor_actors.size()}},
          "shoal-node: member %s re-bound %zu source%s to %zu sensors",
          name_.c_str(), running.size(), running.size() == 1 ? "" : "s",
          sensor_actors.size());
@@ -115,8 +119,10 @@ caf::error member_io::on_deployment(caf::scoped_actor& self,
   sources_ = std::move(started);
   if (err)
     return err;
-  logf(*log_, log_level::info, "shoal-node: member %s started %zu source%s",
-       name_.c_str(), cfg_.sources.size(), cfg_.sources.size() == 1 ? "" : "s");
+  logf(*log_, log_level::info,
+       {{"event", "sources_started"}, {"sources", cfg_.sources.size()}},
+       "shoal-node: member %s started %zu source%s", name_.c_str(),
+       cfg_.sources.size(), cfg_.sources.size() == 1 ? "" : "s");
   return caf::none;
 }
 

@@ -45,6 +45,10 @@ void dial(member_self self, const std::string& name,
       return;
     j->second.failure_told = true;
     logf(*self->state.opts.log, log_level::warning,
+         {{"event", "connect_failed"},
+          {"peer", name},
+          {"address", address},
+          {"error", why}},
          "shoal-node: member %s: cannot connect to %s (%s) directly: %s; "
          "trying again on each heartbeat",
          self->state.opts.name.c_str(), name.c_str(), address.c_str(),

@@ -37,6 +37,7 @@ bool add_member(member_self self, member_info x, bool direct,
   self->monitor(x.handle);
   link_member(self, x, direct);
   logf(*self->state.opts.log, log_level::info,
+       {{"event", "joined"}, {"peer", x.name}, {"address", x.address}},
        "shoal-node: member %s: %s joined (%s)", me.c_str(), x.name.c_str(),
        x.address.c_str());
   auto name = x.name;
@@ -81,6 +82,7 @@ void remove_member(member_self self, const std::string& name,
   unlink_member(self, name);
   st.departed.push_back(name + ": " + reason);
   logf(*self->state.opts.log, log_level::info,
+       {{"event", "left"}, {"peer", name}, {"reason", reason}},
        "shoal-node: member %s: %s left (%s)", me.c_str(), name.c_str(),
        reason.c_str());
   tell_others(self, name, left_atom_v, name, reason);

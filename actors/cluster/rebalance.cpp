@@ -118,6 +118,9 @@ void move_next(member_self self, run_ptr run) {
       [=](caf::error& err) {
         auto& x = run->moves[k];
         logf(*self->state.opts.log, log_level::error,
+             {{"event", "move_failed"},
+              {"node", x.name},
+              {"error", describe(err)}},
              "shoal-node: member %s: moving %s: %s",
              self->state.opts.name.c_str(), x.name.c_str(),
              describe(err).c_str());
@@ -163,6 +166,7 @@ void start_moves(member_self self,
         [=](caf::error& err) {
           // Nothing moves to that member.
           logf(*self->state.opts.log, log_level::error,
+               {{"event", "rebalance_failed"}, {"error", describe(err)}},
                "shoal-node: member %s: re-balance: %s",
                self->state.opts.name.c_str(), describe(err).c_str());
           if (--*spawning == 0)
@@ -220,6 +224,7 @@ void rebalance(member_self self) {
     for (auto& m : run.moves)
       moved += m.done ? 1 : 0;
     logf(*self->state.opts.log, log_level::info,
+         {{"event", "rebalance"}, {"moved", moved}},
          "shoal-node: member %s: re-balanced: moved %zu nodes with their "
          "state:%s",
          self->state.opts.name.c_str(), moved, arrivals(run).c_str());
@@ -244,8 +249,13 @@ void hand_over_nodes(member_self self, const std::string& leaving,
     if (!stayed.empty())
       what += "; could not move " + stayed
               + " (placed again cold when it has left)";
-    logf(*self->state.opts.log, log_level::info, "shoal-node: member %s: %s",
-         self->state.opts.name.c_str(), what.c_str());
+    logf(*self->state.opts.log, log_level::info,
+         {{"event", "handover"},
+          {"peer", leaving},
+          {"moved", moved},
+          {"stayed", run.moves.size() - moved}},
+         "shoal-node: member %s: %s", self->state.opts.name.c_str(),
+         what.c_str());
     // Every member learned the placement above over this member's
     // connection to it; the departure follows on the same one.
     drop_member(self, leaving, planned_leave);

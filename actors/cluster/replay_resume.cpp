@@ -175,6 +175,10 @@ void replay_restored(member_self self, uint64_t k) {
       sample_reader::resume(feed, run->name, p.at));
   }
   logf(*self->state.opts.log, log_level::info,
+       {{"event", "replay_resumed"},
+        {"replay", run->name},
+        {"checkpoint", k},
+        {"byte", pos.first}},
        "shoal-node: member %s: replay %s goes on from checkpoint %llu at "
        "byte %llu",
        self->state.opts.name.c_str(), run->name.c_str(),

@@ -1,5 +1,6 @@
 #include "actors/cluster/replay_session.hpp"
 
+#include <chrono>
 #include <memory>
 
 #include "caf/all.hpp"
@@ -10,6 +11,7 @@
 #include "actors/messages.hpp"
 #include "actors/sources/replay_source.hpp"
 #include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
 #include "runtime/io/byte_source.hpp"
 #include "runtime/io/csv.hpp"
 
@@ -37,6 +39,33 @@ void end_session(member_self self, const run_ptr& run) {
 /// How long a waiting fetch goes before looking for new outputs again: the
 /// sink writes them to the buffer, not to this actor.
 constexpr auto fetch_tick = std::chrono::milliseconds(5);
+
+/// Logs the end of `run` (`error` empty: it reached its input's end).
+void log_replay_end(member_self self, const replay_session& run,
+                    const std::string& error) {
+  auto ms = std::chrono::duration<double, std::milli>(
+              std::chrono::steady_clock::now() - run.started)
+              .count();
+  log_fields fields{
+    {"event", error.empty() ? "replay_finished" : "replay_failed"},
+    {"replay", run.name},
+    {"session", run.id},
+    {"samples", run.samples.accepted},
+    {"rejected", run.samples.rejected_total()},
+    {"outputs", run.out ? run.out->end() : 0},
+    {"ms", ms}};
+  auto& name = self->state.opts.name;
+  if (!error.empty()) {
+    fields.emplace_back("error", error);
+    logf(*self->state.opts.log, log_level::warning, fields,
+         "shoal-node: member %s: replay %s failed: %s", name.c_str(),
+         run.name.c_str(), error.c_str());
+    return;
+  }
+  logf(*self->state.opts.log, log_level::info, fields,
+       "shoal-node: member %s: replay %s finished", name.c_str(),
+       run.name.c_str());
+}
 
 /// Answers the client's fetch, if one is pending: with the outputs from
 /// the index it asked for, once there are some, the replay is over (the last
@@ -76,6 +105,7 @@ void serve_fetch(member_self self) {
   if (end) {
     res.samples = run->samples;
     res.malformed_lines = run->malformed_lines;
+    log_replay_end(self, *run, std::string{});
     // The graph runs on: the input's end was its source leaving.
     self->state.replay.run = nullptr;
     if (run->client)
@@ -127,6 +157,11 @@ start_replay(member_self self, const std::string& name, replay_chunk& c) {
       emitting_names.push_back(n.name);
     }
   run->id = ++st.replay.opened;
+  run->started = std::chrono::steady_clock::now();
+  logf(*st.opts.log, log_level::info,
+       {{"event", "replay_started"}, {"replay", name}, {"session", run->id}},
+       "shoal-node: member %s: replay %s started", st.opts.name.c_str(),
+       name.c_str());
   run->client = caf::actor_cast<caf::actor_addr>(self->current_sender());
   if (run->client)
     self->monitor(run->client);
@@ -301,6 +336,7 @@ void fail_replay(member_self self, const std::string& why) {
   if (!run || !run->error.empty())
     return;
   run->error = why;
+  log_replay_end(self, *run, why);
   self->send_exit(run->source, caf::exit_reason::user_shutdown);
   // A chunk the source held hears why, too.
   if (run->in_flight && run->chunk_rp.pending()) {
@@ -395,8 +431,10 @@ caf::message_handler replay_handlers(member_self self) {
         run->source_done = true;
         run->samples = samples;
         run->malformed_lines = malformed;
-        if (!read_error.empty() && run->error.empty())
+        if (!read_error.empty() && run->error.empty()) {
           run->error = read_error;
+          log_replay_end(self, *run, read_error);
+        }
         serve_fetch(self);
       }
     },
@@ -421,8 +459,10 @@ caf::message_handler replay_handlers(member_self self) {
     [=](done_atom, uint64_t, const caf::error& err) {
       if (auto run = self->state.replay.run) {
         run->sink_done = true;
-        if (err && run->error.empty())
+        if (err && run->error.empty()) {
           run->error = describe(err);
+          log_replay_end(self, *run, run->error);
+        }
         serve_fetch(self);
       }
     },

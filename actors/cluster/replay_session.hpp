@@ -44,6 +44,7 @@
 
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -102,8 +103,10 @@ struct replay_session {
   bool fetch_waits = false;
   /// A re-check of the waiting fetch is on its way.
   bool tick_scheduled = false;
-  /// The input's name (in messages only).
+  /// The input's name (in messages and the log only).
   std::string name;
+  /// When the first chunk came, for the log's `ms=` at the end.
+  std::chrono::steady_clock::time_point started;
   /// What it needs to go on from a checkpoint (replay_resume.hpp).
   replay_resume_state resume;
 };

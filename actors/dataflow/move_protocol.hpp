@@ -97,6 +97,7 @@ inline bool give_up_move(const std::unique_ptr<move_state>& m,
   if (!m || m->pending == 0)
     return false;
   logf(log, log_level::warning,
+       {{"event", "move_unconfirmed"}, {"node", name}, {"inputs", m->pending}},
        "shoal-node: %s: %zu inputs did not confirm the move", name.c_str(),
        m->pending);
   m->pending = 0;

@@ -149,8 +149,12 @@ void restore(self_ptr self, handover& h) {
     // The function starts cold (its fresh state stays); the node says so.
     c.counts.last_error = "moved without its state: "
                           + (err.empty() ? std::string{"damaged state"} : err);
-    logf(*self->state.log, log_level::warning, "shoal-node: node %s: %s",
-         c.name.c_str(), c.counts.last_error.c_str());
+    logf(*self->state.log, log_level::warning,
+         {{"event", "moved_cold"},
+          {"node", c.name},
+          {"error", c.counts.last_error}},
+         "shoal-node: node %s: %s", c.name.c_str(),
+         c.counts.last_error.c_str());
   }
   auto last_error = c.counts.last_error;
   c.counts = h.counts;

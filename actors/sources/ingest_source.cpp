@@ -39,6 +39,10 @@ void drain(self_ptr self) {
       auto unit = timestamp_unit_guess(x.ts, s.opts.clock->now_ns());
       if (unit != nullptr && s.warned_units.insert(x.sensor).second)
         logf(*s.opts.log, log_level::warning,
+             {{"event", "timestamp_unit"},
+              {"sensor", x.sensor},
+              {"ts", x.ts},
+              {"unit", unit}},
              "shoal-node: sensor %s: timestamp %lld looks like %s since the "
              "epoch; Shoal reads timestamps as nanoseconds, so its samples "
              "are rejected as late (this is said once per sensor)",

@@ -11,13 +11,15 @@
 namespace {
 
 /// The demo graph: $SHOAL_DEMO_GRAPH, else config/demo/ of the source tree
-/// this binary was built from, else of the current directory.
+/// this binary was built from, else the installed copy (share/shoal/demo,
+/// cmake/packaging.cmake), else config/demo/ of the current directory.
 std::string demo_graph() {
   if (auto env = std::getenv("SHOAL_DEMO_GRAPH"))
     return env;
-  std::string built = SHOAL_SOURCE_DIR "/config/demo/plant.toml";
-  if (std::filesystem::exists(built))
-    return built;
+  for (const char* path : {SHOAL_SOURCE_DIR "/config/demo/plant.toml",
+                           SHOAL_DATA_DIR "/demo/plant.toml"})
+    if (std::filesystem::exists(path))
+      return path;
   return "config/demo/plant.toml";
 }
 

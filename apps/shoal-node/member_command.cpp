@@ -195,8 +195,10 @@ int member_command(const node_args& args) {
       return 2;
     }
     http = std::move(*server);
-    logf(stderr_log(), log_level::info, "shoal-node: member %s http on %s",
-         cfg->name.c_str(), http->address().c_str());
+    logf(stderr_log(), log_level::info,
+         {{"event", "http"}, {"address", http->address()}},
+         "shoal-node: member %s http on %s", cfg->name.c_str(),
+         http->address().c_str());
   }
   std::signal(SIGINT, on_member_signal);
   std::signal(SIGTERM, on_member_signal);
@@ -221,6 +223,7 @@ int member_command(const node_args& args) {
       .receive(
         [&](const std::string& summary) {
           logf(stderr_log(), log_level::info,
+               {{"event", "initial_graph"}, {"graph", cfg->graph}},
                "shoal-node: member %s: graph %s: %s", cfg->name.c_str(),
                cfg->graph.c_str(), summary.c_str());
           initial.reset();
@@ -228,6 +231,9 @@ int member_command(const node_args& args) {
         [&](caf::error& err) {
           // Another change under way: try again on the next round.
           logf(stderr_log(), log_level::warning,
+               {{"event", "initial_graph"},
+                {"graph", cfg->graph},
+                {"error", describe(err)}},
                "shoal-node: member %s: graph %s: %s", cfg->name.c_str(),
                cfg->graph.c_str(), describe(err).c_str());
           if (err.category() == caf::atom("shoal")
@@ -253,8 +259,10 @@ int member_command(const node_args& args) {
       [&](deploy_atom, const graph_spec& g, const directory& dir) {
         // Not fatal: exiting would take this member's nodes down too.
         if (auto err = live->on_deployment(self, g, dir))
-          logf(stderr_log(), log_level::error, "shoal-node: member %s: %s",
-               cfg->name.c_str(), describe(err).c_str());
+          logf(stderr_log(), log_level::error,
+               {{"event", "io_failed"}, {"error", describe(err)}},
+               "shoal-node: member %s: %s", cfg->name.c_str(),
+               describe(err).c_str());
         if (auto sink = live->sink())
           self->send(member, latency_atom_v, sink);
       },
@@ -265,6 +273,7 @@ int member_command(const node_args& args) {
         if (down.source != handler)
           return;
         logf(stderr_log(), log_level::error,
+             {{"event", "port_down"}, {"error", sys.render(down.reason)}},
              "shoal-node: member %s: the member port's protocol "
              "handler stopped (%s); exiting, since no peer can "
              "reach this member any more",
@@ -276,9 +285,14 @@ int member_command(const node_args& args) {
   }
   if (member_stop && !done) {
     // A planned leave: hand the nodes over, then go.
-    logf(stderr_log(), log_level::info, "shoal-node: member %s: %s: leaving",
-         cfg->name.c_str(), member_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    auto signal_name = member_signal == SIGINT ? "SIGINT" : "SIGTERM";
     logf(stderr_log(), log_level::info,
+         {{"event", "signal"}, {"signal", signal_name}},
+         "shoal-node: member %s: %s: leaving", cfg->name.c_str(), signal_name);
+    logf(stderr_log(), log_level::info,
+         {{"event", "leaving"},
+          {"timeout_s",
+           static_cast<long long>(opts.leave_timeout.count() / 1000)}},
          "shoal-node: member %s: leaving: handing its nodes "
          "over (at most %lld s)",
          cfg->name.c_str(),
@@ -288,11 +302,13 @@ int member_command(const node_args& args) {
                 leave_atom_v)
       .receive(
         [&](const std::string& summary) {
-          logf(stderr_log(), log_level::info, "shoal-node: member %s: left: %s",
-               cfg->name.c_str(), summary.c_str());
+          logf(stderr_log(), log_level::info, {{"event", "leave_done"}},
+               "shoal-node: member %s: left: %s", cfg->name.c_str(),
+               summary.c_str());
         },
         [&](caf::error& err) {
           logf(stderr_log(), log_level::error,
+               {{"event", "leave_done"}, {"error", describe(err)}},
                "shoal-node: member %s: left: %s", cfg->name.c_str(),
                describe(err).c_str());
         });

@@ -31,7 +31,34 @@ const char* level_name(log_level level) {
   return "info";
 }
 
-/// `text` as a logfmt value.
+/// Formats `fmt` with `args` whole, however long (a node's error text).
+std::string vformat(const char* fmt, va_list args) {
+  char buf[512];
+  va_list again;
+  va_copy(again, args);
+  auto n = std::vsnprintf(buf, sizeof(buf), fmt, args);
+  if (n < 0) {
+    va_end(again);
+    return {};
+  }
+  if (static_cast<size_t>(n) < sizeof(buf)) {
+    va_end(again);
+    return std::string(buf, static_cast<size_t>(n));
+  }
+  std::string line(static_cast<size_t>(n), '\0');
+  std::vsnprintf(line.data(), line.size() + 1, fmt, again);
+  va_end(again);
+  return line;
+}
+
+} // namespace
+
+log_field::log_field(std::string k, double v) : key(std::move(k)) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.3f", v);
+  value = buf;
+}
+
 std::string logfmt_value(const std::string& text) {
   bool quote = text.empty();
   for (char c : text)
@@ -47,8 +74,6 @@ std::string logfmt_value(const std::string& text) {
   }
   return out + "\"";
 }
-
-} // namespace
 
 std::optional<log_level> parse_log_level(std::string_view text) {
   if (text == "debug")
@@ -71,7 +96,7 @@ void configure_stderr_log(std::string member, log_level least) {
 
 std::string logfmt_line(std::chrono::system_clock::time_point ts,
                         log_level level, const std::string& member,
-                        const std::string& msg) {
+                        const std::string& msg, const log_fields& fields) {
   using namespace std::chrono;
   auto ms = duration_cast<milliseconds>(ts.time_since_epoch()).count();
   auto secs = static_cast<std::time_t>(ms / 1000);
@@ -85,10 +110,23 @@ std::string logfmt_line(std::chrono::system_clock::time_point ts,
   std::string line = line_start;
   if (!member.empty())
     line += " member=" + logfmt_value(member);
-  return line + " msg=" + logfmt_value(msg);
+  line += " msg=" + logfmt_value(msg);
+  for (auto& f : fields)
+    line += " " + f.key + "=" + logfmt_value(f.value);
+  return line;
+}
+
+void log_sink::write_event(log_level level, const std::string& line,
+                           const log_fields&) {
+  write(level, line);
 }
 
 void stderr_log_sink::write(log_level level, const std::string& line) {
+  write_event(level, line, {});
+}
+
+void stderr_log_sink::write_event(log_level level, const std::string& line,
+                                  const log_fields& fields) {
   auto& f = format();
   if (!f.logfmt) {
     std::fprintf(stderr, "%s\n", line.c_str());
@@ -101,13 +139,21 @@ void stderr_log_sink::write(log_level level, const std::string& line) {
   if (msg.rfind("shoal-node: ", 0) == 0)
     msg.remove_prefix(12);
   auto out = logfmt_line(std::chrono::system_clock::now(), level, f.member,
-                         std::string{msg});
+                         std::string{msg}, fields);
   std::fprintf(stderr, "%s\n", out.c_str());
 }
 
 void captured_log::write(log_level level, const std::string& line) {
   std::lock_guard<std::mutex> guard{mtx_};
   lines_.emplace_back(level, line);
+  fields_.emplace_back();
+}
+
+void captured_log::write_event(log_level level, const std::string& line,
+                               const log_fields& fields) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  lines_.emplace_back(level, line);
+  fields_.push_back(fields);
 }
 
 std::vector<captured_log::entry> captured_log::lines() const {
@@ -115,33 +161,36 @@ std::vector<captured_log::entry> captured_log::lines() const {
   return lines_;
 }
 
+std::vector<log_fields> captured_log::fields() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return fields_;
+}
+
 log_sink& stderr_log() {
   static stderr_log_sink instance;
   return instance;
 }
 
+void log_event(log_sink& sink, log_level level, const std::string& msg,
+               const log_fields& fields) {
+  sink.write_event(level, msg, fields);
+}
+
 void logf(log_sink& sink, log_level level, const char* fmt, ...) {
-  char buf[512];
   va_list args;
   va_start(args, fmt);
-  va_list again;
-  va_copy(again, args);
-  auto n = std::vsnprintf(buf, sizeof(buf), fmt, args);
+  auto line = vformat(fmt, args);
   va_end(args);
-  if (n < 0) {
-    va_end(again);
-    return;
-  }
-  if (static_cast<size_t>(n) < sizeof(buf)) {
-    va_end(again);
-    sink.write(level, std::string(buf, static_cast<size_t>(n)));
-    return;
-  }
-  // A long line (a node's error text): format again into its full size.
-  std::string line(static_cast<size_t>(n), '\0');
-  std::vsnprintf(line.data(), line.size() + 1, fmt, again);
-  va_end(again);
   sink.write(level, line);
+}
+
+void logf(log_sink& sink, log_level level, const log_fields& fields,
+          const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  auto line = vformat(fmt, args);
+  va_end(args);
+  sink.write_event(level, line, fields);
 }
 
 } // namespace shoal

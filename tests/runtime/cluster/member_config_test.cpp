@@ -187,3 +187,16 @@ TEST(MemberConfig, CheckpointIntervalDefaultsToASecondAndZeroTurnsItOff) {
             std::string::npos)
     << describe(cfg.error());
 }
+
+// The example that the package installs as /etc/shoal/shoal.toml
+// (packaging/shoal.toml) is a valid member configuration whose checkpoints
+// go to the service's StateDirectory.
+TEST(MemberConfig, ReadsThePackagedExample) {
+  auto cfg = load_member_config(SHOAL_SOURCE_DIR "/packaging/shoal.toml");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  EXPECT_EQ(cfg->name, "n1");
+  EXPECT_EQ(cfg->data_dir, "/var/lib/shoal");
+  EXPECT_TRUE(cfg->listen.is_loopback());
+  ASSERT_EQ(cfg->seeds.size(), 1u);
+  EXPECT_EQ(cfg->seeds[0].port, cfg->listen.port);
+}
