@@ -95,6 +95,18 @@ struct checkpoint_status {
   uint64_t live_rolled_back = 0;
 };
 
+/// One point of the time charts: a refresh's rates and the output latency
+/// of the outputs since the point before (runtime/http/status_history.hpp).
+struct status_point {
+  /// When the refresh arrived, in milliseconds since the Unix epoch.
+  int64_t unix_ms = 0;
+  double samples_per_s = 0;
+  double outputs_per_s = 0;
+  /// Unknown when no output arrived since the point before.
+  std::optional<int64_t> p50_ns;
+  std::optional<int64_t> p99_ns;
+};
+
 struct status_model {
   /// Seconds since the member serving the page started.
   double uptime_s = 0;
@@ -118,6 +130,8 @@ struct status_model {
   /// Whether the member serving the page is ready, and why not (what
   /// /healthz answers); unknown to a host that does not decide it.
   std::optional<readiness> ready;
+  /// The last few minutes of refreshes, oldest first (the board's ring).
+  std::vector<status_point> history;
 };
 
 /// Renders `/status` (compact JSON; the shape is in docs/http.md).
