@@ -110,6 +110,22 @@ void write(json_writer& w, const endpoint_status& x) {
   w.end_object();
 }
 
+void write(json_writer& w, const source_status& x) {
+  w.begin_object();
+  w.key("name");
+  w.str(x.name);
+  w.key("watermark_ns");
+  w.i64(x.watermark_ns);
+  optional_ns(w, "lag_ns", x.lag_ns);
+  w.key("queued");
+  w.u64(x.queued);
+  w.key("full");
+  w.boolean(x.full);
+  w.key("refused");
+  w.u64(x.refused);
+  w.end_object();
+}
+
 void write(json_writer& w, const latency_histogram& x) {
   auto known = x.count() > 0;
   w.begin_object();
@@ -208,6 +224,7 @@ std::string render_status_json(const status_model& model) {
   write_array(w, "members", model.members);
   write_array(w, "nodes", model.nodes);
   write_array(w, "endpoints", model.endpoints);
+  write_array(w, "sources", model.sources);
   w.key("history");
   write_history(w, model.history);
   if (model.ready) {

@@ -57,6 +57,26 @@ struct node_status {
   std::optional<int64_t> p99_ns;
 };
 
+/// One live source (MQTT, TCP) of the member serving the page: how far its
+/// watermark trails the clock and how much waits for it.
+struct source_status {
+  /// "mqtt #1 mqtt://127.0.0.1:1883 plant/#", "tcp #2 127.0.0.1:7790".
+  std::string name;
+  /// Its watermark: no sample at or before it is accepted any more
+  /// (nanoseconds since the epoch).
+  int64_t watermark_ns = 0;
+  /// Now minus the watermark when it answered: the allowed lateness plus
+  /// however long since its last tick; unknown at end of stream.
+  std::optional<int64_t> lag_ns;
+  /// Samples received and waiting for the source actor (its inbox).
+  uint64_t queued = 0;
+  /// The inbox is full: a TCP source stops reading, so TCP holds its
+  /// clients back; an MQTT source refuses what arrives.
+  bool full = false;
+  /// Samples refused by a full inbox since start.
+  uint64_t refused = 0;
+};
+
 /// Figures of the whole system (sums over the members).
 struct totals_status {
   ingest_counts samples;
@@ -120,6 +140,8 @@ struct status_model {
   std::vector<node_status> nodes;
   /// Network endpoints of the live I/O.
   std::vector<endpoint_status> endpoints;
+  /// The live sources of the member serving the page, by name.
+  std::vector<source_status> sources;
   /// Latency from a sample's arrival to the output it caused, all outputs.
   latency_histogram latency;
   /// Connections to this member's port refused before the actor protocol
