@@ -218,7 +218,8 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
         static_cast<double>(firings - last_firings) / dt, m.errors());
     if (page)
       page->refresh(m, dt, stats ? stats->outputs : last_outputs,
-                    query_latency(self, d->sink), io.status());
+                    query_latency(self, d->sink), io.status(),
+                    demo_status::ask_sources(self, io.sources));
     last_samples = samples;
     last_firings = firings;
     if (stats)

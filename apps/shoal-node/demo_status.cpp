@@ -1,5 +1,11 @@
 #include "apps/shoal-node/demo_status.hpp"
 
+#include <chrono>
+
+#include "caf/all.hpp"
+
+#include "actors/messages.hpp"
+
 namespace shoal {
 
 caf::expected<std::unique_ptr<demo_status>>
@@ -36,7 +42,8 @@ demo_status::start(const std::string& listen, const graph_spec& g) {
 
 void demo_status::refresh(const metrics& m, double dt, uint64_t outputs,
                           const std::vector<uint64_t>& latency,
-                          std::vector<endpoint_status> endpoints) {
+                          std::vector<endpoint_status> endpoints,
+                          std::vector<source_status> sources) {
   auto model = base_;
   auto& t = model.totals;
   // The process counts rejects without their reasons, so the demo shows
@@ -63,11 +70,35 @@ void demo_status::refresh(const metrics& m, double dt, uint64_t outputs,
   me.samples = t.samples;
   model.latency.merge_numbers(latency);
   model.endpoints = std::move(endpoints);
+  model.sources = std::move(sources);
   last_ = t;
   member_readiness ready;
   ready.joined = true;
   ready.deployed = true;
   board_->store(std::move(model), ready);
+}
+
+std::vector<source_status>
+demo_status::ask_sources(caf::scoped_actor& self,
+                         const std::vector<caf::actor>& xs) {
+  std::vector<source_status> out;
+  for (auto& x : xs)
+    self->request(x, std::chrono::seconds(1), stats_atom_v, caf::get_atom_v)
+      .receive(
+        [&](std::string& name, int64_t wm, int64_t lag, uint64_t queued,
+            bool full, uint64_t refused) {
+          source_status s;
+          s.name = std::move(name);
+          s.watermark_ns = wm;
+          if (lag >= 0)
+            s.lag_ns = lag;
+          s.queued = queued;
+          s.full = full;
+          s.refused = refused;
+          out.push_back(std::move(s));
+        },
+        [](caf::error&) {});
+  return out;
 }
 
 const std::string& demo_status::address() const {

@@ -6,8 +6,9 @@
 // reads (runtime/http/status_board.hpp), so the same page, /status and
 // /metrics serve it. The demo is one member named "demo" holding every
 // node; the figures are the process's counters (runtime/core/metrics.hpp)
-// with rates over the loop's last second, the sink's output latency and
-// the MQTT endpoints when it runs through a broker. Nodes carry no
+// with rates over the loop's last second, the sink's output latency, and
+// with `--mqtt` the broker's endpoints and the MQTT source's lag and
+// backlog. Nodes carry no
 // counters of their own: the demo's cells publish none (docs/http.md).
 // Owned by the demo's main thread; the HTTP server reads the board on its
 // own thread.
@@ -37,11 +38,17 @@ public:
 
   /// Stores a status as of now: the counters of `m`, rates over the `dt`
   /// seconds since the previous call, the outputs and latency the sink
-  /// counted so far (`latency` as latency_histogram::to_numbers) and the
-  /// network endpoints.
+  /// counted so far (`latency` as latency_histogram::to_numbers), the
+  /// network endpoints and the live sources.
   void refresh(const metrics& m, double dt, uint64_t outputs,
                const std::vector<uint64_t>& latency,
-               std::vector<endpoint_status> endpoints);
+               std::vector<endpoint_status> endpoints,
+               std::vector<source_status> sources);
+
+  /// What the ingest_source actors `xs` say of their lag and backlog
+  /// (those that answer within a second).
+  static std::vector<source_status>
+  ask_sources(caf::scoped_actor& self, const std::vector<caf::actor>& xs);
 
   /// Where it listens ("127.0.0.1:8080").
   const std::string& address() const;

@@ -35,6 +35,7 @@ th { background: #f0f0f0; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.err { color: #a00; max-width: 40em; overflow-wrap: anywhere; }
 .up { color: #080; } .down { color: #b00; font-weight: 600; }
+.warn { color: #8a5a00; font-weight: 600; }
 .empty { color: #888; font-style: italic; }
 #graph-box { overflow: auto; max-height: 85vh; border: 1px solid #ddd;
              background: #fff; }
@@ -68,6 +69,7 @@ td.err { color: #a00; max-width: 40em; overflow-wrap: anywhere; }
 <div class="cols">
 <section><h2>Samples</h2><table id="samples"></table></section>
 <section><h2>Endpoints</h2><table id="endpoints"></table></section>
+<section><h2>Sources</h2><table id="sources"></table></section>
 </div>
 <div class="cols">
 <section><h2>Slowest nodes (p99 latency)</h2><table id="slowest"></table></section>
@@ -201,6 +203,12 @@ function renderTables(s) {
       e.connected ? {text: "up", cls: "up"} : {text: "down", cls: "down"},
       num(e.messages), num(e.dropped), {text: e.last_error, cls: "err"}]),
     "no network endpoints");
+  fillTable($("sources"),
+    ["source", "watermark lag", "queued", "refused", "inbox"],
+    (s.sources || []).map((x) => [x.name, {text: fmtNs(x.lag_ns), cls: "n"},
+      num(x.queued), num(x.refused),
+      x.full ? {text: "full", cls: "warn"} : "taking"]),
+    "no live sources on this member");
   const timed = s.nodes.filter((n) => n.p99_ns !== null && n.p99_ns !== undefined);
   timed.sort((a, b) => b.p99_ns - a.p99_ns);
   fillTable($("slowest"), ["node", "kind", "member", "p50", "p99"],

@@ -232,3 +232,32 @@ TEST_F(StatusPageView, ChartsWaitForTwoPoints) {
   auto charts = element(dom_, "<div id=\"charts\"", "</section>");
   EXPECT_EQ(count_of(charts, "collecting"), 3u);
 }
+
+TEST_F(StatusPageView, SourcesShowTheirLagAndBacklog) {
+  auto model = sample_status(1, 1);
+  source_status live;
+  live.name = "mqtt #1 mqtt://127.0.0.1:1883 plant/#";
+  live.lag_ns = 101'000'000;
+  live.queued = 1200;
+  live.refused = 7;
+  live.full = true;
+  model.sources.push_back(live);
+  source_status ended;
+  ended.name = "tcp #2 127.0.0.1:7790";
+  model.sources.push_back(ended);
+  load(std::move(model));
+  auto table = element(dom_, "<table id=\"sources\">", "</table>");
+  EXPECT_NE(table.find("<td>mqtt #1 mqtt://127.0.0.1:1883 plant/#</td>"),
+            std::string::npos)
+    << table;
+  EXPECT_NE(table.find("101.00 ms"), std::string::npos) << table;
+  EXPECT_NE(table.find("1,200"), std::string::npos) << table;
+  EXPECT_NE(table.find("<td class=\"warn\">full</td>"), std::string::npos);
+  EXPECT_NE(table.find("<td>taking</td>"), std::string::npos);
+  EXPECT_NE(table.find("<td>tcp #2 127.0.0.1:7790</td>"), std::string::npos);
+}
+
+TEST_F(StatusPageView, AMemberWithoutSourcesSaysSo) {
+  load(sample_status(1, 1));
+  EXPECT_NE(dom_.find("no live sources on this member"), std::string::npos);
+}
