@@ -47,9 +47,15 @@ function drawChart(c, h) {
   let top = 0;
   for (const [key] of c.series)
     for (const y of h[key] || []) if (y !== null && isFinite(y) && y > top) top = y;
-  const now = c.series.map(([key, , label]) => (c.series.length > 1 ? label + " " : "") +
-                                                c.fmt(lastKnown(h[key] || [])));
-  fig.appendChild(el("figcaption", c.title + ": " + now.join(", ")));
+  // The caption names each line in its colour, with its latest value.
+  const caption = el("figcaption", c.title + ": ");
+  c.series.forEach(([key, colour, label], i) => {
+    const span = el("span", (label ? label + " " : "") + c.fmt(lastKnown(h[key] || [])));
+    if (label) span.style.color = colour;
+    if (i > 0) caption.appendChild(document.createTextNode(", "));
+    caption.appendChild(span);
+  });
+  fig.appendChild(caption);
   const svg = sv("svg", {width: CHART_W, height: CHART_H, class: "spark"});
   svg.appendChild(sv("rect", {width: CHART_W, height: CHART_H, class: "frame"}));
   if (ts.length >= 2) {
