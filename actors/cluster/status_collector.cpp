@@ -1,5 +1,6 @@
 #include "actors/cluster/status_collector.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "caf/all.hpp"
@@ -104,6 +105,11 @@ void finish(self_ptr self, refresh& r) {
   t.errors_per_s = rate(t.errors, last.errors);
   if (st.opts.endpoints)
     r.model.endpoints = st.opts.endpoints();
+  // Answers arrive in any order; listed by name, they keep their places.
+  std::sort(r.model.sources.begin(), r.model.sources.end(),
+            [](const source_status& a, const source_status& b) {
+              return a.name < b.name;
+            });
   if (count_rolled_back(st, r))
     // For `shoalctl status`, which asks the member.
     self->send(st.member, ckpt_atom_v, report_atom_v, st.live_rolled_back);
@@ -129,7 +135,7 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
   std::vector<caf::actor> sources;
   if (self->state.opts.sources)
     sources = self->state.opts.sources();
-  r->pending = 2 * members.size() + sources.size() + 3;
+  r->pending = 2 * members.size() + 2 * sources.size() + 3;
   // This member's view of checkpoints, and its store's size.
   self->request(self->state.member, ask_timeout, ckpt_atom_v, caf::get_atom_v)
     .then(
@@ -184,6 +190,28 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
           // Accepted samples are counted by the sensors.
           counts.accepted = 0;
           r->source_rejects.merge(counts);
+          one_done();
+        },
+        [one_done](caf::error&) {
+          one_done();
+        });
+  }
+  // Each source's watermark lag and backlog; a source that does not answer
+  // is left out.
+  for (auto& src : sources) {
+    self->request(src, ask_timeout, stats_atom_v, caf::get_atom_v)
+      .then(
+        [r, one_done](std::string& name, int64_t wm, int64_t lag,
+                      uint64_t queued, bool full, uint64_t refused) {
+          source_status x;
+          x.name = std::move(name);
+          x.watermark_ns = wm;
+          if (lag >= 0)
+            x.lag_ns = lag;
+          x.queued = queued;
+          x.full = full;
+          x.refused = refused;
+          r->model.sources.push_back(std::move(x));
           one_done();
         },
         [one_done](caf::error&) {

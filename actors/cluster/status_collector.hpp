@@ -17,6 +17,9 @@
 //   - totals: sums over the nodes and members, rates from the difference
 //     to the previous refresh;
 //   - endpoints: `endpoints()`, when given (the member's live I/O);
+//   - sources: each of this member's live sources' name, watermark, lag
+//     behind the clock, inbox backlog and refusals
+//     ((stats_atom, get_atom), actors/sources/ingest_source.hpp);
 //   - checkpoints: the member's view of them, and the live samples that
 //     failovers took back: a sensor that answers with a new base (its
 //     actor took over a state) below the live samples it had answered

@@ -103,6 +103,16 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
       return caf::make_message(s.filter->counts(), s.malformed,
                                s.inbox->overflow());
     },
+    [=](stats_atom, caf::get_atom) {
+      auto& s = self->state;
+      auto wm = s.filter->watermark();
+      int64_t lag = wm == wm_end || wm == wm_none
+                      ? int64_t{-1}
+                      : std::max(int64_t{0}, s.opts.clock->now_ns() - wm);
+      return caf::make_message(s.opts.name, wm, lag,
+                               static_cast<uint64_t>(s.inbox->size()),
+                               s.inbox->full(), s.inbox->overflow());
+    },
     [=](rebind_atom, std::vector<std::string>& names,
         std::vector<caf::actor>& fed) {
       auto& s = self->state;

@@ -19,6 +19,18 @@
 //                                            std::string> first malformed as
 //                                            "origin: reason", uint64_t
 //                                            samples refused by a full inbox)
+//   (stats_atom, caf::get_atom)           -> (std::string name, int64_t
+//                                            watermark_ns, int64_t lag_ns,
+//                                            uint64_t queued, bool full,
+//                                            uint64_t refused): its name
+//                                            (live_options), its watermark
+//                                            and how far it trails the clock
+//                                            now (-1 at end of stream), the
+//                                            samples waiting in the inbox,
+//                                            whether it is full (a TCP
+//                                            source stops reading, an MQTT
+//                                            one refuses) and the samples a
+//                                            full inbox refused
 //   (rebind_atom, std::vector<std::string> names, std::vector<caf::actor>
 //    sensors)                             feeds these sensors from now on (a
 //                                         changed graph, in a deployment

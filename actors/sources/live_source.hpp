@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -53,6 +54,9 @@ struct live_options {
   /// Where warnings go (a timestamp in the wrong unit); it must outlive
   /// the source.
   log_sink* log = &stderr_log();
+  /// How the member's status names the source ("mqtt #1 mqtt://host:1883
+  /// plant/#"); empty for sources it does not list.
+  std::string name = {};
 };
 
 struct live_source_state {

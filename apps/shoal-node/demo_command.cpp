@@ -16,6 +16,7 @@
 #include "actors/messages.hpp"
 #include "actors/sources/live_io.hpp"
 #include "actors/sources/sim_source.hpp"
+#include "apps/shoal-node/demo_status.hpp"
 #include "apps/shoal-node/node_commands.hpp"
 #include "apps/shoal-node/plant_publisher.hpp"
 #include "runtime/core/errc.hpp"
@@ -53,6 +54,20 @@ std::optional<sink_stats> query_sink(caf::scoped_actor& self,
       },
       [&](caf::error&) {});
   return s;
+}
+
+/// The histogram of every output's latency since start, as
+/// latency_histogram::to_numbers (empty if the sink did not answer).
+std::vector<uint64_t> query_latency(caf::scoped_actor& self,
+                                    const caf::actor& sink) {
+  std::vector<uint64_t> xs;
+  self->request(sink, std::chrono::seconds(5), latency_atom_v, caf::get_atom_v)
+    .receive(
+      [&](std::vector<uint64_t>& got) {
+        xs = std::move(got);
+      },
+      [&](caf::error&) {});
+  return xs;
 }
 
 } // namespace
@@ -151,6 +166,20 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
                probe.samples_per_second(), demo_graph.c_str(), g->nodes.size(),
                d->derived, emitting, threads,
                static_cast<double>(opts.allowed_lateness_ns) / 1e6);
+  std::unique_ptr<demo_status> page;
+  if (!args.http.empty()) {
+    auto opened = demo_status::start(args.http, *g);
+    if (!opened) {
+      std::fprintf(stderr, "shoal-node: --http %s: %s\n", args.http.c_str(),
+                   describe(opened.error()).c_str());
+      publisher.reset();
+      stop_deployment(self, *d, source);
+      return 2;
+    }
+    page = std::move(*opened);
+    std::fprintf(stderr, "shoal-node: demo: status page on http://%s/\n",
+                 page->address().c_str());
+  }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   auto& m = process_metrics();
@@ -187,6 +216,10 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
         "answer within 5 s: the graph falls behind  errors %" PRIu64 "\n",
         second, static_cast<double>(samples - last_samples) / dt,
         static_cast<double>(firings - last_firings) / dt, m.errors());
+    if (page)
+      page->refresh(m, dt, stats ? stats->outputs : last_outputs,
+                    query_latency(self, d->sink), io.status(),
+                    demo_status::ask_sources(self, io.sources));
     last_samples = samples;
     last_firings = firings;
     if (stats)

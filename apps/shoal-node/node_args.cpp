@@ -10,6 +10,7 @@ const char* node_usage() {
          "plant)\n"
          "      [--duration SECONDS] [--threads N]\n"
          "      [--mqtt mqtt://HOST:PORT]  feed the plant through this broker\n"
+         "      [--http HOST:PORT]         serve the status page there\n"
          "  shoal-node --graph G.toml --replay IN.csv --out OUT.csv\n"
          "      [--threads N] [--allowed-lateness-ns NS]\n"
          "                                 run the graph over a file, then "
@@ -51,6 +52,9 @@ std::string check_node_args(node_args& args, const std::string& threads,
     return "--config does not go with --graph/--replay/--out";
   if (!args.mqtt.empty() && (replay_mode || !args.config.empty()))
     return "--mqtt is for the demo (no --graph or --config)";
+  if (!args.http.empty() && (replay_mode || !args.config.empty()))
+    return "--http is for the demo (a member's is [node] http in its "
+           "config)";
   if (!args.log_level.empty() && args.config.empty())
     return "--log-level is for a cluster member (--config)";
   return {};
@@ -69,6 +73,7 @@ int parse_node_args(int argc, char** argv, node_args& args) {
   app.add_option("--out", args.out, "the output CSV (-: stdout)");
   app.add_option("--config", args.config, "NODE.toml of a cluster member");
   app.add_option("--mqtt", args.mqtt, "demo: the broker");
+  app.add_option("--http", args.http, "demo: the status page's address");
   app.add_option("--threads", threads, "scheduler threads");
   app.add_option("--duration", duration, "demo: seconds to run");
   app.add_option("--allowed-lateness-ns", lateness, "replay: lateness");

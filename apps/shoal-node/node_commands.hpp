@@ -18,6 +18,8 @@ struct node_args {
   std::string config;
   /// Demo: feed the plant through this MQTT broker ("mqtt://host:port").
   std::string mqtt;
+  /// Demo: serve the status page, /status and /metrics here ("host:port").
+  std::string http;
   /// Scheduler threads (0: one per core).
   size_t threads = 0;
   /// Demo: stop after this many seconds (0: run until Ctrl-C).

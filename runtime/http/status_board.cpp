@@ -12,6 +12,7 @@ status_model status_board::snapshot() const {
   auto copy = model_;
   copy.version = version_;
   copy.commit = commit_;
+  copy.history = history_.points();
   guard.unlock();
   copy.uptime_s = std::chrono::duration<double>(clock::now() - start_).count();
   copy.process = read_process_stats();
@@ -26,7 +27,11 @@ void status_board::set_build(std::string version, std::string commit) {
 
 void status_board::store(status_model model, member_readiness member) {
   auto now = clock::now();
+  auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
   std::lock_guard<std::mutex> guard{mtx_};
+  history_.record(unix_ms, model.totals, model.latency);
   model_ = std::move(model);
   member_ = std::move(member);
   refreshed_ = now;

@@ -8,7 +8,9 @@
 // (`snapshot`, which also sets the uptime) and the readiness facts as of a
 // given time (`facts`), in which a refresh older than `stale_after` reads as
 // stale (runtime/http/readiness.hpp). The sources' part of the facts is the
-// caller's to add. Thread-safe: every member function takes the mutex.
+// caller's to add. Each refresh also adds a point to the history of the
+// last minutes (runtime/http/status_history.hpp). Thread-safe: every member
+// function takes the mutex.
 
 #pragma once
 
@@ -18,6 +20,7 @@
 #include <string>
 
 #include "runtime/http/readiness.hpp"
+#include "runtime/http/status_history.hpp"
 #include "runtime/http/status_model.hpp"
 
 namespace shoal {
@@ -33,11 +36,12 @@ public:
   explicit status_board(std::chrono::milliseconds stale_after
                         = default_stale_after);
 
-  /// A copy of the last status, with `uptime_s` as of now.
+  /// A copy of the last status, with `uptime_s` as of now and the history
+  /// of the refreshes.
   status_model snapshot() const;
 
   /// Stores a refresh that arrived now: the status and what the member
-  /// said about its readiness.
+  /// said about its readiness; adds it to the history.
   void store(status_model model, member_readiness member);
 
   /// The member actor exited with `reason`; it will answer no more.
@@ -56,6 +60,7 @@ public:
 private:
   mutable std::mutex mtx_;
   status_model model_;
+  status_history history_;
   member_readiness member_;
   std::optional<clock::time_point> refreshed_;
   bool down_ = false;

@@ -57,6 +57,26 @@ struct node_status {
   std::optional<int64_t> p99_ns;
 };
 
+/// One live source (MQTT, TCP) of the member serving the page: how far its
+/// watermark trails the clock and how much waits for it.
+struct source_status {
+  /// "mqtt #1 mqtt://127.0.0.1:1883 plant/#", "tcp #2 127.0.0.1:7790".
+  std::string name;
+  /// Its watermark: no sample at or before it is accepted any more
+  /// (nanoseconds since the epoch).
+  int64_t watermark_ns = 0;
+  /// Now minus the watermark when it answered: the allowed lateness plus
+  /// however long since its last tick; unknown at end of stream.
+  std::optional<int64_t> lag_ns;
+  /// Samples received and waiting for the source actor (its inbox).
+  uint64_t queued = 0;
+  /// The inbox is full: a TCP source stops reading, so TCP holds its
+  /// clients back; an MQTT source refuses what arrives.
+  bool full = false;
+  /// Samples refused by a full inbox since start.
+  uint64_t refused = 0;
+};
+
 /// Figures of the whole system (sums over the members).
 struct totals_status {
   ingest_counts samples;
@@ -95,6 +115,18 @@ struct checkpoint_status {
   uint64_t live_rolled_back = 0;
 };
 
+/// One point of the time charts: a refresh's rates and the output latency
+/// of the outputs since the point before (runtime/http/status_history.hpp).
+struct status_point {
+  /// When the refresh arrived, in milliseconds since the Unix epoch.
+  int64_t unix_ms = 0;
+  double samples_per_s = 0;
+  double outputs_per_s = 0;
+  /// Unknown when no output arrived since the point before.
+  std::optional<int64_t> p50_ns;
+  std::optional<int64_t> p99_ns;
+};
+
 struct status_model {
   /// Seconds since the member serving the page started.
   double uptime_s = 0;
@@ -108,6 +140,8 @@ struct status_model {
   std::vector<node_status> nodes;
   /// Network endpoints of the live I/O.
   std::vector<endpoint_status> endpoints;
+  /// The live sources of the member serving the page, by name.
+  std::vector<source_status> sources;
   /// Latency from a sample's arrival to the output it caused, all outputs.
   latency_histogram latency;
   /// Connections to this member's port refused before the actor protocol
@@ -118,6 +152,8 @@ struct status_model {
   /// Whether the member serving the page is ready, and why not (what
   /// /healthz answers); unknown to a host that does not decide it.
   std::optional<readiness> ready;
+  /// The last few minutes of refreshes, oldest first (the board's ring).
+  std::vector<status_point> history;
 };
 
 /// Renders `/status` (compact JSON; the shape is in docs/http.md).

@@ -35,12 +35,27 @@ th { background: #f0f0f0; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.err { color: #a00; max-width: 40em; overflow-wrap: anywhere; }
 .up { color: #080; } .down { color: #b00; font-weight: 600; }
+.warn { color: #8a5a00; font-weight: 600; }
 .empty { color: #888; font-style: italic; }
 #graph-box { overflow: auto; max-height: 85vh; border: 1px solid #ddd;
              background: #fff; }
 #graph text { font: 11px system-ui, sans-serif; pointer-events: none; }
 #graph path { fill: none; stroke: #999; stroke-opacity: .6; }
 #graph .failing rect.box { stroke: #d00; stroke-width: 2.5; }
+#graph g.group, #graph g[data-in-group] { cursor: pointer; }
+#graph g.match rect.box { stroke-width: 3.5; }
+#graph g.dim { opacity: .35; }
+.tools { display: flex; flex-wrap: wrap; gap: .6em; align-items: center;
+         margin: .3em 0; }
+#graph-search { width: 22em; }
+#graph-found { color: #444; }
+.charts { display: flex; flex-wrap: wrap; gap: .6em; }
+.chart { margin: 0; background: #fff; border: 1px solid #ddd; border-radius: 6px;
+         padding: .3em .6em; }
+.chart figcaption { font-size: .85em; color: #444; }
+.chart .frame { fill: #fcfcfc; stroke: #eee; }
+.chart path { fill: none; stroke-width: 1.5; }
+.chart .axis { font: 10px system-ui, sans-serif; fill: #888; }
 .legend { display: flex; flex-wrap: wrap; gap: .3em 1.2em; margin: .3em 0; }
 .swatch { display: inline-block; width: 1em; height: 1em; border: 1px solid #888;
           vertical-align: -.15em; margin-right: .3em; }
@@ -49,16 +64,22 @@ td.err { color: #a00; max-width: 40em; overflow-wrap: anywhere; }
 <body>
 <header><h1>Shoal</h1><span id="state" class="stale">loading&hellip;</span></header>
 <section class="cards" id="headline"></section>
+<section><h2>Last minutes</h2><div id="charts" class="charts"></div></section>
 <section><h2>Members</h2><table id="members"></table></section>
 <div class="cols">
 <section><h2>Samples</h2><table id="samples"></table></section>
 <section><h2>Endpoints</h2><table id="endpoints"></table></section>
+<section><h2>Sources</h2><table id="sources"></table></section>
 </div>
 <div class="cols">
 <section><h2>Slowest nodes (p99 latency)</h2><table id="slowest"></table></section>
 <section><h2>Most failing nodes</h2><table id="failing"></table></section>
 </div>
 <section><h2>Graph</h2><p id="graph-info"></p><div id="graph-legend" class="legend"></div>
+<div class="tools"><input id="graph-search" type="search" aria-label="search nodes"
+ placeholder="search nodes: part of a name, or a glob (pump0?.*)">
+<button id="graph-close" type="button">close all groups</button>
+<span id="graph-found"></span></div>
 <div id="graph-box"><svg id="graph" xmlns="http://www.w3.org/2000/svg" width="0" height="0"></svg></div>
 </section>
 <script>
@@ -182,6 +203,12 @@ function renderTables(s) {
       e.connected ? {text: "up", cls: "up"} : {text: "down", cls: "down"},
       num(e.messages), num(e.dropped), {text: e.last_error, cls: "err"}]),
     "no network endpoints");
+  fillTable($("sources"),
+    ["source", "watermark lag", "queued", "refused", "inbox"],
+    (s.sources || []).map((x) => [x.name, {text: fmtNs(x.lag_ns), cls: "n"},
+      num(x.queued), num(x.refused),
+      x.full ? {text: "full", cls: "warn"} : "taking"]),
+    "no live sources on this member");
   const timed = s.nodes.filter((n) => n.p99_ns !== null && n.p99_ns !== undefined);
   timed.sort((a, b) => b.p99_ns - a.p99_ns);
   fillTable($("slowest"), ["node", "kind", "member", "p50", "p99"],
@@ -219,12 +246,14 @@ function refresh() {
   load().then((s) => {
     renderHeadline(s);
     renderTables(s);
+    drawCharts(s);
     drawGraph(s);
     setState("live", "updated " + new Date().toLocaleTimeString());
   }, (e) => setState("stale", "cannot load status: " + e.message))
     .finally(again);
 }
 
+initGraph();
 refresh();
 </script>
 </body>
@@ -233,9 +262,23 @@ refresh();
 
 } // namespace
 
+const std::vector<std::string_view>& member_palette() {
+  static const std::vector<std::string_view> colours{
+    "#0072B2", "#E69F00", "#009E73", "#56B4E9",
+    "#000000", "#F0E442", "#7570B3", "#A6761D"};
+  return colours;
+}
+
 std::string_view status_page_html() {
-  static const std::string page
-    = std::string{page_head} + detail::status_page_graph_js() + page_script;
+  static const std::string page = [] {
+    std::string colours = "const MEMBER_COLOURS = [";
+    for (auto c : member_palette())
+      colours.append("\"").append(c).append("\", ");
+    colours.append("];\n");
+    return std::string{page_head} + colours + detail::status_page_groups_js()
+           + detail::status_page_graph_js() + detail::status_page_charts_js()
+           + page_script;
+  }();
   return page;
 }
 

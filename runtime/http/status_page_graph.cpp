@@ -1,6 +1,7 @@
-// The graph picture of the status page: longest-path layers drawn left to
-// right as SVG, one box per node for small graphs and one per name prefix
-// for large ones (at most GRAPH_LIMIT boxes, so 100,000 nodes stay fast).
+// The graph picture of the status page: the boxes that
+// status_page_groups.cpp chose, in longest-path layers drawn left to right
+// as SVG, each outlined in its member's colour; a click on a group opens
+// it, a click on a node of an open group closes the group.
 
 #include "runtime/http/status_page.hpp"
 
@@ -8,11 +9,7 @@ namespace shoal::detail {
 
 const char* status_page_graph_js() {
   return R"shoal(
-const SVGNS = "http://www.w3.org/2000/svg";
-const GRAPH_LIMIT = 300, EDGE_LIMIT = 2000;
-const KIND_FILL = {sensor: "#cfe3f7", feature: "#d3efcd", model: "#fde0bf"};
-const MEMBER_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
-                        "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
+const SVGNS = "http://www.w3.org/2000/svg", ERROR_COLOUR = "#d00";
 const BOX_W = 170, GAP_X = 70, GAP_Y = 8, PAD = 10;
 
 function sv(tag, attrs) {
@@ -21,137 +18,8 @@ function sv(tag, attrs) {
   return e;
 }
 
-const byName = new Intl.Collator("en", {numeric: true});
-const byId = (a, b) => byName.compare(a.id, b.id);
-
-function plural(n, word) {
-  return n + " " + word + (n === 1 ? "" : "s");
-}
-
 function clip(text, n) {
   return text.length > n ? "\u2026" + text.slice(text.length - n + 1) : text;
-}
-
-// Longest-path layers of a graph given as the predecessors (indices) of
-// each item, by Kahn's algorithm; `done[i]` is false for items on a cycle,
-// which keep the layer reached so far.
-function layersOf(preds) {
-  const n = preds.length, indeg = new Int32Array(n), layer = new Int32Array(n);
-  const done = new Uint8Array(n), out = preds.map(() => []);
-  preds.forEach((ps, i) => {
-    for (const j of ps) { out[j].push(i); ++indeg[i]; }
-  });
-  const queue = [];
-  indeg.forEach((d, i) => { if (d === 0) queue.push(i); });
-  for (let q = 0; q < queue.length; ++q) {
-    const j = queue[q];
-    done[j] = 1;
-    for (const k of out[j]) {
-      if (layer[j] + 1 > layer[k]) layer[k] = layer[j] + 1;
-      if (--indeg[k] === 0) queue.push(k);
-    }
-  }
-  return {layer, done};
-}
-
-function nodeLayers(nodes) {
-  const index = new Map();
-  nodes.forEach((n, i) => index.set(n.name, i));
-  const preds = nodes.map((n, i) => n.needs.map((need) => index.get(need))
-                                           .filter((j) => j !== undefined && j !== i));
-  return {index, layer: layersOf(preds).layer};
-}
-
-// Group keys: the name without its last `level` segments (at least one
-// kept), with `level` raised until there are at most GRAPH_LIMIT groups;
-// past the first segment, the largest groups stay and the rest is "(other)".
-function groupKeys(nodes) {
-  const parts = nodes.map((n) => n.name.split("."));
-  const depth = parts.reduce((a, p) => Math.max(a, p.length), 1);
-  for (let level = 1; level < depth; ++level) {
-    const keys = parts.map((p) => p.slice(0, Math.max(1, p.length - level)).join("."));
-    if (new Set(keys).size <= GRAPH_LIMIT) return {keys, how: "prefix"};
-  }
-  const first = parts.map((p) => p[0]), sizes = new Map();
-  for (const k of first) sizes.set(k, (sizes.get(k) || 0) + 1);
-  if (sizes.size <= GRAPH_LIMIT) return {keys: first, how: "prefix"};
-  const keep = new Set([...sizes.entries()].sort((a, b) => b[1] - a[1])
-                       .slice(0, GRAPH_LIMIT - 1).map((e) => e[0]));
-  return {keys: first.map((k) => (keep.has(k) ? k : "(other)")), how: "capped"};
-}
-
-// Items to draw ({id, label, sub, layer, fill, member, failing, title}) and
-// edges ({from, to, count}) between them.
-function graphItems(s) {
-  const nodes = s.nodes, {index, layer} = nodeLayers(nodes);
-  if (nodes.length <= GRAPH_LIMIT) {
-    const items = nodes.map((n, i) => ({
-      id: n.name, label: n.name, layer: layer[i], fill: KIND_FILL[n.kind] || "#eee",
-      member: n.member, failing: n.errors > 0, node: true,
-      title: n.name + "\n" + n.kind + (n.fn ? " " + n.fn : "") + " on " +
-             (n.member || "(not placed)") + "\nfirings " + n.firings +
-             ", outputs " + n.outputs + ", errors " + n.errors +
-             (n.last_error ? "\nlast error: " + n.last_error : "")}));
-    const edges = [];
-    for (const n of nodes)
-      for (const need of n.needs)
-        if (index.has(need)) edges.push({from: need, to: n.name, count: 1});
-    return {items, edges, info: plural(nodes.length, "node") + ", " +
-                                plural(edges.length, "edge")};
-  }
-  const {keys, how} = groupKeys(nodes), groups = new Map();
-  nodes.forEach((n, i) => {
-    let g = groups.get(keys[i]);
-    if (!g) {
-      g = {id: keys[i], count: 0, layer: layer[i], errors: 0,
-           kinds: {sensor: 0, feature: 0, model: 0}, members: new Map()};
-      groups.set(keys[i], g);
-    }
-    ++g.count;
-    g.errors += n.errors;
-    g.kinds[n.kind] = (g.kinds[n.kind] || 0) + 1;
-    g.members.set(n.member, (g.members.get(n.member) || 0) + 1);
-    if (layer[i] < g.layer) g.layer = layer[i];
-  });
-  const counts = new Map();
-  nodes.forEach((n, i) => {
-    for (const need of n.needs) {
-      const j = index.get(need);
-      if (j === undefined || keys[j] === keys[i]) continue;
-      const k = keys[j] + "\u0000" + keys[i];
-      counts.set(k, (counts.get(k) || 0) + 1);
-    }
-  });
-  const items = [...groups.values()].map((g) => {
-    const kind = Object.keys(g.kinds).reduce((a, b) => (g.kinds[b] > g.kinds[a] ? b : a));
-    const member = [...g.members.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-    const mix = Object.keys(g.kinds).filter((k) => g.kinds[k] > 0)
-                      .map((k) => g.kinds[k] + " " + k + "s").join(", ");
-    return {id: g.id, label: g.id === "(other)" ? g.id : g.id + ".*",
-            sub: g.count + " nodes", layer: g.layer, fill: KIND_FILL[kind] || "#eee",
-            member, failing: g.errors > 0, node: false,
-            title: g.id + ": " + mix + "\nmembers: " +
-                   [...g.members.keys()].map((m) => m || "(not placed)").join(", ") +
-                   "\nerrors " + g.errors};
-  });
-  let edges = [...counts.entries()].map(([k, count]) => {
-    const [from, to] = k.split("\u0000");
-    return {from, to, count};
-  });
-  // Layers of the group graph itself; groups on a cycle (prefixes that feed
-  // each other) stay in the lowest layer of their nodes.
-  const at = new Map(items.map((it, i) => [it.id, i])), preds = items.map(() => []);
-  for (const e of edges) preds[at.get(e.to)].push(at.get(e.from));
-  const {layer: glayer, done} = layersOf(preds);
-  items.forEach((it, i) => { if (done[i]) it.layer = glayer[i]; });
-  const all = edges.length;
-  edges.sort((a, b) => b.count - a.count);
-  edges = edges.slice(0, EDGE_LIMIT);
-  return {items, edges, grouped: true,
-          info: nodes.length + " nodes in " + items.length + " groups by name " +
-                (how === "capped" ? "prefix (largest kept, rest in \u201c(other)\u201d)"
-                                  : "prefix") + ", " + all + " edges between groups" +
-                (all > edges.length ? " (" + edges.length + " heaviest drawn)" : "")};
 }
 
 // Columns by layer (empty layers dropped). The first column is stacked in
@@ -218,24 +86,38 @@ function drawLegend(memberIndex) {
   for (const k in KIND_FILL) swatch(KIND_FILL[k], k);
   for (const [m, i] of memberIndex)
     swatch(MEMBER_COLOURS[i % MEMBER_COLOURS.length], "member " + m);
+  // Red is kept for this alone: no member colour is red.
+  swatch("#fff", "errors", ERROR_COLOUR);
   $("graph-legend").replaceChildren(...parts);
 }
 
+function showFound(hits, found) {
+  $("graph-found").textContent = view.query
+    ? plural(hits, "node") + " match" + (hits === 1 ? "es" : "") +
+      (found ? " in " + plural(found, "group") : "")
+    : "";
+}
+
+let lastStatus = null;
+
 function drawGraph(s) {
+  lastStatus = s;
   const svg = $("graph"), memberIndex = new Map();
   s.members.forEach((m, i) => memberIndex.set(m.name, i));
   drawLegend(memberIndex);
   if (s.nodes.length === 0) {
     $("graph-info").textContent = "no graph deployed";
+    showFound(0, 0);
     svg.setAttribute("width", 0);
     svg.setAttribute("height", 0);
     svg.replaceChildren();
     return;
   }
-  const {items, edges, info, grouped} = graphItems(s);
+  const {items, edges, info, grouped, hits, found} = graphItems(s);
   const boxH = grouped ? 34 : 22;
   const {itemOf, width, height} = placeItems(items, edges, boxH, grouped);
   $("graph-info").textContent = info;
+  showFound(hits, found);
   svg.setAttribute("width", width);
   svg.setAttribute("height", height);
   const parts = [];
@@ -247,7 +129,7 @@ function drawGraph(s) {
                                " " + (x2 - dx) + "," + y2 + " " + x2 + "," + y2,
                              "stroke-width": 1 + Math.log2(e.count)});
     if (e.count > 1) path.appendChild(sv("title", {})).textContent =
-      e.count + " edges " + e.from + " \u2192 " + e.to;
+      e.count + " edges " + a.label + " \u2192 " + b.label;
     parts.push(path);
   }
   for (const it of items) {
@@ -255,8 +137,12 @@ function drawGraph(s) {
       ? MEMBER_COLOURS[memberIndex.get(it.member) % MEMBER_COLOURS.length] : "#999";
     const g = sv("g", {class: it.node ? "node" : "group",
                        transform: "translate(" + it.x + "," + it.y + ")"});
-    g.setAttribute(it.node ? "data-node" : "data-group", it.id);
+    if (it.node) g.setAttribute("data-node", it.name);
+    else g.setAttribute("data-group", it.key);
+    if (it.group !== undefined) g.setAttribute("data-in-group", it.group);
     if (it.failing) g.classList.add("failing");
+    if (it.hit === true) g.classList.add("match");
+    if (it.hit === false) g.classList.add("dim");
     g.appendChild(sv("title", {})).textContent = it.title;
     g.appendChild(sv("rect", {class: "box", width: BOX_W, height: boxH, rx: 4,
                               fill: it.fill, stroke: colour, "stroke-width": 1.5}));
@@ -266,6 +152,42 @@ function drawGraph(s) {
     parts.push(g);
   }
   svg.replaceChildren(...parts);
+}
+
+function redrawGraph() {
+  writeView();
+  if (lastStatus) drawGraph(lastStatus);
+}
+
+// Called once before the first fetch: the view from the address, and the
+// controls. A search waits for a pause in typing.
+function initGraph() {
+  readView();
+  $("graph-search").value = view.query;
+  let typing = 0;
+  $("graph-search").addEventListener("input", (ev) => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { view.query = ev.target.value; redrawGraph(); }, 150);
+  });
+  $("graph-close").addEventListener("click", () => {
+    view.open.clear();
+    redrawGraph();
+  });
+  $("graph").addEventListener("click", (ev) => {
+    const box = ev.target.closest("g[data-group], g[data-in-group]");
+    if (!box) return;
+    const key = box.getAttribute("data-group") ?? box.getAttribute("data-in-group");
+    if (key === "(other)") return;
+    // A group box opens; a node closes its group, unless the search opened it.
+    if (box.hasAttribute("data-group")) view.open.add(key);
+    else if (!view.open.delete(key)) return;
+    redrawGraph();
+  });
+  window.addEventListener("hashchange", () => {
+    readView();
+    $("graph-search").value = view.query;
+    if (lastStatus) drawGraph(lastStatus);
+  });
 }
 )shoal";
 }

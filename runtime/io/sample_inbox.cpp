@@ -46,6 +46,11 @@ bool sample_inbox::full() const {
   return samples_.size() >= capacity_;
 }
 
+size_t sample_inbox::size() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return samples_.size();
+}
+
 uint64_t sample_inbox::overflow() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return overflow_;

@@ -59,6 +59,9 @@ public:
   /// Whether samples are being refused.
   bool full() const;
 
+  /// Samples waiting for the actor now (its backlog).
+  size_t size() const;
+
   /// Samples refused because the inbox was full, since it was created.
   uint64_t overflow() const;
 

@@ -188,3 +188,48 @@ TEST_F(LiveSources, IngestSourceRejectsSentinelTimestampsAsMalformed) {
               "sentinel)"}));
   EXPECT_EQ(live.samples_rejected(), 2u);
 }
+
+TEST_F(LiveSources, IngestSourceReportsItsLagAndBacklog) {
+  // Room for two single samples: the third is refused.
+  auto inbox = std::make_shared<sample_inbox>(2);
+  opts.name = "tcp #1 127.0.0.1:7790";
+  auto src = ts.spawn(ingest_source, inbox, dir, handles(), key, opts);
+  ts.run();
+  clock.set(1050);
+  caf::anon_send(src, caf::tick_atom_v);
+  ts.run();
+  // No tick since: the watermark stays at 950 while the clock goes on.
+  clock.set(1300);
+  EXPECT_TRUE(inbox->push("a", 1100, 1.0));
+  EXPECT_TRUE(inbox->push("b", 1100, 2.0));
+  EXPECT_FALSE(inbox->push("a", 1200, 3.0));
+  auto lag_of = [&] {
+    caf::send_as(a.actor, src, stats_atom_v, caf::get_atom_v);
+    ts.run();
+    EXPECT_FALSE(a.log->others.empty());
+    auto x = a.log->others.empty() ? caf::message{} : a.log->others.back();
+    a.log->others.clear();
+    return x;
+  };
+  auto x = lag_of();
+  ASSERT_TRUE((x.match_elements<std::string, int64_t, int64_t, uint64_t, bool,
+                                uint64_t>()));
+  EXPECT_EQ(x.get_as<std::string>(0), "tcp #1 127.0.0.1:7790");
+  EXPECT_EQ(x.get_as<int64_t>(1), 950);
+  EXPECT_EQ(x.get_as<int64_t>(2), 350);
+  EXPECT_EQ(x.get_as<uint64_t>(3), 2u);
+  EXPECT_TRUE(x.get_as<bool>(4));
+  EXPECT_EQ(x.get_as<uint64_t>(5), 1u);
+  // A tick drains the inbox and raises the watermark to the clock less
+  // the lateness; at end of stream the lag is unknown.
+  ts.advance(tick);
+  x = lag_of();
+  EXPECT_EQ(x.get_as<int64_t>(1), 1200);
+  EXPECT_EQ(x.get_as<int64_t>(2), lateness);
+  EXPECT_EQ(x.get_as<uint64_t>(3), 0u);
+  EXPECT_FALSE(x.get_as<bool>(4));
+  caf::anon_send(src, done_atom_v);
+  ts.run();
+  x = lag_of();
+  EXPECT_EQ(x.get_as<int64_t>(2), -1);
+}

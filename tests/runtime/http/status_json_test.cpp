@@ -109,3 +109,31 @@ TEST(StatusJson, SurvivesBadBytesAndNonFiniteNumbers) {
   EXPECT_EQ(err.rfind("bad byte ", 0), 0u);
   EXPECT_NE(err.find("in <script>"), std::string::npos);
 }
+
+TEST(StatusJson, SourcesHaveTheirLagAndBacklog) {
+  status_model model;
+  source_status live;
+  live.name = "mqtt #1 mqtt://127.0.0.1:1883 plant/#";
+  live.watermark_ns = 1'764'915'376'000'000'000;
+  live.lag_ns = 101'000'000;
+  live.queued = 12;
+  live.refused = 3;
+  live.full = true;
+  model.sources.push_back(live);
+  source_status ended;
+  ended.name = "tcp #2 127.0.0.1:7790";
+  model.sources.push_back(ended);
+  auto doc = json::parse(render_status_json(model));
+  auto& xs = doc.at("sources");
+  ASSERT_EQ(xs.size(), 2u);
+  EXPECT_EQ(xs[0].at("name"), "mqtt #1 mqtt://127.0.0.1:1883 plant/#");
+  EXPECT_EQ(xs[0].at("watermark_ns"), 1'764'915'376'000'000'000);
+  EXPECT_EQ(xs[0].at("lag_ns"), 101'000'000);
+  EXPECT_EQ(xs[0].at("queued"), 12);
+  EXPECT_EQ(xs[0].at("full"), true);
+  EXPECT_EQ(xs[0].at("refused"), 3);
+  EXPECT_TRUE(xs[1].at("lag_ns").is_null());
+  EXPECT_EQ(xs[1].at("full"), false);
+  EXPECT_TRUE(
+    json::parse(render_status_json(status_model{})).at("sources").empty());
+}

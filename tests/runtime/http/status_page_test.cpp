@@ -3,68 +3,15 @@
 // or boxes per name prefix for big graphs) and writes nothing to the
 // console. Chromium must be installed: without it these tests fail.
 
-#include <atomic>
 #include <gtest/gtest.h>
-#include <mutex>
 
-#include "runtime/core/errc.hpp"
-#include "runtime/http/http_server.hpp"
 #include "tests/support/headless_browser.hpp"
 #include "tests/support/sample_status.hpp"
+#include "tests/support/status_page_fixture.hpp"
 #include "tests/support/temp_files.hpp"
 
 using namespace shoal;
 using namespace shoal::test_support;
-
-namespace {
-
-/// The text of the element that starts with `open_tag`, up to `close_tag`.
-std::string element(const std::string& dom, const std::string& open_tag,
-                    const std::string& close_tag) {
-  auto begin = dom.find(open_tag);
-  if (begin == std::string::npos)
-    return {};
-  auto end = dom.find(close_tag, begin);
-  return dom.substr(begin, end == std::string::npos ? end : end - begin);
-}
-
-class StatusPage : public testing::Test {
-protected:
-  /// Serves `model` and loads the page; fails the test if the browser
-  /// cannot run or the page wrote to the console.
-  void load(status_model model) {
-    {
-      std::lock_guard<std::mutex> guard{mtx_};
-      model_ = std::move(model);
-    }
-    auto srv = http_server::start(net_address{"127.0.0.1", 0}, [this] {
-      ++calls_;
-      std::lock_guard<std::mutex> guard{mtx_};
-      return model_;
-    });
-    ASSERT_TRUE(srv) << describe(srv.error());
-    srv_ = std::move(*srv);
-    auto page
-      = load_page("http://127.0.0.1:" + std::to_string(srv_->port()) + "/");
-    ASSERT_EQ(page.error, "");
-    dom_ = page.dom;
-    auto problems = console_problems(page.log);
-    for (auto& line : problems)
-      ADD_FAILURE() << "console: " << line;
-    ASSERT_GE(calls_.load(), 1) << "the page never fetched /status";
-    ASSERT_NE(dom_.find("id=\"state\" class=\"live\""), std::string::npos)
-      << "the page did not show a fresh status:\n"
-      << element(dom_, "<header>", "</header>");
-  }
-
-  std::mutex mtx_;
-  status_model model_;
-  std::atomic<int> calls_{0};
-  std::unique_ptr<http_server> srv_;
-  std::string dom_;
-};
-
-} // namespace
 
 TEST(HeadlessBrowser, IsInstalled) {
   EXPECT_NE(find_chromium(), "")
