@@ -24,7 +24,15 @@
 // it (a failed or refused one keeps it false until the next connection); a
 // lost connection clears it until the renewed subscriptions are acknowledged.
 // Connection state, readiness, reconnect count, queued count and last error
-// are readable from any thread. The destructor disconnects and
+// are readable from any thread. With a `mqtt_connection` the client logs in
+// with a username and password and talks TLS (the broker's certificate
+// checked against `ca`, and its host name against the broker's unless
+// `tls_insecure`). A refused connection (bad credentials: the broker's
+// CONNACK code; a TLS failure: OpenSSL's reason) becomes the last error and
+// the client keeps retrying with the same back-off. Each new problem, and
+// the first connection after one, is also written to `stderr_log()` (the
+// member's log), once, not on every retry; the password never is. The
+// destructor disconnects and
 // joins the thread. Not copyable or movable.
 
 #pragma once
@@ -41,6 +49,7 @@
 #include "caf/error.hpp"
 
 #include "runtime/io/io_endpoint.hpp"
+#include "runtime/io/mqtt_options.hpp"
 #include "runtime/io/net_address.hpp"
 
 struct mosquitto;
@@ -70,8 +79,11 @@ public:
   /// with it, it connects as that client id with clean_session = false, so
   /// the broker keeps its subscriptions and queues QoS 1 messages for it
   /// while it is away (only one client of an id may be connected: the
-  /// broker drops the older one).
-  caf::error start(const std::string& persistent_id = {});
+  /// broker drops the older one). `conn` holds the credentials and TLS
+  /// settings; an error names what libmosquitto refused of them (a TLS
+  /// file it cannot use).
+  caf::error start(const std::string& persistent_id = {},
+                   const mqtt_connection& conn = {});
 
   /// Subscribes to `filter` (call from `on_connect`); a failure is also
   /// kept as the last error.
@@ -122,8 +134,20 @@ private:
   static void on_publish_cb(mosquitto*, void* self, int mid);
   static void on_subscribe_cb(mosquitto*, void* self, int mid, int n,
                               const int* granted);
+  static void on_log_cb(mosquitto*, void* self, int level, const char* text);
 
-  void set_error(std::string text);
+  /// Applies the credentials and TLS settings of `conn`.
+  caf::error apply(const mqtt_connection& conn);
+
+  /// Keeps `text` as the last error; logs it when `problem` (its text
+  /// without the retry delay) differs from the last one logged.
+  void set_error(std::string text, const std::string& problem = {});
+
+  /// Logs that the client is connected, if a problem was logged before.
+  void log_recovery();
+
+  /// `lib_error_` and `ssl_error_` in one text; call with `mtx_` held.
+  std::string lib_reason() const;
 
   /// Takes one message off `queued_`, never below zero.
   void unqueue();
@@ -132,6 +156,8 @@ private:
   void connect_loop();
 
   net_address broker_;
+  /// Set by `start`, before any thread of the client runs.
+  std::string client_id_;
   connect_handler on_connect_;
   message_handler on_message_;
   mosquitto* mosq_ = nullptr;
@@ -146,6 +172,15 @@ private:
   /// A subscription of the current connection failed or was refused.
   std::atomic<bool> sub_failed_{false};
   std::atomic<uint64_t> queued_{0};
+  /// The last problems libmosquitto logged as errors, its own and
+  /// OpenSSL's (why a handshake failed), for the last error.
+  std::string lib_error_; // guarded by mtx_
+  std::string ssl_error_; // guarded by mtx_
+  /// The last problem written to the log; empty after a recovery.
+  std::string logged_problem_; // guarded by mtx_
+  /// The broker refused the last CONNECT: the disconnect that follows keeps
+  /// the refusal as the last error.
+  std::atomic<bool> refused_{false};
   mutable std::mutex mtx_;
   std::string last_error_;
 };
