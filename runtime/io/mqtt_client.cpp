@@ -51,13 +51,10 @@ mqtt_client::~mqtt_client() {
     stopping_ = true;
   }
   stop_cv_.notify_all();
+  // Disconnecting ends mosquitto_loop_forever, also its reconnect wait.
+  mosquitto_disconnect(mosq_);
   if (connector_.joinable())
     connector_.join();
-  if (loop_started_) {
-    // Disconnecting also ends the reconnect wait of the network thread.
-    mosquitto_disconnect(mosq_);
-    mosquitto_loop_stop(mosq_, false);
-  }
   mosquitto_destroy(mosq_);
 }
 
@@ -77,6 +74,9 @@ caf::error mqtt_client::start(const std::string& persistent_id,
   mosquitto_subscribe_callback_set(mosq_, &on_subscribe_cb);
   mosquitto_publish_callback_set(mosq_, &on_publish_cb);
   mosquitto_log_callback_set(mosq_, &on_log_cb);
+  // Our connector thread runs the network loop (mosquitto_loop_forever),
+  // so that it can start it again when libmosquitto gives up.
+  mosquitto_threaded_set(mosq_, true);
   mosquitto_reconnect_delay_set(mosq_, 1, max_backoff_s, true);
   connector_ = std::thread{[this] {
     connect_loop();
@@ -94,14 +94,28 @@ void mqtt_client::connect_loop() {
     }
     auto rc = mosquitto_connect(mosq_, broker_.host.c_str(), broker_.port,
                                 keepalive_s);
+    auto what = "cannot connect";
     if (rc == MOSQ_ERR_SUCCESS) {
-      rc = mosquitto_loop_start(mosq_);
-      if (rc == MOSQ_ERR_SUCCESS) {
-        loop_started_ = true;
-        return;
+      {
+        std::lock_guard<std::mutex> guard{mtx_};
+        if (stopping_)
+          return;
       }
+      auto connects = reconnects_.load() + (ever_connected_ ? 1 : 0);
+      // Reconnects after ordinary losses with the back-off set in `start`;
+      // returns on what libmosquitto deems fatal (a failed TLS handshake,
+      // a protocol error), after which it would never try again.
+      rc = mosquitto_loop_forever(mosq_, -1, 1);
+      {
+        std::lock_guard<std::mutex> guard{mtx_};
+        if (stopping_)
+          return;
+      }
+      if (reconnects_.load() + (ever_connected_ ? 1 : 0) != connects)
+        delay_s = 1;
+      what = "connection failed";
     }
-    auto problem = describe(mqtt_error(broker_, "cannot connect", rc));
+    auto problem = describe(mqtt_error(broker_, what, rc));
     {
       std::lock_guard<std::mutex> guard{mtx_};
       if (!lib_error_.empty() || !ssl_error_.empty())
@@ -222,8 +236,10 @@ void mqtt_client::on_connect_cb(mosquitto*, void* ptr, int rc) {
 
 void mqtt_client::on_disconnect_cb(mosquitto*, void* ptr, int rc) {
   auto* self = static_cast<mqtt_client*>(ptr);
-  self->connected_ = false;
-  if (rc != 0 && !self->refused_)
+  // A refused login or a failed handshake was never a connection; its
+  // reason stays the last error.
+  auto was_connected = self->connected_.exchange(false);
+  if (rc != 0 && was_connected && !self->refused_)
     self->set_error("connection lost; reconnecting with back-off up to "
                     + std::to_string(max_backoff_s) + " s");
 }

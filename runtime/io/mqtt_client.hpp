@@ -2,38 +2,38 @@
 //
 // The client connects in the background (the broker need not be up yet) and
 // keeps reconnecting after a loss, with exponential back-off from 1 s capped
-// at `max_backoff_s`. Until the first connection succeeds a connector thread
-// of ours retries (libmosquitto 2.0's network thread gives up when the very
-// first connect fails); from then on libmosquitto's own network thread
-// (mosquitto_loop_start) and its reconnect logic take over. `on_connect` runs
-// on that thread after every successful connection, so a subscriber renews its
-// subscriptions there (a clean session's broker forgets them on a loss; a
-// persistent one's keeps them, and renewing them is harmless); `on_message`
-// runs there for every message received, also for the messages a broker
-// kept for a persistent session, which may come before the renewed
-// subscriptions are acknowledged. `publish` may be
-// called from any thread; it never blocks on the network and fails at once
-// when the client is not connected. `queued` counts the messages published
-// but not yet done with: libmosquitto holds each in memory until its publish
-// callback (QoS 0: written to the socket; QoS 1: acknowledged), so a caller
-// caps its memory by refusing to publish above a limit. A new connection
-// restarts the count at zero, as libmosquitto discards the QoS 0 messages of a
-// lost connection without a callback (QoS 1 ones it resends, whose late
-// callbacks stop at zero). `ready` is what a subscriber's readiness needs: the
-// broker accepted the connection and acknowledged every subscription made on
-// it (a failed or refused one keeps it false until the next connection); a
-// lost connection clears it until the renewed subscriptions are acknowledged.
-// Connection state, readiness, reconnect count, queued count and last error
-// are readable from any thread. With a `mqtt_connection` the client logs in
-// with a username and password and talks TLS (the broker's certificate
-// checked against `ca`, and its host name against the broker's unless
-// `tls_insecure`). A refused connection (bad credentials: the broker's
-// CONNACK code; a TLS failure: OpenSSL's reason) becomes the last error and
-// the client keeps retrying with the same back-off. Each new problem, and
-// the first connection after one, is also written to `stderr_log()` (the
-// member's log), once, not on every retry; the password never is. The
-// destructor disconnects and
-// joins the thread. Not copyable or movable.
+// at `max_backoff_s`. A network thread of ours connects and then runs
+// libmosquitto's network loop (mosquitto_loop_forever), whose reconnect logic
+// handles ordinary losses; when libmosquitto gives up (the very first
+// connect failed, or a TLS handshake or the protocol failed, which 2.0
+// deems fatal), the thread reports why and starts again after the back-off.
+// `on_connect` runs on that thread after every successful connection, so a
+// subscriber renews its subscriptions there (a clean session's broker forgets
+// them on a loss; a persistent one's keeps them, and renewing them is
+// harmless); `on_message` runs there for every message received, also for the
+// messages a broker kept for a persistent session, which may come before the
+// renewed subscriptions are acknowledged. `publish` may be called from any
+// thread; it never blocks on the network and fails at once when the client is
+// not connected. `queued` counts the messages published but not yet done with:
+// libmosquitto holds each in memory until its publish callback (QoS 0: written
+// to the socket; QoS 1: acknowledged), so a caller caps its memory by refusing
+// to publish above a limit. A new connection restarts the count at zero, as
+// libmosquitto discards the QoS 0 messages of a lost connection without a
+// callback (QoS 1 ones it resends, whose late callbacks stop at zero). `ready`
+// is what a subscriber's readiness needs: the broker accepted the connection
+// and acknowledged every subscription made on it (a failed or refused one keeps
+// it false until the next connection); a lost connection clears it until the
+// renewed subscriptions are acknowledged. Connection state, readiness,
+// reconnect count, queued count and last error are readable from any thread.
+// With a `mqtt_connection` the client logs in with a username and password and
+// talks TLS (the broker's certificate checked against `ca`, and its host name
+// against the broker's unless `tls_insecure`). A refused connection (bad
+// credentials: the broker's CONNACK code; a TLS failure: OpenSSL's reason)
+// becomes the last error and the client keeps retrying with the same back-off.
+// Each new problem, and the first connection after one, is also written to
+// `stderr_log()` (the member's log), once, not on every retry; the password
+// never is. The destructor disconnects and joins the thread. Not copyable or
+// movable.
 
 #pragma once
 
@@ -152,7 +152,8 @@ private:
   /// Takes one message off `queued_`, never below zero.
   void unqueue();
 
-  /// The connector thread: connects with back-off, then starts the loop.
+  /// The network thread: connects with back-off, runs the network loop,
+  /// and starts again when libmosquitto gives up.
   void connect_loop();
 
   net_address broker_;
@@ -164,7 +165,6 @@ private:
   std::thread connector_;
   std::condition_variable stop_cv_;
   bool stopping_ = false; // guarded by mtx_
-  std::atomic<bool> loop_started_{false};
   std::atomic<bool> connected_{false};
   std::atomic<bool> ever_connected_{false};
   std::atomic<uint64_t> reconnects_{0};

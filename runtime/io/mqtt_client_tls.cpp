@@ -59,20 +59,11 @@ void mqtt_client::on_log_cb(mosquitto*, void* ptr, int level,
     line.erase(0, 7);
   if (!line.empty() && line.back() == '.')
     line.pop_back();
-  std::string reason;
-  {
-    std::lock_guard<std::mutex> guard{self->mtx_};
-    auto& slot = line.compare(0, 7, "OpenSSL") == 0 ? self->ssl_error_
-                                                    : self->lib_error_;
-    slot = line;
-    reason = self->lib_reason();
-  }
-  // The network thread's own reconnects report a failed handshake only
-  // here; before it runs, connect_loop adds the reason to its error.
-  if (self->loop_started_)
-    self->set_error("mqtt " + self->broker_.to_string() + ": " + reason
-                    + "; reconnecting with back-off up to "
-                    + std::to_string(max_backoff_s) + " s");
+  // Kept for the error that connect_loop reports when the attempt fails.
+  std::lock_guard<std::mutex> guard{self->mtx_};
+  auto& slot
+    = line.compare(0, 7, "OpenSSL") == 0 ? self->ssl_error_ : self->lib_error_;
+  slot = line;
 }
 
 std::string mqtt_client::lib_reason() const {

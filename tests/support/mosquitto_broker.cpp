@@ -52,7 +52,7 @@ mosquitto_broker::mosquitto_broker() : mosquitto_broker(mosquitto_options{}) {
 }
 
 mosquitto_broker::mosquitto_broker(const mosquitto_options& opts)
-  : port_(free_loopback_port()) {
+  : port_(opts.port != 0 ? opts.port : free_loopback_port()) {
   auto dir = std::filesystem::temp_directory_path();
   conf_ = (dir
            / ("shoal_mosquitto_" + std::to_string(::getpid()) + "_"

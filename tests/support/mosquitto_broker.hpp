@@ -19,6 +19,8 @@ namespace shoal::test_support {
 
 /// What a test broker asks of its clients; empty fields are left out.
 struct mosquitto_options {
+  /// The port to listen on; 0: a free one.
+  uint16_t port = 0;
   /// A file made by `mosquitto_passwd`: only its users may connect.
   std::string password_file;
   /// TLS on the listener: the CA that signed the clients' certificates, the
