@@ -46,13 +46,17 @@ mqtt_client::mqtt_client(net_address broker, connect_handler on_connect,
 mqtt_client::~mqtt_client() {
   if (mosq_ == nullptr)
     return;
+  bool in_loop = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     stopping_ = true;
+    in_loop = in_loop_;
   }
   stop_cv_.notify_all();
-  // Disconnecting ends mosquitto_loop_forever, also its reconnect wait.
-  mosquitto_disconnect(mosq_);
+  // Disconnecting ends mosquitto_loop_forever, also its reconnect wait. Out
+  // of the loop the thread sees `stopping_` before it connects or loops.
+  if (in_loop)
+    mosquitto_disconnect(mosq_);
   if (connector_.joinable())
     connector_.join();
   mosquitto_destroy(mosq_);
@@ -100,6 +104,7 @@ void mqtt_client::connect_loop() {
         std::lock_guard<std::mutex> guard{mtx_};
         if (stopping_)
           return;
+        in_loop_ = true;
       }
       auto connects = reconnects_.load() + (ever_connected_ ? 1 : 0);
       // Reconnects after ordinary losses with the back-off set in `start`;
@@ -108,6 +113,7 @@ void mqtt_client::connect_loop() {
       rc = mosquitto_loop_forever(mosq_, -1, 1);
       {
         std::lock_guard<std::mutex> guard{mtx_};
+        in_loop_ = false;
         if (stopping_)
           return;
       }

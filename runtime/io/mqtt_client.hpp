@@ -165,6 +165,8 @@ private:
   std::thread connector_;
   std::condition_variable stop_cv_;
   bool stopping_ = false; // guarded by mtx_
+  /// The network thread is in (or about to enter) mosquitto_loop_forever.
+  bool in_loop_ = false; // guarded by mtx_
   std::atomic<bool> connected_{false};
   std::atomic<bool> ever_connected_{false};
   std::atomic<uint64_t> reconnects_{0};
