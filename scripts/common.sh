@@ -12,7 +12,7 @@ SHOAL_PACKAGES=(
   libmosquitto-dev mosquitto mosquitto-clients
   libxgboost-dev libonnx-dev libprotobuf-dev nlohmann-json3-dev
   librocksdb-dev influxdb libjemalloc-dev
-  python3-xgboost python3-onnx python3-numpy
+  python3-xgboost python3-onnx python3-numpy python3-protobuf
   chromium
 )
 

@@ -162,7 +162,8 @@ std::vector<source_readiness> member_io::readiness() const {
     source_readiness x;
     x.label = "source #" + std::to_string(i + 1) + " (";
     if (spec.kind == source_kind::mqtt)
-      x.label += "mqtt " + spec.broker.to_string() + " " + spec.topic + ")";
+      x.label
+        += "mqtt " + spec.broker.to_string() + " " + topic_list(spec) + ")";
     else
       x.label += "tcp " + spec.listen.to_string() + ")";
     // start_sources adds the endpoints in configuration order and stops at

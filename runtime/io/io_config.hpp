@@ -5,8 +5,10 @@
 // checks every key: its presence, its type, its range, and that it belongs to
 // the entry's kind (unknown keys are errors). Errors are `errc::invalid_config`
 // errors of the form "<file>: source #2: <reason>" (entries counted from 1).
-// Relative sink paths are resolved against the configuration file's folder.
-// Pure; safe to call from any thread.
+// Relative paths (sink files, TLS files, password files) are resolved against
+// the configuration file's folder. A `password_file` is read here, when the
+// member starts. The MQTT keys are read by mqtt_config.hpp. Safe to call
+// from any thread.
 
 #pragma once
 
@@ -17,6 +19,7 @@
 
 #include "caf/expected.hpp"
 
+#include "runtime/io/mqtt_options.hpp"
 #include "runtime/io/net_address.hpp"
 
 namespace shoal {
@@ -43,14 +46,27 @@ const char* to_string(sink_kind x);
 /// Returns "persistent" or "clean".
 const char* to_string(mqtt_session x);
 
+struct source_spec;
+
+/// The filters of an MQTT source, comma-separated ("plant/#" or
+/// "plant/+/temp,hall/#"), for status and logs.
+std::string topic_list(const source_spec& spec);
+
 /// One `[[source]]` entry.
 struct source_spec {
   source_kind kind = source_kind::mqtt;
   /// mqtt: the broker (`url = "mqtt://host:port"`).
   std::string url;
   net_address broker;
-  /// mqtt: the subscription filter.
+  /// mqtt: the subscription filter (`topic = "..."`).
   std::string topic;
+  /// mqtt: several filters (`topics = [...]`), instead of `topic`; the
+  /// source subscribes to `topic` when it is set and to each of these.
+  std::vector<std::string> topics;
+  /// mqtt: username, password and TLS.
+  mqtt_connection connection;
+  /// mqtt: the payload format and its timestamp.
+  mqtt_payload_options payload;
   /// tcp: the address to listen on (port 0: any free port).
   net_address listen;
   int64_t allowed_lateness_ns = 100'000'000;
@@ -79,6 +95,8 @@ struct sink_spec {
   std::string topic_prefix = "shoal/out";
   /// mqtt: the QoS of the publications, 0 or 1.
   int qos = 1;
+  /// mqtt: username, password and TLS.
+  mqtt_connection connection;
   /// mqtt: at most this many published outputs not yet written (QoS 0) or
   /// acknowledged (QoS 1); further outputs are dropped and counted.
   uint64_t queue = 100'000;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "runtime/core/errc.hpp"
+#include "runtime/core/log_sink.hpp"
 
 namespace shoal {
 
@@ -45,33 +46,41 @@ mqtt_client::mqtt_client(net_address broker, connect_handler on_connect,
 mqtt_client::~mqtt_client() {
   if (mosq_ == nullptr)
     return;
+  bool in_loop = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     stopping_ = true;
+    in_loop = in_loop_;
   }
   stop_cv_.notify_all();
+  // Disconnecting ends mosquitto_loop_forever, also its reconnect wait. Out
+  // of the loop the thread sees `stopping_` before it connects or loops.
+  if (in_loop)
+    mosquitto_disconnect(mosq_);
   if (connector_.joinable())
     connector_.join();
-  if (loop_started_) {
-    // Disconnecting also ends the reconnect wait of the network thread.
-    mosquitto_disconnect(mosq_);
-    mosquitto_loop_stop(mosq_, false);
-  }
   mosquitto_destroy(mosq_);
 }
 
-caf::error mqtt_client::start(const std::string& persistent_id) {
+caf::error mqtt_client::start(const std::string& persistent_id,
+                              const mqtt_connection& conn) {
   auto clean = persistent_id.empty();
-  auto id = clean ? make_client_id() : persistent_id;
-  mosq_ = mosquitto_new(id.c_str(), clean, this);
+  client_id_ = clean ? make_client_id() : persistent_id;
+  mosq_ = mosquitto_new(client_id_.c_str(), clean, this);
   if (mosq_ == nullptr)
     return make_error(errc::io_error, "mqtt: cannot create a client");
+  if (auto err = apply(conn))
+    return err;
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   mosquitto_connect_callback_set(mosq_, &on_connect_cb);
   mosquitto_disconnect_callback_set(mosq_, &on_disconnect_cb);
   mosquitto_message_callback_set(mosq_, &on_message_cb);
   mosquitto_subscribe_callback_set(mosq_, &on_subscribe_cb);
   mosquitto_publish_callback_set(mosq_, &on_publish_cb);
+  mosquitto_log_callback_set(mosq_, &on_log_cb);
+  // Our connector thread runs the network loop (mosquitto_loop_forever),
+  // so that it can start it again when libmosquitto gives up.
+  mosquitto_threaded_set(mosq_, true);
   mosquitto_reconnect_delay_set(mosq_, 1, max_backoff_s, true);
   connector_ = std::thread{[this] {
     connect_loop();
@@ -82,17 +91,44 @@ caf::error mqtt_client::start(const std::string& persistent_id) {
 void mqtt_client::connect_loop() {
   int delay_s = 1;
   for (;;) {
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      lib_error_.clear();
+      ssl_error_.clear();
+    }
     auto rc = mosquitto_connect(mosq_, broker_.host.c_str(), broker_.port,
                                 keepalive_s);
+    auto what = "cannot connect";
     if (rc == MOSQ_ERR_SUCCESS) {
-      rc = mosquitto_loop_start(mosq_);
-      if (rc == MOSQ_ERR_SUCCESS) {
-        loop_started_ = true;
-        return;
+      {
+        std::lock_guard<std::mutex> guard{mtx_};
+        if (stopping_)
+          return;
+        in_loop_ = true;
       }
+      auto connects = reconnects_.load() + (ever_connected_ ? 1 : 0);
+      // Reconnects after ordinary losses with the back-off set in `start`;
+      // returns on what libmosquitto deems fatal (a failed TLS handshake,
+      // a protocol error), after which it would never try again.
+      rc = mosquitto_loop_forever(mosq_, -1, 1);
+      {
+        std::lock_guard<std::mutex> guard{mtx_};
+        in_loop_ = false;
+        if (stopping_)
+          return;
+      }
+      if (reconnects_.load() + (ever_connected_ ? 1 : 0) != connects)
+        delay_s = 1;
+      what = "connection failed";
     }
-    set_error(describe(mqtt_error(broker_, "cannot connect", rc))
-              + "; retrying in " + std::to_string(delay_s) + " s");
+    auto problem = describe(mqtt_error(broker_, what, rc));
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      if (!lib_error_.empty() || !ssl_error_.empty())
+        problem += " (" + lib_reason() + ")";
+    }
+    set_error(problem + "; retrying in " + std::to_string(delay_s) + " s",
+              problem);
     std::unique_lock<std::mutex> guard{mtx_};
     if (stop_cv_.wait_for(guard, std::chrono::seconds(delay_s), [this] {
           return stopping_;
@@ -136,18 +172,64 @@ std::string mqtt_client::last_error() const {
   return last_error_;
 }
 
-void mqtt_client::set_error(std::string text) {
-  std::lock_guard<std::mutex> guard{mtx_};
-  last_error_ = std::move(text);
+void mqtt_client::set_error(std::string text, const std::string& problem) {
+  bool log = false;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    const auto& key = problem.empty() ? text : problem;
+    if (key != logged_problem_) {
+      logged_problem_ = key;
+      log = true;
+    }
+    last_error_ = text;
+  }
+  // Once per problem: a broker that refuses us would otherwise fill the
+  // log every few seconds.
+  if (log)
+    logf(stderr_log(), log_level::warning, "mqtt client %s%s: %s",
+         client_id_.c_str(),
+         text.compare(0, 5, "mqtt ") == 0
+           ? ""
+           : (" (" + broker_.to_string() + ")").c_str(),
+         text.c_str());
+}
+
+void mqtt_client::log_recovery() {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (logged_problem_.empty())
+      return;
+    logged_problem_.clear();
+  }
+  logf(stderr_log(), log_level::info, "mqtt client %s (%s): connected",
+       client_id_.c_str(), broker_.to_string().c_str());
 }
 
 void mqtt_client::on_connect_cb(mosquitto*, void* ptr, int rc) {
   auto* self = static_cast<mqtt_client*>(ptr);
   if (rc != 0) {
-    self->set_error(std::string{"connection refused: "}
-                    + mosquitto_connack_string(rc));
+    // Bad credentials or a client id the broker does not accept: it says
+    // which in the CONNACK code. The network thread retries.
+    self->refused_ = true;
+    std::string why = mosquitto_connack_string(rc);
+    constexpr std::string_view prefix = "Connection Refused: ";
+    if (why.compare(0, prefix.size(), prefix) == 0)
+      why.erase(0, prefix.size());
+    if (!why.empty() && why.back() == '.')
+      why.pop_back();
+    self->set_error("mqtt " + self->broker_.to_string()
+                    + ": connection refused by the broker: " + why
+                    + " (retrying with back-off up to "
+                    + std::to_string(max_backoff_s) + " s)");
     return;
   }
+  self->refused_ = false;
+  {
+    std::lock_guard<std::mutex> guard{self->mtx_};
+    self->lib_error_.clear();
+    self->ssl_error_.clear();
+  }
+  self->log_recovery();
   if (self->ever_connected_.exchange(true))
     ++self->reconnects_;
   self->pending_subacks_ = 0;
@@ -160,8 +242,10 @@ void mqtt_client::on_connect_cb(mosquitto*, void* ptr, int rc) {
 
 void mqtt_client::on_disconnect_cb(mosquitto*, void* ptr, int rc) {
   auto* self = static_cast<mqtt_client*>(ptr);
-  self->connected_ = false;
-  if (rc != 0)
+  // A refused login or a failed handshake was never a connection; its
+  // reason stays the last error.
+  auto was_connected = self->connected_.exchange(false);
+  if (rc != 0 && was_connected && !self->refused_)
     self->set_error("connection lost; reconnecting with back-off up to "
                     + std::to_string(max_backoff_s) + " s");
 }

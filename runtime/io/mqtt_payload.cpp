@@ -8,7 +8,9 @@
 #include <string>
 
 #include "runtime/core/errc.hpp"
+#include "runtime/io/influx_url.hpp"
 #include "runtime/io/msgpack_values.hpp"
+#include "runtime/io/payload_time.hpp"
 
 namespace shoal {
 
@@ -35,7 +37,8 @@ bool is_msgpack_map(unsigned char c) {
   return (c & 0xf0) == 0x80 || c == 0xde || c == 0xdf;
 }
 
-caf::expected<point> parse_json(std::string_view text, int64_t arrival_ns) {
+caf::expected<point> parse_json(std::string_view text, int64_t arrival_ns,
+                                const mqtt_payload_options& opts) {
   auto doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
   if (doc.is_discarded())
     return bad("payload is not valid JSON");
@@ -47,24 +50,51 @@ caf::expected<point> parse_json(std::string_view text, int64_t arrival_ns) {
     return bad("JSON \"value\" must be a number, not "
                + std::string{value->type_name()});
   p.value = value->get<double>();
-  auto ts = doc.find("ts");
+  auto ts = doc.find(opts.timestamp_key);
   if (ts != doc.end()) {
-    if (ts->is_number_unsigned()) {
-      if (ts->get<uint64_t>()
-          > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-        return bad("JSON \"ts\" does not fit in an int64");
-      p.ts = ts->get<int64_t>();
-    } else if (ts->is_number_integer()) {
-      p.ts = ts->get<int64_t>();
-    } else {
-      return bad("JSON \"ts\" must be an integer (ns), not "
-                 + std::string{ts->type_name()});
-    }
+    auto ns
+      = json_timestamp(*ts, opts.unit, "JSON \"" + opts.timestamp_key + "\"");
+    if (!ns)
+      return ns.error();
+    p.ts = *ns;
   }
   return p;
 }
 
-caf::expected<point> parse_msgpack(std::string_view bytes, int64_t arrival_ns) {
+/// The msgpack timestamp `val` read as `opts.unit` says.
+caf::error msgpack_timestamp(const msgpack::object& val,
+                             const mqtt_payload_options& opts, int64_t& ns) {
+  auto what = "msgpack \"" + opts.timestamp_key + "\"";
+  auto type_error = [&] {
+    return timestamp_type_error(what, opts.unit, msgpack_type_name(val));
+  };
+  if (opts.unit == ts_unit::rfc3339) {
+    std::string text;
+    if (!msgpack_string(val, text))
+      return type_error();
+    if (!parse_rfc3339(text, ns))
+      return bad(what + " is not an RFC 3339 time");
+    return caf::none;
+  }
+  int64_t count = 0;
+  double real = 0;
+  if (msgpack_int64(val, count)) {
+    if (!scale_to_ns(count, opts.unit, ns))
+      return bad(what + " does not fit in an int64 of ns");
+  } else if (opts.unit != ts_unit::ns && val.type == msgpack::type::FLOAT64
+             && msgpack_number(val, real)) {
+    if (!scale_to_ns(real, opts.unit, ns))
+      return bad(what + " does not fit in an int64 of ns");
+  } else if (opts.unit == ts_unit::ns) {
+    return bad(what + " must be an int64 (ns), not " + msgpack_type_name(val));
+  } else {
+    return type_error();
+  }
+  return caf::none;
+}
+
+caf::expected<point> parse_msgpack(std::string_view bytes, int64_t arrival_ns,
+                                   const mqtt_payload_options& opts) {
   msgpack::object_handle oh;
   size_t offset = 0;
   try {
@@ -84,10 +114,9 @@ caf::expected<point> parse_msgpack(std::string_view bytes, int64_t arrival_ns) {
     if (!msgpack_string(map.ptr[i].key, key))
       continue;
     const auto& val = map.ptr[i].val;
-    if (key == "ts") {
-      if (!msgpack_int64(val, p.ts))
-        return bad(std::string{"msgpack \"ts\" must be an int64 (ns), not "}
-                   + msgpack_type_name(val));
+    if (key == opts.timestamp_key) {
+      if (auto err = msgpack_timestamp(val, opts, p.ts))
+        return err;
     } else if (key == "value") {
       if (!msgpack_number(val, p.value))
         return bad(std::string{"msgpack \"value\" must be a number, not "}
@@ -126,13 +155,19 @@ caf::expected<point> parse_bare(std::string_view text, int64_t arrival_ns) {
 
 caf::expected<point> parse_mqtt_payload(std::string_view payload,
                                         int64_t arrival_ns) {
+  return parse_mqtt_payload(payload, arrival_ns, mqtt_payload_options{});
+}
+
+caf::expected<point> parse_mqtt_payload(std::string_view payload,
+                                        int64_t arrival_ns,
+                                        const mqtt_payload_options& opts) {
   if (!payload.empty() && is_msgpack_map(static_cast<uint8_t>(payload[0])))
-    return parse_msgpack(payload, arrival_ns);
+    return parse_msgpack(payload, arrival_ns, opts);
   auto text = trim(payload);
   if (text.empty())
     return bad("empty payload");
   if (text.front() == '{')
-    return parse_json(text, arrival_ns);
+    return parse_json(text, arrival_ns, opts);
   return parse_bare(text, arrival_ns);
 }
 

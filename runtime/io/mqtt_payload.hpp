@@ -8,7 +8,10 @@
 // their timestamp. Other keys of a map or object are ignored. Anything else
 // is an `errc::invalid_input` error whose text says what was wrong, for the
 // `malformed` notice. "nan" and "inf" parse (the source rejects them later as
-// `non_finite`). Pure; safe to call from any thread.
+// `non_finite`). The options name the timestamp's key ("ts" by default) and
+// unit (ns by default: an integer; see payload_time.hpp for the others).
+// This is the payload format "value"; mqtt_decoder reads the others. Pure;
+// safe to call from any thread.
 
 #pragma once
 
@@ -19,11 +22,18 @@
 #include "caf/expected.hpp"
 
 #include "runtime/core/types.hpp"
+#include "runtime/io/mqtt_options.hpp"
 
 namespace shoal {
 
+/// Parses `payload` with the default options (key "ts", unit ns).
 caf::expected<point> parse_mqtt_payload(std::string_view payload,
                                         int64_t arrival_ns);
+
+/// Parses `payload` with the timestamp key and unit of `opts`.
+caf::expected<point> parse_mqtt_payload(std::string_view payload,
+                                        int64_t arrival_ns,
+                                        const mqtt_payload_options& opts);
 
 /// The JSON text {"ts":<ts>,"value":<value>} that MQTT sinks publish,
 /// `value` printed as by "%.17g".

@@ -7,7 +7,7 @@ namespace shoal {
 caf::expected<std::unique_ptr<mqtt_sink>>
 mqtt_sink::start(const sink_spec& spec) {
   std::unique_ptr<mqtt_sink> sink{new mqtt_sink(spec)};
-  if (auto err = sink->client_.start())
+  if (auto err = sink->client_.start({}, spec.connection))
     return err;
   return sink;
 }

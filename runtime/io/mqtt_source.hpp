@@ -1,18 +1,21 @@
-// A live MQTT source: subscribes to a topic filter and pushes what arrives
-// into a sample_inbox, for an ingest_source actor to check and route.
+// A live MQTT source: subscribes to its topic filters and pushes what
+// arrives into a sample_inbox, for an ingest_source actor to check and
+// route.
 //
-// A message on topic "plant/pump1/temp" is a sample of sensor
-// "plant.pump1.temp" ('/' read as '.'); its payload is parsed by
-// `parse_mqtt_payload` (JSON, msgpack map or bare number, the latter
-// stamped with the arrival time). A payload that does not parse is pushed as
-// a malformed notice whose origin names the topic. The subscription is
-// renewed after every reconnect. With a persistent session (the default,
-// SPEC section 10) the client connects as a fixed id with clean_session =
-// false, so the broker queues the QoS 1 messages that arrive while the
-// source is stopped or its member restarts and delivers them when it
-// connects again; they go to the inbox like any other message, also those
-// that come before the renewed subscription is acknowledged. Owns its
-// mqtt_client (and so its network thread); the inbox is shared with the
+// With the default payload format a message on topic "plant/pump1/temp" is
+// a sample of sensor "plant.pump1.temp" ('/' read as '.'); its payload is
+// parsed by `parse_mqtt_payload` (JSON, msgpack map or bare number, the
+// latter stamped with the arrival time). Other formats (several values per
+// message, Telegraf, Sparkplug B) are read by the source's `mqtt_decoder`.
+// Each problem of a payload is pushed as a malformed notice whose origin
+// names the topic. The subscriptions are renewed after every reconnect; the
+// client logs in and talks TLS as the spec's `connection` says. With a
+// persistent session (the default, SPEC section 10) the client connects as a
+// fixed id with clean_session = false, so the broker queues the QoS 1 messages
+// that arrive while the source is stopped or its member restarts and delivers
+// them when it connects again; they go to the inbox like any other message,
+// also those that come before the renewed subscription is acknowledged. Owns
+// its mqtt_client (and so its network thread); the inbox is shared with the
 // actor.
 
 #pragma once
@@ -27,6 +30,7 @@
 #include "runtime/io/io_config.hpp"
 #include "runtime/io/io_endpoint.hpp"
 #include "runtime/io/mqtt_client.hpp"
+#include "runtime/io/mqtt_decoder.hpp"
 #include "runtime/io/sample_inbox.hpp"
 
 namespace shoal {
@@ -59,9 +63,14 @@ private:
 
   void on_message(std::string_view topic, std::string_view payload);
 
-  std::string topic_;
+  /// The filters subscribed to, and them comma-separated for status.
+  std::vector<std::string> filters_;
+  std::string topics_;
   int qos_;
   std::shared_ptr<sample_inbox> inbox_;
+  /// Used on the client's network thread only.
+  mqtt_decoder decoder_;
+  mqtt_decoded decoded_;
   std::atomic<uint64_t> received_{0};
   std::atomic<uint64_t> malformed_{0};
   mqtt_client client_;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -46,19 +47,51 @@ bool port_accepts(uint16_t port) {
   return ok;
 }
 
-mosquitto_broker::mosquitto_broker() : port_(free_loopback_port()) {
+mosquitto_broker::mosquitto_broker() : mosquitto_broker(mosquitto_options{}) {
+  // nop
+}
+
+mosquitto_broker::mosquitto_broker(const mosquitto_options& opts)
+  : port_(opts.port != 0 ? opts.port : free_loopback_port()) {
   auto dir = std::filesystem::temp_directory_path();
   conf_ = (dir
            / ("shoal_mosquitto_" + std::to_string(::getpid()) + "_"
               + std::to_string(port_) + ".conf"))
             .string();
   std::ofstream out{conf_};
-  out << "listener " << port_ << " 127.0.0.1\n"
-      << "allow_anonymous true\n"
-      << "persistence false\n"
+  out << "listener " << port_ << " 127.0.0.1\n";
+  if (!opts.certfile.empty()) {
+    out << "cafile " << opts.cafile << "\ncertfile " << opts.certfile
+        << "\nkeyfile " << opts.keyfile << "\n";
+    if (opts.require_certificate)
+      out << "require_certificate true\n";
+  }
+  if (opts.password_file.empty())
+    out << "allow_anonymous true\n";
+  else
+    out << "allow_anonymous false\npassword_file " << opts.password_file
+        << "\n";
+  // As root, mosquitto reads its files as user mosquitto, which cannot
+  // read the test's 0600 keys and password file.
+  if ((!opts.password_file.empty() || !opts.certfile.empty())
+      && ::geteuid() == 0)
+    out << "user root\n";
+  out << "persistence false\n"
       << "log_dest none\n";
   out.close();
   start();
+}
+
+std::string make_password_file(const std::string& user,
+                               const std::string& password) {
+  auto path = (std::filesystem::temp_directory_path()
+               / ("shoal_mosquitto_" + std::to_string(::getpid()) + "_"
+                  + std::to_string(free_loopback_port()) + ".passwd"))
+                .string();
+  auto r = run_command("mosquitto_passwd -c -b " + path + " " + user + " "
+                       + password);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return path;
 }
 
 mosquitto_broker::~mosquitto_broker() {

@@ -180,7 +180,9 @@ TEST(ClusterReplay, AnInputOfManyPiecesOnALargeGraphWaitsForItsSource) {
   auto res = shoalctl(ports[0], "apply " + graph);
   ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
   auto out = write_temp_file("large_replay_out.csv", "");
-  res = shoalctl(ports[0], "--timeout 60 replay " + input + " --out " + out);
+  // Pieces of 256 KiB: ten of them.
+  res = shoalctl(ports[0], "--timeout 60 replay " + input + " --out " + out
+                             + " --piece-size 262144");
   ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
   EXPECT_EQ(sorted_lines(read_file(out)), sorted_lines(read_file(want_out)));
 }
