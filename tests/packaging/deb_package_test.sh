@@ -73,7 +73,7 @@ dpkg -x "$deb" "$out/root"
 root=$out/root
 for tool in shoal-node shoalctl shoal-bench; do
   v=$("$root$bindir/$tool" --version) || fail "$tool --version failed"
-  expect "$v" "^$tool $version \(commit [0-9a-z]+\)\$" "$tool --version"
+  expect "$v" "^$tool $version \(commit [0-9a-z]+, malloc [a-z]+\)\$" "$tool --version"
   # Stripped: without its debug information a tool is a fraction of the
   # build's.
   if command -v file >/dev/null; then

@@ -33,7 +33,7 @@ TEST(ReplayPages, ManyPagesUnderBackPressureGiveTheSingleNodeOutputs) {
   auto graph = write_temp_file("pages_graph.toml", two_cell_graph);
   auto g = shoal::load_graph(graph);
   ASSERT_TRUE(g);
-  // Several input pieces of about 1 MiB each.
+  // Many input pieces (of 256 KiB, below).
   auto text = random_input(*g, 11, 180000);
   ASSERT_GT(text.size(), 3u << 20);
   auto input = write_temp_file("pages_input.csv", text);
@@ -50,7 +50,8 @@ TEST(ReplayPages, ManyPagesUnderBackPressureGiveTheSingleNodeOutputs) {
   auto res = shoalctl(port, "apply " + graph);
   ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
   auto cluster_out = write_temp_file("pages_out.csv", "");
-  res = shoalctl(port, "replay " + input + " --out " + cluster_out);
+  res = shoalctl(port, "replay " + input + " --out " + cluster_out
+                         + " --piece-size 262144");
   ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
   auto want = read_file(single_out);
   auto got = read_file(cluster_out);
