@@ -113,6 +113,7 @@ void finish(self_ptr self, refresh& r) {
     r.own->samples.merge(r.source_rejects);
     r.own->per_node
       = select_node_metrics(std::move(r.own->per_node), st.opts.node_metrics);
+    r.own->keep_at_least(st.last_own);
     st.last_own = std::move(*r.own);
   }
   own_status own;

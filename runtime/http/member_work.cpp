@@ -1,5 +1,7 @@
 #include "runtime/http/member_work.hpp"
 
+#include <utility>
+
 namespace shoal {
 
 namespace {
@@ -32,6 +34,22 @@ void member_work::add_live(node_work n) {
   else
     add(of(n.kind), n.counts);
   per_node.push_back(std::move(n));
+}
+
+void member_work::keep_at_least(const member_work& before) {
+  auto raise = [](uint64_t& x, uint64_t floor) {
+    if (x < floor)
+      x = floor;
+  };
+  for (auto [now, then] : {std::pair{&features, &before.features},
+                           std::pair{&models, &before.models}}) {
+    raise(now->firings, then->firings);
+    raise(now->outputs, then->outputs);
+    raise(now->errors, then->errors);
+  }
+  raise(samples.accepted, before.samples.accepted);
+  for (size_t i = 0; i < reject_reason_count; ++i)
+    raise(samples.rejected[i], before.samples.rejected[i]);
 }
 
 void work_ledger::retire(const node_work& here) {

@@ -66,6 +66,12 @@ struct member_work {
 
   /// Adds a node placed here now, with what it counted here.
   void add_live(node_work n);
+
+  /// Raises every total to at least its figure in `before` (the previous
+  /// refresh): a source that did not answer in time, or a node's last
+  /// batch counted between its slot's last read and its retirement, must
+  /// not make a counter go down.
+  void keep_at_least(const member_work& before);
 };
 
 template <class Inspector>

@@ -202,3 +202,22 @@ TEST(NodeMetrics, ReadsTheHttpTable) {
       << describe(r.error());
   }
 }
+
+TEST(MemberWork, KeepsAtLeastTheLastFigures) {
+  member_work last;
+  last.features = counts(10, 9, 1);
+  last.models = counts(5, 5, 0);
+  last.samples.accepted = 100;
+  last.samples[reject_reason::malformed] = 4;
+  member_work now;
+  now.features = counts(12, 8, 1);
+  now.samples.accepted = 90;
+  now.samples[reject_reason::late] = 2;
+  now.keep_at_least(last);
+  EXPECT_EQ(now.features.firings, 12u);
+  EXPECT_EQ(now.features.outputs, 9u);
+  EXPECT_EQ(now.models.firings, 5u);
+  EXPECT_EQ(now.samples.accepted, 100u);
+  EXPECT_EQ(now.samples[reject_reason::malformed], 4u);
+  EXPECT_EQ(now.samples[reject_reason::late], 2u);
+}
