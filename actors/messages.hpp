@@ -22,6 +22,7 @@
 #include "runtime/core/output_row.hpp"
 #include "runtime/core/types.hpp"
 #include "runtime/graph/graph_spec.hpp"
+#include "runtime/http/member_work.hpp"
 
 namespace shoal {
 
@@ -190,6 +191,7 @@ CAF_ADD_TYPE_ID(shoal, (shoal::member_info))
 CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::member_info>))
 CAF_ADD_TYPE_ID(shoal, (shoal::output_row))
 CAF_ADD_TYPE_ID(shoal, (std::vector<shoal::output_row>))
+CAF_ADD_TYPE_ID(shoal, (shoal::member_work))
 
 CAF_ADD_ATOM(shoal, shoal, need_atom, "need")
 CAF_ADD_ATOM(shoal, shoal, attach_atom, "attach")
@@ -241,6 +243,7 @@ CAF_ADD_ATOM(shoal, shoal, leave_atom, "leave")
 CAF_ADD_ATOM(shoal, shoal, ckpt_atom, "ckpt")
 CAF_ADD_ATOM(shoal, shoal, mark_atom, "mark")
 CAF_ADD_ATOM(shoal, shoal, plan_atom, "plan")
+CAF_ADD_ATOM(shoal, shoal, work_atom, "work")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

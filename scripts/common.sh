@@ -13,6 +13,7 @@ SHOAL_PACKAGES=(
   libxgboost-dev libonnx-dev libprotobuf-dev nlohmann-json3-dev
   librocksdb-dev influxdb libjemalloc-dev
   python3-xgboost python3-onnx python3-numpy python3-protobuf
+  prometheus  # its promtool checks the /metrics page in the tests
   chromium
 )
 

@@ -21,7 +21,6 @@ using self_ptr = caf::stateful_actor<graph_host_state>*;
 
 namespace {
 
-/// The counters of the local nodes, gathered for one stats request.
 /// The counters of every live local node, from the slots they publish
 /// into (runtime/core/counts_slot.hpp), and this process's backlog.
 caf::message collect_stats(self_ptr self) {
@@ -47,6 +46,41 @@ caf::message collect_stats(self_ptr self) {
   }
   return caf::make_message(std::move(names), std::move(counts),
                            std::move(samples), process_metrics().backlog());
+}
+
+/// Node `name` leaves (or is replaced): what it did here goes to the
+/// retired totals, and its slot is dropped.
+void retire(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  auto slot = st.slots.find(name);
+  if (slot == st.slots.end())
+    return;
+  st.work.retire(work_of(name, st.specs[name].kind, *slot->second));
+  st.slots.erase(slot);
+}
+
+/// Node `name` reported that it stops (end of stream, or moved away);
+/// a report of a predecessor whose name runs as another actor now is not
+/// about that one.
+void stopped(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  auto i = st.local.find(name);
+  if (i == st.local.end())
+    return;
+  auto from = caf::actor_cast<caf::actor>(self->current_sender());
+  if (from && from != i->second)
+    return;
+  retire(self, name);
+  st.local.erase(i);
+}
+
+/// What the nodes did here (see work_atom).
+member_work collect_work(self_ptr self) {
+  auto& st = self->state;
+  auto w = st.work.totals();
+  for (auto& [name, slot] : st.slots)
+    w.add_live(work_of(name, st.specs[name].kind, *slot));
+  return w;
 }
 
 /// How long a node may take to subscribe to its inputs: less than the 2
@@ -187,6 +221,9 @@ deploy(self_ptr self, const graph_spec& g,
     band.standby = standby || warm[i];
     auto slot = std::make_shared<counts_slot>();
     band.env.counts = slot;
+    // A replacement spawns before its predecessor stops: what that one did
+    // here is retired now, as its slot goes.
+    retire(self, name);
     // Linked: when the member shuts down, its nodes go with it.
     auto a = n.kind == node_kind::sensor
                ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr,
@@ -245,8 +282,8 @@ caf::behavior graph_host(self_ptr self, std::string member, caf::actor keeper) {
           ++i;
           continue;
         }
+        retire(self, i->first);
         st.specs.erase(i->first);
-        st.slots.erase(i->first);
         i = st.local.erase(i);
       }
       for (auto& x : xs) {
@@ -271,13 +308,14 @@ caf::behavior graph_host(self_ptr self, std::string member, caf::actor keeper) {
     [=](stats_atom) {
       return collect_stats(self);
     },
+    [=](work_atom) {
+      return collect_work(self);
+    },
     [=](report_atom, const std::string& name, const node_counts&) {
-      self->state.local.erase(name);
-      self->state.slots.erase(name);
+      stopped(self, name);
     },
     [=](report_atom, const std::string& name, const ingest_counts&) {
-      self->state.local.erase(name);
-      self->state.slots.erase(name);
+      stopped(self, name);
     },
   };
   return hosting.or_else(host_checkpoint_handlers(self));

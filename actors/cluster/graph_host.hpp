@@ -36,6 +36,9 @@
 //          `counts`, sensors `samples`) as each published them after the
 //          last batch it handled (runtime/core/counts_slot.hpp: no message
 //          per node), and this process's mailbox backlog
+//   (work_atom) -> member_work: what the nodes did here, the retired totals
+//          of those that left included (runtime/http/member_work.hpp);
+//          for this member's own /metrics
 //   checkpoints: the messages of actors/cluster/host_checkpoint.hpp
 //   (deploy_atom, graph_spec g, std::vector<std::string> names,
 //    std::vector<std::string> states) -> std::vector<caf::actor>
@@ -55,6 +58,7 @@
 #include "actors/cluster/host_checkpoint.hpp"
 #include "runtime/core/counts_slot.hpp"
 #include "runtime/graph/graph_spec.hpp"
+#include "runtime/http/member_work.hpp"
 
 namespace shoal {
 
@@ -65,6 +69,8 @@ struct graph_host_state {
   std::unordered_map<std::string, node_spec> specs;
   /// Where each local node publishes its counters, read for `stats_atom`.
   std::unordered_map<std::string, counts_slot_ptr> slots;
+  /// What the nodes that left did here (see work_atom).
+  work_ledger work;
   /// Load measurement (see load_atom).
   std::chrono::steady_clock::time_point measured_at;
   uint64_t firings_then = 0;

@@ -37,6 +37,9 @@ struct refresh {
   /// Rejected by this member's sources before reaching a sensor.
   ingest_counts source_rejects;
   uint64_t store_bytes = 0;
+  /// This member's own work, once its host answered.
+  std::optional<member_work> own;
+  latency_histogram own_latency;
   size_t pending = 0;
 };
 
@@ -110,6 +113,22 @@ void finish(self_ptr self, refresh& r) {
             [](const source_status& a, const source_status& b) {
               return a.name < b.name;
             });
+  // A host that did not answer leaves the last figures: zeros would read
+  // as a restart to Prometheus.
+  if (r.own) {
+    r.own->samples.merge(r.source_rejects);
+    r.own->per_node
+      = select_node_metrics(std::move(r.own->per_node), st.opts.node_metrics);
+    r.own->keep_at_least(st.last_own);
+    st.last_own = std::move(*r.own);
+  }
+  own_status own;
+  own.member = st.opts.name;
+  own.work = st.last_own;
+  if (auto b = r.backlog.find(st.opts.name); b != r.backlog.end())
+    own.backlog = b->second;
+  own.latency = std::move(r.own_latency);
+  r.model.own = std::move(own);
   if (count_rolled_back(st, r))
     // For `shoalctl status`, which asks the member.
     self->send(st.member, ckpt_atom_v, report_atom_v, st.live_rolled_back);
@@ -135,7 +154,7 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
   std::vector<caf::actor> sources;
   if (self->state.opts.sources)
     sources = self->state.opts.sources();
-  r->pending = 2 * members.size() + 2 * sources.size() + 3;
+  r->pending = 2 * members.size() + 2 * sources.size() + 4;
   // This member's view of checkpoints, and its store's size.
   self->request(self->state.member, ask_timeout, ckpt_atom_v, caf::get_atom_v)
     .then(
@@ -170,12 +189,24 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
       [one_done](caf::error&) {
         one_done();
       });
+  self->request(own_host, ask_timeout, work_atom_v)
+    .then(
+      [r, one_done](member_work& w) {
+        r->own = std::move(w);
+        one_done();
+      },
+      [one_done](caf::error&) {
+        one_done();
+      });
   // Output latency as measured by every member's sinks, merged.
   for (auto& m : members) {
+    bool own = m.name == self->state.opts.name;
     self->request(m.handle, ask_timeout, latency_atom_v)
       .then(
-        [r, one_done](std::vector<uint64_t>& xs) {
+        [r, one_done, own](std::vector<uint64_t>& xs) {
           r->model.latency.merge_numbers(xs);
+          if (own)
+            r->own_latency.merge_numbers(xs);
           one_done();
         },
         [one_done](caf::error&) {

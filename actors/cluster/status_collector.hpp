@@ -20,6 +20,9 @@
 //   - sources: each of this member's live sources' name, watermark, lag
 //     behind the clock, inbox backlog and refusals
 //     ((stats_atom, get_atom), actors/sources/ingest_source.hpp);
+//   - own: this member's own work for its /metrics ((work_atom) to its
+//     graph host; the nodes `node_metrics` chooses one by one), its
+//     sources' rejections, its backlog and its sinks' latency;
 //   - checkpoints: the member's view of them, and the live samples that
 //     failovers took back: a sensor that answers with a new base (its
 //     actor took over a state) below the live samples it had answered
@@ -44,6 +47,7 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "runtime/http/node_metrics.hpp"
 #include "runtime/http/status_board.hpp"
 #include "runtime/http/status_model.hpp"
 
@@ -57,6 +61,8 @@ struct status_collector_options {
   /// samples they reject before any sensor count for this member.
   std::string name;
   std::function<std::vector<caf::actor>()> sources;
+  /// The nodes this member's /metrics shows one by one.
+  node_metrics_options node_metrics;
 };
 
 struct status_collector_state {
@@ -77,6 +83,8 @@ struct status_collector_state {
     uint64_t base = 0;
   };
   std::map<std::string, live_seen> last_live;
+  /// This member's own work as its host last answered (see `own`).
+  member_work last_own;
   uint64_t live_rolled_back = 0;
 };
 

@@ -163,8 +163,9 @@ void restore(self_ptr self, handover& h) {
   c.pub.adopt(h.subs, h.requested, h.sent, h.last, c.join.out_wm());
   if (h.inputs.size() == c.inputs.size())
     st.inputs = std::move(h.inputs);
+  // Counted where the node ran before, not here.
   if (st.counts_out)
-    st.counts_out->publish(c.counts);
+    st.counts_out->arrive(c.counts);
 }
 
 } // namespace

@@ -100,8 +100,9 @@ void restore(self_ptr self, handover& h) {
     s.core.sources.push_back(std::move(src));
   }
   s.pub->adopt(h.subs, h.requested, h.sent, h.last, s.core.out_wm());
+  // Counted where the sensor ran before, not here.
   if (s.env.counts)
-    s.env.counts->publish(s.core.counts);
+    s.env.counts->arrive(s.core.counts);
 }
 
 } // namespace

@@ -166,6 +166,7 @@ int member_command(const node_args& args) {
   status_opts.sources = [live] {
     return live->source_actors();
   };
+  status_opts.node_metrics = cfg->node_metrics;
   auto collector
     = self->spawn(status_collector, member, board, std::move(status_opts));
   auto ready_now = [board, live] {

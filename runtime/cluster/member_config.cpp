@@ -251,11 +251,13 @@ caf::expected<member_config> load_member_config(const std::string& path) {
   for (const auto& [key, value] : doc) {
     auto k = key.str();
     if (k != "node" && k != "cluster" && k != "security" && k != "source"
-        && k != "sink")
-      return make_error(errc::invalid_config,
-                        path + ": unknown table '" + std::string{k}
-                          + "' (allowed: node cluster security source sink)");
-    if ((k == "node" || k == "cluster" || k == "security") && !value.is_table())
+        && k != "sink" && k != "http")
+      return make_error(
+        errc::invalid_config,
+        path + ": unknown table '" + std::string{k}
+          + "' (allowed: node cluster security http source sink)");
+    if ((k == "node" || k == "cluster" || k == "security" || k == "http")
+        && !value.is_table())
       return make_error(errc::invalid_config,
                         path + ": '" + std::string{k} + "' must be a table");
   }
@@ -279,6 +281,10 @@ caf::expected<member_config> load_member_config(const std::string& path) {
         table_reader{doc["cluster"].as_table(), path + ": [cluster]"}, cfg,
         dir))
     return err;
+  auto node_metrics = read_node_metrics_options(doc["http"].as_table(), path);
+  if (!node_metrics)
+    return std::move(node_metrics.error());
+  cfg.node_metrics = std::move(*node_metrics);
   auto io = parse_io_config(doc, path);
   if (!io)
     return std::move(io.error());

@@ -3,7 +3,8 @@
 // `load_member_config` parses NODE.toml: `[node]` (name, listen, http,
 // threads, insecure, data_dir, log_level), `[cluster]` (seeds, graph,
 // heartbeat_ms, failure_timeout_ms, replay_buffer_rows, replay_page_rows,
-// checkpoint_interval_ms), `[security]` (cert, key, ca) and the
+// checkpoint_interval_ms), `[security]` (cert, key, ca), `[http]`
+// (node_metrics, node_metrics_top) and the
 // `[[source]]`/`[[sink]]` arrays
 // (runtime/io/io_config.hpp). Unknown tables and keys, missing required keys,
 // wrong types and bad addresses are `errc::invalid_config` errors of the form
@@ -23,6 +24,7 @@
 #include "caf/expected.hpp"
 
 #include "runtime/cluster/tls_files.hpp"
+#include "runtime/http/node_metrics.hpp"
 #include "runtime/io/io_config.hpp"
 #include "runtime/io/net_address.hpp"
 
@@ -43,6 +45,9 @@ struct member_config {
   /// The HTTP endpoint, if any (port 0 when absent).
   net_address http;
   bool has_http = false;
+  /// `[http]`: the nodes /metrics shows one by one
+  /// (runtime/http/node_metrics.hpp).
+  node_metrics_options node_metrics;
   /// Where the member keeps its checkpoints (absolute path; SPEC section
   /// 10); empty when none is configured, and the checkpoint store then
   /// lives in memory (runtime/state/checkpoint_store.hpp).

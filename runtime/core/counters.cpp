@@ -35,4 +35,31 @@ void node_counts::merge(const node_counts& other) {
     last_error = other.last_error;
 }
 
+namespace {
+
+uint64_t less(uint64_t now, uint64_t base) {
+  return now > base ? now - base : 0;
+}
+
+} // namespace
+
+ingest_counts counted_since(const ingest_counts& now,
+                            const ingest_counts& base) {
+  ingest_counts out;
+  out.accepted = less(now.accepted, base.accepted);
+  out.live = less(now.live, base.live);
+  for (size_t i = 0; i < reject_reason_count; ++i)
+    out.rejected[i] = less(now.rejected[i], base.rejected[i]);
+  return out;
+}
+
+node_counts counted_since(const node_counts& now, const node_counts& base) {
+  node_counts out;
+  out.firings = less(now.firings, base.firings);
+  out.outputs = less(now.outputs, base.outputs);
+  out.errors = less(now.errors, base.errors);
+  out.last_error = now.last_error;
+  return out;
+}
+
 } // namespace shoal

@@ -51,6 +51,12 @@ struct ingest_counts {
   void merge(const ingest_counts& other);
 };
 
+/// What was counted since `base` (each field, never below zero); `live_base`
+/// stays zero. A node's counters travel with it when it moves, so this is
+/// what a member counts as its own work (runtime/core/counts_slot.hpp).
+ingest_counts counted_since(const ingest_counts& now,
+                            const ingest_counts& base);
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ingest_counts& x) {
   return f(x.accepted, x.rejected, x.live, x.live_base);
@@ -69,6 +75,10 @@ struct node_counts {
 
   void merge(const node_counts& other);
 };
+
+/// The firings, outputs and errors counted since `base` (never below zero),
+/// with the last error of `now`.
+node_counts counted_since(const node_counts& now, const node_counts& base);
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_counts& x) {

@@ -1,6 +1,7 @@
 #include "runtime/http/http_routes.hpp"
 
 #include <exception>
+#include <optional>
 
 #include "runtime/http/prometheus.hpp"
 #include "runtime/http/status_page.hpp"
@@ -27,6 +28,29 @@ http_reply healthz(const health_provider& health) {
   } catch (...) {
     return text(503, "not ready: cannot decide\n");
   }
+}
+
+/// The `scope` parameter of a /metrics query: own (the default) or
+/// cluster; nothing for any other value.
+std::optional<metrics_scope> scope_of(std::string_view target) {
+  auto q = target.find('?');
+  auto query
+    = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+  auto scope = metrics_scope::own;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto param = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{}
+                                          : query.substr(amp + 1);
+    if (param.rfind("scope=", 0) != 0)
+      continue;
+    auto value = param.substr(6);
+    if (value == "cluster")
+      scope = metrics_scope::cluster;
+    else if (value != "member")
+      return std::nullopt;
+  }
+  return scope;
 }
 
 } // namespace
@@ -57,11 +81,16 @@ http_reply route_request(std::string_view method, std::string_view target,
       200, "text/html; charset=utf-8", std::string{status_page_html()}, {}};
   try {
     auto model = provider();
-    if (path == "/metrics")
+    if (path == "/metrics") {
+      auto scope = scope_of(target);
+      if (!scope)
+        return text(400, "bad scope: use scope=member (the default) or "
+                         "scope=cluster\n");
       return http_reply{200,
                         std::string{prometheus_content_type},
-                        render_metrics(model, model.latency),
+                        render_metrics(model, model.latency, *scope),
                         {}};
+    }
     return http_reply{200, "application/json", render_status_json(model), {}};
   } catch (const std::exception& ex) {
     return text(500,

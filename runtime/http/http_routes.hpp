@@ -37,7 +37,9 @@ struct http_reply {
 };
 
 /// Answers `method` (only GET and HEAD are allowed) on `target` (a path,
-/// optionally with a query string, which is ignored).
+/// optionally with a query string: `/metrics?scope=cluster` shows the
+/// whole cluster (runtime/http/prometheus.hpp), `scope=member` is the
+/// default and another scope is a 400; other parameters are ignored).
 http_reply route_request(std::string_view method, std::string_view target,
                          const status_provider& provider,
                          const health_provider& health);

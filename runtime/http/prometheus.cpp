@@ -1,12 +1,10 @@
 #include "runtime/http/prometheus.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
-#include <map>
-#include <set>
-#include <vector>
+
+#include "runtime/http/prometheus_writer.hpp"
 
 namespace shoal {
 
@@ -27,10 +25,7 @@ constexpr le_bound latency_bounds[] = {
   {"10", 10'000'000'000},
 };
 
-constexpr node_kind firing_kinds[] = {node_kind::feature, node_kind::model};
-
-constexpr node_kind all_kinds[]
-  = {node_kind::sensor, node_kind::feature, node_kind::model};
+} // namespace
 
 std::string format_double(double x) {
   if (std::isnan(x))
@@ -42,76 +37,40 @@ std::string format_double(double x) {
   return buf;
 }
 
-class writer {
-public:
-  void header(const char* name, const char* type, const char* help) {
-    out_ += "# HELP ";
-    out_ += name;
-    out_ += ' ';
-    out_ += help;
-    out_ += "\n# TYPE ";
-    out_ += name;
-    out_ += ' ';
-    out_ += type;
-    out_ += '\n';
-  }
-
-  /// One sample; `labels` alternate names and values.
-  void sample(std::string_view name,
-              std::initializer_list<std::string_view> labels,
-              const std::string& value) {
-    out_ += name;
-    if (labels.size() > 0) {
-      out_ += '{';
-      auto i = labels.begin();
-      for (bool first = true; i != labels.end(); first = false) {
-        if (!first)
-          out_ += ',';
-        out_ += *i++;
-        out_ += "=\"";
-        out_ += escape_label_value(*i++);
-        out_ += '"';
-      }
-      out_ += '}';
-    }
-    out_ += ' ';
-    out_ += value;
-    out_ += '\n';
-  }
-
-  std::string take() {
-    return std::move(out_);
-  }
-
-private:
-  std::string out_;
-};
-
-/// Counters of one member and node kind.
-struct kind_sums {
-  uint64_t nodes = 0;
-  node_counts counts;
-};
-
-using member_sums = std::map<std::string, std::array<kind_sums, 3>>;
-
-/// The members to report, in the model's order, then members that only
-/// appear in a node's placement, sorted.
-std::vector<std::string> member_names(const status_model& model) {
-  std::vector<std::string> names;
-  std::set<std::string> seen;
-  for (auto& m : model.members)
-    if (seen.insert(m.name).second)
-      names.push_back(m.name);
-  std::set<std::string> extra;
-  for (auto& n : model.nodes)
-    if (seen.count(n.member) == 0)
-      extra.insert(n.member);
-  names.insert(names.end(), extra.begin(), extra.end());
-  return names;
+void metrics_writer::header(const char* name, const char* type,
+                            const char* help) {
+  out_ += "# HELP ";
+  out_ += name;
+  out_ += ' ';
+  out_ += help;
+  out_ += "\n# TYPE ";
+  out_ += name;
+  out_ += ' ';
+  out_ += type;
+  out_ += '\n';
 }
 
-} // namespace
+void metrics_writer::sample(std::string_view name,
+                            std::initializer_list<std::string_view> labels,
+                            const std::string& value) {
+  out_ += name;
+  if (labels.size() > 0) {
+    out_ += '{';
+    auto i = labels.begin();
+    for (bool first = true; i != labels.end(); first = false) {
+      if (!first)
+        out_ += ',';
+      out_ += *i++;
+      out_ += "=\"";
+      out_ += escape_label_value(*i++);
+      out_ += '"';
+    }
+    out_ += '}';
+  }
+  out_ += ' ';
+  out_ += value;
+  out_ += '\n';
+}
 
 std::string escape_label_value(std::string_view text) {
   std::string out;
@@ -130,59 +89,20 @@ std::string escape_label_value(std::string_view text) {
 }
 
 std::string render_metrics(const status_model& model,
-                           const latency_histogram& all) {
-  writer w;
+                           const latency_histogram& all, metrics_scope scope) {
+  metrics_writer w;
   auto count = [](uint64_t n) {
     return std::to_string(n);
   };
-  w.header("shoal_samples_total", "counter",
-           "Samples received by the sources of a member, by outcome "
-           "(accepted or the reject reason).");
-  for (auto& m : model.members) {
-    w.sample("shoal_samples_total", {"member", m.name, "reason", "accepted"},
-             count(m.samples.accepted));
-    for (size_t i = 0; i < reject_reason_count; ++i)
-      w.sample(
-        "shoal_samples_total",
-        {"member", m.name, "reason", to_string(static_cast<reject_reason>(i))},
-        count(m.samples.rejected[i]));
-  }
-  member_sums sums;
-  for (auto& n : model.nodes) {
-    auto& s = sums[n.member][static_cast<size_t>(n.kind)];
-    ++s.nodes;
-    s.counts.firings += n.counts.firings;
-    s.counts.outputs += n.counts.outputs;
-    s.counts.errors += n.counts.errors;
-  }
-  auto names = member_names(model);
-  auto per_kind = [&](const char* name, const char* help,
-                      uint64_t node_counts::*field) {
-    w.header(name, "counter", help);
-    for (auto& member : names)
-      for (auto kind : firing_kinds)
-        w.sample(name, {"member", member, "kind", to_string(kind)},
-                 count(sums[member][static_cast<size_t>(kind)].counts.*field));
-  };
-  per_kind("shoal_firings_total",
-           "Calls of node functions (one per firing timestamp).",
-           &node_counts::firings);
-  per_kind("shoal_outputs_total", "Outputs produced (finite values).",
-           &node_counts::outputs);
-  per_kind("shoal_errors_total",
-           "Firings that failed or returned a non-finite value.",
-           &node_counts::errors);
-  w.header("shoal_nodes", "gauge", "Graph nodes placed on a member.");
-  for (auto& member : names)
-    for (auto kind : all_kinds)
-      w.sample("shoal_nodes", {"member", member, "kind", to_string(kind)},
-               count(sums[member][static_cast<size_t>(kind)].nodes));
-  w.header("shoal_mailbox_backlog", "gauge",
-           "Batches sent to a member's actors and not yet handled.");
-  for (auto& m : model.members)
-    w.sample("shoal_mailbox_backlog", {"member", m.name},
-             std::to_string(m.backlog));
-  w.header("shoal_members", "gauge", "Members of the cluster, by state.");
+  const own_status* own
+    = scope == metrics_scope::own && model.own ? &*model.own : nullptr;
+  if (own)
+    write_own_work(w, *own);
+  else
+    write_cluster_work(w, model);
+  w.header("shoal_members", "gauge",
+           "Members of the cluster, by state, as the member serving these "
+           "metrics sees them.");
   uint64_t alive = 0;
   for (auto& m : model.members)
     alive += m.alive ? 1 : 0;
@@ -264,17 +184,19 @@ std::string render_metrics(const status_model& model,
              "answers 200), 0 otherwise.");
     w.sample("shoal_ready", {}, model.ready->ready ? "1" : "0");
   }
+  write_mqtt(w, model, own ? own->member : std::string{});
+  auto& latency = own ? own->latency : all;
   w.header("shoal_output_latency_seconds", "histogram",
            "Time from a sample's arrival to an output it caused; _sum is "
            "estimated from bucket midpoints.");
   for (auto& b : latency_bounds)
     w.sample("shoal_output_latency_seconds_bucket", {"le", b.text},
-             count(all.count_at_or_below(b.ns)));
+             count(latency.count_at_or_below(b.ns)));
   w.sample("shoal_output_latency_seconds_bucket", {"le", "+Inf"},
-           count(all.count()));
+           count(latency.count()));
   w.sample("shoal_output_latency_seconds_sum", {},
-           format_double(all.approximate_sum() / 1e9));
-  w.sample("shoal_output_latency_seconds_count", {}, count(all.count()));
+           format_double(latency.approximate_sum() / 1e9));
+  w.sample("shoal_output_latency_seconds_count", {}, count(latency.count()));
   return w.take();
 }
 

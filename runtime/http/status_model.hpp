@@ -18,6 +18,7 @@
 #include "runtime/core/latency_histogram.hpp"
 #include "runtime/core/process_stats.hpp"
 #include "runtime/graph/graph_spec.hpp"
+#include "runtime/http/member_work.hpp"
 #include "runtime/http/readiness.hpp"
 #include "runtime/io/io_endpoint.hpp"
 
@@ -127,6 +128,21 @@ struct status_point {
   std::optional<int64_t> p99_ns;
 };
 
+/// What the member serving the page did itself, which its /metrics
+/// exports (docs/http.md, "Scraping a cluster").
+struct own_status {
+  std::string member;
+  /// Its own nodes' work, counters that only go up
+  /// (runtime/http/member_work.hpp), its sources' rejections included;
+  /// `per_node` holds only the nodes chosen for /metrics
+  /// (runtime/http/node_metrics.hpp).
+  member_work work;
+  /// Its process's mailbox backlog.
+  int64_t backlog = 0;
+  /// The output latency its sinks measured.
+  latency_histogram latency;
+};
+
 struct status_model {
   /// Seconds since the member serving the page started.
   double uptime_s = 0;
@@ -149,6 +165,9 @@ struct status_model {
   uint64_t connections_refused = 0;
   /// Checkpoints; unknown to a host that takes none.
   std::optional<checkpoint_status> checkpoints;
+  /// The member's own part; unknown to a host that is not a cluster
+  /// member, whose /metrics exports the whole model.
+  std::optional<own_status> own;
   /// Whether the member serving the page is ready, and why not (what
   /// /healthz answers); unknown to a host that does not decide it.
   std::optional<readiness> ready;

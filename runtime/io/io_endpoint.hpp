@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace shoal {
@@ -34,6 +35,9 @@ struct endpoint_status {
   /// Sources: malformed inputs. Sinks: outputs dropped (broker away) or, for
   /// TCP, subscribers dropped for being too slow.
   uint64_t dropped = 0;
+  /// `dropped` by reason, where the endpoint tells them apart (MQTT sink:
+  /// "disconnected", "queue_full", "refused"); empty otherwise.
+  std::map<std::string, uint64_t> dropped_by;
   /// The last problem seen (a lost connection, a closed client), if any.
   std::string last_error;
 };

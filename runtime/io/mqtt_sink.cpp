@@ -31,15 +31,19 @@ std::string mqtt_sink::topic_of(const std::string& prefix,
 void mqtt_sink::write(const std::string& node, point p) {
   // Only this actor publishes, so the count cannot pass the cap between the
   // check and the publish.
-  if (!client_.connected() || client_.queued() >= queue_cap_) {
-    ++dropped_;
+  if (!client_.connected()) {
+    ++dropped_disconnected_;
+    return;
+  }
+  if (client_.queued() >= queue_cap_) {
+    ++dropped_queue_full_;
     return;
   }
   auto i = topics_.find(node);
   if (i == topics_.end())
     i = topics_.emplace(node, topic_of(prefix_, node)).first;
   if (client_.publish(i->second, format_mqtt_payload(p), qos_))
-    ++dropped_;
+    ++dropped_refused_;
   else
     ++published_;
 }
@@ -51,8 +55,15 @@ caf::error mqtt_sink::flush() {
 }
 
 endpoint_status mqtt_sink::status() const {
-  return client_.status("mqtt sink", prefix_, published_.load(),
-                        dropped_.load());
+  uint64_t disconnected = dropped_disconnected_.load();
+  uint64_t queue_full = dropped_queue_full_.load();
+  uint64_t refused = dropped_refused_.load();
+  auto st = client_.status("mqtt sink", prefix_, published_.load(),
+                           disconnected + queue_full + refused);
+  st.dropped_by = {{"disconnected", disconnected},
+                   {"queue_full", queue_full},
+                   {"refused", refused}};
+  return st;
 }
 
 } // namespace shoal

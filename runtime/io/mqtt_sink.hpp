@@ -60,7 +60,11 @@ private:
   uint64_t queue_cap_;
   std::unordered_map<std::string, std::string> topics_;
   std::atomic<uint64_t> published_{0};
-  std::atomic<uint64_t> dropped_{0};
+  /// Dropped while the broker was away, with libmosquitto holding the
+  /// `queue` cap, and refused by libmosquitto.
+  std::atomic<uint64_t> dropped_disconnected_{0};
+  std::atomic<uint64_t> dropped_queue_full_{0};
+  std::atomic<uint64_t> dropped_refused_{0};
   mqtt_client client_;
 };
 

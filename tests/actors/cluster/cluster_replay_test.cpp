@@ -254,7 +254,8 @@ TEST(ClusterReplay, NoMembersBacklogGoesNegativeAndAllComeBackToZero) {
   auto backlogs = [&] {
     std::vector<long long> figures;
     for (auto port : http) {
-      std::istringstream lines{http_request(port, "GET", "/metrics").body};
+      std::istringstream lines{
+        http_request(port, "GET", "/metrics?scope=cluster").body};
       std::string line;
       while (std::getline(lines, line))
         if (line.rfind("shoal_mailbox_backlog{", 0) == 0)

@@ -113,8 +113,9 @@ TEST(LiveRollback, SamplesAcceptedAfterTheRestoredCheckpointAreCounted) {
   int alive = (doomed + 1) % 3;
   msgpack_client client{sources[alive]};
   auto accepted = [&] {
-    return metric(http_request(http[alive], "GET", "/metrics").body,
-                  "shoal_samples_total");
+    return metric(
+      http_request(http[alive], "GET", "/metrics?scope=cluster").body,
+      "shoal_samples_total");
   };
   // Stamped as they are sent: the source's watermark is the wall clock
   // less a second.
@@ -165,7 +166,8 @@ TEST(LiveRollback, SamplesAcceptedAfterTheRestoredCheckpointAreCounted) {
   int64_t kept = -1;
   wait_until(
     [&] {
-      auto body = http_request(http[alive], "GET", "/metrics").body;
+      auto body
+        = http_request(http[alive], "GET", "/metrics?scope=cluster").body;
       seen = metric(body, "shoal_live_samples_rolled_back_total");
       kept = metric(body, "shoal_samples_total");
       return seen > 0 && seen + kept == 8;

@@ -85,7 +85,7 @@ TEST(ClusterHttp, BothMembersServeTheClusterStatus) {
       placed += m["nodes"].get<uint64_t>();
     EXPECT_EQ(placed, 5u) << doc["members"];
   }
-  auto metrics = http_request(http[0], "GET", "/metrics");
+  auto metrics = http_request(http[0], "GET", "/metrics?scope=cluster");
   ASSERT_EQ(metrics.status, 200u) << metrics.error;
   EXPECT_NE(metrics.body.find("shoal_members{state=\"alive\"} 2"),
             std::string::npos)

@@ -124,10 +124,11 @@ TEST(ClusterIo, SamplesAtOneMemberGiveOutputsAtAnother) {
              != std::string::npos;
   }
   EXPECT_TRUE(counted) << metrics;
-  // The latency of the outputs n2's sink received is in n1's metrics too.
+  // The latency of the outputs n2's sink received is in n1's cluster-wide
+  // metrics too.
   bool measured = false;
   for (int i = 0; i < 50 && !measured; ++i) {
-    metrics = http_request(http, "GET", "/metrics").body;
+    metrics = http_request(http, "GET", "/metrics?scope=cluster").body;
     auto at = metrics.find("shoal_output_latency_seconds_count ");
     measured
       = at != std::string::npos && metrics.compare(at + 35, 2, "0\n") != 0;
