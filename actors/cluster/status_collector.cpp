@@ -234,15 +234,8 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
       .then(
         [r, one_done](std::string& name, int64_t wm, int64_t lag,
                       uint64_t queued, bool full, uint64_t refused) {
-          source_status x;
-          x.name = std::move(name);
-          x.watermark_ns = wm;
-          if (lag >= 0)
-            x.lag_ns = lag;
-          x.queued = queued;
-          x.full = full;
-          x.refused = refused;
-          r->model.sources.push_back(std::move(x));
+          r->model.sources.push_back(make_source_status(
+            std::move(name), wm, lag, queued, full, refused));
           one_done();
         },
         [one_done](caf::error&) {

@@ -87,15 +87,8 @@ demo_status::ask_sources(caf::scoped_actor& self,
       .receive(
         [&](std::string& name, int64_t wm, int64_t lag, uint64_t queued,
             bool full, uint64_t refused) {
-          source_status s;
-          s.name = std::move(name);
-          s.watermark_ns = wm;
-          if (lag >= 0)
-            s.lag_ns = lag;
-          s.queued = queued;
-          s.full = full;
-          s.refused = refused;
-          out.push_back(std::move(s));
+          out.push_back(make_source_status(std::move(name), wm, lag, queued,
+                                           full, refused));
         },
         [](caf::error&) {});
   return out;

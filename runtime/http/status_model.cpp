@@ -237,4 +237,18 @@ std::string render_status_json(const status_model& model) {
   return out;
 }
 
+source_status make_source_status(std::string name, int64_t watermark_ns,
+                                 int64_t lag_ns, uint64_t queued, bool full,
+                                 uint64_t refused) {
+  source_status x;
+  x.name = std::move(name);
+  x.watermark_ns = watermark_ns;
+  if (lag_ns >= 0)
+    x.lag_ns = lag_ns;
+  x.queued = queued;
+  x.full = full;
+  x.refused = refused;
+  return x;
+}
+
 } // namespace shoal

@@ -78,6 +78,12 @@ struct source_status {
   uint64_t refused = 0;
 };
 
+/// A row from an ingest source's answer to `(stats_atom, get_atom)`
+/// (actors/sources/ingest_source.hpp): a negative `lag_ns` is unknown.
+source_status make_source_status(std::string name, int64_t watermark_ns,
+                                 int64_t lag_ns, uint64_t queued, bool full,
+                                 uint64_t refused);
+
 /// Figures of the whole system (sums over the members).
 struct totals_status {
   ingest_counts samples;

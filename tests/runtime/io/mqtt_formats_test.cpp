@@ -8,8 +8,10 @@
 
 #include "runtime/core/errc.hpp"
 #include "runtime/io/mqtt_decoder.hpp"
+#include "tests/support/mqtt_lines.hpp"
 
 using namespace shoal;
+using shoal::test_support::lines;
 
 namespace {
 
@@ -32,20 +34,6 @@ mqtt_decoded decode(const mqtt_payload_options& opts, std::string_view topic,
   mqtt_decoded out;
   dec.decode(topic, payload, arrival, out);
   return out;
-}
-
-/// "sensor ts value" of every sample, then "! problem" of every problem.
-std::vector<std::string> lines(const mqtt_decoded& x) {
-  std::vector<std::string> result;
-  for (auto& s : x.samples) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), " %lld %.17g", static_cast<long long>(s.ts),
-                  s.value);
-    result.push_back(s.sensor + buf);
-  }
-  for (auto& p : x.problems)
-    result.push_back("! " + p);
-  return result;
 }
 
 using strings = std::vector<std::string>;

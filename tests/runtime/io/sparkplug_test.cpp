@@ -10,8 +10,10 @@
 #include "runtime/io/mqtt_decoder.hpp"
 #include "runtime/io/sparkplug_payload.hpp"
 #include "runtime/io/sparkplug_reader.hpp"
+#include "tests/support/mqtt_lines.hpp"
 
 using namespace shoal;
+using shoal::test_support::lines;
 
 namespace {
 
@@ -24,20 +26,6 @@ std::string fixture(const std::string& name) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-/// "sensor ts value" per sample, then "! problem" per problem.
-std::vector<std::string> lines(const mqtt_decoded& x) {
-  std::vector<std::string> result;
-  for (auto& s : x.samples) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), " %lld %.17g", static_cast<long long>(s.ts),
-                  s.value);
-    result.push_back(s.sensor + buf);
-  }
-  for (auto& p : x.problems)
-    result.push_back("! " + p);
-  return result;
 }
 
 class Sparkplug : public testing::Test {
