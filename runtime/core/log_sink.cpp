@@ -88,10 +88,22 @@ std::string logfmt_line(std::chrono::system_clock::time_point ts,
   return line + " msg=" + logfmt_value(msg);
 }
 
+std::string logfmt_fields(const std::vector<log_field>& fields) {
+  std::string out;
+  for (auto& [key, value] : fields)
+    out += " " + key + "=" + logfmt_value(value);
+  return out;
+}
+
 void stderr_log_sink::write(log_level level, const std::string& line) {
+  write_fields(level, line, {});
+}
+
+void stderr_log_sink::write_fields(log_level level, const std::string& line,
+                                   const std::vector<log_field>& fields) {
   auto& f = format();
   if (!f.logfmt) {
-    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fprintf(stderr, "%s%s\n", line.c_str(), logfmt_fields(fields).c_str());
     return;
   }
   if (level < f.least)
@@ -101,7 +113,8 @@ void stderr_log_sink::write(log_level level, const std::string& line) {
   if (msg.rfind("shoal-node: ", 0) == 0)
     msg.remove_prefix(12);
   auto out = logfmt_line(std::chrono::system_clock::now(), level, f.member,
-                         std::string{msg});
+                         std::string{msg})
+             + logfmt_fields(fields);
   std::fprintf(stderr, "%s\n", out.c_str());
 }
 

@@ -32,12 +32,25 @@ enum class log_level {
   error,
 };
 
+/// A logfmt key and its value (`source=mqtt#1`), for `write_fields`.
+using log_field = std::pair<std::string, std::string>;
+
+/// `fields` as logfmt: ` key=value` each, values quoted as `msg` is.
+std::string logfmt_fields(const std::vector<log_field>& fields);
+
 /// Receives whole lines, without their newline.
 class log_sink {
 public:
   virtual ~log_sink() = default;
 
   virtual void write(log_level level, const std::string& line) = 0;
+
+  /// A line with keys a log reader can select on; by default written as
+  /// `line` followed by `logfmt_fields(fields)`.
+  virtual void write_fields(log_level level, const std::string& line,
+                            const std::vector<log_field>& fields) {
+    write(level, line + logfmt_fields(fields));
+  }
 };
 
 /// Writes each line to stderr with one call, so lines of several threads
@@ -45,6 +58,10 @@ public:
 class stderr_log_sink final : public log_sink {
 public:
   void write(log_level level, const std::string& line) override;
+
+  /// In logfmt, the fields follow `msg` as keys of their own.
+  void write_fields(log_level level, const std::string& line,
+                    const std::vector<log_field>& fields) override;
 };
 
 /// Keeps every line, for tests.

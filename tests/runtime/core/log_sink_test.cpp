@@ -40,3 +40,16 @@ TEST(LogSink, ParsesTheLevelsOfTheCommandLine) {
   EXPECT_EQ(parse_log_level("error"), log_level::error);
   EXPECT_FALSE(parse_log_level("loud"));
 }
+
+TEST(LogSink, WritesFieldsAsKeysOfTheirOwn) {
+  EXPECT_EQ(
+    logfmt_fields(
+      {{"source", "mqtt source #1"}, {"reason", "malformed"}, {"sensor", ""}}),
+    " source=\"mqtt source #1\" reason=malformed sensor=\"\"");
+  captured_log log;
+  log.write_fields(log_level::warning, "rejected input", {{"reason", "late"}});
+  auto lines = log.lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].first, log_level::warning);
+  EXPECT_EQ(lines[0].second, "rejected input reason=late");
+}
