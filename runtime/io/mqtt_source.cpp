@@ -53,7 +53,7 @@ void mqtt_source::on_message(std::string_view topic, std::string_view payload) {
   if (!p) {
     ++malformed_;
     inbox_->push_malformed("mqtt topic " + std::string{topic},
-                           describe(p.error()));
+                           describe(p.error()), 1, payload);
     return;
   }
   inbox_->push(sensor_name(topic), p->ts, p->value);
