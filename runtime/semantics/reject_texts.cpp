@@ -23,9 +23,9 @@ std::string sample_reject_text(reject_reason why, int64_t ts, int64_t now_ns) {
       return "timestamp is behind the source's watermark (the time of "
              "arrival minus allowed_lateness_ns)";
     case reject_reason::out_of_order:
-      return "timestamp is not after the sensor's last sample; a bare "
-             "number takes its time of arrival, so after a sample dated in "
-             "the future it waits for that date";
+      return "timestamp is not after the last sample this source sent the "
+             "sensor; a bare MQTT number takes its time of arrival, so after "
+             "a sample dated in the future it waits for that date";
   }
   return to_string(why);
 }

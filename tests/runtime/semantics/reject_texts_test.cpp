@@ -29,7 +29,7 @@ TEST(RejectTexts, AreTheSameForEverySampleOfAKind) {
     EXPECT_EQ(sample_reject_text(why, 1, now),
               sample_reject_text(why, 2, now + 5));
   EXPECT_TRUE(has(sample_reject_text(reject_reason::out_of_order, 1, now),
-                  "bare number"));
+                  "bare MQTT number"));
 }
 
 TEST(RejectTexts, ShowTheSampleAndTheTimestampHint) {
