@@ -20,6 +20,7 @@
 #include "actors/cluster/directory.hpp"
 #include "runtime/core/counters.hpp"
 #include "runtime/core/output_row.hpp"
+#include "runtime/core/reject_log.hpp"
 #include "runtime/core/types.hpp"
 #include "runtime/graph/graph_spec.hpp"
 
@@ -231,6 +232,8 @@ CAF_ADD_ATOM(shoal, shoal, leave_atom, "leave")
 CAF_ADD_ATOM(shoal, shoal, ckpt_atom, "ckpt")
 CAF_ADD_ATOM(shoal, shoal, mark_atom, "mark")
 CAF_ADD_ATOM(shoal, shoal, plan_atom, "plan")
+CAF_ADD_TYPE_ID(shoal, (shoal::reject_log))
+CAF_ADD_ATOM(shoal, shoal, reject_atom, "reject")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

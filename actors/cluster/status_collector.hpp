@@ -17,6 +17,10 @@
 //   - totals: sums over the nodes and members, rates from the difference
 //     to the previous refresh;
 //   - endpoints: `endpoints()`, when given (the member's live I/O);
+//   - rejected input: why this member's live sources rejected input
+//     (merged from them, and handed to the member actor for shoalctl
+//     status), and every other member's as it last handed it
+//     (actors/cluster/reject_gather.hpp);
 //   - checkpoints: the member's view of them, and the live samples that
 //     failovers took back: a sensor that answers with a new base (its
 //     actor took over a state) below the live samples it had answered

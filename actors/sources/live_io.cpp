@@ -123,8 +123,8 @@ caf::error start_sources(live_io& io, caf::scoped_actor& self,
     live_options opts;
     opts.allowed_lateness_ns = spec.allowed_lateness_ns;
     opts.tracker = d.tracker;
-    auto key = node_key("source:" + std::string{to_string(spec.kind)} + "#"
-                        + std::to_string(i + 1));
+    opts.name = std::string{to_string(spec.kind)} + "#" + std::to_string(i + 1);
+    auto key = node_key("source:" + opts.name);
     auto actor = self->spawn(ingest_source, inbox, d.sensors, d.sensor_actors,
                              key, opts);
     if (auto err = attach_source(self, d, actor, key)) {

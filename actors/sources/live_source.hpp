@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -53,6 +54,9 @@ struct live_options {
   /// Where warnings go (a timestamp in the wrong unit); it must outlive
   /// the source.
   log_sink* log = &stderr_log();
+  /// How logs and status name the source ("mqtt#1", its kind and place
+  /// among the member's [[source]] entries).
+  std::string name = "live";
 };
 
 struct live_source_state {
