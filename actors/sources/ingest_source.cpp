@@ -22,15 +22,15 @@ void record(ingest_source_state& s, const reject_event& e) {
   auto first = s.rejects.add(e);
   if (first == nullptr)
     return;
-  s.opts.log->write_fields(log_level::warning,
-                           "shoal-node: rejected input: " + first->text
-                             + (first->example.empty()
-                                  ? std::string{}
-                                  : " (first: " + first->example + ")"),
-                           {{"source", s.opts.name},
-                            {"reason", first->reason},
-                            {"sensor", first->sensor},
-                            {"origin", first->origin}});
+  s.opts.log->write_event(log_level::warning,
+                          "shoal-node: rejected input: " + first->text
+                            + (first->example.empty()
+                                 ? std::string{}
+                                 : " (first: " + first->example + ")"),
+                          {{"source", s.opts.name},
+                           {"reason", first->reason},
+                           {"sensor", first->sensor},
+                           {"origin", first->origin}});
 }
 
 /// Records why the filter rejected sample `x`, or that the sensor will
@@ -38,11 +38,8 @@ void record(ingest_source_state& s, const reject_event& e) {
 void note_sample(ingest_source_state& s, const inbox_sample& x,
                  const verdict& v, int64_t now) {
   reject_event e;
-  e.now_ns = now;
-  e.sensor = x.sensor;
-  auto example = sample_example(x.sensor, x.ts, x.value);
-  e.example = example;
   if (v.accepted) {
+    // The common case: no text, no allocation.
     auto& last = s.last_ts[v.sensor];
     if (x.ts > last) {
       last = x.ts;
@@ -54,6 +51,10 @@ void note_sample(ingest_source_state& s, const inbox_sample& x,
     if (v.reason == reject_reason::unknown_sensor)
       s.rejects.add_unknown(x.sensor);
   }
+  e.now_ns = now;
+  e.sensor = x.sensor;
+  auto example = sample_example(x.sensor, x.ts, x.value);
+  e.example = example;
   auto text = sample_reject_text(e.reason, x.ts, now);
   e.text = text;
   record(s, e);

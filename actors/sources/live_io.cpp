@@ -122,9 +122,12 @@ caf::error start_sources(live_io& io, caf::scoped_actor& self,
     }
     live_options opts;
     opts.allowed_lateness_ns = spec.allowed_lateness_ns;
+    // The endpoint's address has the real port, and an MQTT topic.
+    opts.name = std::string{to_string(spec.kind)} + " #" + std::to_string(i + 1)
+                + " " + endpoint->status().address;
     opts.tracker = d.tracker;
-    opts.name = std::string{to_string(spec.kind)} + "#" + std::to_string(i + 1);
-    auto key = node_key("source:" + opts.name);
+    auto key = node_key("source:" + std::string{to_string(spec.kind)} + "#"
+                        + std::to_string(i + 1));
     auto actor = self->spawn(ingest_source, inbox, d.sensors, d.sensor_actors,
                              key, opts);
     if (auto err = attach_source(self, d, actor, key)) {

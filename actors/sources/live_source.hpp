@@ -54,9 +54,9 @@ struct live_options {
   /// Where warnings go (a timestamp in the wrong unit); it must outlive
   /// the source.
   log_sink* log = &stderr_log();
-  /// How logs and status name the source ("mqtt#1", its kind and place
-  /// among the member's [[source]] entries).
-  std::string name = "live";
+  /// How the member's status names the source ("mqtt #1 mqtt://host:1883
+  /// plant/#"); empty for sources it does not list.
+  std::string name = {};
 };
 
 struct live_source_state {

@@ -88,7 +88,7 @@ std::string logfmt_line(std::chrono::system_clock::time_point ts,
   return line + " msg=" + logfmt_value(msg);
 }
 
-std::string logfmt_fields(const std::vector<log_field>& fields) {
+std::string logfmt_fields(const log_fields& fields) {
   std::string out;
   for (auto& [key, value] : fields)
     out += " " + key + "=" + logfmt_value(value);
@@ -96,11 +96,11 @@ std::string logfmt_fields(const std::vector<log_field>& fields) {
 }
 
 void stderr_log_sink::write(log_level level, const std::string& line) {
-  write_fields(level, line, {});
+  write_event(level, line, {});
 }
 
-void stderr_log_sink::write_fields(log_level level, const std::string& line,
-                                   const std::vector<log_field>& fields) {
+void stderr_log_sink::write_event(log_level level, const std::string& line,
+                                  const log_fields& fields) {
   auto& f = format();
   if (!f.logfmt) {
     std::fprintf(stderr, "%s%s\n", line.c_str(), logfmt_fields(fields).c_str());

@@ -32,11 +32,12 @@ enum class log_level {
   error,
 };
 
-/// A logfmt key and its value (`source=mqtt#1`), for `write_fields`.
+/// A logfmt key and its value (`reason=late`), for `write_event`.
 using log_field = std::pair<std::string, std::string>;
+using log_fields = std::vector<log_field>;
 
 /// `fields` as logfmt: ` key=value` each, values quoted as `msg` is.
-std::string logfmt_fields(const std::vector<log_field>& fields);
+std::string logfmt_fields(const log_fields& fields);
 
 /// Receives whole lines, without their newline.
 class log_sink {
@@ -47,8 +48,8 @@ public:
 
   /// A line with keys a log reader can select on; by default written as
   /// `line` followed by `logfmt_fields(fields)`.
-  virtual void write_fields(log_level level, const std::string& line,
-                            const std::vector<log_field>& fields) {
+  virtual void write_event(log_level level, const std::string& line,
+                           const log_fields& fields) {
     write(level, line + logfmt_fields(fields));
   }
 };
@@ -60,8 +61,8 @@ public:
   void write(log_level level, const std::string& line) override;
 
   /// In logfmt, the fields follow `msg` as keys of their own.
-  void write_fields(log_level level, const std::string& line,
-                    const std::vector<log_field>& fields) override;
+  void write_event(log_level level, const std::string& line,
+                   const log_fields& fields) override;
 };
 
 /// Keeps every line, for tests.

@@ -47,7 +47,7 @@ TEST(LogSink, WritesFieldsAsKeysOfTheirOwn) {
       {{"source", "mqtt source #1"}, {"reason", "malformed"}, {"sensor", ""}}),
     " source=\"mqtt source #1\" reason=malformed sensor=\"\"");
   captured_log log;
-  log.write_fields(log_level::warning, "rejected input", {{"reason", "late"}});
+  log.write_event(log_level::warning, "rejected input", {{"reason", "late"}});
   auto lines = log.lines();
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0].first, log_level::warning);
