@@ -20,6 +20,7 @@
 #include "actors/cluster/directory.hpp"
 #include "runtime/core/counters.hpp"
 #include "runtime/core/output_row.hpp"
+#include "runtime/core/reject_log.hpp"
 #include "runtime/core/types.hpp"
 #include "runtime/graph/graph_spec.hpp"
 #include "runtime/http/member_work.hpp"
@@ -244,6 +245,8 @@ CAF_ADD_ATOM(shoal, shoal, ckpt_atom, "ckpt")
 CAF_ADD_ATOM(shoal, shoal, mark_atom, "mark")
 CAF_ADD_ATOM(shoal, shoal, plan_atom, "plan")
 CAF_ADD_ATOM(shoal, shoal, work_atom, "work")
+CAF_ADD_TYPE_ID(shoal, (shoal::reject_log))
+CAF_ADD_ATOM(shoal, shoal, reject_atom, "reject")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

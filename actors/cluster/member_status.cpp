@@ -33,6 +33,12 @@ caf::message_handler status_handlers(member_self self) {
       auto& st = self->state;
       return caf::make_message(st.membership.formed, st.coordinator.deployed);
     },
+    [=](reject_atom, reject_log& x) {
+      self->state.status.rejects = std::move(x);
+    },
+    [=](reject_atom) {
+      return self->state.status.rejects;
+    },
     [=](graph_atom, bool dot) {
       auto& st = self->state;
       if (dot)

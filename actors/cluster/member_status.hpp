@@ -24,6 +24,12 @@
 //                                           (runtime/http/readiness.hpp):
 //                                           joined or alone, and a graph
 //                                           deployed
+//   (reject_atom, reject_log)          what this member's live sources
+//                                           rejected, merged by its status
+//                                           collector each refresh
+//   (reject_atom)                        -> reject_log: the last of those
+//                                           (shoalctl status and the other
+//                                           members' collectors ask)
 //   (graph_atom, bool dot)               -> std::vector<std::string>: one
 //                                           "node member" line per node, or
 //                                           with `dot` the Graphviz DOT text
@@ -38,6 +44,7 @@
 #include "caf/message_handler.hpp"
 
 #include "actors/cluster/member_self.hpp"
+#include "runtime/core/reject_log.hpp"
 
 namespace shoal {
 
@@ -52,6 +59,9 @@ struct status_state {
   /// Live samples failovers took back, as this member's status collector
   /// counted them (actors/cluster/status_collector.hpp).
   uint64_t live_rolled_back = 0;
+  /// Why this member's live sources rejected input, as its status
+  /// collector last merged it.
+  reject_log rejects;
 };
 
 /// The status messages above.

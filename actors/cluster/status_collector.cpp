@@ -5,6 +5,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/cluster/reject_gather.hpp"
 #include "actors/messages.hpp"
 
 namespace shoal {
@@ -36,6 +37,8 @@ struct refresh {
   std::map<std::string, int64_t> backlog;
   /// Rejected by this member's sources before reaching a sensor.
   ingest_counts source_rejects;
+  /// Why input was rejected, this member's and the others'.
+  gathered_rejects why;
   uint64_t store_bytes = 0;
   /// This member's own work, once its host answered.
   std::optional<member_work> own;
@@ -92,6 +95,7 @@ void finish(self_ptr self, refresh& r) {
   }
   if (auto i = by_name.find(st.opts.name); i != by_name.end())
     i->second->samples.merge(r.source_rejects);
+  store_rejects(self, st.member, st.opts.name, r.why, r.model);
   t.samples.merge(r.source_rejects);
   for (auto& m : r.model.members) {
     auto b = r.backlog.find(m.name);
@@ -154,7 +158,12 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
   std::vector<caf::actor> sources;
   if (self->state.opts.sources)
     sources = self->state.opts.sources();
-  r->pending = 2 * members.size() + 2 * sources.size() + 4;
+  r->pending = 2 * members.size() + 2 * sources.size() + 5;
+  gather_rejects(self, sources, members, self->state.opts.name, ask_timeout,
+                 [r, one_done](gathered_rejects& why) {
+                   r->why = std::move(why);
+                   one_done();
+                 });
   // This member's view of checkpoints, and its store's size.
   self->request(self->state.member, ask_timeout, ckpt_atom_v, caf::get_atom_v)
     .then(

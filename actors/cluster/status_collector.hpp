@@ -23,6 +23,10 @@
 //   - own: this member's own work for its /metrics ((work_atom) to its
 //     graph host; the nodes `node_metrics` chooses one by one), its
 //     sources' rejections, its backlog and its sinks' latency;
+//   - rejected input: why this member's live sources rejected input
+//     (merged from them, and handed to the member actor for shoalctl
+//     status), and every other member's as it last handed it
+//     (actors/cluster/reject_gather.hpp);
 //   - checkpoints: the member's view of them, and the live samples that
 //     failovers took back: a sensor that answers with a new base (its
 //     actor took over a state) below the live samples it had answered

@@ -8,6 +8,7 @@
 #include "actors/messages.hpp"
 #include "runtime/core/counters.hpp"
 #include "runtime/core/metrics.hpp"
+#include "runtime/semantics/reject_texts.hpp"
 
 namespace shoal {
 
@@ -15,10 +16,55 @@ namespace {
 
 using self_ptr = caf::stateful_actor<ingest_source_state>*;
 
+/// Counts one rejection in the source's reject log, and logs its reason
+/// the first time it is seen.
+void record(ingest_source_state& s, const reject_event& e) {
+  auto first = s.rejects.add(e);
+  if (first == nullptr)
+    return;
+  s.opts.log->write_event(log_level::warning,
+                          "shoal-node: rejected input: " + first->text
+                            + (first->example.empty()
+                                 ? std::string{}
+                                 : " (first: " + first->example + ")"),
+                          {{"source", s.opts.name},
+                           {"reason", first->reason},
+                           {"sensor", first->sensor},
+                           {"origin", first->origin}});
+}
+
+/// Records why the filter rejected sample `x`, or that the sensor will
+/// reject it as out of order; true if it was rejected here.
+void note_sample(ingest_source_state& s, const inbox_sample& x,
+                 const verdict& v, int64_t now) {
+  reject_event e;
+  if (v.accepted) {
+    // The common case: no text, no allocation.
+    auto& last = s.last_ts[v.sensor];
+    if (x.ts > last) {
+      last = x.ts;
+      return;
+    }
+    e.reason = reject_reason::out_of_order;
+  } else {
+    e.reason = v.reason;
+    if (v.reason == reject_reason::unknown_sensor)
+      s.rejects.add_unknown(x.sensor);
+  }
+  e.now_ns = now;
+  e.sensor = x.sensor;
+  auto example = sample_example(x.sensor, x.ts, x.value);
+  e.example = example;
+  auto text = sample_reject_text(e.reason, x.ts, now);
+  e.text = text;
+  record(s, e);
+}
+
 /// Offers everything waiting in the inbox to the filter and the router.
 void drain(self_ptr self) {
   auto& s = self->state;
   s.inbox->drain(s.samples, s.notices);
+  auto now = s.opts.clock->now_ns();
   uint64_t rejected = 0;
   for (auto& n : s.notices) {
     for (uint64_t i = 0; i < n.count; ++i)
@@ -26,9 +72,18 @@ void drain(self_ptr self) {
     rejected += n.count;
     if (s.malformed.size() < max_malformed_lines)
       s.malformed.push_back(n.origin + ": " + n.reason);
+    auto text = malformed_text(n.reason);
+    reject_event e;
+    e.text = text;
+    e.origin = n.origin;
+    e.example = n.example;
+    e.now_ns = now;
+    e.count = n.count;
+    record(s, e);
   }
   for (auto& x : s.samples) {
     auto v = s.filter->offer(x.sensor, x.ts, x.value);
+    note_sample(s, x, v, now);
     if (v.accepted) {
       s.router->add(v.sensor, {x.ts, x.value});
       continue;
@@ -36,7 +91,7 @@ void drain(self_ptr self) {
     ++rejected;
     if (v.reason == reject_reason::late) {
       // Seconds or milliseconds read as nanoseconds: decades late.
-      auto unit = timestamp_unit_guess(x.ts, s.opts.clock->now_ns());
+      auto unit = timestamp_unit_guess(x.ts, now);
       if (unit != nullptr && s.warned_units.insert(x.sensor).second)
         logf(*s.opts.log, log_level::warning,
              {{"event", "timestamp_unit"},
@@ -46,7 +101,8 @@ void drain(self_ptr self) {
              "shoal-node: sensor %s: timestamp %lld looks like %s since the "
              "epoch; Shoal reads timestamps as nanoseconds, so its samples "
              "are rejected as late (this is said once per sensor)",
-             x.sensor.c_str(), static_cast<long long>(x.ts), unit);
+             escape_bytes(x.sensor, reject_log::max_example).c_str(),
+             static_cast<long long>(x.ts), unit);
     }
     // A timestamp on a watermark sentinel: say so next to the parse errors.
     if (v.reason == reject_reason::malformed
@@ -83,6 +139,7 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
     self->quit(std::move(err));
     return {};
   }
+  st.last_ts.assign(st.dir->size(), wm_none);
   return {
     [=](caf::tick_atom) {
       auto& s = self->state;
@@ -113,6 +170,12 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
                                static_cast<uint64_t>(s.inbox->size()),
                                s.inbox->full(), s.inbox->overflow());
     },
+    [=](reject_atom) {
+      // Named here, so that a member's merged log says which source.
+      reject_log named;
+      named.merge(self->state.rejects, self->state.opts.name);
+      return named;
+    },
     [=](rebind_atom, std::vector<std::string>& names,
         std::vector<caf::actor>& fed) {
       auto& s = self->state;
@@ -127,6 +190,7 @@ caf::behavior ingest_source(self_ptr self, std::shared_ptr<sample_inbox> inbox,
           self->send(old, detach_atom_v, source_key, wm);
       s.dir = std::make_shared<sensor_directory>(std::move(names));
       s.filter->rebind(*s.dir);
+      s.last_ts.assign(s.dir->size(), wm_none);
       // Attached before the first batch on the same channel; a sensor
       // attached already keeps its place and forgets what it asked.
       auto me = caf::actor_cast<caf::actor>(self);

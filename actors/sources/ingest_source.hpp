@@ -31,6 +31,12 @@
 //                                            source stops reading, an MQTT
 //                                            one refuses) and the samples a
 //                                            full inbox refused
+//   (reject_atom)                         -> reject_log: the first distinct
+//                                            reasons of its rejections, each
+//                                            logged once when first seen
+//                                            (level warn, with `source`,
+//                                            `reason` and `sensor` fields),
+//                                            and the unknown sensor names
 //   (rebind_atom, std::vector<std::string> names, std::vector<caf::actor>
 //    sensors)                             feeds these sensors from now on (a
 //                                         changed graph, in a deployment
@@ -59,6 +65,7 @@
 
 #include "actors/sources/ingest_router.hpp"
 #include "actors/sources/live_source.hpp"
+#include "runtime/core/reject_log.hpp"
 #include "runtime/io/sample_inbox.hpp"
 #include "runtime/semantics/source_filter.hpp"
 
@@ -75,6 +82,11 @@ struct ingest_source_state {
   std::vector<malformed_notice> notices;
   /// The first malformed inputs, "origin: reason".
   std::vector<std::string> malformed;
+  /// Why it rejected input (runtime/core/reject_log.hpp).
+  reject_log rejects;
+  /// Per sensor (indexed like `dir`), the largest timestamp this source
+  /// accepted: a sample not after it will be the sensor's `out_of_order`.
+  std::vector<int64_t> last_ts;
   /// Sensors already warned about a timestamp in seconds, milliseconds or
   /// microseconds (`timestamp_unit_guess`): once each.
   std::unordered_set<std::string> warned_units;

@@ -11,6 +11,7 @@
 #include "caf/all.hpp"
 
 #include "actors/messages.hpp"
+#include "apps/shoalctl/ctl_rejects.hpp"
 #include "apps/shoalctl/ctl_request.hpp"
 #include "runtime/core/errc.hpp"
 
@@ -139,6 +140,7 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
   };
   auto timeout = to.timeout;
   std::vector<member_row> members;
+  std::vector<member_info> infos;
   std::vector<std::string> down;
   graph_spec g;
   directory dir;
@@ -147,6 +149,7 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
     .receive(
       [&](std::vector<member_info>& xs, std::vector<std::string>& departed,
           graph_spec& graph, directory& placed) {
+        infos = xs;
         for (auto& x : xs)
           members.push_back(member_row{std::move(x)});
         down = std::move(departed);
@@ -206,6 +209,7 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
     nodes.push_back(std::move(r));
   }
   std::sort(nodes.begin(), nodes.end(), worse);
+  auto rejects = ask_rejects(self, infos, host_timeout);
   if (json) {
     auto doc = nlohmann::json::object();
     auto& ms = doc["members"] = nlohmann::json::array();
@@ -218,6 +222,7 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
     doc["nodes_failed_over"] = failed_over;
     doc["nodes_failed_over_warm"] = ck.warm;
     doc["checkpoint"] = checkpoint_json(ck);
+    doc["rejected_input"] = rejects_json(rejects);
     auto& ns = doc["nodes"] = nlohmann::json::array();
     for (auto& n : nodes)
       ns.push_back({{"name", n.name},
@@ -250,6 +255,7 @@ int ctl_status(caf::scoped_actor& self, const caf::actor& member,
   }
   if (ck.committed > 0 || ck.failed > 0)
     print_checkpoint_line(ck);
+  print_rejects(rejects);
   if (nodes.empty()) {
     std::printf("no graph deployed\n");
     return 0;

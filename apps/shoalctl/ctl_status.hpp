@@ -1,6 +1,7 @@
-// `shoalctl status`: the members with their load, the members down, and
-// every node with its member and counters, gathered from a member and every
-// member's graph host. Part of shoalctl (ctl_command.hpp).
+// `shoalctl status`: the members with their load, the members down, why
+// their live sources rejected input (ctl_rejects.hpp), and every node with
+// its member and counters, gathered from a member and every member's graph
+// host. Part of shoalctl (ctl_command.hpp).
 
 #pragma once
 

@@ -1,6 +1,7 @@
 #include "runtime/http/status_model.hpp"
 
 #include "runtime/http/json_writer.hpp"
+#include "runtime/http/reject_json.hpp"
 
 namespace shoal {
 
@@ -39,6 +40,8 @@ void write(json_writer& w, const member_status& x) {
   w.i64(x.backlog);
   w.key("samples");
   write(w, x.samples);
+  w.key("rejected_input");
+  write_rejects(w, x.rejects);
   w.end_object();
 }
 

@@ -17,6 +17,7 @@
 #include "runtime/core/counters.hpp"
 #include "runtime/core/latency_histogram.hpp"
 #include "runtime/core/process_stats.hpp"
+#include "runtime/core/reject_log.hpp"
 #include "runtime/graph/graph_spec.hpp"
 #include "runtime/http/member_work.hpp"
 #include "runtime/http/readiness.hpp"
@@ -38,6 +39,9 @@ struct member_status {
   int64_t backlog = 0;
   /// Samples its sources accepted and rejected, by reason.
   ingest_counts samples;
+  /// Why its live sources rejected input: the first distinct reasons and
+  /// the unknown sensor names.
+  reject_log rejects;
 };
 
 /// One node of the graph with its placement and counters.

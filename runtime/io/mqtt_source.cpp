@@ -53,7 +53,7 @@ void mqtt_source::on_message(std::string_view topic, std::string_view payload) {
   for (auto& problem : decoded_.problems) {
     ++malformed_;
     inbox_->push_malformed("mqtt topic " + std::string{topic},
-                           std::move(problem));
+                           std::move(problem), 1, payload);
   }
   for (auto& x : decoded_.samples)
     inbox_->push(std::move(x.sensor), x.ts, x.value);

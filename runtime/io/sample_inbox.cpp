@@ -26,10 +26,11 @@ void sample_inbox::push(std::vector<inbox_sample>& samples) {
 }
 
 void sample_inbox::push_malformed(std::string origin, std::string reason,
-                                  uint64_t count) {
+                                  uint64_t count, std::string_view example) {
   std::lock_guard<std::mutex> guard{mtx_};
-  notices_.push_back(
-    malformed_notice{std::move(origin), std::move(reason), count});
+  notices_.push_back(malformed_notice{
+    std::move(origin), std::move(reason), count,
+    std::string{example.substr(0, malformed_notice::max_example)}});
 }
 
 void sample_inbox::drain(std::vector<inbox_sample>& samples,

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace shoal {
@@ -32,6 +33,11 @@ struct malformed_notice {
   std::string reason;
   /// Inputs this notice stands for (bad elements of one TCP batch).
   uint64_t count = 1;
+  /// The start of the offending input, as received (at most
+  /// `max_example` bytes; escaped by whoever shows it).
+  std::string example;
+
+  static constexpr size_t max_example = 120;
 };
 
 class sample_inbox {
@@ -47,9 +53,10 @@ public:
   /// the capacity; leaves `samples` empty.
   void push(std::vector<inbox_sample>& samples);
 
-  /// Adds a notice of `count` malformed inputs; never refused.
+  /// Adds a notice of `count` malformed inputs, keeping the start of
+  /// `example`; never refused.
   void push_malformed(std::string origin, std::string reason,
-                      uint64_t count = 1);
+                      uint64_t count = 1, std::string_view example = {});
 
   /// Moves everything waiting into `samples` and `notices` (both cleared
   /// first).

@@ -137,3 +137,32 @@ TEST(StatusJson, SourcesHaveTheirLagAndBacklog) {
   EXPECT_TRUE(
     json::parse(render_status_json(status_model{})).at("sources").empty());
 }
+
+TEST(StatusJson, HasEachMembersRejectedInput) {
+  status_model model;
+  member_status m;
+  m.name = "n1";
+  reject_event e;
+  e.reason = reject_reason::malformed;
+  e.text = "payload is not valid JSON";
+  e.origin = "mqtt topic plant/a";
+  e.example = "{\"ts\":\x01";
+  e.now_ns = 1'796'443'920'123'000'000;
+  m.rejects.add(e);
+  m.rejects.add_unknown("plant.zzz", 2);
+  model.members.push_back(m);
+  auto doc = json::parse(render_status_json(model));
+  auto& r = doc.at("members")[0].at("rejected_input");
+  ASSERT_EQ(r.at("reasons").size(), 1u);
+  auto& x = r.at("reasons")[0];
+  EXPECT_EQ(x.at("reason"), "malformed");
+  EXPECT_EQ(x.at("text"), "payload is not valid JSON");
+  EXPECT_EQ(x.at("origin"), "mqtt topic plant/a");
+  EXPECT_EQ(x.at("example"), "{\"ts\":\\x01");
+  EXPECT_EQ(x.at("first"), "2026-12-05T04:12:00.123Z");
+  EXPECT_EQ(x.at("count"), 1);
+  EXPECT_EQ(r.at("other_reasons"), 0);
+  EXPECT_EQ(r.at("unknown_sensors")[0].at("name"), "plant.zzz");
+  EXPECT_EQ(r.at("unknown_sensors")[0].at("count"), 2);
+  EXPECT_EQ(r.at("other_unknown"), 0);
+}
