@@ -73,7 +73,7 @@ nlohmann::json
 await_ctl_rejects(int port, const std::string& name,
                   const std::function<bool(const nlohmann::json&)>& ok) {
   nlohmann::json last;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 300; ++i) {
     auto res = shoalctl(port, "status -o json");
     if (res.exit_code == 0) {
       auto doc = nlohmann::json::parse(res.output, nullptr, false);
@@ -94,7 +94,7 @@ nlohmann::json
 await_http_rejects(uint16_t http, const std::string& name,
                    const std::function<bool(const nlohmann::json&)>& ok) {
   nlohmann::json last;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 300; ++i) {
     auto res = http_request(http, "GET", "/status");
     if (res.error.empty() && res.status == 200) {
       auto doc = nlohmann::json::parse(res.body);
