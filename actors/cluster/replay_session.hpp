@@ -4,8 +4,8 @@
 //
 // The file travels as content (SPEC section 9): shoalctl reads it where it
 // runs and sends it in pieces (`replay_chunk`, `replay_piece_bytes` of
-// whole lines each), one at a time, each acknowledged (`replay_ack`) once the replay
-// source took it; the member never opens a path. Neither side holds the
+// whole lines each), one at a time, each acknowledged (`replay_ack`) once the
+// replay source took it; the member never opens a path. Neither side holds the
 // whole file: shoalctl one piece, the member about two. Each piece carries
 // its sequence number and byte offset, checked here, and the session keeps
 // where the next one starts, so that a replay can later be resent from a

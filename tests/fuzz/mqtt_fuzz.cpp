@@ -19,8 +19,8 @@ using namespace shoal;
 
 namespace {
 
-void decode_as(mqtt_payload_format format, ts_unit unit,
-               std::string_view topic, std::string_view payload) {
+void decode_as(mqtt_payload_format format, ts_unit unit, std::string_view topic,
+               std::string_view payload) {
   mqtt_payload_options opts;
   opts.format = format;
   opts.unit = unit;
@@ -42,8 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   decode_as(mqtt_payload_format::value, ts_unit::rfc3339, "a/b", payload);
   decode_as(mqtt_payload_format::json, ts_unit::ms, "a/b", payload);
   decode_as(mqtt_payload_format::telegraf, ts_unit::s, "a/b", payload);
-  decode_as(mqtt_payload_format::sparkplug_b, ts_unit::ns,
-            "spBv1.0/g/NBIRTH/e", payload);
+  decode_as(mqtt_payload_format::sparkplug_b, ts_unit::ns, "spBv1.0/g/NBIRTH/e",
+            payload);
   decode_as(mqtt_payload_format::sparkplug_b, ts_unit::ns,
             "spBv1.0/g/DDATA/e/d", payload);
   auto p = parse_mqtt_payload(payload, arrival);
