@@ -19,7 +19,8 @@ std::string sample_reject_text(reject_reason why, int64_t ts, int64_t now_ns) {
       if (auto unit = timestamp_unit_guess(ts, now_ns))
         return std::string{"timestamp looks like "} + unit
                + " since the epoch, but Shoal reads integer nanoseconds, so "
-                 "the sample is decades behind the watermark";
+                 "the sample is decades behind the watermark (an MQTT source "
+                 "reads other units with timestamp_unit, docs/io.md)";
       return "timestamp is behind the source's watermark (the time of "
              "arrival minus allowed_lateness_ns)";
     case reject_reason::out_of_order:
@@ -41,7 +42,9 @@ std::string malformed_text(std::string_view reason) {
   std::string out{reason};
   if (reason.find("\"ts\"") != std::string_view::npos)
     out += " (Shoal reads \"ts\" as integer nanoseconds since the epoch; "
-           "leave it out to take the time of arrival)";
+           "an MQTT source reads RFC 3339 and other units with "
+           "timestamp_unit, docs/io.md; or leave it out to take the time of "
+           "arrival)";
   return out;
 }
 
