@@ -18,9 +18,11 @@
 #include "caf/type_id.hpp"
 
 #include "actors/cluster/directory.hpp"
+#include "actors/wire_packing.hpp"
 #include "runtime/core/counters.hpp"
 #include "runtime/core/output_row.hpp"
 #include "runtime/core/reject_log.hpp"
+#include "runtime/core/row_table.hpp"
 #include "runtime/core/types.hpp"
 #include "runtime/graph/graph_spec.hpp"
 #include "runtime/http/member_work.hpp"
@@ -42,7 +44,8 @@ struct batch {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch& x) {
-  return f(x.from, x.points, x.wm, x.token);
+  packed<point> points{&x.points};
+  return f(x.from, points, x.wm, x.token);
 }
 
 /// A cluster member as the others know it.
@@ -150,7 +153,9 @@ struct replay_page {
   /// The index of `rows.front()` among the replay's outputs: the `next` of
   /// the request.
   uint64_t first = 0;
-  std::vector<output_row> rows;
+  /// In a table that names each node once (runtime/core/row_table.hpp);
+  /// the client checks `rows.valid()` before it reads them.
+  row_table rows;
   /// The member's output buffer is still full: fetch again before sending
   /// the next chunk.
   bool full = false;

@@ -63,19 +63,28 @@ void take(self_ptr self, const batch& b) {
   auto now = st.env.clock->now_ns();
   auto& in = i->second;
   size_t written = 0;
-  for (auto& p : b.points) {
+  // Runs of outputs to write go to the sink at once.
+  auto* pts = b.points.data();
+  size_t start = 0;
+  for (size_t k = 0; k < b.points.size(); ++k) {
+    auto& p = pts[k];
     // A node resumed from a checkpoint sends again what its predecessor
     // sent since; each node's outputs are written once, in ts order.
-    if (p.ts <= in.last_ts)
+    if (p.ts <= in.last_ts) {
+      if (k > start)
+        st.out->write_points(in.name, pts + start, k - start);
+      start = k + 1;
       continue;
+    }
     in.last_ts = p.ts;
     ++written;
-    st.out->write(in.name, p);
     st.latency.record(now - p.ts);
     st.latency_total.record(now - p.ts);
     if (in.single)
       st.latency_single.record(now - p.ts);
   }
+  if (b.points.size() > start)
+    st.out->write_points(in.name, pts + start, b.points.size() - start);
   if (written > 0) {
     in.last = b.points.back().value;
     if (!st.flush_scheduled) {

@@ -110,9 +110,17 @@ struct output_pages {
                                + ", got " + std::to_string(pg.first));
             return;
           }
-          for (auto& r : pg.rows)
-            file->write(r.node, point{r.ts, r.value});
-          next += pg.rows.size();
+          auto& rows = pg.rows;
+          if (!rows.valid()) {
+            err = make_error(errc::invalid_input,
+                             "the member sent a page of outputs whose rows "
+                             "do not all name a node (from output "
+                               + std::to_string(next) + ")");
+            return;
+          }
+          for (size_t i = 0; i < rows.size(); ++i)
+            file->write(rows.names[rows.name_of[i]], rows.points[i]);
+          next += rows.size();
           full = pg.full;
           end = pg.end;
           held_most = pg.held_most;

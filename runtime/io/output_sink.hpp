@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ public:
 
   /// Takes one output of node `node`.
   virtual void write(const std::string& node, point p) = 0;
+
+  /// Takes `n` outputs of node `node` in order; the same as `write` for
+  /// each, which is what it does unless a sink can do better.
+  virtual void write_points(const std::string& node, const point* ps, size_t n);
 
   /// Pushes buffered rows out; returns an error if that failed.
   virtual caf::error flush() = 0;

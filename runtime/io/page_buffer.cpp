@@ -11,9 +11,25 @@ page_buffer::page_buffer(page_limits limits) : limits_(limits) {
   limits_.page_rows = std::max<size_t>(limits_.page_rows, 1);
 }
 
+uint32_t page_buffer::intern(const std::string& node) {
+  auto [i, added] = index_.emplace(node, static_cast<uint32_t>(names_.size()));
+  if (added)
+    names_.push_back(node);
+  return i->second;
+}
+
 void page_buffer::write(const std::string& node, point p) {
+  write_points(node, &p, 1);
+}
+
+void page_buffer::write_points(const std::string& node, const point* ps,
+                               size_t n) {
+  if (n == 0)
+    return;
   std::lock_guard<std::mutex> guard{mtx_};
-  rows_.push_back(output_row{node, p.ts, p.value});
+  auto name = intern(node);
+  for (size_t i = 0; i < n; ++i)
+    rows_.push_back(held_row{name, ps[i]});
   peak_ = std::max(peak_, rows_.size());
 }
 
@@ -37,16 +53,29 @@ caf::expected<page_buffer::page> page_buffer::take(uint64_t next) {
   first_ = next;
   page res;
   res.first = next;
+  auto& out = res.rows;
+  // The page's index of each name it uses.
+  constexpr auto unused = UINT32_MAX;
+  std::vector<uint32_t> in_page(names_.size(), unused);
   size_t bytes = 0;
   for (auto& r : rows_) {
-    if (res.rows.size() == limits_.page_rows)
+    if (out.size() == limits_.page_rows)
       break;
-    // About what a row costs on the wire: its node name and two numbers.
-    auto size = r.node.size() + 2 * sizeof(int64_t);
-    if (!res.rows.empty() && bytes + size > limits_.page_bytes)
+    // What a row costs on the wire: a name index and a point, and its
+    // node's name the first time the page names it.
+    auto size = sizeof(uint32_t) + sizeof(point);
+    auto& known = in_page[r.name];
+    if (known == unused)
+      size += names_[r.name].size() + sizeof(uint64_t);
+    if (!out.empty() && bytes + size > limits_.page_bytes)
       break;
     bytes += size;
-    res.rows.push_back(r);
+    if (known == unused) {
+      known = static_cast<uint32_t>(out.names.size());
+      out.names.push_back(names_[r.name]);
+    }
+    out.name_of.push_back(known);
+    out.points.push_back(r.p);
   }
   return res;
 }

@@ -12,6 +12,10 @@
 // the cap plus the outputs of one input piece. `peak` records how many rows
 // it ever held, for tests and status.
 //
+// Rows are held as a node index and a point, each node's name once, and a
+// page is a `row_table` (runtime/core/row_table.hpp): a replay of millions
+// of outputs copies no name per row.
+//
 // Written by one sink actor and read by the member actor, on different
 // threads: every member function locks.
 
@@ -22,10 +26,12 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "caf/expected.hpp"
 
+#include "runtime/core/row_table.hpp"
 #include "runtime/io/output_sink.hpp"
 
 namespace shoal {
@@ -46,12 +52,15 @@ public:
 
   void write(const std::string& node, point p) override;
 
+  void write_points(const std::string& node, const point* ps,
+                    size_t n) override;
+
   caf::error flush() override;
 
   /// One page: rows `first`, `first + 1`, ... in write order.
   struct page {
     uint64_t first = 0;
-    std::vector<output_row> rows;
+    row_table rows;
   };
 
   /// Drops the rows before `next` and returns a page from `next` (empty
@@ -78,8 +87,19 @@ public:
 private:
   page_limits limits_;
   mutable std::mutex mtx_;
+  /// A row: its node (an index into `names_`) and its output.
+  struct held_row {
+    uint32_t name;
+    point p;
+  };
+
+  /// The index of `node` in `names_`, added if new.
+  uint32_t intern(const std::string& node);
+
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, uint32_t> index_;
   /// Rows `first_`, `first_ + 1`, ... not dropped yet.
-  std::deque<output_row> rows_;
+  std::deque<held_row> rows_;
   uint64_t first_ = 0;
   size_t peak_ = 0;
 };

@@ -3,7 +3,9 @@
 // `caf::binary_deserializer` as the middleman feeds a message's payload; the
 // first picks what they decode to: a whole `caf::message` (shoalctl's
 // apply, remove, replay and tail requests, the members' join, heartbeat and
-// handover messages), or one of the structs that travel in them. Malformed
+// handover messages), or one of the structs that travel in them (a batch
+// and a replay's page of outputs carry their points as one block of bytes,
+// actors/wire_packing.hpp). Malformed
 // bytes must give an error, never a crash or an allocation larger than the
 // input can describe (libFuzzer's -rss_limit_mb and -malloc_limit_mb catch
 // those). The actor system has Shoal's types and no middleman.
@@ -74,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 4: decode<batch>(source); break;
     case 5: decode<handover>(source); break;
     case 6: decode<directory>(source); break;
-    default: decode<std::vector<output_row>>(source); break;
+    default: decode<replay_page>(source); break;
   }
   return 0;
 }

@@ -85,7 +85,10 @@ int main(int argc, char** argv) {
   h.state = std::string("\x01\x02state", 7);
   h.requested = {1, 2};
   h.last = point{3, 4.5};
-  std::vector<output_row> rows{{"p1.score", 5, 0.25}};
+  replay_page page;
+  page.rows.names = {"p1.score", "p1.mean"};
+  page.rows.name_of = {0, 1, 0};
+  page.rows.points = {point{5, 0.25}, point{5, 3.0}, point{6, -1.0}};
   bool ok
     = write_seed(sys, dir, "msg_apply", 0, caf::make_message(apply_atom_v, g))
       && write_seed(sys, dir, "msg_remove", 0,
@@ -106,6 +109,6 @@ int main(int argc, char** argv) {
       && write_seed(sys, dir, "batch", 4, b)
       && write_seed(sys, dir, "handover", 5, h)
       && write_seed(sys, dir, "directory", 6, directory{})
-      && write_seed(sys, dir, "rows", 7, rows);
+      && write_seed(sys, dir, "page", 7, page);
   return ok ? 0 : 1;
 }

@@ -38,7 +38,7 @@ TEST(PageBuffer, PagesFromTheIndexAskedFor) {
   ASSERT_TRUE(pg);
   EXPECT_EQ(pg->first, 0u);
   ASSERT_EQ(pg->rows.size(), 4u);
-  EXPECT_EQ(pg->rows[3].ts, 3);
+  EXPECT_EQ(pg->rows.points[3].ts, 3);
   // The answer was lost: the same page again.
   auto again = buf.take(0);
   ASSERT_TRUE(again);
@@ -47,7 +47,7 @@ TEST(PageBuffer, PagesFromTheIndexAskedFor) {
   ASSERT_TRUE(rest);
   EXPECT_EQ(rest->first, 4u);
   ASSERT_EQ(rest->rows.size(), 2u);
-  EXPECT_EQ(rest->rows[0].ts, 4);
+  EXPECT_EQ(rest->rows.points[0].ts, 4);
   EXPECT_EQ(buf.held(), 2u);
   // Nothing new yet: an empty page.
   auto none = buf.take(6);
@@ -78,7 +78,7 @@ TEST(PageBuffer, PagesStayUnderTheirByteSizeButMoveOn) {
     auto pg = buf.take(next);
     ASSERT_TRUE(pg);
     ASSERT_EQ(pg->rows.size(), 1u);
-    EXPECT_EQ(pg->rows[0].ts, static_cast<int64_t>(next));
+    EXPECT_EQ(pg->rows.points[0].ts, static_cast<int64_t>(next));
     next += 1;
   }
 }
@@ -110,8 +110,8 @@ TEST(PageBuffer, BackPressureKeepsTheBufferBoundedAndLosesNothing) {
     ASSERT_TRUE(pg);
     ASSERT_EQ(pg->first, next);
     ASSERT_LE(pg->rows.size(), lim.page_rows);
-    for (auto& r : pg->rows)
-      got.push_back(r.ts);
+    for (auto& p : pg->rows.points)
+      got.push_back(p.ts);
     next += pg->rows.size();
     end = taken == pieces && next == buf.end();
   }
@@ -141,10 +141,34 @@ TEST(PageBuffer, AWriterAndAReaderOnTwoThreads) {
       ADD_FAILURE() << "take(" << next << ") failed";
       break;
     }
-    for (auto& r : pg->rows)
-      ordered = ordered && r.ts == static_cast<int64_t>(next++);
+    for (auto& p : pg->rows.points)
+      ordered = ordered && p.ts == static_cast<int64_t>(next++);
   }
   writer.join();
   EXPECT_TRUE(ordered);
   EXPECT_EQ(buf.end(), static_cast<uint64_t>(total));
+}
+
+TEST(PageBuffer, APageNamesEachNodeOnceAndEveryRowHasItsName) {
+  page_buffer buf{tiny()};
+  buf.write("a", point{1, 1.0});
+  point two[] = {point{2, 2.0}, point{3, 3.0}};
+  buf.write_points("b", two, 2);
+  buf.write("a", point{4, 4.0});
+  auto pg = buf.take(0);
+  ASSERT_TRUE(pg);
+  auto& rows = pg->rows;
+  ASSERT_TRUE(rows.valid());
+  EXPECT_EQ(rows.names, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows.row(0), (output_row{"a", 1, 1.0}));
+  EXPECT_EQ(rows.row(1), (output_row{"b", 2, 2.0}));
+  EXPECT_EQ(rows.row(2), (output_row{"b", 3, 3.0}));
+  EXPECT_EQ(rows.row(3), (output_row{"a", 4, 4.0}));
+  // A later page names only the nodes it holds, from index 0.
+  buf.write("b", point{5, 5.0});
+  auto next = buf.take(4);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->rows.names, (std::vector<std::string>{"b"}));
+  EXPECT_EQ(next->rows.row(0), (output_row{"b", 5, 5.0}));
 }
