@@ -41,15 +41,44 @@ bool complete(const sink_state& st, const sink_state::input& in) {
   return in.done || (st.until != wm_end && in.wm >= st.until);
 }
 
-/// Finishes once every input is complete.
+/// Counts the inputs not complete yet and finishes if there are none; a
+/// batch then counts down (`take`), so that the last inputs to end do not
+/// each scan every input.
 void check_complete(self_ptr self) {
   auto& st = self->state;
-  size_t open = 0;
+  st.behind = 0;
   for (auto& kvp : st.inputs)
     if (!complete(st, kvp.second))
-      ++open;
-  if (open == 0)
+      ++st.behind;
+  if (st.behind == 0)
     finish(self);
+}
+
+/// An input that was not done and had marked at most round `st.marked`
+/// stops holding the next round back (it marked a later one, ended or
+/// left).
+void release_hold(sink_state& st, const sink_state::input& in) {
+  if (!in.done && in.mark <= st.marked)
+    --st.holding;
+}
+
+/// Every input that is not done marked round `k` or later: tells the
+/// monitor the newest round all of them marked, and counts the inputs that
+/// hold the next one back. Scans every input, once per round.
+void check_marks(self_ptr self, uint64_t k) {
+  auto& st = self->state;
+  auto ready = k;
+  for (auto& kvp : st.inputs)
+    if (!kvp.second.done)
+      ready = std::min(ready, kvp.second.mark);
+  if (ready > st.marked) {
+    st.marked = ready;
+    self->send(st.monitor, ckpt_atom_v, ready);
+  }
+  st.holding = 0;
+  for (auto& kvp : st.inputs)
+    if (!kvp.second.done && kvp.second.mark <= st.marked)
+      ++st.holding;
 }
 
 /// Writes the outputs of batch `b` and follows its input's watermark.
@@ -93,15 +122,20 @@ void take(self_ptr self, const batch& b) {
     }
   }
   st.outputs += written;
-  if (b.wm > i->second.wm)
-    i->second.wm = b.wm;
-  if (b.wm == wm_end && !i->second.done) {
-    i->second.done = true;
-    if (--st.open == 0)
+  auto was_complete = complete(st, in);
+  if (b.wm > in.wm)
+    in.wm = b.wm;
+  if (b.wm == wm_end && !in.done) {
+    release_hold(st, in);
+    in.done = true;
+    if (--st.open == 0) {
       finish(self);
+      return;
+    }
   }
-  if (st.until != wm_end && b.wm >= st.until)
-    check_complete(self);
+  if (st.until != wm_end && !was_complete && complete(st, in)
+      && --st.behind <= 0)
+    finish(self);
 }
 
 } // namespace
@@ -128,6 +162,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         if (in.name.empty()) {
           in.name = names[k];
           ++st.open;
+          ++st.holding;
         }
         if (k < nodes.size())
           in.handle = nodes[k];
@@ -155,6 +190,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
             self->send(i->second.handle, caf::unsubscribe_atom_v, me);
           if (!i->second.done)
             --st.open;
+          release_hold(st, i->second);
           i = st.inputs.erase(i);
         } else {
           ++i;
@@ -167,6 +203,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         if (in.name.empty()) {
           in.name = names[k];
           ++st.open;
+          ++st.holding;
         }
         if (in.handle == nodes[k])
           continue;
@@ -218,15 +255,13 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       auto i = st.inputs.find(key);
       if (!st.report_marks || i == st.inputs.end())
         return;
-      i->second.mark = std::max(i->second.mark, k);
-      auto ready = k;
-      for (auto& kvp : st.inputs)
-        if (!kvp.second.done)
-          ready = std::min(ready, kvp.second.mark);
-      if (ready > st.marked) {
-        st.marked = ready;
-        self->send(st.monitor, ckpt_atom_v, ready);
-      }
+      auto& in = i->second;
+      if (k > st.marked)
+        release_hold(st, in);
+      in.mark = std::max(in.mark, k);
+      // Most marks leave an input that still holds the round back.
+      if (st.holding <= 0)
+        check_marks(self, k);
     },
     [=](batch& b) {
       take(self, b);

@@ -122,6 +122,12 @@ struct sink_state {
   /// the newest round told.
   bool report_marks = false;
   uint64_t marked = 0;
+  /// Inputs not done that marked at most round `marked`: while there are
+  /// some, a mark needs no scan of every input.
+  int64_t holding = 0;
+  /// With `until`: inputs not complete yet (at most; counted down by
+  /// batches, counted again by a scan).
+  int64_t behind = 0;
   /// With `until_atom`: the watermark every input must reach.
   int64_t until = wm_end;
   /// Whether a periodic flush_atom is on its way.
