@@ -252,6 +252,7 @@ CAF_ADD_ATOM(shoal, shoal, plan_atom, "plan")
 CAF_ADD_ATOM(shoal, shoal, work_atom, "work")
 CAF_ADD_TYPE_ID(shoal, (shoal::reject_log))
 CAF_ADD_ATOM(shoal, shoal, reject_atom, "reject")
+CAF_ADD_ATOM(shoal, shoal, pace_atom, "pace")
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -11,6 +11,7 @@
 #include "actors/dataflow/checkpoint_marks.hpp"
 #include "actors/dataflow/data_edge.hpp"
 #include "actors/dataflow/move_protocol.hpp"
+#include "actors/dataflow/pacing.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/metrics.hpp"
 #include "runtime/functions/fn_state.hpp"
@@ -192,6 +193,14 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
         },
         [=](stats_atom) {
           return self->state.core.counts;
+        },
+        [=](pace_atom, int64_t most) {
+          auto& s = self->state;
+          return pace_request(self, s.pace, *s.env.live, most);
+        },
+        [=](pace_atom) {
+          auto& s = self->state;
+          pace_poll(self, s.pace, *s.env.live);
         },
         [=](swap_atom, const caf::actor& from, caf::actor& to) {
           swap_subscriber(self, *self->state.pub, from, std::move(to));

@@ -42,6 +42,11 @@
 //   (mark_atom, uint64_t k, uint64_t key)
 //                               source `key` marked round k
 //                               (actors/dataflow/checkpoint_marks.hpp)
+//   (pace_atom, int64_t most) -> ok_atom
+//                               once this process's mailbox backlog is at
+//                               most `most`: a replay source on another
+//                               member paces on it
+//                               (actors/dataflow/pacing.hpp)
 
 #pragma once
 
@@ -56,6 +61,7 @@
 #include "actors/dataflow/actor_env.hpp"
 #include "actors/dataflow/checkpoint_marks.hpp"
 #include "actors/dataflow/move_protocol.hpp"
+#include "actors/dataflow/pacing.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/publisher.hpp"
 #include "actors/dataflow/sensor_core.hpp"
@@ -82,6 +88,9 @@ struct sensor_state {
   /// sources' marks are in `core.sources`).
   uint64_t asked = 0;
   mark_tracker marks;
+  /// A replay source on another member waits for this process's backlog
+  /// to fall (actors/dataflow/pacing.hpp); null almost always.
+  std::unique_ptr<pace_waits> pace;
 };
 
 /// Runs sensor `spec`; `monitor` gets the final report. `tracker` may be

@@ -1,9 +1,12 @@
 #include "actors/sources/replay_source.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "caf/all.hpp"
 
+#include "actors/dataflow/backlog.hpp"
+#include "actors/dataflow/pacing.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/errc.hpp"
 #include "runtime/core/metrics.hpp"
@@ -81,6 +84,41 @@ row_kind read_chunk(self_ptr self) {
   return row_kind::sample;
 }
 
+/// One member answered (or could not): the next chunk is read once every
+/// member did.
+void paced(self_ptr self) {
+  auto& st = self->state;
+  if (st.pacing > 0 && --st.pacing == 0 && st.pace_due) {
+    st.pace_due = false;
+    self->send(self, start_atom_v);
+  }
+}
+
+/// Asks one sensor on every other member to answer once that member's
+/// backlog is low (actors/dataflow/pacing.hpp).
+void pace_members(self_ptr self) {
+  auto& st = self->state;
+  std::vector<caf::node_id> asked;
+  for (auto& sensor : st.router->sensors()) {
+    if (!sensor || runs_here(sensor))
+      continue;
+    auto node = sensor.node();
+    if (std::find(asked.begin(), asked.end(), node) != asked.end())
+      continue;
+    asked.push_back(node);
+    ++st.pacing;
+    self->request(sensor, pace_timeout, pace_atom_v, st.opts.max_backlog)
+      .then(
+        [=](caf::ok_atom) {
+          paced(self);
+        },
+        [=](caf::error&) {
+          // Timed out, or the sensor is gone: read on.
+          paced(self);
+        });
+  }
+}
+
 } // namespace
 
 std::string replay_position::encode() const {
@@ -143,6 +181,11 @@ caf::behavior replay_source(self_ptr self, std::string label,
         s.due = true;
         return;
       }
+      // Every other member took the last chunk in.
+      if (s.pacing > 0) {
+        s.pace_due = true;
+        return;
+      }
       // Pace on the process's mailbox backlog, but never stall for good:
       // the gauge is process-wide and only approximate.
       if (s.opts.live->backlog() > s.opts.max_backlog
@@ -160,6 +203,7 @@ caf::behavior replay_source(self_ptr self, std::string label,
         return;
       }
       s.router->flush(self, s.filter->watermark());
+      pace_members(self);
       if (got == row_kind::pending) {
         s.waiting = true;
         return;

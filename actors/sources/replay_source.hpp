@@ -8,8 +8,10 @@
 // then the bytes arrive as `chunk_atom` messages, the source reads what
 // arrived and waits for more, and acknowledges a piece once the pieces
 // before it were read, so that at most about two pieces wait here. It slows
-// down while the process's mailbox backlog is high, so a large file never
-// floods memory. At end of file it sends wm_end to every sensor (or, with
+// down while the process's mailbox backlog is high, and, when sensors run
+// on other members, reads a chunk only once each of those members took the
+// last one in (actors/dataflow/pacing.hpp), so a large file never floods
+// memory. At end of file it sends wm_end to every sensor (or, with
 // `detach_at_end`, detaches from them: see replay_options) and `(report_atom,
 // name, ingest_counts, malformed_lines, read_error)` to its monitor (read_error
 // empty unless reading failed), where `ingest_counts.accepted` counts samples
@@ -119,6 +121,10 @@ struct replay_source_state {
   uint64_t round = 0;
   /// A read was due while paused: it runs when the round ends.
   bool due = false;
+  /// Members that have not answered the pace request of the last chunk
+  /// yet (actors/dataflow/pacing.hpp), and whether a read waits for them.
+  int pacing = 0;
+  bool pace_due = false;
 };
 
 /// Replays `reader` (opened, header checked) into `sensors`, indexed like
