@@ -224,11 +224,15 @@ deploy(self_ptr self, const graph_spec& g,
     // A replacement spawns before its predecessor stops: what that one did
     // here is retired now, as its slot goes.
     retire(self, name);
-    // Linked: when the member shuts down, its nodes go with it.
+    // Monitored, not linked: CAF 0.17 keeps an actor's links in a list
+    // that each unlink searches from its newest entry, so stopping 50,000
+    // linked nodes (a failover restores all of them) took minutes; a
+    // monitor sits in the node's own list. The host stops its nodes when
+    // it goes, and goes when one fails (graph_host below).
     auto a = n.kind == node_kind::sensor
-               ? self->spawn<caf::linked>(sensor_actor, n, me, nullptr,
-                                          band.standby, band.env)
-               : self->spawn<caf::linked>(node_actor, n, me, band);
+               ? self->spawn<caf::monitored>(sensor_actor, n, me, nullptr,
+                                             band.standby, band.env)
+               : self->spawn<caf::monitored>(node_actor, n, me, band);
     self->state.slots[name] = std::move(slot);
     if (warm[i])
       // As a node that moved here, from the state its checkpoint kept.
@@ -245,6 +249,25 @@ deploy(self_ptr self, const graph_spec& g,
 caf::behavior graph_host(self_ptr self, std::string member, caf::actor keeper) {
   self->state.ckpt.member = std::move(member);
   self->state.ckpt.keeper = std::move(keeper);
+  // The member shuts down (it is linked to the host): the nodes go with
+  // the host, one message each.
+  self->set_exit_handler([=](caf::exit_msg& em) {
+    if (!em.reason)
+      return;
+    for (auto& kvp : self->state.local)
+      self->send_exit(kvp.second, em.reason);
+    self->quit(std::move(em.reason));
+  });
+  // A node that failed takes the host, and with it the member, down
+  // (docs/http.md, readiness); nodes that ended, moved away or were
+  // stopped do not.
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (!dm.reason || dm.reason == caf::exit_reason::user_shutdown)
+      return;
+    for (auto& kvp : self->state.local)
+      self->send_exit(kvp.second, dm.reason);
+    self->quit(std::move(dm.reason));
+  });
   measure_load(self);
   caf::message_handler hosting{
     [=](deploy_atom, const graph_spec& g, const std::vector<std::string>& names)
@@ -291,8 +314,6 @@ caf::behavior graph_host(self_ptr self, std::string member, caf::actor keeper) {
         // an invalid handle.
         if (!x)
           continue;
-        // Unlinked first: the host outlives the nodes it stops.
-        self->unlink_from(x);
         self->send_exit(x, caf::exit_reason::user_shutdown);
       }
       return caf::ok_atom_v;
