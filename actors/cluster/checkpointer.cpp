@@ -168,6 +168,7 @@ void run_round(member_self self) {
   ck.started = std::chrono::steady_clock::now();
   ck.round_members.clear();
   ck.round_copies.clear();
+  ck.round_captured.clear();
   for (size_t j = 0; j < members.size(); ++j) {
     ck.round_members.push_back(members[j].name);
     ck.round_copies.push_back(members.size() > 1
@@ -202,6 +203,35 @@ void run_round(member_self self) {
   }
 }
 
+/// Reading goes on here after round `k` (or an earlier one) paused the
+/// replay source.
+void resume_source(member_self self, uint64_t k) {
+  auto& ck = self->state.checkpoint;
+  if (ck.paused != 0 && ck.paused <= k) {
+    ck.paused = 0;
+    if (auto src = replay_source_of(self))
+      self->send(src, ckpt_atom_v, k, true);
+  }
+}
+
+/// Leader: `member`'s graph host captured the states of round `k`; once
+/// every member's did, every replay source reads on while the states are
+/// written (Flink's asynchronous phase of a checkpoint).
+void round_captured(member_self self, uint64_t k, const std::string& member) {
+  auto& ck = self->state.checkpoint;
+  if (ck.round != k
+      || std::find(ck.round_members.begin(), ck.round_members.end(), member)
+           == ck.round_members.end()
+      || std::find(ck.round_captured.begin(), ck.round_captured.end(), member)
+           != ck.round_captured.end())
+    return;
+  ck.round_captured.push_back(member);
+  if (ck.round_captured.size() < ck.round_members.size())
+    return;
+  for (auto& m : all_members(self->state.membership))
+    self->send(m.handle, ckpt_atom_v, start_atom_v, k);
+}
+
 /// Delivers this member's part once its host and its replay sink are done.
 void finish_part(member_self self) {
   auto& part = self->state.checkpoint.part;
@@ -229,6 +259,7 @@ caf::result<uint64_t> take_round(member_self self, uint64_t k,
   auto part = std::make_shared<member_part>();
   part->k = k;
   part->rp = self->make_response_promise();
+  part->leader = caf::actor_cast<caf::actor>(self->current_sender());
   auto& run = self->state.replay.run;
   if (run && run->error.empty() && run->sink && !run->sink_done)
     part->sink_done = false;
@@ -263,11 +294,7 @@ void round_ended(member_self self, uint64_t k, bool committed,
   auto& ck = st.checkpoint;
   ck.newest = std::max(ck.newest, k);
   replay_round_ended(self, k, committed);
-  if (ck.paused != 0 && ck.paused <= k) {
-    ck.paused = 0;
-    if (auto src = replay_source_of(self))
-      self->send(src, ckpt_atom_v, k, true);
-  }
+  resume_source(self, k);
   if (!committed || k <= ck.meta.k)
     return;
   auto m = decode_meta(self->system(), meta);
@@ -464,6 +491,20 @@ caf::message_handler checkpoint_handlers(member_self self) {
     },
     [=](ckpt_atom, restore_atom, uint64_t k) {
       replay_restored(self, k);
+    },
+    [=](ckpt_atom, ready_atom, uint64_t k) {
+      // The graph host captured its nodes' states of round k.
+      auto& part = self->state.checkpoint.part;
+      if (part && part->k == k && part->leader)
+        self->send(part->leader, ckpt_atom_v, ready_atom_v, k,
+                   self->state.opts.name);
+    },
+    [=](ckpt_atom, ready_atom, uint64_t k, const std::string& member) {
+      round_captured(self, k, member);
+    },
+    [=](ckpt_atom, start_atom, uint64_t k) {
+      // Every member captured round k: the replay reads on.
+      resume_source(self, k);
     },
     [=](ckpt_atom, sync_atom, std::vector<std::string>& names,
         std::vector<caf::actor>& actors) {

@@ -14,11 +14,19 @@
 //      way the member also waits until the replay's sink has every output
 //      from before the round (the sink's marks), so that a restore from
 //      the round loses none in flight;
+//   1a. before that, each graph host tells its member once every node's
+//      state is captured (`(ckpt_atom, ready_atom, k)`), the member tells
+//      the leader (`(ckpt_atom, ready_atom, k, name)`), and once every
+//      member's was, the leader tells every member `(ckpt_atom, start_atom,
+//      k)`: the replay sources read on while the states are written and
+//      copied (the asynchronous phase of a Flink checkpoint; nothing read
+//      now can reach a state of round k, which every node took already);
 //   2. once every member answered, sends every member
 //      `(ckpt_atom, k, true, meta)`: the round is committed with its
 //      metadata (`checkpoint_meta`: where each node's state is and who
-//      keeps each member's copy); every member resumes its replay source,
-//      learns the metadata and commits it in its own store;
+//      keeps each member's copy); every member resumes its replay source
+//      (if it did not already), learns the metadata and commits it in its
+//      own store;
 //   3. a member that fails or does not answer within `round_timeout`, a
 //      graph change that begins, or a member that leaves ends the round
 //      uncommitted: `(ckpt_atom, k, false, "")`, and the replay resumes.
@@ -42,6 +50,12 @@
 //                                             (actors/cluster/replay_resume.hpp)
 //   (ckpt_atom, restore_atom, uint64_t k)     the leader restored every
 //                                             node from round k
+//   (ckpt_atom, ready_atom, uint64_t k)       the graph host captured
+//                                             round k
+//   (ckpt_atom, ready_atom, uint64_t k, std::string member)
+//                                             leader: so did `member`'s
+//   (ckpt_atom, start_atom, uint64_t k)       every member's did: the
+//                                             replay source reads on
 //   (ckpt_atom, sync_atom, std::vector<std::string> names,
 //    std::vector<caf::actor> actors) -> ok_atom
 //       during a restore, before the new actors are wired: the replay's
@@ -86,6 +100,9 @@ struct member_part {
   /// The replay source said where it paused.
   bool position_done = true;
   caf::response_promise rp;
+  /// The leader that asked: it learns when the graph host captured the
+  /// states.
+  caf::actor leader;
 };
 
 struct checkpoint_state {
@@ -125,6 +142,8 @@ struct checkpoint_state {
   /// Leader: the members of the round under way and who keeps whose copy.
   std::vector<std::string> round_members;
   std::vector<std::string> round_copies;
+  /// Leader: the members whose graph hosts captured the round's states.
+  std::vector<std::string> round_captured;
   bool probing = false;
   /// Rounds skipped because nothing changed.
   uint64_t skipped_rounds = 0;

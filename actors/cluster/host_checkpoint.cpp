@@ -30,15 +30,16 @@ void fail_round(self_ptr self, const round_ptr& r, caf::error err) {
 
 void done_round(self_ptr self, const round_ptr& r) {
   auto& ck = self->state.ckpt;
-  auto ms = std::chrono::duration<double, std::milli>(
-              std::chrono::steady_clock::now() - r->started)
-              .count();
+  using ms_t = std::chrono::duration<double, std::milli>;
+  auto ms = ms_t{std::chrono::steady_clock::now() - r->started}.count();
+  auto captured_ms = ms_t{r->captured - r->started}.count();
   logf(*ck.log, log_level::debug,
        {{"event", "checkpoint_written"},
         {"round", r->k},
         {"changed", r->changed},
         {"bytes", r->bytes},
-        {"ms", ms}},
+        {"ms", ms},
+        {"captured_ms", captured_ms}},
        "shoal-node: member %s: checkpoint %llu: wrote %zu changed states "
        "(%zu bytes)",
        ck.member.c_str(), static_cast<unsigned long long>(r->k), r->changed,
@@ -92,6 +93,11 @@ void send_copy(self_ptr self, const round_ptr& r) {
 /// the copy goes out.
 void write_round(self_ptr self, const round_ptr& r) {
   auto& ck = self->state.ckpt;
+  r->captured = std::chrono::steady_clock::now();
+  // The states are captured: the member's replay may read on while they
+  // are written (checkpointer.hpp).
+  if (r->member)
+    self->send(r->member, ckpt_atom_v, ready_atom_v, r->k);
   self
     ->request(ck.keeper, write_timeout, ckpt_atom_v, r->k, ck.member, r->names,
               r->states)
@@ -138,6 +144,7 @@ caf::message_handler host_checkpoint_handlers(self_ptr self) {
       auto r = std::make_shared<host_round>();
       r->k = k;
       r->copy_host = std::move(copy_host);
+      r->member = caf::actor_cast<caf::actor>(self->current_sender());
       r->started = std::chrono::steady_clock::now();
       r->pending = st.local.size();
       r->rp = self->make_response_promise();

@@ -12,7 +12,9 @@
 //   (ckpt_atom, uint64_t k, caf::actor copy_host) -> ok_atom
 //       from the member: take round k; `copy_host` (may be invalid: no
 //       copy) is the graph host that keeps this member's copy; answered
-//       once the states are written here and there
+//       once the states are written here and there; before that, once
+//       every node's part is here (the states are captured), it tells the
+//       member `(ckpt_atom, ready_atom, k)`
 //   (ckpt_atom, uint64_t k, std::string name, handover h)
 //   (ckpt_atom, uint64_t k, std::string name)
 //       a node's part (changed, unchanged)
@@ -30,7 +32,8 @@
 //       and the placement, where they changed)
 // Runs in the graph host; its state is `graph_host_state::ckpt`. Each round
 // written is one debug line in the log (`event=checkpoint_written round=
-// changed= bytes= ms=`).
+// changed= bytes= ms= captured_ms=`: from the request to the written copy,
+// and to the last node's part).
 
 #pragma once
 
@@ -64,7 +67,13 @@ struct host_round {
   size_t changed = 0;
   size_t bytes = 0;
   std::chrono::steady_clock::time_point started;
+  /// When the last node's part came (the states are in memory; writing
+  /// them begins).
+  std::chrono::steady_clock::time_point captured;
   caf::actor copy_host;
+  /// The member actor that asked for the round: it learns when every
+  /// node's part is here, `(ckpt_atom, ready_atom, k)`.
+  caf::actor member;
   caf::response_promise rp;
 };
 

@@ -3,8 +3,10 @@
 //
 // A checkpoint round k starts at the sources that can be sent again (a
 // cluster replay): each sends `(mark_atom, k, key)` to every sensor it
-// feeds, after its last batch before the round, and then pauses until the
-// round ends, so nothing follows the mark until every node took its part.
+// feeds, after its last batch before the round, and then pauses until
+// every node of every member took its part (actors/cluster/checkpointer.hpp:
+// the states are then written while it reads on), so nothing follows the
+// mark until every node took its part.
 // A sensor takes its part once its member's graph host asked it
 // `(ckpt_atom, k)` and every attached source that marks (said when it
 // attached) marked k; a node once every input marked k. Each then sends
@@ -12,8 +14,8 @@
 // its last batch to them. So a node's state holds exactly the replay's
 // input up to the point where the round began, wherever the node runs
 // (Chandy and Lamport's marker rule; no input needs holding back, since
-// nothing comes after a replay's mark until the round ends). Live input
-// does not pause: for it, the cut is where each sensor took its part, and
+// nothing comes after a replay's mark until every node took its part). Live
+// input does not pause: for it, the cut is where each sensor took its part, and
 // what arrives after it is lost if the checkpoint is restored.
 //
 // The messages:

@@ -31,7 +31,9 @@
 //                                         pauses reading, and tells its
 //                                         monitor where it is
 //                                         (`replay_position`)
-//   (ckpt_atom, uint64_t k, bool)         round k ended: reading resumes
+//   (ckpt_atom, uint64_t k, bool)         every node took its part of round
+//                                         k (or the round ended): reading
+//                                         resumes
 //                                         (also by itself after
 //                                         `round_patience`)
 
@@ -119,7 +121,7 @@ struct replay_source_state {
   size_t held_bytes = 0;
   /// The checkpoint round that paused reading, or 0 (see ckpt_atom).
   uint64_t round = 0;
-  /// A read was due while paused: it runs when the round ends.
+  /// A read was due while paused: it runs when the round lets it.
   bool due = false;
   /// Members that have not answered the pace request of the last chunk
   /// yet (actors/dataflow/pacing.hpp), and whether a read waits for them.
