@@ -48,7 +48,8 @@ void ask(self_ptr self, uint32_t k, int64_t t) {
 /// publishes their outputs and watermarks, asks for what they and their
 /// subscribers wait on, and reports and stops at end of stream. Only nodes
 /// that something reached run: those marked `dirty` and those whose inputs
-/// inside the cell moved.
+/// inside the cell moved (a node's consumers come after it, so taking the
+/// lowest index left keeps the order).
 void run(self_ptr self) {
   auto& st = self->state;
   auto wm = st.core.out_wm();
@@ -57,23 +58,17 @@ void run(self_ptr self) {
     sensor_step(self, *st.pub, st.core, wm, &st.box);
   st.sensor_wm = wm;
   st.sensor_dirty = false;
-  bool ended = wm == wm_end;
-  for (uint32_t k = 0; k < st.nodes.size(); ++k) {
+  auto todo = st.dirty;
+  if (sensor_moved)
+    todo |= st.sensor_consumers;
+  st.dirty = 0;
+  node_mask ran = 0;
+  while (todo != 0) {
+    auto k = static_cast<uint32_t>(__builtin_ctzll(todo));
+    todo &= todo - 1;
+    ran |= node_bit(k);
     auto& n = st.nodes[k];
     auto& c = n.core;
-    bool fed = n.dirty;
-    for (size_t i = 0; i < c.inputs.size() && !fed; ++i) {
-      auto from = c.inputs[i].from;
-      fed = from == cell_node::from_sensor
-              ? sensor_moved
-              : from != cell_node::from_outside && st.nodes[from].moved;
-    }
-    n.dirty = false;
-    n.moved = false;
-    if (!fed) {
-      ended = ended && n.wm == wm_end;
-      continue;
-    }
     for (size_t i = 0; i < c.inputs.size(); ++i) {
       auto from = c.inputs[i].from;
       if (from == cell_node::from_outside)
@@ -92,16 +87,23 @@ void run(self_ptr self) {
       });
     n.moved = !n.out.empty() || out_wm != n.wm;
     n.wm = out_wm;
-    ended = ended && out_wm == wm_end;
+    if (n.moved)
+      todo |= st.consumers[k];
   }
   // One message per subscriber for all of this run's batches; counted
   // before the batch that caused them is released.
   st.box.send(self);
   st.accepted.clear();
-  for (auto& n : st.nodes) {
+  for (auto r = ran; r != 0; r &= r - 1) {
+    auto& n = st.nodes[static_cast<uint32_t>(__builtin_ctzll(r))];
     n.out.clear();
     n.moved = false;
   }
+  auto ended
+    = wm == wm_end
+      && std::all_of(st.nodes.begin(), st.nodes.end(), [](const cell_node& n) {
+           return n.wm == wm_end;
+         });
   if (ended)
     end_stream(self, st.reported, [&] {
       report_to(self, st.monitor, st.sensor, st.core.counts);
@@ -129,7 +131,7 @@ uint32_t take(self_ptr self, const batch& b) {
   }
   for (auto& [k, in] : r->feeds) {
     s.nodes[k].core.join.push(in, b.points.data(), b.points.size(), b.wm);
-    s.nodes[k].dirty = true;
+    s.dirty |= node_bit(k);
   }
   return r->band;
 }
@@ -138,7 +140,14 @@ uint32_t take(self_ptr self, const batch& b) {
 /// node whose function could not be made.
 caf::error build(self_ptr self, cell_spec& spec) {
   auto& st = self->state;
+  if (spec.nodes.size() > 8 * sizeof(node_mask))
+    return make_error(errc::invalid_input,
+                      "the cell of sensor '" + st.sensor + "' has "
+                        + std::to_string(spec.nodes.size())
+                        + " nodes; a cell holds at most "
+                        + std::to_string(8 * sizeof(node_mask)));
   st.nodes.reserve(spec.nodes.size());
+  st.consumers.assign(spec.nodes.size(), 0);
   for (uint32_t k = 0; k < spec.nodes.size(); ++k) {
     auto& ns = spec.graph->nodes[spec.nodes[k]];
     auto tracked = st.tracker && k < spec.bands.size();
@@ -152,6 +161,10 @@ caf::error build(self_ptr self, cell_spec& spec) {
     for (uint32_t i = 0; i < n.core.inputs.size(); ++i) {
       auto& in = n.core.inputs[i];
       in.from = spec.from[k][i];
+      if (in.from == cell_node::from_sensor)
+        st.sensor_consumers |= node_bit(k);
+      else if (in.from != cell_node::from_outside)
+        st.consumers[in.from] |= node_bit(k);
       if (in.from != cell_node::from_outside)
         continue;
       auto r = std::find_if(st.routes.begin(), st.routes.end(),
@@ -167,6 +180,8 @@ caf::error build(self_ptr self, cell_spec& spec) {
       r->feeds.emplace_back(k, i);
     }
     st.nodes.push_back(std::move(n));
+    // Nothing ran yet: every node runs first time.
+    st.dirty |= node_bit(k);
   }
   return caf::none;
 }
@@ -253,10 +268,10 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
     },
     [=](frontier_atom, uint32_t band, int64_t f) {
       auto& s = self->state;
-      for (auto& n : s.nodes)
-        if (n.core.band == band) {
-          n.core.frontier(f);
-          n.dirty = true;
+      for (uint32_t k = 0; k < s.nodes.size(); ++k)
+        if (auto& c = s.nodes[k].core; c.band == band) {
+          c.frontier(f);
+          s.dirty |= node_bit(k);
         }
       run(self);
     },
@@ -266,9 +281,10 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
       // Only the nodes that `who` subscribed to run.
       if (s.pub->request(self, who, ts, s.core.out_wm()))
         s.sensor_dirty = true;
-      for (auto& n : s.nodes)
-        if (n.core.pub.request(self, who, ts, n.core.join.out_wm()))
-          n.dirty = true;
+      for (uint32_t k = 0; k < s.nodes.size(); ++k)
+        if (auto& c = s.nodes[k].core;
+            c.pub.request(self, who, ts, c.join.out_wm()))
+          s.dirty |= node_bit(k);
       run(self);
     },
     [=](caf::subscribe_atom, caf::actor& sub, uint32_t band,
@@ -287,7 +303,7 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
         if (r.key == key)
           for (auto& [k, in] : r.feeds) {
             s.nodes[k].core.join.seed(in, last, wm);
-            s.nodes[k].dirty = true;
+            s.dirty |= node_bit(k);
           }
       s.wiring.confirm();
       run(self);

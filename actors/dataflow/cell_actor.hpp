@@ -82,11 +82,16 @@ struct cell_node {
   std::vector<point> out;
   /// The output watermark as of the last run.
   int64_t wm = wm_none;
-  /// Something reached the node since it last ran.
-  bool dirty = true;
   /// The node produced outputs or moved its watermark in this run.
   bool moved = false;
 };
+
+/// A set of a cell's nodes, by index: a cell holds at most 64.
+using node_mask = uint64_t;
+
+inline node_mask node_bit(uint32_t k) {
+  return node_mask{1} << k;
+}
 
 /// A subscription of the cell to a node outside it, and the inputs it feeds.
 struct cell_route {
@@ -117,6 +122,14 @@ struct cell_state {
   bool sensor_dirty = true;
   /// The cell's features and models in topological order.
   std::vector<cell_node> nodes;
+  /// The nodes something reached since they last ran (a batch from
+  /// outside, a frontier, a subscriber's request).
+  node_mask dirty = 0;
+  /// Per node, the nodes of the cell that take its outputs (all after it),
+  /// and those that take the sensor's: a run visits only the nodes that
+  /// something reached, not all of the cell's (docs/performance.md).
+  std::vector<node_mask> consumers;
+  node_mask sensor_consumers = 0;
   std::vector<cell_route> routes;
   /// The batches of the message being handled, one message per receiver.
   outbox box;
