@@ -28,21 +28,18 @@ caf::message collect_stats(self_ptr self) {
   std::vector<std::string> names;
   std::vector<node_counts> counts;
   std::vector<ingest_counts> samples;
-  names.reserve(st.local.size());
-  counts.reserve(st.local.size());
-  samples.reserve(st.local.size());
-  for (auto& entry : st.local) {
-    auto& name = entry.first;
+  // Every local node has its slot from its spawn until it leaves.
+  names.reserve(st.slots.size());
+  counts.reserve(st.slots.size());
+  samples.reserve(st.slots.size());
+  for (auto& [name, x] : st.slots) {
     names.push_back(name);
     counts.emplace_back();
     samples.emplace_back();
-    auto slot = st.slots.find(name);
-    if (slot == st.slots.end())
-      continue;
-    if (st.specs[name].kind == node_kind::sensor)
-      samples.back() = slot->second->samples();
+    if (x.kind == node_kind::sensor)
+      samples.back() = x.slot->samples();
     else
-      counts.back() = slot->second->node();
+      counts.back() = x.slot->node();
   }
   return caf::make_message(std::move(names), std::move(counts),
                            std::move(samples), process_metrics().backlog());
@@ -55,7 +52,7 @@ void retire(self_ptr self, const std::string& name) {
   auto slot = st.slots.find(name);
   if (slot == st.slots.end())
     return;
-  st.work.retire(work_of(name, st.specs[name].kind, *slot->second));
+  st.work.retire(work_of(name, slot->second.kind, *slot->second.slot));
   st.slots.erase(slot);
 }
 
@@ -78,8 +75,8 @@ void stopped(self_ptr self, const std::string& name) {
 member_work collect_work(self_ptr self) {
   auto& st = self->state;
   auto w = st.work.totals();
-  for (auto& [name, slot] : st.slots)
-    w.add_live(work_of(name, st.specs[name].kind, *slot));
+  for (auto& [name, x] : st.slots)
+    w.add_live(work_of(name, x.kind, *x.slot));
   return w;
 }
 
@@ -233,7 +230,8 @@ deploy(self_ptr self, const graph_spec& g,
                ? self->spawn<caf::monitored>(sensor_actor, n, me, nullptr,
                                              band.standby, band.env)
                : self->spawn<caf::monitored>(node_actor, n, me, band);
-    self->state.slots[name] = std::move(slot);
+    self->state.slots[name]
+      = graph_host_state::local_slot{std::move(slot), n.kind};
     if (warm[i])
       // As a node that moved here, from the state its checkpoint kept.
       self->send(a, restore_atom_v, std::move(restored[i]));

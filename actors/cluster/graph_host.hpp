@@ -67,8 +67,14 @@ struct graph_host_state {
   /// The nodes spawned here, by name, with their specs.
   std::unordered_map<std::string, caf::actor> local;
   std::unordered_map<std::string, node_spec> specs;
-  /// Where each local node publishes its counters, read for `stats_atom`.
-  std::unordered_map<std::string, counts_slot_ptr> slots;
+  /// Where each local node publishes its counters, read for `stats_atom`,
+  /// and its kind: a status refresh reads every slot every second, with no
+  /// lookup by name.
+  struct local_slot {
+    counts_slot_ptr slot;
+    node_kind kind = node_kind::feature;
+  };
+  std::unordered_map<std::string, local_slot> slots;
   /// What the nodes that left did here (see work_atom).
   work_ledger work;
   /// Load measurement (see load_atom).

@@ -31,7 +31,6 @@ uint64_t samples_of(const totals_status& t) {
 struct refresh {
   status_model model;
   member_readiness ready;
-  std::unordered_map<std::string, size_t> node_index;
   /// The nodes whose host answered.
   std::vector<bool> answered;
   std::map<std::string, int64_t> backlog;
@@ -147,6 +146,74 @@ void finish(self_ptr self, refresh& r) {
   st.busy = false;
 }
 
+/// Makes `st.index` the index of `nodes` by name, unless it is already
+/// (the graph did not change since the last refresh: one pass of string
+/// comparisons instead of hashing every name every second).
+void index_nodes(status_collector_state& st,
+                 const std::vector<node_status>& nodes) {
+  auto same = st.index_names.size() == nodes.size();
+  for (size_t i = 0; same && i < nodes.size(); ++i)
+    same = st.index_names[i] == nodes[i].name;
+  if (same)
+    return;
+  st.index_names.clear();
+  st.index.clear();
+  st.index.reserve(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    st.index_names.push_back(nodes[i].name);
+    st.index.emplace(nodes[i].name, i);
+  }
+  ++st.index_generation;
+}
+
+/// Where each node a host named (in its order) is in the model: the same
+/// as last time when the host named the same nodes and the index did not
+/// change.
+const std::vector<size_t>& positions_of(status_collector_state& st,
+                                        const std::string& member,
+                                        const std::vector<std::string>& names) {
+  auto& c = st.host_order[member];
+  if (c.generation == st.index_generation && c.names == names)
+    return c.at;
+  c.generation = st.index_generation;
+  c.names = names;
+  c.at.clear();
+  c.at.reserve(names.size());
+  for (auto& name : names) {
+    auto i = st.index.find(name);
+    c.at.push_back(i == st.index.end() ? status_collector_state::no_node
+                                       : i->second);
+  }
+  return c.at;
+}
+
+/// Sets every node's member from the directory, through the positions of
+/// the directory's names found last time while they are the same.
+void place_nodes(status_collector_state& st, const directory& dir,
+                 std::vector<node_status>& nodes) {
+  auto& c = st.dir_order;
+  auto same
+    = c.generation == st.index_generation && c.names.size() == dir.size();
+  size_t j = 0;
+  for (auto i = dir.begin(); same && i != dir.end(); ++i)
+    same = c.names[j++] == i->name;
+  if (!same) {
+    c.generation = st.index_generation;
+    c.names.clear();
+    c.at.clear();
+    for (auto& e : dir) {
+      c.names.push_back(e.name);
+      auto k = st.index.find(e.name);
+      c.at.push_back(k == st.index.end() ? status_collector_state::no_node
+                                         : k->second);
+    }
+  }
+  j = 0;
+  for (auto& e : dir)
+    if (auto at = c.at[j++]; at != status_collector_state::no_node)
+      nodes[at].member = e.member;
+}
+
 /// Asks every live member's graph host for its nodes' counters, and
 /// every member for the output latency its sinks measured.
 void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
@@ -259,20 +326,20 @@ void ask_hosts(self_ptr self, std::shared_ptr<refresh> r,
     auto name = m.name;
     self->request(m.host, ask_timeout, stats_atom_v)
       .then(
-        [r, name, one_done](
+        [self, r, name, one_done](
           std::vector<std::string>& names, std::vector<node_counts>& counts,
           std::vector<ingest_counts>& samples, int64_t backlog) {
           r->backlog[name] = backlog;
+          auto& at = positions_of(self->state, name, names);
           for (size_t k = 0; k < names.size(); ++k) {
-            auto i = r->node_index.find(names[k]);
-            if (i == r->node_index.end())
+            if (at[k] == status_collector_state::no_node)
               continue;
-            auto& n = r->model.nodes[i->second];
+            auto& n = r->model.nodes[at[k]];
             if (k < counts.size())
               n.counts = std::move(counts[k]);
             if (k < samples.size())
               n.samples = std::move(samples[k]);
-            r->answered[i->second] = true;
+            r->answered[at[k]] = true;
           }
           one_done();
         },
@@ -320,17 +387,17 @@ void start_refresh(self_ptr self) {
           x.name = name;
           r->model.members.push_back(std::move(x));
         }
+        r->model.nodes.reserve(g.nodes.size());
         for (auto& n : g.nodes) {
           node_status x;
           x.name = n.name;
           x.kind = n.kind;
           x.fn = n.fn;
           x.needs = n.needs;
-          if (auto e = dir.find(n.name))
-            x.member = e->member;
-          r->node_index.emplace(n.name, r->model.nodes.size());
           r->model.nodes.push_back(std::move(x));
         }
+        index_nodes(self->state, r->model.nodes);
+        place_nodes(self->state, dir, r->model.nodes);
         r->answered.assign(r->model.nodes.size(), false);
         ask_ready(self, std::move(r), std::move(members));
       },

@@ -46,6 +46,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -90,6 +91,22 @@ struct status_collector_state {
   /// This member's own work as its host last answered (see `own`).
   member_work last_own;
   uint64_t live_rolled_back = 0;
+  /// The model's nodes by name, kept while the graph stays the same (a
+  /// graph of 100,000 nodes is refreshed every second), and its version.
+  std::vector<std::string> index_names;
+  std::unordered_map<std::string, size_t> index;
+  uint64_t index_generation = 0;
+  /// Per member: the nodes its host named last time, in its order, and
+  /// where each is in the model.
+  static constexpr size_t no_node = SIZE_MAX;
+  struct host_order_cache {
+    uint64_t generation = 0;
+    std::vector<std::string> names;
+    std::vector<size_t> at;
+  };
+  std::map<std::string, host_order_cache> host_order;
+  /// The same for the directory's names (where each node runs).
+  host_order_cache dir_order;
 };
 
 /// Refreshes `board` from `member` (a member actor) until stopped.
