@@ -114,9 +114,13 @@ TEST(WarmFailover, AReplayThroughAMembersDeathWritesExactlyTheOutputsOfOne) {
   ASSERT_TRUE(await_checkpoint_after(c.ports[0], 0)) << c.logs();
   auto out = write_temp_file("through_out.csv", "");
   auto before = committed_checkpoint(c.ports[0]);
+  // Small pieces keep the replay going for seconds, so that the kill below
+  // comes in the middle of it however fast the machine is (with 8 MiB
+  // pieces it took under a second, and a loaded machine could see the
+  // checkpoint only after the input's end).
   auto replay = std::async(std::launch::async, [&] {
-    return shoalctl(c.ports[0],
-                    "--timeout 120 replay " + input + " --out " + out);
+    return shoalctl(c.ports[0], "--timeout 120 replay " + input
+                                  + " --piece-size 65536 --out " + out);
   });
   // A checkpoint taken during the replay, then n2 dies.
   ASSERT_TRUE(await_checkpoint_after(c.ports[0], before + 1)) << c.logs();
