@@ -58,14 +58,14 @@ void run(self_ptr self) {
     sensor_step(self, *st.pub, st.core, wm, &st.box);
   st.sensor_wm = wm;
   st.sensor_dirty = false;
-  auto todo = st.dirty;
+  auto to_run = st.dirty;
   if (sensor_moved)
-    todo |= st.sensor_consumers;
+    to_run |= st.sensor_consumers;
   st.dirty = 0;
   node_mask ran = 0;
-  while (todo != 0) {
-    auto k = static_cast<uint32_t>(__builtin_ctzll(todo));
-    todo &= todo - 1;
+  while (to_run != 0) {
+    auto k = static_cast<uint32_t>(__builtin_ctzll(to_run));
+    to_run &= to_run - 1;
     ran |= node_bit(k);
     auto& n = st.nodes[k];
     auto& c = n.core;
@@ -88,7 +88,7 @@ void run(self_ptr self) {
     n.moved = !n.out.empty() || out_wm != n.wm;
     n.wm = out_wm;
     if (n.moved)
-      todo |= st.consumers[k];
+      to_run |= st.consumers[k];
   }
   // One message per subscriber for all of this run's batches; counted
   // before the batch that caused them is released.
