@@ -1,10 +1,11 @@
 // What scripts/bench-checkpoints runs on: `shoal-bench plant`,
 // `shoal-bench checkpoint-dir` and `shoalctl status --checkpoint`, and the
-// script itself on a tiny cluster.
+// script itself on a tiny cluster; scripts/bench-cluster on a tiny plant.
 // Behaviour only: which figures it prints, never how fast it was.
 
 #include <chrono>
 #include <gtest/gtest.h>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -128,6 +129,28 @@ TEST(BenchCheckpointsScript, PrintsEveryFigureOnATinyCluster) {
   EXPECT_TRUE(std::regex_search(
     res.output, std::regex{"restored ([0-9]+) of \\1 nodes from checkpoint"}))
     << res.output;
+}
+
+TEST(BenchClusterScript, ComparesATinyClusterReplayWithOneProcess) {
+  auto res = run_command("SHOAL_BUILD='" + std::string{SHOAL_BINARY_DIR} + "' '"
+                         + std::string{SHOAL_SOURCE_DIR}
+                         + "/scripts/bench-cluster' --no-build --sensors 20 "
+                           "--samples 2000 --reps 2");
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  EXPECT_NE(res.output.find("a cluster replay against one process: 200 "
+                            "nodes (20 sensors), 2000 samples"),
+            std::string::npos)
+    << res.output;
+  // One line per run: both times, the ratio, the outputs, equal, memory.
+  std::regex run{"\n  [12] +[0-9.]+s +[0-9.]+s +[0-9.]+ +[1-9][0-9]* +yes +"
+                 "[0-9]+ and [0-9]+ MB"};
+  auto runs = std::distance(
+    std::sregex_iterator(res.output.begin(), res.output.end(), run),
+    std::sregex_iterator());
+  EXPECT_EQ(runs, 2) << res.output;
+  auto bad = run_command(std::string{SHOAL_SOURCE_DIR}
+                         + "/scripts/bench-cluster --sensors 2 --no-build");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
 }
 
 TEST(ShoalctlStatusCheckpoint, PrintsOnlyTheCheckpointFigures) {
