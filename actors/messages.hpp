@@ -48,6 +48,21 @@ typename Inspector::result_type inspect(Inspector& f, batch& x) {
   return f(x.from, points, x.wm, x.token);
 }
 
+/// Batches from one source for several sensors that run in one actor (a
+/// cell group, actors/dataflow/cell_actor.hpp): `batches[i]` is for the
+/// sensor with directory index `sensors[i]`. One message per receiver and
+/// flush instead of one per sensor.
+struct sensor_feed {
+  std::vector<uint32_t> sensors;
+  std::vector<batch> batches;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sensor_feed& x) {
+  packed<uint32_t> sensors{&x.sensors};
+  return f(sensors, x.batches);
+}
+
 /// A cluster member as the others know it.
 struct member_info {
   std::string name;
@@ -253,6 +268,7 @@ CAF_ADD_ATOM(shoal, shoal, work_atom, "work")
 CAF_ADD_TYPE_ID(shoal, (shoal::reject_log))
 CAF_ADD_ATOM(shoal, shoal, reject_atom, "reject")
 CAF_ADD_ATOM(shoal, shoal, pace_atom, "pace")
+CAF_ADD_TYPE_ID(shoal, (shoal::sensor_feed))
 CAF_END_TYPE_ID_BLOCK(shoal)
 
 namespace shoal {

@@ -1,49 +1,62 @@
-// The actor of one cell: a sensor and the features and models placed with
-// it.
+// The actor of one cell: sensors and the features and models placed with
+// them.
 //
 // A single-process deployment (actors/deploy/deployment.hpp) puts every
-// feature and model in the cell of its first trigger input, up to
-// `cell_capacity` nodes: for a plant of many sensors, a cell is one
-// sensor's chain of features and models. Inside a cell an edge is a
-// function call: a message to the cell (samples from a source, a batch from
-// another cell, a frontier notice) is carried through the cell's nodes in
-// topological order within that one message, each node's join and function
-// running exactly as in a node actor (actors/dataflow/node_core.hpp). Edges
-// between cells are ordinary subscriptions: every node of a cell has its own
-// publisher and key, so a subscriber sees the same batches as from a node
-// actor, and a node of the cell subscribes once per outside input node.
-// Like operator chaining in Flink, this removes a message and an actor
-// activation per internal edge and an actor per node (docs/performance.md).
-// Cluster members run one actor per node, so that nodes can be moved and
-// replaced one at a time (actors/dataflow/node_actor.hpp).
+// feature and model in the cell of its first trigger input. By default a
+// cell is one sensor's chain of features and models, up to `cell_capacity`
+// nodes; with `deploy_options::cell_groups` a cell holds the chains of many
+// sensors (a group), so that a join of sensors of one group is a function
+// call and a tick of live samples costs one message per group instead of one
+// per sensor (docs/performance.md, "Cell groups"). Inside a cell an edge is
+// a function call: a message to the cell (samples from a source, a batch
+// from another cell, a frontier notice) is carried through the cell's nodes
+// in topological order within that one message, each node's join and
+// function running exactly as in a node actor
+// (actors/dataflow/node_core.hpp). Edges between cells are ordinary
+// subscriptions: every node of a cell has its own publisher and key, so a
+// subscriber sees the same batches as from a node actor, and the cell
+// subscribes once per outside input node. Like operator chaining in Flink,
+// this removes a message and an actor activation per internal edge and an
+// actor per node. Cluster members run one actor per node, so that nodes can
+// be moved and replaced one at a time (actors/dataflow/node_actor.hpp).
 //
 // Messages handled (the data edge: actors/dataflow/data_edge.hpp):
 //   (attach_atom, actor source, uint64_t key, uint32_t index) -> ok_atom
-//   (detach_atom, uint64_t key, int64_t wm)    as for a sensor actor
+//                               `index` is the sensor's place in the
+//                               deployment's sensor directory; a cell of
+//                               one sensor takes any index
+//   (detach_atom, uint64_t key, int64_t wm)    for every sensor of the cell
 //   (wire_atom, std::vector<std::string> names, std::vector<caf::actor> xs)
 //       -> ok_atom once subscribed to every input outside the cell, found
 //          by name (`names[i]` runs as `xs[i]`); an error naming a missing
 //          input otherwise
-//   batch, std::vector<batch>   from an attached source or an outside input
-//                               (several at once from another cell)
-//   (need_atom, int64_t ts)     from a subscriber of any node of the cell:
-//                               answered for each node it subscribed to
+//   batch, std::vector<batch>   from an outside input (several at once from
+//                               another cell), or from an attached source
+//                               to a cell of one sensor
+//   sensor_feed                 from a source: batches for several sensors
+//                               of the cell, named by directory index
+//   (need_atom, int64_t ts)     from a subscriber: answered for each node it
+//                               subscribed to
 //   (frontier_atom, uint32_t band, int64_t F)
 //                               band `band` reached F
-//                               (actors/dataflow/progress.hpp)
+//                               (actors/dataflow/progress.hpp); the cell
+//                               registers once per band, and applies a
+//                               frontier to a node that did not wait for it
+//                               when the node next runs
 //   (subscribe_atom, actor, uint32_t band, uint64_t key)
 //                               -> (subscribed_atom, key, point last, wm)
 //                               for the node of the cell with that key, or
 //                               an error naming the key
 //   (subscribed_atom, key, point last, int64_t wm)   from an outside input
 //   (unsubscribe_atom, actor)   from every node of the cell
-// At end of stream (every node of the cell at `wm_end`) the cell sends
-// `(report_atom, name, ingest_counts)` for its sensor and
+// At end of stream (every sensor and node of the cell at `wm_end`) the cell
+// sends `(report_atom, name, ingest_counts)` for each sensor and
 // `(report_atom, name, node_counts)` for each node to its monitor, and
 // stops.
 
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +64,7 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/dataflow/actor_index.hpp"
 #include "actors/dataflow/node_core.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/publisher.hpp"
@@ -62,16 +76,26 @@
 
 namespace shoal {
 
-/// The most nodes a deployment puts in one cell, sensor included: a larger
-/// cell would serialize work that other threads could share.
+/// The most nodes a deployment puts in the cell of one sensor, sensor
+/// included, without cell groups: a larger cell would serialize work that
+/// other threads could share.
 constexpr size_t cell_capacity = 64;
 
 /// A feature or model inside a cell.
 struct cell_node {
-  /// Input `i` comes from the sensor (`from_sensor`), from node
-  /// `core.inputs[i].from` of the cell, or from outside (`from_outside`).
-  static constexpr uint32_t from_sensor = UINT32_MAX - 1;
+  /// Input `i` comes from node `core.inputs[i].from` of the cell, from
+  /// sensor `j` of the cell (`sensor_ref(j)`), or from outside
+  /// (`from_outside`).
   static constexpr uint32_t from_outside = UINT32_MAX;
+  static constexpr uint32_t sensor_flag = 0x8000'0000u;
+
+  static constexpr uint32_t sensor_ref(uint32_t j) {
+    return sensor_flag | j;
+  }
+
+  static constexpr bool is_sensor(uint32_t from) {
+    return from != from_outside && (from & sensor_flag) != 0;
+  }
 
   explicit cell_node(node_core c) : core(std::move(c)) {
     // nop
@@ -82,16 +106,92 @@ struct cell_node {
   std::vector<point> out;
   /// The output watermark as of the last run.
   int64_t wm = wm_none;
-  /// The node produced outputs or moved its watermark in this run.
-  bool moved = false;
+  /// The band frontier its covered inputs were brought to.
+  int64_t frontier = wm_none;
+  /// It is in its band's list of nodes that wait for a frontier.
+  bool listed = false;
 };
 
-/// A set of a cell's nodes, by index: a cell holds at most 64.
-using node_mask = uint64_t;
+/// A sensor inside a cell.
+struct cell_sensor {
+  cell_sensor(std::string n, uint32_t at, publisher p)
+    : name(std::move(n)), index(at), pub(std::move(p)) {
+    // nop
+  }
 
-inline node_mask node_bit(uint32_t k) {
-  return node_mask{1} << k;
-}
+  std::string name;
+  /// Its place in the deployment's sensor directory.
+  uint32_t index = 0;
+  publisher pub;
+  sensor_core core;
+  /// The samples accepted in the message being handled.
+  std::vector<point> accepted;
+  /// The output watermark as of the last run.
+  int64_t wm = wm_none;
+  /// A subscriber asked for a watermark.
+  bool asked = true;
+  /// It is in `cell_state::due`: something reached it since it last ran.
+  bool due = false;
+};
+
+/// A set of a cell's nodes, by index, taken out lowest first: a node's
+/// consumers come after it, so a run that adds them while it takes nodes
+/// out keeps the topological order.
+class node_set {
+public:
+  void resize(size_t n) {
+    words_.assign((n + 63) / 64, 0);
+    low_ = words_.size();
+  }
+
+  void insert(uint32_t k) {
+    auto w = k / 64;
+    words_[w] |= uint64_t{1} << (k % 64);
+    low_ = std::min(low_, size_t{w});
+  }
+
+  /// Takes the lowest member out into `k`; false if there is none.
+  bool pop(uint32_t& k) {
+    while (low_ < words_.size() && words_[low_] == 0)
+      ++low_;
+    if (low_ == words_.size())
+      return false;
+    auto& w = words_[low_];
+    k = static_cast<uint32_t>(low_ * 64 + __builtin_ctzll(w));
+    w &= w - 1;
+    return true;
+  }
+
+private:
+  std::vector<uint64_t> words_;
+  /// No member is below word `low_`.
+  size_t low_ = 0;
+};
+
+/// A sorted map from keys to a cell's entries (nodes, sensors, routes):
+/// four times smaller than a hash map for the many small cells.
+class key_table {
+public:
+  static constexpr uint32_t npos = UINT32_MAX;
+
+  void add(uint64_t key, uint32_t value) {
+    items_.emplace_back(key, value);
+  }
+
+  /// Call once after the last `add`.
+  void seal() {
+    std::sort(items_.begin(), items_.end());
+  }
+
+  uint32_t find(uint64_t key) const {
+    auto i = std::lower_bound(items_.begin(), items_.end(),
+                              std::pair<uint64_t, uint32_t>{key, 0});
+    return i != items_.end() && i->first == key ? i->second : npos;
+  }
+
+private:
+  std::vector<std::pair<uint64_t, uint32_t>> items_;
+};
 
 /// A subscription of the cell to a node outside it, and the inputs it feeds.
 struct cell_route {
@@ -104,33 +204,57 @@ struct cell_route {
   std::vector<std::pair<uint32_t, uint32_t>> feeds;
 };
 
+/// An actor subscribed to nodes of the cell, the nodes (or
+/// `cell_node::sensor_ref`s) it subscribed to, and the largest watermark it
+/// asked for: a need from it registers with every one of them, once.
+struct cell_subscriber {
+  caf::actor handle;
+  std::vector<uint32_t> targets;
+  int64_t asked = wm_none;
+};
+
 struct cell_state {
   static inline const char* name = "shoal.cell";
 
-  std::string sensor;
+  /// "sensor 's'", or "sensors 's' and N more", for errors.
+  std::string label;
   std::shared_ptr<progress_tracker> tracker;
   /// The live counters (`cell_spec::live`).
   metrics* live = nullptr;
-  /// The sensor's publisher, sources, gate and counters.
-  std::unique_ptr<publisher> pub;
-  sensor_core core;
-  /// The samples accepted in the message being handled.
-  std::vector<point> accepted;
-  /// The sensor's watermark as of the last run.
-  int64_t sensor_wm = wm_none;
-  /// A subscriber asked the sensor for a watermark.
-  bool sensor_dirty = true;
+  std::vector<cell_sensor> sensors;
+  /// The sensors something reached since they last ran.
+  std::vector<uint32_t> due;
   /// The cell's features and models in topological order.
   std::vector<cell_node> nodes;
   /// The nodes something reached since they last ran (a batch from
   /// outside, a frontier, a subscriber's request).
-  node_mask dirty = 0;
-  /// Per node, the nodes of the cell that take its outputs (all after it),
-  /// and those that take the sensor's: a run visits only the nodes that
-  /// something reached, not all of the cell's (docs/performance.md).
-  std::vector<node_mask> consumers;
-  node_mask sensor_consumers = 0;
+  node_set dirty;
+  /// The nodes that ran in the message being handled.
+  std::vector<uint32_t> ran;
+  /// Who takes each producer's outputs inside the cell (all after it): the
+  /// consumers of node `k` are `consumer_of[consumer_at[k] ..
+  /// consumer_at[k + 1])`, those of sensor `j` follow at `nodes.size() + j`.
+  /// A run visits only the nodes that something reached.
+  /// A consumer's entry has `covered_flag` set when every input it takes
+  /// from that producer is covered by its band frontier.
+  static constexpr uint32_t covered_flag = 0x8000'0000u;
+  std::vector<uint32_t> consumer_at;
+  std::vector<uint32_t> consumer_of;
+  /// Nodes (index) and sensors (`sensor_ref`) by key.
+  key_table by_key;
+  /// Sensors by directory index (cells of several sensors).
+  key_table by_index;
   std::vector<cell_route> routes;
+  key_table route_at;
+  std::vector<cell_subscriber> subscribers;
+  actor_index subscriber_at;
+  /// Per band: the frontier last announced, the smallest timestamp the cell
+  /// waits for with the tracker (`wm_end`: none), the nodes that wait.
+  std::vector<int64_t> band_frontier;
+  std::vector<int64_t> band_wait;
+  std::vector<std::vector<uint32_t>> band_waiters;
+  /// Sensors and nodes at `wm_end`.
+  size_t ended = 0;
   /// The batches of the message being handled, one message per receiver.
   outbox box;
   input_wiring wiring;
@@ -143,10 +267,12 @@ struct cell_state {
 /// wiring), so that spawning a million nodes copies no specs.
 struct cell_spec {
   const graph_spec* graph = nullptr;
-  /// The sensor's index in `graph->nodes`.
-  size_t sensor = 0;
+  /// The sensors' indices in `graph->nodes`, and their places in the
+  /// deployment's sensor directory.
+  std::vector<size_t> sensors;
+  std::vector<uint32_t> directory;
   /// The indices of the features and models whose first trigger input is
-  /// the sensor or an earlier entry, in topological order.
+  /// one of the sensors or an earlier entry, in topological order.
   std::vector<size_t> nodes;
   /// Per node, per input: where it comes from (see `cell_node`).
   std::vector<std::vector<uint32_t>> from;

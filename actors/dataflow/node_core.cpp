@@ -63,7 +63,7 @@ std::pair<int64_t, int64_t> node_core::wanted() const {
 }
 
 int64_t node_core::next_due() const {
-  return std::min(join.next_pending(), fn->due());
+  return std::min(join.next_firing(), fn->due());
 }
 
 int64_t node_core::wait_frontier(int64_t t, const caf::actor& self) {

@@ -75,8 +75,9 @@ struct node_core {
   }
 
   /// The earliest timestamp at which the node still has work: its next
-  /// queued firing or the output its function has due (a tumbling window's
-  /// end); `wm_end` if none.
+  /// queued firing (a trigger input's value; values of other inputs are
+  /// taken on the way to it) or the output its function has due (a
+  /// tumbling window's end); `wm_end` if none.
   int64_t next_due() const;
 
   /// Holds an item in the tracker for the firings still queued and the

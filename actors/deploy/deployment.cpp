@@ -90,20 +90,21 @@ std::vector<uint32_t> bands_of(const graph_spec& g, const graph_inputs& in) {
   return band;
 }
 
-/// The cell of every node (runtime/cluster/cells.hpp), at most
-/// `cell_capacity` nodes a cell, with the anchors resolved through `in`.
-std::vector<size_t> cells_of(const graph_spec& g, const graph_inputs& in) {
+/// The cell of every node (runtime/cluster/cells.hpp), at most `capacity`
+/// nodes a cell, with the anchors resolved through `in`.
+std::vector<size_t> cells_of(const graph_spec& g, const graph_inputs& in,
+                             size_t capacity) {
   std::vector<size_t> anchor(g.nodes.size(), 0);
   for (size_t i = 0; i < g.nodes.size(); ++i)
     if (g.nodes[i].kind != node_kind::sensor)
       anchor[i] = in.at(i, anchor_input(g.nodes[i]));
-  return assign_cells(g, anchor, cell_capacity);
+  return assign_cells(g, anchor, capacity);
 }
 
 /// A cell tells its nodes and its inputs apart by key: the keys of the
 /// names it knows must differ.
 caf::error check_cell_keys(const graph_spec& g, const cell_spec& c) {
-  auto& sensor = g.nodes[c.sensor];
+  auto& sensor = g.nodes[c.sensors.front()];
   std::unordered_map<uint64_t, const std::string*> seen;
   auto add = [&](const node_spec& n, const std::string& name) -> caf::error {
     auto [i, added] = seen.emplace(node_key(name), &name);
@@ -114,8 +115,9 @@ caf::error check_cell_keys(const graph_spec& g, const cell_spec& c) {
                              + sensor.name + "'");
     return caf::none;
   };
-  if (auto err = add(sensor, sensor.name))
-    return err;
+  for (auto k : c.sensors)
+    if (auto err = add(g.nodes[k], g.nodes[k].name))
+      return err;
   for (auto k : c.nodes) {
     auto& m = g.nodes[k];
     if (auto err = add(m, m.name))
@@ -152,32 +154,51 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
           return node_error(n, "inputs '" + n.needs[a] + "' and '" + n.needs[b]
                                  + "' collide in the key hash");
   }
-  auto cell = opts.fuse ? cells_of(g, in) : std::vector<size_t>{};
+  auto cell = opts.fuse ? cells_of(
+                g, in, opts.cell_groups > 0 ? unlimited_cells : cell_capacity)
+                        : std::vector<size_t>{};
   auto in_cell = [&](size_t i) {
     return !cell.empty() && cell[i] != no_cell;
   };
-  // The specs of each sensor's cell, its nodes in topological order, and
-  // each node's place in its cell.
-  std::unordered_map<size_t, cell_spec> cells;
-  std::vector<uint32_t> slot(cell.size(), cell_node::from_sensor);
+  // The actor of each cell: its own, or its group's (the cells of sensors
+  // spread round-robin over `cell_groups` actors). The specs of each actor,
+  // its nodes in topological order, and each node's place in its actor.
+  constexpr size_t no_unit = SIZE_MAX;
+  std::vector<size_t> unit(cell.size(), no_unit);
+  std::vector<cell_spec> specs;
+  std::vector<uint32_t> slot(cell.size(), cell_node::from_outside);
+  uint32_t sensors_seen = 0;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
+    auto directory = sensors_seen;
+    if (g.nodes[i].kind == node_kind::sensor)
+      ++sensors_seen;
     if (!in_cell(i))
       continue;
-    auto& c = cells[cell[i]];
-    c.graph = &g;
-    c.fns = opts.fns;
-    c.live = opts.live;
     if (cell[i] == i) {
-      c.sensor = i;
+      auto u
+        = opts.cell_groups > 0 ? directory % opts.cell_groups : specs.size();
+      if (u >= specs.size()) {
+        specs.resize(u + 1);
+        specs.back().graph = &g;
+        specs.back().fns = opts.fns;
+        specs.back().live = opts.live;
+      }
+      unit[i] = u;
+      auto& c = specs[u];
+      slot[i] = cell_node::sensor_ref(static_cast<uint32_t>(c.sensors.size()));
+      c.sensors.push_back(i);
+      c.directory.push_back(directory);
       continue;
     }
+    auto u = unit[cell[i]];
+    unit[i] = u;
+    auto& c = specs[u];
     slot[i] = static_cast<uint32_t>(c.nodes.size());
     c.nodes.push_back(i);
     c.from.emplace_back();
     for (size_t k = 0; k < in.count(i); ++k) {
       auto j = in.at(i, k);
-      c.from.back().push_back(cell[j] == cell[i] ? slot[j]
-                                                 : cell_node::from_outside);
+      c.from.back().push_back(unit[j] == u ? slot[j] : cell_node::from_outside);
     }
     if (d.tracker) {
       c.bands.push_back(bands[i]);
@@ -186,23 +207,26 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
         c.input_bands.back().push_back(bands[in.at(i, k)]);
     }
   }
-  for (auto& kvp : cells)
-    if (auto err = check_cell_keys(g, kvp.second))
+  for (auto& c : specs)
+    if (auto err = check_cell_keys(g, c))
       return err;
+  std::vector<caf::actor> unit_actor;
+  unit_actor.reserve(specs.size());
+  for (auto& c : specs) {
+    unit_actor.push_back(
+      self->spawn(cell_actor, std::move(c), monitor, d.tracker));
+    ++d.spawned;
+  }
   d.actors.resize(g.nodes.size());
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     auto& n = g.nodes[i];
     if (n.kind != node_kind::sensor)
       ++d.derived;
     if (in_cell(i)) {
-      if (cell[i] == i) {
-        d.actors[i]
-          = self->spawn(cell_actor, std::move(cells[i]), monitor, d.tracker);
-        ++d.spawned;
+      d.actors[i] = unit_actor[unit[i]];
+      if (n.kind == node_kind::sensor) {
         d.sensor_actors.push_back(d.actors[i]);
         sensor_names.push_back(n.name);
-      } else {
-        d.actors[i] = d.actors[cell[i]];
       }
     } else if (n.kind == node_kind::sensor) {
       actor_env env;
@@ -236,10 +260,10 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     auto& n = g.nodes[i];
     if (in_cell(i)) {
-      auto& dir = outside[cell[i]];
+      auto& dir = outside[unit[i]];
       for (size_t k = 0; k < in.count(i); ++k) {
         auto j = in.at(i, k);
-        if (cell[j] == cell[i])
+        if (unit[j] == unit[i])
           continue;
         dir.first.push_back(n.needs[k]);
         dir.second.push_back(d.actors[j]);
@@ -254,8 +278,8 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
     self->send(d.actors[i], wire_atom_v, std::move(inputs));
     ++wired;
   }
-  for (auto& [c, dir] : outside) {
-    self->send(d.actors[c], wire_atom_v, std::move(dir.first),
+  for (auto& [u, dir] : outside) {
+    self->send(unit_actor[u], wire_atom_v, std::move(dir.first),
                std::move(dir.second));
     ++wired;
   }

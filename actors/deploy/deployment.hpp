@@ -57,6 +57,12 @@ struct deploy_options {
   /// Runs each sensor with the nodes that depend on it alone in one cell
   /// actor; false spawns one actor per node.
   bool fuse = true;
+  /// With `fuse`, runs the cells of all sensors in this many actors (cell
+  /// groups: the sensors spread round-robin, each group one cell without a
+  /// size cap) instead of one actor per sensor's cell; 0 keeps one cell per
+  /// sensor of at most `cell_capacity` nodes. Fewer, larger actors send
+  /// fewer messages per sample (docs/performance.md, "Cell groups").
+  size_t cell_groups = 0;
   /// What the nodes' functions are made with (the process's model cache
   /// unless a caller hands in another).
   fn_context fns;

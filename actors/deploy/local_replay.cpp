@@ -23,6 +23,7 @@ caf::expected<replay_summary> run_replay(const graph_spec& g,
   auto monitor = caf::actor_cast<caf::actor>(self);
   deploy_options dopts;
   dopts.fuse = opts.fuse;
+  dopts.cell_groups = opts.cell_groups;
   auto d = deploy_with_sink(self, g, std::move(out), monitor, {}, dopts);
   if (!d)
     return d.error();

@@ -31,6 +31,8 @@ struct run_options {
   replay_options replay;
   /// Fuse cells (deploy_options::fuse).
   bool fuse = true;
+  /// Cells in this many actors (deploy_options::cell_groups).
+  size_t cell_groups = 0;
 };
 
 struct replay_summary {

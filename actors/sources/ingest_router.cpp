@@ -1,6 +1,7 @@
 #include "actors/sources/ingest_router.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "caf/event_based_actor.hpp"
 
@@ -12,8 +13,13 @@ namespace shoal {
 ingest_router::ingest_router(uint64_t key, std::vector<caf::actor> sensors,
                              metrics* live)
   : key_(key), live_(live), sensors_(std::move(sensors)),
-    buffers_(sensors_.size()), sent_wm_(sensors_.size(), wm_none) {
-  // nop
+    buffers_(sensors_.size()), sent_wm_(sensors_.size(), wm_none),
+    shared_(sensors_.size(), false) {
+  std::unordered_map<caf::actor, uint32_t> count;
+  for (auto& x : sensors_)
+    ++count[x];
+  for (size_t i = 0; i < sensors_.size(); ++i)
+    shared_[i] = count[sensors_[i]] > 1;
 }
 
 void ingest_router::add(uint32_t sensor, point p) {
@@ -40,11 +46,33 @@ void ingest_router::send(caf::event_based_actor* self, uint32_t sensor,
     token = tracker_->token_for(first);
     tracker_->add(0, token);
   }
-  self->send(sensors_[sensor], batch{key_, std::move(buf), wm, token});
+  if (shared_[sensor]) {
+    auto handle
+      = [](const std::pair<caf::actor, sensor_feed>& x) -> const caf::actor& {
+      return x.first;
+    };
+    auto i = feed_at_.find(feeds_, sensors_[sensor], handle);
+    if (i == actor_index::npos) {
+      feeds_.emplace_back(sensors_[sensor], sensor_feed{});
+      feed_at_.pushed(feeds_, handle);
+      i = feeds_.size() - 1;
+    }
+    feeds_[i].second.sensors.push_back(sensor);
+    feeds_[i].second.batches.push_back(batch{key_, std::move(buf), wm, token});
+  } else {
+    self->send(sensors_[sensor], batch{key_, std::move(buf), wm, token});
+  }
   if (runs_here(sensors_[sensor]))
     live_->batch_sent();
   buf = std::vector<point>{};
   sent_wm_[sensor] = wm;
+}
+
+void ingest_router::send_feeds(caf::event_based_actor* self) {
+  for (auto& [to, feed] : feeds_)
+    self->send(to, std::move(feed));
+  feeds_.clear();
+  feed_at_.clear();
 }
 
 void ingest_router::flush(caf::event_based_actor* self, int64_t wm) {
@@ -62,6 +90,7 @@ void ingest_router::flush(caf::event_based_actor* self, int64_t wm) {
     for (uint32_t sensor = 0; sensor < sensors_.size(); ++sensor)
       if (sent_wm_[sensor] != wm_end)
         send(self, sensor, wm);
+  send_feeds(self);
 }
 
 void ingest_router::swap_sensor(caf::event_based_actor* self,
@@ -72,8 +101,10 @@ void ingest_router::swap_sensor(caf::event_based_actor* self,
       continue;
     // What is buffered goes where it was accepted for; the dirty entry
     // stays and sends an empty batch to the new actor on the next flush.
-    if (!buffers_[sensor].empty())
+    if (!buffers_[sensor].empty()) {
       send(self, sensor, wm);
+      send_feeds(self);
+    }
     sensors_[sensor] = std::move(to);
     break;
   }

@@ -6,8 +6,10 @@
 // sensors that asked for a watermark (`request`) get it alone once the
 // source's watermark reaches what they asked for; at end of stream
 // (wm_end) every sensor gets it. With a progress tracker (`track`), every
-// batch of samples is counted in band 0 before it is sent. Owned by one
-// source actor.
+// batch of samples is counted in band 0 before it is sent. Where one actor
+// runs several of the sensors (a cell group, actors/dataflow/cell_actor.hpp),
+// a flush sends it their batches as one `sensor_feed`. Owned by one source
+// actor.
 
 #pragma once
 
@@ -22,6 +24,7 @@
 #include "caf/expected.hpp"
 #include "caf/fwd.hpp"
 
+#include "actors/dataflow/actor_index.hpp"
 #include "actors/dataflow/progress.hpp"
 #include "actors/messages.hpp"
 #include "runtime/core/metrics.hpp"
@@ -82,6 +85,9 @@ public:
 private:
   void send(caf::event_based_actor* self, uint32_t sensor, int64_t wm);
 
+  /// Sends the batches gathered for actors of several sensors.
+  void send_feeds(caf::event_based_actor* self);
+
   using request_entry = std::pair<int64_t, uint32_t>;
 
   uint64_t key_;
@@ -91,6 +97,11 @@ private:
   std::vector<std::vector<point>> buffers_;
   std::vector<int64_t> sent_wm_;
   std::vector<uint32_t> dirty_;
+  /// Per sensor: its actor runs other sensors too.
+  std::vector<bool> shared_;
+  /// The feeds gathered in a flush, one per actor.
+  std::vector<std::pair<caf::actor, sensor_feed>> feeds_;
+  actor_index feed_at_;
   std::priority_queue<request_entry, std::vector<request_entry>,
                       std::greater<request_entry>>
     requests_;

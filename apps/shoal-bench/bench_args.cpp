@@ -51,6 +51,8 @@ const char* bench_usage() {
          "  --edge-watermarks        live: ask for watermarks edge by edge\n"
          "                           instead of tracking progress\n"
          "  --one-actor-per-node     no cells: every node in its own actor\n"
+         "  --cell-groups N          0 (run the sensors' cells in N actors;\n"
+         "                           0: one actor per sensor's cell)\n"
          "  --threads N              one per core\n"
          "  --seed N                 1\n"
          "  --nodes N                1000000 (scale only)\n"
@@ -76,10 +78,10 @@ caf::expected<bench_args> parse_bench_args(int argc, char** argv) {
   app.add_flag("--one-actor-per-node", args.one_actor_per_node);
   app.add_option("command", args.command);
   std::map<std::string, std::string> values;
-  for (auto name :
-       {"--sensors", "--features-per-sensor", "--models-per-sensor", "--layers",
-        "--join-fanin", "--samples", "--threads", "--nodes", "--seed",
-        "--lua-share", "--duration", "--lateness-ns", "--rate"})
+  for (auto name : {"--sensors", "--features-per-sensor", "--models-per-sensor",
+                    "--layers", "--join-fanin", "--samples", "--threads",
+                    "--nodes", "--seed", "--cell-groups", "--lua-share",
+                    "--duration", "--lateness-ns", "--rate"})
     app.add_option(name, values[name]);
   try {
     app.parse(argc, argv);
@@ -103,7 +105,8 @@ caf::expected<bench_args> parse_bench_args(int argc, char** argv) {
                  {"--join-fanin", {&g.join_fanin, 0}},
                  {"--samples", {&args.samples, 1}},
                  {"--threads", {&args.threads, 1}},
-                 {"--nodes", {&args.nodes, 1}}};
+                 {"--nodes", {&args.nodes, 1}},
+                 {"--cell-groups", {&args.cell_groups, 0}}};
   for (auto [name, target] : counts) {
     auto& value = values[name];
     auto [out, min] = target;

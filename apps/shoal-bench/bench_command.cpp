@@ -107,8 +107,8 @@ caf::error run_throughput(const bench_args& args, bool with_replay,
   if (auto err = write_samples_csv(csv.path, gen, args.samples))
     return err;
   progress("replay: %zu samples through the actor runtime", args.samples);
-  auto replay
-    = bench_replay(*g, csv.path, args.threads, !args.one_actor_per_node);
+  auto replay = bench_replay(*g, csv.path, args.threads,
+                             !args.one_actor_per_node, args.cell_groups);
   if (!replay)
     return std::move(replay.error());
   report.replay = figures_of(*replay);
@@ -135,6 +135,7 @@ caf::error run_live(const bench_args& args, bench_report& report) {
   opts.threads = args.threads;
   opts.track_progress = !args.edge_watermarks;
   opts.fuse = !args.one_actor_per_node;
+  opts.cell_groups = args.cell_groups;
   auto live = bench_live(*g, gen, opts);
   if (!live)
     return std::move(live.error());

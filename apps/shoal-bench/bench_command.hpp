@@ -46,6 +46,8 @@ struct bench_args {
   bool edge_watermarks = false;
   /// Every node in its own actor instead of cells (deploy_options::fuse).
   bool one_actor_per_node = false;
+  /// Cells in this many actors (deploy_options::cell_groups).
+  size_t cell_groups = 0;
   /// Nodes of the `scale` run.
   size_t nodes = 1'000'000;
   bool json = false;

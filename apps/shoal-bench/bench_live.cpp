@@ -112,6 +112,7 @@ caf::expected<live_figures> bench_live(const graph_spec& g,
   deploy_options dopts;
   dopts.track_progress = opts.track_progress;
   dopts.fuse = opts.fuse;
+  dopts.cell_groups = opts.cell_groups;
   auto d = deploy_with_sink(self, g, std::make_shared<discard_sink>(), monitor,
                             {}, dopts);
   if (!d)

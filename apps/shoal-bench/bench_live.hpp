@@ -37,6 +37,8 @@ struct live_run_options {
   bool track_progress = true;
   /// Fuse cells (deploy_options::fuse).
   bool fuse = true;
+  /// Cells in this many actors (deploy_options::cell_groups).
+  size_t cell_groups = 0;
 };
 
 /// The names of the derived nodes of `g` (validated, topologically ordered)

@@ -56,7 +56,8 @@ bench_limit(const graph_spec& g, const sample_generator& gen,
 
 caf::expected<run_figures> bench_replay(const graph_spec& g,
                                         const std::string& csv_path,
-                                        size_t threads, bool fuse) {
+                                        size_t threads, bool fuse,
+                                        size_t cell_groups) {
   auto input = sample_reader::open(csv_path);
   if (!input)
     return std::move(input.error());
@@ -65,6 +66,7 @@ caf::expected<run_figures> bench_replay(const graph_spec& g,
   run_options opts;
   opts.threads = threads;
   opts.fuse = fuse;
+  opts.cell_groups = cell_groups;
   auto summary
     = run_replay(g, std::make_shared<sample_reader>(std::move(*input)),
                  std::make_shared<log_sink>(r.log), opts);

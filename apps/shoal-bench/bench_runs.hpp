@@ -57,7 +57,8 @@ bench_limit(const graph_spec& g, const sample_generator& gen,
 /// `fuse`.
 caf::expected<run_figures> bench_replay(const graph_spec& g,
                                         const std::string& csv_path,
-                                        size_t threads, bool fuse = true);
+                                        size_t threads, bool fuse = true,
+                                        size_t cell_groups = 0);
 
 /// Whether `x` and `y` accepted the same samples, produced the same outputs
 /// (in any order) and the same firings, outputs and errors per node. If not,

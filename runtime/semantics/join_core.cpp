@@ -70,6 +70,15 @@ int64_t join_core::next_pending() const {
   return result;
 }
 
+int64_t join_core::next_firing() const {
+  int64_t result = wm_end;
+  for (const auto& in : inputs_)
+    if (in.trigger && in.head < in.queue.size()
+        && in.queue[in.head].ts < result)
+      result = in.queue[in.head].ts;
+  return result;
+}
+
 bool join_core::consume(int64_t t) {
   bool triggered = false;
   for (size_t i = 0; i < inputs_.size(); ++i) {

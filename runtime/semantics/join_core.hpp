@@ -67,10 +67,25 @@ public:
   /// `input_wm` is below it.
   int64_t next_pending() const;
 
+  /// The smallest queued timestamp of a trigger input: the next firing,
+  /// once every input reached it; `wm_end` if none is queued. Values queued
+  /// on other inputs are taken on the way and need no wait of their own.
+  int64_t next_firing() const;
+
   /// Effective watermark of input `i`.
   int64_t input_wm(size_t i) const {
     const auto& in = inputs_[i];
     return in.wm > in.last_ts ? in.wm : in.last_ts;
+  }
+
+  /// Whether input `i` makes the node fire.
+  bool triggers(size_t i) const {
+    return inputs_[i].trigger;
+  }
+
+  /// Whether every input's watermark reached `t`.
+  bool ready_for(int64_t t) const {
+    return ready_wm() >= t;
   }
 
   /// Whether input `i` has an as-of value.

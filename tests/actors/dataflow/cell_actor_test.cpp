@@ -34,11 +34,11 @@ graph_spec cell_graph() {
 cell_spec make_cell(const graph_spec& g, metrics& live) {
   cell_spec c;
   c.graph = &g;
-  c.sensor = 0;
+  c.sensors = {0};
+  c.directory = {0};
   c.nodes = {2, 3, 4};
-  c.from = {{cell_node::from_sensor},
-            {0},
-            {cell_node::from_sensor, cell_node::from_outside}};
+  auto s = cell_node::sensor_ref(0);
+  c.from = {{s}, {0}, {s, cell_node::from_outside}};
   c.live = &live;
   return c;
 }

@@ -3,7 +3,8 @@
 // only let a join fire once everything at or before its timestamp arrived.
 // Random graphs, samples on the wall clock with equal timestamps across
 // sensors, 1 and 3 scheduler threads, with cells
-// (actors/dataflow/cell_actor.hpp) and with one actor per node.
+// (actors/dataflow/cell_actor.hpp), with cell groups, and with one actor per
+// node.
 
 #include <algorithm>
 #include <atomic>
@@ -110,11 +111,15 @@ struct live_case {
   uint64_t seed;
   size_t threads;
   bool fuse = true;
+  /// deploy_options::cell_groups.
+  size_t groups = 0;
 };
 
 std::string case_name(const ::testing::TestParamInfo<live_case>& i) {
   return "seed" + std::to_string(i.param.seed) + "_threads"
-         + std::to_string(i.param.threads) + (i.param.fuse ? "" : "_unfused");
+         + std::to_string(i.param.threads) + (i.param.fuse ? "" : "_unfused")
+         + (i.param.groups > 0 ? "_groups" + std::to_string(i.param.groups)
+                               : "");
 }
 
 class LiveEquivalence : public ::testing::TestWithParam<live_case> {};
@@ -122,7 +127,7 @@ class LiveEquivalence : public ::testing::TestWithParam<live_case> {};
 } // namespace
 
 TEST_P(LiveEquivalence, TrackedLiveRunEqualsReferenceOverAcceptedSamples) {
-  auto [seed, threads, fuse] = GetParam();
+  auto [seed, threads, fuse, groups] = GetParam();
   auto g = test_support::random_graph(seed);
   std::vector<std::string> sensors;
   for (auto& n : g.nodes)
@@ -141,6 +146,7 @@ TEST_P(LiveEquivalence, TrackedLiveRunEqualsReferenceOverAcceptedSamples) {
     deploy_options dopts;
     dopts.track_progress = true;
     dopts.fuse = fuse;
+    dopts.cell_groups = groups;
     auto d = deploy_with_sink(self, g, out, monitor, {}, dopts);
     ASSERT_TRUE(d) << describe(d.error());
     ASSERT_TRUE(d->tracker);
@@ -247,6 +253,8 @@ std::vector<live_case> all_cases() {
     for (size_t threads : {size_t{1}, size_t{3}})
       result.push_back({seed, threads});
     result.push_back({seed, 3, false});
+    result.push_back(
+      {seed, seed % 2 == 0 ? size_t{1} : size_t{3}, true, seed % 3 + 2});
   }
   return result;
 }

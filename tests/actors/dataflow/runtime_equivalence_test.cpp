@@ -1,8 +1,8 @@
 // The actor runtime must produce exactly what the reference evaluator
 // produces: the same outputs, the same counters, on random graphs and faulty
 // inputs, whatever the number of scheduler threads, with cells
-// (actors/dataflow/cell_actor.hpp) or one actor per node, and with cells that
-// overflow their capacity onto node actors.
+// (actors/dataflow/cell_actor.hpp) or one actor per node, with cells that
+// overflow their capacity onto node actors, and with cell groups.
 
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -28,13 +28,17 @@ struct equivalence_case {
   bool fuse = true;
   /// One sensor and more nodes than a cell holds.
   bool crowded = false;
+  /// deploy_options::cell_groups.
+  size_t groups = 0;
 };
 
 std::string case_name(const ::testing::TestParamInfo<equivalence_case>& i) {
   return "seed" + std::to_string(i.param.seed) + "_threads"
          + std::to_string(i.param.threads) + "_lateness"
          + std::to_string(i.param.lateness) + (i.param.fuse ? "" : "_unfused")
-         + (i.param.crowded ? "_crowded" : "");
+         + (i.param.crowded ? "_crowded" : "")
+         + (i.param.groups > 0 ? "_groups" + std::to_string(i.param.groups)
+                               : "");
 }
 
 /// The graph of case `c`; a crowded one has more nodes than a cell holds.
@@ -59,7 +63,7 @@ class RuntimeEquivalence : public ::testing::TestWithParam<equivalence_case> {};
 
 TEST_P(RuntimeEquivalence, ActorsEqualReferenceEvaluator) {
   auto c = GetParam();
-  auto [seed, threads, lateness, fuse, crowded] = c;
+  auto [seed, threads, lateness, fuse, crowded, groups] = c;
   auto g = case_graph(c);
   auto path
     = test_support::write_temp_file("eq_" + case_name({c, 0}) + ".csv",
@@ -72,6 +76,7 @@ TEST_P(RuntimeEquivalence, ActorsEqualReferenceEvaluator) {
   run_options opts;
   opts.threads = threads;
   opts.fuse = fuse;
+  opts.cell_groups = groups;
   opts.replay.allowed_lateness_ns = lateness;
   // Small chunks interleave watermark requests with data.
   opts.replay.chunk_rows = 7;
@@ -156,9 +161,14 @@ std::vector<equivalence_case> all_cases() {
     for (size_t threads : {size_t{1}, size_t{3}})
       result.push_back({seed, threads, lateness});
     result.push_back({seed, 3, lateness, false});
+    // Cell groups: joins of sensors inside one actor, and between groups.
+    result.push_back({seed, seed % 2 == 0 ? size_t{1} : size_t{3}, lateness,
+                      true, false, seed % 4 + 2});
   }
   for (uint64_t seed = 1; seed <= 4; ++seed)
     result.push_back({seed, 3, 0, true, true});
+  for (uint64_t seed = 1; seed <= 2; ++seed)
+    result.push_back({seed, 3, 0, true, true, 2});
   return result;
 }
 
