@@ -1,6 +1,7 @@
 #include "actors/dataflow/cell_actor.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 #include "caf/all.hpp"
@@ -16,6 +17,9 @@ namespace shoal {
 namespace {
 
 using self_ptr = caf::stateful_actor<cell_state>*;
+
+/// The least time between two frontier moves that cells ask for.
+constexpr int64_t nudge_gap_ns = 200'000;
 
 /// The output watermark of input source `from` of a node, as of the last
 /// run of that source (earlier in topological order).
@@ -112,6 +116,21 @@ void reach_consumers(cell_state& st, size_t p, bool data) {
       st.dirty.insert(c & ~cell_state::covered_flag);
     }
   }
+}
+
+/// After a message released items: lets the tracker move the frontiers now
+/// if no cell did in the last `nudge_gap_ns` (actors/dataflow/progress.hpp).
+void nudge(self_ptr self) {
+  auto& t = self->state.tracker;
+  if (!t)
+    return;
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+               .count();
+  t->nudge(now, nudge_gap_ns,
+           [self](const caf::actor& who, uint32_t band, int64_t f) {
+             self->send(who, frontier_atom_v, band, f);
+           });
 }
 
 /// Carries what arrived through the cell's sensors and nodes in topological
@@ -453,6 +472,7 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
       auto band = take(self, b);
       run(self);
       release_batch(self->state.tracker.get(), band, b);
+      nudge(self);
     },
     [=](std::vector<batch>& bs) {
       std::vector<uint32_t> bands;
@@ -462,6 +482,7 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
       run(self);
       for (size_t i = 0; i < bs.size(); ++i)
         release_batch(self->state.tracker.get(), bands[i], bs[i]);
+      nudge(self);
     },
     [=](sensor_feed& feed) {
       auto& s = self->state;
@@ -476,6 +497,7 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
       // Samples are counted in band 0.
       for (size_t i = 0; i < n; ++i)
         release_batch(s.tracker.get(), 0, feed.batches[i]);
+      nudge(self);
     },
     [=](frontier_atom, uint32_t band, int64_t f) {
       auto& s = self->state;
@@ -508,6 +530,7 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
         low = std::min(low, s.nodes[k].core.waiting);
       if (low != wm_end)
         wait_band(self, band, low);
+      nudge(self);
     },
     [=](need_atom, int64_t ts) {
       auto& s = self->state;

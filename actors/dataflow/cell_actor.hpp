@@ -168,29 +168,51 @@ private:
   size_t low_ = 0;
 };
 
-/// A sorted map from keys to a cell's entries (nodes, sensors, routes):
-/// four times smaller than a hash map for the many small cells.
+/// A map from keys to a cell's entries (nodes, sensors, routes), filled
+/// once: open addressing in one vector, a probe or two per lookup (a
+/// binary search over the thousands of routes of a cell group took a cache
+/// miss per step), and a fraction of a hash map's size for the many small
+/// cells.
 class key_table {
 public:
   static constexpr uint32_t npos = UINT32_MAX;
 
   void add(uint64_t key, uint32_t value) {
-    items_.emplace_back(key, value);
+    slots_.emplace_back(key, value);
   }
 
-  /// Call once after the last `add`.
+  /// Call once after the last `add`: at most three quarters full.
   void seal() {
-    std::sort(items_.begin(), items_.end());
+    auto items = std::move(slots_);
+    size_t n = 4;
+    while (n * 3 < items.size() * 4)
+      n *= 2;
+    slots_.assign(n, {0, npos});
+    for (auto& [key, value] : items) {
+      auto i = slot_of(key);
+      while (slots_[i].second != npos)
+        i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = {key, value};
+    }
   }
 
   uint32_t find(uint64_t key) const {
-    auto i = std::lower_bound(items_.begin(), items_.end(),
-                              std::pair<uint64_t, uint32_t>{key, 0});
-    return i != items_.end() && i->first == key ? i->second : npos;
+    if (slots_.empty())
+      return npos;
+    for (auto i = slot_of(key); slots_[i].second != npos;
+         i = (i + 1) & (slots_.size() - 1))
+      if (slots_[i].first == key)
+        return slots_[i].second;
+    return npos;
   }
 
 private:
-  std::vector<std::pair<uint64_t, uint32_t>> items_;
+  size_t slot_of(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 32)
+           & (slots_.size() - 1);
+  }
+
+  std::vector<std::pair<uint64_t, uint32_t>> slots_;
 };
 
 /// A subscription of the cell to a node outside it, and the inputs it feeds.

@@ -42,6 +42,7 @@
 #include <memory>
 #include <mutex>
 #include <queue>
+#include <utility>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -130,6 +131,19 @@ public:
     }
   }
 
+  /// As `advance`, from a node that released items, at most once per
+  /// `gap_ns` of `now_ns` over all callers: the frontiers then move as the
+  /// work below them ends instead of at the sources' next tick, so a chain
+  /// of joins in several bands does not wait a tick per band.
+  template <class Notify>
+  void nudge(int64_t now_ns, int64_t gap_ns, Notify&& notify) {
+    auto last = last_nudge_.load(std::memory_order_relaxed);
+    if (now_ns - last < gap_ns
+        || !last_nudge_.compare_exchange_strong(last, now_ns))
+      return;
+    advance(std::forward<Notify>(notify));
+  }
+
   /// The frontier of band `b` as of the last `advance`.
   int64_t frontier(uint32_t b) const;
 
@@ -173,6 +187,8 @@ private:
   /// Guards `waiters_`.
   std::mutex wait_mtx_;
   std::vector<std::priority_queue<waiter>> waiters_;
+  /// When `nudge` last advanced.
+  std::atomic<int64_t> last_nudge_{0};
   /// Guards `overflow_`: per band, epoch -> items.
   std::mutex overflow_mtx_;
   std::vector<std::map<int64_t, int64_t>> overflow_;

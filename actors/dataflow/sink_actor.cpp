@@ -81,16 +81,44 @@ void check_marks(self_ptr self, uint64_t k) {
       ++st.holding;
 }
 
+/// The input with key `key`, or null; through `index`, rebuilt after the
+/// inputs changed (pointers to the elements of an unordered_map stay valid
+/// until their element is erased).
+sink_state::input* find_input(sink_state& st, uint64_t key) {
+  auto& index = st.index;
+  auto slot_of = [&](uint64_t k) {
+    return static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> 32)
+           & (index.size() - 1);
+  };
+  if (index.empty()) {
+    size_t n = 64;
+    while (n < 2 * st.inputs.size())
+      n *= 2;
+    index.assign(n, {0, nullptr});
+    for (auto& [k, in] : st.inputs) {
+      auto i = slot_of(k);
+      while (index[i].second != nullptr)
+        i = (i + 1) & (index.size() - 1);
+      index[i] = {k, &in};
+    }
+  }
+  for (auto i = slot_of(key); index[i].second != nullptr;
+       i = (i + 1) & (index.size() - 1))
+    if (index[i].first == key)
+      return index[i].second;
+  return nullptr;
+}
+
 /// Writes the outputs of batch `b` and follows its input's watermark.
 void take(self_ptr self, const batch& b) {
   auto& st = self->state;
   if (sent_from_here(self))
     st.env.live->batch_received();
-  auto i = st.inputs.find(b.from);
-  if (i == st.inputs.end())
+  auto* found = find_input(st, b.from);
+  if (found == nullptr)
     return;
   auto now = st.env.clock->now_ns();
-  auto& in = i->second;
+  auto& in = *found;
   size_t written = 0;
   // Runs of outputs to write go to the sink at once.
   auto* pts = b.points.data();
@@ -158,6 +186,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       auto& st = self->state;
       st.inputs.reserve(st.inputs.size() + names.size());
       for (size_t k = 0; k < names.size(); ++k) {
+        st.index.clear();
         auto& in = st.inputs[node_key(names[k])];
         if (in.name.empty()) {
           in.name = names[k];
@@ -192,6 +221,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
             --st.open;
           release_hold(st, i->second);
           i = st.inputs.erase(i);
+          st.index.clear();
         } else {
           ++i;
         }
@@ -199,6 +229,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       // New inputs and new actors of replaced nodes are subscribed to.
       std::vector<input_ref> subscribe;
       for (auto& [key, k] : wanted) {
+        st.index.clear();
         auto& in = st.inputs[key];
         if (in.name.empty()) {
           in.name = names[k];

@@ -106,6 +106,12 @@ struct sink_state {
   };
 
   std::unordered_map<uint64_t, input> inputs;
+  /// `inputs` by key in an open-addressing table (`find_input`): a probe
+  /// or two per batch instead of a walk through a bucket, since a busy sink
+  /// takes hundreds of thousands of batches per second from nodes all over
+  /// the heap (docs/performance.md). Emptied when the inputs change and
+  /// rebuilt on the next lookup.
+  std::vector<std::pair<uint64_t, input*>> index;
   size_t open = 0;
   std::shared_ptr<output_sink> out;
   latency_histogram latency;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "caf/all.hpp"
+#include "caf/scheduler/abstract_coordinator.hpp"
 
 #include "actors/dataflow/cell_actor.hpp"
 #include "actors/dataflow/node_actor.hpp"
@@ -154,9 +155,13 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
           return node_error(n, "inputs '" + n.needs[a] + "' and '" + n.needs[b]
                                  + "' collide in the key hash");
   }
-  auto cell = opts.fuse ? cells_of(
-                g, in, opts.cell_groups > 0 ? unlimited_cells : cell_capacity)
-                        : std::vector<size_t>{};
+  auto groups = opts.cell_groups;
+  if (groups == auto_cell_groups)
+    groups = cell_groups_per_thread
+             * std::max<size_t>(self->system().scheduler().num_workers(), 1);
+  auto cell = opts.fuse
+                ? cells_of(g, in, groups > 0 ? unlimited_cells : cell_capacity)
+                : std::vector<size_t>{};
   auto in_cell = [&](size_t i) {
     return !cell.empty() && cell[i] != no_cell;
   };
@@ -175,8 +180,7 @@ caf::expected<deployment> deploy(caf::scoped_actor& self, const graph_spec& g,
     if (!in_cell(i))
       continue;
     if (cell[i] == i) {
-      auto u
-        = opts.cell_groups > 0 ? directory % opts.cell_groups : specs.size();
+      auto u = groups > 0 ? directory % groups : specs.size();
       if (u >= specs.size()) {
         specs.resize(u + 1);
         specs.back().graph = &g;

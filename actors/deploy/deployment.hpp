@@ -22,6 +22,7 @@
 
 #include "actors/dataflow/progress.hpp"
 #include "actors/dataflow/sink_actor.hpp"
+#include "actors/deploy/cell_groups.hpp"
 #include "runtime/core/metrics.hpp"
 #include "runtime/functions/fn_factory.hpp"
 #include "runtime/graph/graph_spec.hpp"
@@ -61,8 +62,10 @@ struct deploy_options {
   /// groups: the sensors spread round-robin, each group one cell without a
   /// size cap) instead of one actor per sensor's cell; 0 keeps one cell per
   /// sensor of at most `cell_capacity` nodes. Fewer, larger actors send
-  /// fewer messages per sample (docs/performance.md, "Cell groups").
-  size_t cell_groups = 0;
+  /// fewer messages per sample (docs/performance.md, "Cell groups"). By
+  /// default four per scheduler thread, enough for the threads to share
+  /// the work.
+  size_t cell_groups = auto_cell_groups;
   /// What the nodes' functions are made with (the process's model cache
   /// unless a caller hands in another).
   fn_context fns;

@@ -16,6 +16,7 @@
 
 #include "caf/expected.hpp"
 
+#include "actors/deploy/cell_groups.hpp"
 #include "actors/deploy/system_config.hpp"
 #include "actors/sources/replay_source.hpp"
 #include "runtime/core/counters.hpp"
@@ -32,7 +33,7 @@ struct run_options {
   /// Fuse cells (deploy_options::fuse).
   bool fuse = true;
   /// Cells in this many actors (deploy_options::cell_groups).
-  size_t cell_groups = 0;
+  size_t cell_groups = auto_cell_groups;
 };
 
 struct replay_summary {

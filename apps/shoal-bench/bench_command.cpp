@@ -67,10 +67,12 @@ struct temp_csv {
 
 caf::error run_scale(const bench_args& args, const synthetic_options& opts,
                      bench_report& report) {
-  auto s = bench_scale(opts, args.threads, !args.one_actor_per_node,
-                       [](const std::string& step) {
-                         progress("scale: %s", step.c_str());
-                       });
+  auto s = bench_scale(
+    opts, args.threads, !args.one_actor_per_node,
+    [](const std::string& step) {
+      progress("scale: %s", step.c_str());
+    },
+    args.cell_groups);
   if (!s)
     return std::move(s.error());
   if (s->complete())

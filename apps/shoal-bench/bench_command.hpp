@@ -23,6 +23,7 @@
 
 #include "caf/expected.hpp"
 
+#include "actors/deploy/cell_groups.hpp"
 #include "apps/shoal-bench/synthetic_graph.hpp"
 
 namespace shoal {
@@ -47,7 +48,7 @@ struct bench_args {
   /// Every node in its own actor instead of cells (deploy_options::fuse).
   bool one_actor_per_node = false;
   /// Cells in this many actors (deploy_options::cell_groups).
-  size_t cell_groups = 0;
+  size_t cell_groups = auto_cell_groups;
   /// Nodes of the `scale` run.
   size_t nodes = 1'000'000;
   bool json = false;

@@ -18,6 +18,7 @@
 
 #include "caf/expected.hpp"
 
+#include "actors/deploy/cell_groups.hpp"
 #include "apps/shoal-bench/bench_report.hpp"
 #include "apps/shoal-bench/synthetic_samples.hpp"
 #include "runtime/graph/graph_spec.hpp"
@@ -38,7 +39,7 @@ struct live_run_options {
   /// Fuse cells (deploy_options::fuse).
   bool fuse = true;
   /// Cells in this many actors (deploy_options::cell_groups).
-  size_t cell_groups = 0;
+  size_t cell_groups = auto_cell_groups;
 };
 
 /// The names of the derived nodes of `g` (validated, topologically ordered)

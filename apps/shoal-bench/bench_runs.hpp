@@ -20,6 +20,7 @@
 
 #include "caf/expected.hpp"
 
+#include "actors/deploy/cell_groups.hpp"
 #include "apps/shoal-bench/output_log.hpp"
 #include "apps/shoal-bench/synthetic_samples.hpp"
 #include "runtime/core/counters.hpp"
@@ -58,7 +59,7 @@ bench_limit(const graph_spec& g, const sample_generator& gen,
 caf::expected<run_figures> bench_replay(const graph_spec& g,
                                         const std::string& csv_path,
                                         size_t threads, bool fuse = true,
-                                        size_t cell_groups = 0);
+                                        size_t cell_groups = auto_cell_groups);
 
 /// Whether `x` and `y` accepted the same samples, produced the same outputs
 /// (in any order) and the same firings, outputs and errors per node. If not,

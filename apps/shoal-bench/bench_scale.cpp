@@ -52,7 +52,8 @@ int64_t resident_bytes() {
 
 caf::expected<scale_figures> bench_scale(const synthetic_options& opts,
                                          size_t threads, bool fuse,
-                                         const scale_progress& progress) {
+                                         const scale_progress& progress,
+                                         size_t cell_groups) {
   auto step = [&](const std::string& what) {
     if (progress)
       progress(what);
@@ -79,6 +80,7 @@ caf::expected<scale_figures> bench_scale(const synthetic_options& opts,
     auto monitor = caf::actor_cast<caf::actor>(self);
     deploy_options dopts;
     dopts.fuse = fuse;
+    dopts.cell_groups = cell_groups;
     auto d = deploy(self, *g, monitor, dopts);
     if (!d) {
       // The actors spawned so far are out of reach: do not wait for them.

@@ -26,6 +26,7 @@
 
 #include "caf/expected.hpp"
 
+#include "actors/deploy/cell_groups.hpp"
 #include "apps/shoal-bench/synthetic_graph.hpp"
 
 namespace shoal {
@@ -69,10 +70,12 @@ struct scale_figures {
 using scale_progress = std::function<void(const std::string& step)>;
 
 /// Loads, deploys and stops the graph of `opts` on `threads` scheduler
-/// threads (0: one per core).
+/// threads (0: one per core), its cells in `cell_groups` actors
+/// (deploy_options::cell_groups).
 caf::expected<scale_figures> bench_scale(const synthetic_options& opts,
                                          size_t threads, bool fuse,
-                                         const scale_progress& progress = {});
+                                         const scale_progress& progress = {},
+                                         size_t cell_groups = auto_cell_groups);
 
 /// The resident set size of this process in bytes (0 if unknown).
 int64_t resident_bytes();
