@@ -26,7 +26,7 @@ constexpr int64_t nudge_gap_ns = 200'000;
 int64_t wm_of(const cell_state& st, uint32_t from) {
   if (cell_node::is_sensor(from))
     return st.sensors[from & ~cell_node::sensor_flag].wm;
-  return st.nodes[from].wm;
+  return st.wms[from];
 }
 
 /// Marks sensor `j` to run in the next run.
@@ -153,21 +153,37 @@ void run(self_ptr self) {
       reach_consumers(st, st.nodes.size() + j,
                       !s.accepted.empty() || wm == wm_end);
   }
+  ++st.runs;
   uint32_t k = 0;
   while (st.dirty.pop(k)) {
     st.ran.push_back(k);
+    st.ran_in[k] = st.runs;
     auto& n = st.nodes[k];
     auto& c = n.core;
-    catch_up(st, n);
     for (size_t i = 0; i < c.inputs.size(); ++i) {
       auto from = c.inputs[i].from;
       if (from == cell_node::from_outside)
         continue;
-      auto& pts = cell_node::is_sensor(from)
-                    ? st.sensors[from & ~cell_node::sensor_flag].accepted
-                    : st.nodes[from].out;
-      c.join.push(i, pts.data(), pts.size(), wm_of(st, from));
+      // Only a producer that ran in this run has outputs: the others'
+      // memory is not touched (`wms` and `ran_in` are dense).
+      if (cell_node::is_sensor(from)) {
+        auto& pts = st.sensors[from & ~cell_node::sensor_flag].accepted;
+        c.join.push(i, pts.data(), pts.size(), wm_of(st, from));
+      } else if (st.ran_in[from] == st.runs) {
+        auto& pts = st.nodes[from].out;
+        c.join.push(i, pts.data(), pts.size(), st.wms[from]);
+      } else {
+        c.join.push(i, nullptr, 0, st.wms[from]);
+      }
     }
+    // The band frontier matters to a node that cannot do all it has: a
+    // firing or a due output its inputs have not reached, a subscriber's
+    // request, a wait for the frontier. The others take it when they next
+    // need it.
+    auto due = c.next_due();
+    if ((due != wm_end && !c.join.ready_for(due)) || c.waiting != wm_end
+        || c.pub.max_request() > c.join.out_wm())
+      catch_up(st, n);
     // Inputs that got past what the node waited for without the frontier
     // end the wait: it asks again below for what it needs next.
     if (c.waiting != wm_end && c.join.ready_for(c.waiting))
@@ -180,10 +196,11 @@ void run(self_ptr self) {
       [&](int64_t t) {
         ask(self, k, t);
       });
-    bool moved = !n.out.empty() || out_wm != n.wm;
-    if (out_wm == wm_end && n.wm != wm_end)
+    auto& wm = st.wms[k];
+    bool moved = !n.out.empty() || out_wm != wm;
+    if (out_wm == wm_end && wm != wm_end)
       ++st.ended;
-    n.wm = out_wm;
+    wm = out_wm;
     if (moved)
       reach_consumers(st, k, !n.out.empty() || out_wm == wm_end);
   }
@@ -276,6 +293,8 @@ caf::error build(self_ptr self, cell_spec& spec) {
   }
   st.nodes.reserve(spec.nodes.size());
   st.dirty.resize(spec.nodes.size());
+  st.wms.assign(spec.nodes.size(), wm_none);
+  st.ran_in.assign(spec.nodes.size(), 0);
   // (producer, consumer) pairs, sorted into `consumer_at`/`consumer_of`.
   std::vector<std::pair<uint32_t, uint32_t>> edges;
   std::unordered_map<uint64_t, size_t> route_of;

@@ -104,8 +104,6 @@ struct cell_node {
   node_core core;
   /// The outputs of the message being handled, for the nodes after it.
   std::vector<point> out;
-  /// The output watermark as of the last run.
-  int64_t wm = wm_none;
   /// The band frontier its covered inputs were brought to.
   int64_t frontier = wm_none;
   /// It is in its band's list of nodes that wait for a frontier.
@@ -253,6 +251,12 @@ struct cell_state {
   node_set dirty;
   /// The nodes that ran in the message being handled.
   std::vector<uint32_t> ran;
+  /// Per node: its output watermark as of its last run, and the run it
+  /// last ran in (dense, so that a node reads its inputs' watermarks without
+  /// touching their nodes); `runs` counts the runs.
+  std::vector<int64_t> wms;
+  std::vector<uint32_t> ran_in;
+  uint32_t runs = 0;
   /// Who takes each producer's outputs inside the cell (all after it): the
   /// consumers of node `k` are `consumer_of[consumer_at[k] ..
   /// consumer_at[k + 1])`, those of sensor `j` follow at `nodes.size() + j`.
