@@ -158,6 +158,13 @@ void run(self_ptr self) {
   while (st.dirty.pop(k)) {
     st.ran.push_back(k);
     st.ran_in[k] = st.runs;
+    // The nodes of a group are spread over the heap: ask for the next one
+    // while this one runs.
+    if (auto next = st.dirty.peek(); next != node_set::none) {
+      auto* p = reinterpret_cast<const char*>(&st.nodes[next]);
+      for (size_t line = 0; line < sizeof(cell_node); line += 64)
+        __builtin_prefetch(p + line);
+    }
     auto& n = st.nodes[k];
     auto& c = n.core;
     for (size_t i = 0; i < c.inputs.size(); ++i) {

@@ -148,6 +148,17 @@ public:
     low_ = std::min(low_, size_t{w});
   }
 
+  /// The lowest member, or `none` if there is none; stays a member.
+  static constexpr uint32_t none = UINT32_MAX;
+
+  uint32_t peek() {
+    while (low_ < words_.size() && words_[low_] == 0)
+      ++low_;
+    if (low_ == words_.size())
+      return none;
+    return static_cast<uint32_t>(low_ * 64 + __builtin_ctzll(words_[low_]));
+  }
+
   /// Takes the lowest member out into `k`; false if there is none.
   bool pop(uint32_t& k) {
     while (low_ < words_.size() && words_[low_] == 0)
