@@ -1,12 +1,14 @@
 // A cell actor on CAF's deterministic test scheduler: a sensor and its chain
 // of features and models, fed by a probe source and an outside input, gives
 // exactly the reference evaluator's outputs, and a watermark request reaches
-// only the inputs of the node it is for.
+// only the inputs of the node it is for. A cell group takes its sensors'
+// samples as one feed, by directory index, and joins them inside.
 
 #include <gtest/gtest.h>
 #include <map>
 
 #include "actors/dataflow/cell_actor.hpp"
+#include "runtime/core/errc.hpp"
 #include "runtime/core/metrics.hpp"
 #include "tests/support/reference_run.hpp"
 #include "tests/support/test_system.hpp"
@@ -184,4 +186,122 @@ TEST_F(CellActor, AWatermarkRequestReachesOnlyTheInputsOfItsNode) {
   EXPECT_EQ(outside_need.get_as<int64_t>(1), 50);
   EXPECT_EQ(source.log->others.size(), 1u);
   EXPECT_TRUE(other_sub.log->batches.empty());
+}
+
+namespace {
+
+/// The graph of the fixture above as one cell group: both sensors, so that
+/// y joins s and t inside the cell. `s` is directory index 4, `t` 9.
+cell_spec make_group(const graph_spec& g, metrics& live) {
+  cell_spec c;
+  c.graph = &g;
+  c.sensors = {0, 1};
+  c.directory = {4, 9};
+  c.nodes = {2, 3, 4};
+  auto s = cell_node::sensor_ref(0);
+  auto t = cell_node::sensor_ref(1);
+  c.from = {{s}, {0}, {s, t}};
+  c.live = &live;
+  return c;
+}
+
+} // namespace
+
+TEST(CellGroup, SensorsOfOneGroupTakeOneFeedAndJoinInsideIt) {
+  test_system ts;
+  metrics live;
+  auto g = cell_graph();
+  auto source = ts.spawn_probe();
+  auto monitor = ts.spawn_probe();
+  auto sub = ts.spawn_probe();
+  auto cell = ts.spawn(cell_actor, make_group(g, live), monitor.actor,
+                       std::shared_ptr<progress_tracker>{});
+  // The source attaches each sensor by its directory index.
+  for (uint32_t index : {4u, 9u})
+    caf::send_as(source.actor, cell, attach_atom_v, source.actor, source_key,
+                 index);
+  for (auto name : {"m1", "d1", "y"})
+    caf::send_as(sub.actor, cell, caf::subscribe_atom_v, sub.actor, no_band,
+                 node_key(name));
+  ts.run();
+  ASSERT_EQ(source.log->others.size(), 2u);
+  EXPECT_TRUE(source.log->others[0].match_elements<caf::ok_atom>());
+  EXPECT_TRUE(source.log->others[1].match_elements<caf::ok_atom>());
+  source.log->others.clear();
+  // An index the cell does not hold is refused with an error that names it.
+  auto refused = std::make_shared<caf::error>();
+  ts.spawn([=](caf::event_based_actor* self) {
+    self
+      ->request(cell, caf::infinite, attach_atom_v, source.actor, source_key,
+                uint32_t{5})
+      .then(
+        [](caf::ok_atom) {
+          ADD_FAILURE() << "attached index 5";
+        },
+        [=](caf::error& err) {
+          *refused = std::move(err);
+        });
+  });
+  ts.run();
+  EXPECT_NE(describe(*refused).find("no sensor with index 5"),
+            std::string::npos);
+  auto feed = [&](std::vector<point> s, std::vector<point> t, int64_t wm) {
+    sensor_feed f;
+    f.sensors = {9, 4};
+    f.batches = {make_batch(source_key, std::move(t), wm),
+                 make_batch(source_key, std::move(s), wm)};
+    caf::send_as(source.actor, cell, std::move(f));
+    ts.run();
+  };
+  feed({{1, 1.0}, {3, 2.0}, {5, 4.0}}, {{2, 10.0}}, 5);
+  feed({{7, 7.0}, {9, 11.0}}, {{6, 20.0}}, wm_end);
+  auto ref = run(g, {{"s", 1, 1.0},
+                     {"t", 2, 10.0},
+                     {"s", 3, 2.0},
+                     {"s", 5, 4.0},
+                     {"t", 6, 20.0},
+                     {"s", 7, 7.0},
+                     {"s", 9, 11.0}});
+  std::map<uint64_t, std::vector<point>> want;
+  for (auto& row : ref.outputs)
+    want[node_key(row.node)].push_back({row.ts, row.value});
+  std::map<uint64_t, std::vector<point>> got;
+  for (auto& b : sub.log->batches)
+    for (auto& p : b.points)
+      got[b.from].push_back(p);
+  ASSERT_EQ(want.size(), 3u);
+  EXPECT_EQ(got, want);
+  // Nothing was asked of an outside input, and every sensor and node
+  // reported at end of stream.
+  EXPECT_TRUE(source.log->others.empty());
+  size_t reports = 0;
+  for (auto& m : monitor.log->others)
+    reports += m.match_element<report_atom>(0) ? 1 : 0;
+  EXPECT_EQ(reports, 5u);
+  EXPECT_EQ(live.samples_accepted(), 7u);
+}
+
+TEST(CellGroup, KeyTableAndNodeSet) {
+  key_table keys;
+  for (uint32_t i = 0; i < 1000; ++i)
+    keys.add(node_key("n" + std::to_string(i)), i);
+  keys.seal();
+  for (uint32_t i = 0; i < 1000; ++i)
+    EXPECT_EQ(keys.find(node_key("n" + std::to_string(i))), i);
+  EXPECT_EQ(keys.find(node_key("absent")), key_table::npos);
+  EXPECT_EQ(key_table{}.find(1), key_table::npos);
+  // Taken out lowest first, also when a larger one is added on the way.
+  node_set set;
+  set.resize(200);
+  for (uint32_t k : {130u, 3u, 64u})
+    set.insert(k);
+  std::vector<uint32_t> order;
+  uint32_t k = 0;
+  while (set.pop(k)) {
+    order.push_back(k);
+    if (k == 64)
+      set.insert(199);
+  }
+  EXPECT_EQ(order, (std::vector<uint32_t>{3, 64, 130, 199}));
+  EXPECT_EQ(set.peek(), node_set::none);
 }

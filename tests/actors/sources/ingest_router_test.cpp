@@ -116,3 +116,43 @@ TEST_F(IngestRouter, SwapsASensorAfterSendingWhatWasBufferedForIt) {
   EXPECT_EQ(received(*moved.log), (got{{{}, 1}, {{{2, 2.0}}, 2}}));
   EXPECT_EQ(router->sensors()[1], moved.actor);
 }
+
+TEST(IngestRouterGroups, SensorsOfOneActorGetOneFeedPerFlush) {
+  test_system ts;
+  metrics live;
+  auto group = ts.spawn_probe();
+  auto alone = ts.spawn_probe();
+  // Sensors 0 and 2 run in one actor (a cell group), sensor 1 alone.
+  ingest_router router{key, {group.actor, alone.actor, group.actor}, &live};
+  driven_actor source{ts};
+  source.step([&](caf::event_based_actor* self) {
+    router.add(2, {1, 1.0});
+    router.add(1, {2, 2.0});
+    router.add(0, {3, 3.0});
+    router.flush(self, 3);
+  });
+  // The lone sensor gets a plain batch; the group one feed with both.
+  EXPECT_EQ(received(*alone.log), (got{{{{2, 2.0}}, 3}}));
+  EXPECT_TRUE(group.log->batches.empty());
+  ASSERT_EQ(group.log->others.size(), 1u);
+  ASSERT_TRUE(group.log->others[0].match_elements<sensor_feed>());
+  auto feed = group.log->others[0].get_as<sensor_feed>(0);
+  ASSERT_EQ(feed.sensors, (std::vector<uint32_t>{2, 0}));
+  ASSERT_EQ(feed.batches.size(), 2u);
+  EXPECT_EQ(feed.batches[0].points, (std::vector<point>{{1, 1.0}}));
+  EXPECT_EQ(feed.batches[1].points, (std::vector<point>{{3, 3.0}}));
+  for (auto& b : feed.batches) {
+    EXPECT_EQ(b.from, key);
+    EXPECT_EQ(b.wm, 3);
+  }
+  EXPECT_EQ(live.backlog(), 3);
+  // At end of stream every sensor gets the watermark, still one feed.
+  source.step([&](caf::event_based_actor* self) {
+    router.flush(self, wm_end);
+  });
+  ASSERT_EQ(group.log->others.size(), 2u);
+  auto last = group.log->others[1].get_as<sensor_feed>(0);
+  EXPECT_EQ(last.sensors.size(), 2u);
+  for (auto& b : last.batches)
+    EXPECT_EQ(b.wm, wm_end);
+}
