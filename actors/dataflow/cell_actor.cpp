@@ -55,8 +55,7 @@ void wait_band(self_ptr self, uint32_t band, int64_t t) {
 /// turn, the sensors' sources.
 void ask(self_ptr self, uint32_t k, int64_t t) {
   auto& st = self->state;
-  auto& n = st.nodes[k];
-  auto& c = n.core;
+  auto& c = st.nodes[k].core;
   bool wait = false;
   for (size_t i = 0; i < c.inputs.size(); ++i) {
     auto& in = c.inputs[i];
@@ -83,10 +82,7 @@ void ask(self_ptr self, uint32_t k, int64_t t) {
   }
   if (wait && t < c.waiting) {
     c.waiting = t;
-    if (!n.listed) {
-      n.listed = true;
-      st.band_waiters[c.band].push_back(k);
-    }
+    st.band_waiters[c.band].emplace(t, k);
     wait_band(self, c.band, t);
   }
 }
@@ -158,12 +154,16 @@ void run(self_ptr self) {
   while (st.dirty.pop(k)) {
     st.ran.push_back(k);
     st.ran_in[k] = st.runs;
-    // The nodes of a group are spread over the heap: ask for the next one
-    // while this one runs.
+    // The nodes of a group are spread over the heap: while this one runs,
+    // ask for the memory the next one points to (its node was asked for
+    // one step earlier) and for the node after it.
     if (auto next = st.dirty.peek(); next != node_set::none) {
-      auto* p = reinterpret_cast<const char*>(&st.nodes[next]);
-      for (size_t line = 0; line < sizeof(cell_node); line += 64)
-        __builtin_prefetch(p + line);
+      st.nodes[next].core.prefetch();
+      if (auto later = st.dirty.after(next); later != node_set::none) {
+        auto* p = reinterpret_cast<const char*>(&st.nodes[later]);
+        for (size_t line = 0; line < sizeof(cell_node); line += 64)
+          __builtin_prefetch(p + line);
+      }
     }
     auto& n = st.nodes[k];
     auto& c = n.core;
@@ -241,13 +241,13 @@ void take_samples(cell_state& st, uint32_t j, const batch& b) {
   touch_sensor(st, j);
 }
 
-/// Takes batch `b` from an outside input, or from a source of the cell's
-/// only sensor; returns the band it was counted in.
-uint32_t take(self_ptr self, const batch& b) {
+/// Takes batch `b` from the outside input of route `r`, or (`r` is
+/// `key_table::npos`) from a source of the cell's only sensor; returns the
+/// band it was counted in.
+uint32_t take(self_ptr self, const batch& b, uint32_t r) {
   auto& st = self->state;
   if (sent_from_here(self))
     st.live->batch_received();
-  auto r = st.route_at.find(b.from);
   if (r == key_table::npos) {
     // Several sensors take their sources' batches as a `sensor_feed`.
     if (st.sensors.size() == 1)
@@ -495,16 +495,25 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
       return wire(self, names, xs);
     },
     [=](batch& b) {
-      auto band = take(self, b);
+      auto band = take(self, b, self->state.route_at.find(b.from));
       run(self);
       release_batch(self->state.tracker.get(), band, b);
       nudge(self);
     },
     [=](std::vector<batch>& bs) {
-      std::vector<uint32_t> bands;
-      bands.reserve(bs.size());
-      for (auto& b : bs)
-        bands.push_back(take(self, b));
+      auto& s = self->state;
+      // The routes first and then the nodes they feed, each asked for
+      // ahead of its use: the lookups of many batches overlap instead of
+      // waiting for memory one after the other.
+      std::vector<uint32_t> bands(bs.size());
+      for (size_t i = 0; i < bs.size(); ++i)
+        bands[i] = s.route_at.find(bs[i].from);
+      for (auto r : bands)
+        if (r != key_table::npos)
+          for (auto& feed : s.routes[r].feeds)
+            s.nodes[feed.first].core.prefetch();
+      for (size_t i = 0; i < bs.size(); ++i)
+        bands[i] = take(self, bs[i], bands[i]);
       run(self);
       for (size_t i = 0; i < bs.size(); ++i)
         release_batch(self->state.tracker.get(), bands[i], bs[i]);
@@ -532,30 +541,29 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
       s.band_frontier[band] = std::max(s.band_frontier[band], f);
       if (s.band_wait[band] <= f)
         s.band_wait[band] = wm_end;
-      // Only the nodes whose wait the notice ends run; the others take
-      // the frontier when they next run.
+      // Only the nodes whose wait the notice ends run, found in time
+      // logarithmic in the waits (a scan of every waiting node per notice
+      // made a cell that fell behind slower still); the others take the
+      // frontier when they next run. An entry whose node no longer waits
+      // for it is dropped on the way.
       auto& waiters = s.band_waiters[band];
-      for (auto k : waiters)
+      while (!waiters.empty() && waiters.top().first <= f) {
+        auto k = waiters.top().second;
+        waiters.pop();
         if (s.nodes[k].core.waiting <= f) {
           catch_up(s, s.nodes[k]);
           s.dirty.insert(k);
         }
+      }
       run(self);
-      // Those that still wait registered again while they ran.
-      auto still
-        = std::remove_if(waiters.begin(), waiters.end(), [&](uint32_t k) {
-            auto& n = s.nodes[k];
-            n.listed = n.core.waiting != wm_end;
-            return !n.listed;
-          });
-      waiters.erase(still, waiters.end());
       // This notice may have ended the cell's wait with the tracker while
-      // nodes still wait for more.
-      auto low = wm_end;
-      for (auto k : waiters)
-        low = std::min(low, s.nodes[k].core.waiting);
-      if (low != wm_end)
-        wait_band(self, band, low);
+      // nodes still wait for more (those that ran registered again).
+      while (!waiters.empty()
+             && s.nodes[waiters.top().second].core.waiting
+                  != waiters.top().first)
+        waiters.pop();
+      if (!waiters.empty())
+        wait_band(self, band, waiters.top().first);
       nudge(self);
     },
     [=](need_atom, int64_t ts) {

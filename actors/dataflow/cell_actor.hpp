@@ -57,7 +57,9 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <memory>
+#include <queue>
 #include <string>
 #include <vector>
 
@@ -106,8 +108,6 @@ struct cell_node {
   std::vector<point> out;
   /// The band frontier its covered inputs were brought to.
   int64_t frontier = wm_none;
-  /// It is in its band's list of nodes that wait for a frontier.
-  bool listed = false;
 };
 
 /// A sensor inside a cell.
@@ -157,6 +157,18 @@ public:
     if (low_ == words_.size())
       return none;
     return static_cast<uint32_t>(low_ * 64 + __builtin_ctzll(words_[low_]));
+  }
+
+  /// The member after `k` (which must be one), or `none`.
+  uint32_t after(uint32_t k) const {
+    auto w = static_cast<size_t>(k / 64);
+    auto rest = (k % 64 == 63) ? 0 : words_[w] & (~uint64_t{0} << (k % 64 + 1));
+    while (rest == 0) {
+      if (++w == words_.size())
+        return none;
+      rest = words_[w];
+    }
+    return static_cast<uint32_t>(w * 64 + __builtin_ctzll(rest));
   }
 
   /// Takes the lowest member out into `k`; false if there is none.
@@ -286,10 +298,14 @@ struct cell_state {
   std::vector<cell_subscriber> subscribers;
   actor_index subscriber_at;
   /// Per band: the frontier last announced, the smallest timestamp the cell
-  /// waits for with the tracker (`wm_end`: none), the nodes that wait.
+  /// waits for with the tracker (`wm_end`: none), and the nodes that wait,
+  /// as (timestamp, node) with the earliest on top.
+  using wait_entry = std::pair<int64_t, uint32_t>;
   std::vector<int64_t> band_frontier;
   std::vector<int64_t> band_wait;
-  std::vector<std::vector<uint32_t>> band_waiters;
+  std::vector<std::priority_queue<wait_entry, std::vector<wait_entry>,
+                                  std::greater<wait_entry>>>
+    band_waiters;
   /// Sensors and nodes at `wm_end`.
   size_t ended = 0;
   /// The batches of the message being handled, one message per receiver.

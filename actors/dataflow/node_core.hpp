@@ -74,6 +74,15 @@ struct node_core {
     });
   }
 
+  /// Asks the CPU for the node's memory ahead of a run (a cell runs many
+  /// nodes spread over the heap).
+  void prefetch() const {
+    __builtin_prefetch(inputs.data());
+    __builtin_prefetch(fn.get());
+    join.prefetch();
+    pub.prefetch();
+  }
+
   /// The earliest timestamp at which the node still has work: its next
   /// queued firing (a trigger input's value; values of other inputs are
   /// taken on the way to it) or the output its function has due (a
