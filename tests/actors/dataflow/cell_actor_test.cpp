@@ -53,6 +53,34 @@ batch make_batch(uint64_t from, std::vector<point> points, int64_t wm) {
   return b;
 }
 
+/// The outputs in `log`, per node key.
+std::map<uint64_t, std::vector<point>> outputs_of(const probe_log& log) {
+  std::map<uint64_t, std::vector<point>> result;
+  for (auto& b : log.batches)
+    for (auto& p : b.points)
+      result[b.from].push_back(p);
+  return result;
+}
+
+/// The reference evaluator over the samples every test here sends.
+run_result reference_of(const graph_spec& g) {
+  return run(g, {{"s", 1, 1.0},
+                 {"t", 2, 10.0},
+                 {"s", 3, 2.0},
+                 {"s", 5, 4.0},
+                 {"t", 6, 20.0},
+                 {"s", 7, 7.0},
+                 {"s", 9, 11.0}});
+}
+
+/// The reference's outputs, per node key.
+std::map<uint64_t, std::vector<point>> outputs_by_key(const run_result& ref) {
+  std::map<uint64_t, std::vector<point>> result;
+  for (auto& row : ref.outputs)
+    result[node_key(row.node)].push_back({row.ts, row.value});
+  return result;
+}
+
 class CellActor : public ::testing::Test {
 protected:
   /// Spawns the cell, attaches `source`, wires `outside` as t and
@@ -97,11 +125,7 @@ protected:
 
   /// The outputs `sub` got, per node key.
   std::map<uint64_t, std::vector<point>> outputs() const {
-    std::map<uint64_t, std::vector<point>> result;
-    for (auto& b : sub.log->batches)
-      for (auto& p : b.points)
-        result[b.from].push_back(p);
-    return result;
+    return outputs_of(*sub.log);
   }
 
   test_system ts;
@@ -128,16 +152,8 @@ TEST_F(CellActor, OutputsEqualTheReferenceEvaluator) {
   send(outside.actor, node_key("t"), {{2, 10.0}, {6, 20.0}}, 6);
   send(source.actor, source_key, {{7, 7.0}, {9, 11.0}}, wm_end);
   send(outside.actor, node_key("t"), {}, wm_end);
-  auto ref = run(g, {{"s", 1, 1.0},
-                     {"t", 2, 10.0},
-                     {"s", 3, 2.0},
-                     {"s", 5, 4.0},
-                     {"t", 6, 20.0},
-                     {"s", 7, 7.0},
-                     {"s", 9, 11.0}});
-  std::map<uint64_t, std::vector<point>> want;
-  for (auto& row : ref.outputs)
-    want[node_key(row.node)].push_back({row.ts, row.value});
+  auto ref = reference_of(g);
+  auto want = outputs_by_key(ref);
   ASSERT_EQ(want.size(), 3u);
   EXPECT_EQ(outputs(), want);
   // Every node ended: the reports match the reference's counts, and the
@@ -255,22 +271,10 @@ TEST(CellGroup, SensorsOfOneGroupTakeOneFeedAndJoinInsideIt) {
   };
   feed({{1, 1.0}, {3, 2.0}, {5, 4.0}}, {{2, 10.0}}, 5);
   feed({{7, 7.0}, {9, 11.0}}, {{6, 20.0}}, wm_end);
-  auto ref = run(g, {{"s", 1, 1.0},
-                     {"t", 2, 10.0},
-                     {"s", 3, 2.0},
-                     {"s", 5, 4.0},
-                     {"t", 6, 20.0},
-                     {"s", 7, 7.0},
-                     {"s", 9, 11.0}});
-  std::map<uint64_t, std::vector<point>> want;
-  for (auto& row : ref.outputs)
-    want[node_key(row.node)].push_back({row.ts, row.value});
-  std::map<uint64_t, std::vector<point>> got;
-  for (auto& b : sub.log->batches)
-    for (auto& p : b.points)
-      got[b.from].push_back(p);
+  auto ref = reference_of(g);
+  auto want = outputs_by_key(ref);
   ASSERT_EQ(want.size(), 3u);
-  EXPECT_EQ(got, want);
+  EXPECT_EQ(outputs_of(*sub.log), want);
   // Nothing was asked of an outside input, and every sensor and node
   // reported at end of stream.
   EXPECT_TRUE(source.log->others.empty());
