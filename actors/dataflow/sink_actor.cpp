@@ -283,10 +283,10 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       // A checkpoint round (actors/dataflow/checkpoint_marks.hpp): a
       // cluster replay's round waits until every output before it is here.
       auto& st = self->state;
-      auto i = st.inputs.find(key);
-      if (!st.report_marks || i == st.inputs.end())
+      auto* found = st.report_marks ? find_input(st, key) : nullptr;
+      if (found == nullptr)
         return;
-      auto& in = i->second;
+      auto& in = *found;
       if (k > st.marked)
         release_hold(st, in);
       in.mark = std::max(in.mark, k);
