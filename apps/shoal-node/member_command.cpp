@@ -112,6 +112,12 @@ int member_command(const node_args& args) {
   caf::actor_system_config sys_cfg;
   configure_system(sys_cfg, args.threads > 0 ? args.threads : cfg->threads);
   sys_cfg.load<caf::io::middleman>();
+  // Deserialize what arrives from other members in the I/O thread, in
+  // order. CAF 0.17's BASP workers (one on 2 cores) deserialize beside it,
+  // and every message that overtakes a large one (a replay piece, a
+  // checkpoint copy) waits in a queue that CAF inserts into by a linear
+  // search: 10 % of a member's CPU in a cluster replay (docs/performance.md).
+  sys_cfg.set("middleman.workers", size_t{0});
   if (cfg->security.enabled())
     load_tls(sys_cfg, cfg->security);
   caf::actor_system sys{sys_cfg};
