@@ -46,17 +46,29 @@ mqtt_client::mqtt_client(net_address broker, connect_handler on_connect,
 mqtt_client::~mqtt_client() {
   if (mosq_ == nullptr)
     return;
-  bool in_loop = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     stopping_ = true;
-    in_loop = in_loop_;
   }
   stop_cv_.notify_all();
-  // Disconnecting ends mosquitto_loop_forever, also its reconnect wait. Out
-  // of the loop the thread sees `stopping_` before it connects or loops.
-  if (in_loop)
+  // Disconnecting ends mosquitto_loop_forever, also its reconnect wait. A
+  // disconnect that lands while the loop reconnects is lost (reconnecting
+  // sets the state that disconnecting set; seen as a test that hung in
+  // this destructor while a refused client retried), so it is repeated
+  // until the thread left the loop. Out of the loop the thread sees
+  // `stopping_` before it connects or loops again.
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      if (!in_loop_)
+        break;
+    }
     mosquitto_disconnect(mosq_);
+    std::unique_lock<std::mutex> guard{mtx_};
+    stop_cv_.wait_for(guard, std::chrono::milliseconds(50), [this] {
+      return !in_loop_;
+    });
+  }
   if (connector_.joinable())
     connector_.join();
   mosquitto_destroy(mosq_);
@@ -114,6 +126,7 @@ void mqtt_client::connect_loop() {
       {
         std::lock_guard<std::mutex> guard{mtx_};
         in_loop_ = false;
+        stop_cv_.notify_all();
         if (stopping_)
           return;
       }

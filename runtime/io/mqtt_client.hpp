@@ -163,6 +163,8 @@ private:
   message_handler on_message_;
   mosquitto* mosq_ = nullptr;
   std::thread connector_;
+  /// Signals `stopping_` to the network thread and its leaving the loop
+  /// (`in_loop_` false) to the destructor.
   std::condition_variable stop_cv_;
   bool stopping_ = false; // guarded by mtx_
   /// The network thread is in (or about to enter) mosquitto_loop_forever.
