@@ -2,12 +2,13 @@
 // them.
 //
 // A single-process deployment (actors/deploy/deployment.hpp) puts every
-// feature and model in the cell of its first trigger input. By default a
-// cell is one sensor's chain of features and models, up to `cell_capacity`
-// nodes; with `deploy_options::cell_groups` a cell holds the chains of many
-// sensors (a group), so that a join of sensors of one group is a function
-// call and a tick of live samples costs one message per group instead of one
-// per sensor (docs/performance.md, "Cell groups"). Inside a cell an edge is
+// feature and model in the cell of its first trigger input, and by default
+// runs the chains of many sensors as one cell (a group,
+// `deploy_options::cell_groups`: four per scheduler thread), so that a join
+// of sensors of one group is a function call and a tick of live samples
+// costs one message per group instead of one per sensor (docs/performance.md,
+// "Cell groups and the live path"); with `cell_groups` 0 a cell is one
+// sensor's chain, up to `cell_capacity` nodes. Inside a cell an edge is
 // a function call: a message to the cell (samples from a source, a batch
 // from another cell, a frontier notice) is carried through the cell's nodes
 // in topological order within that one message, each node's join and
