@@ -1,10 +1,13 @@
 // Putting a validated graph into an actor system on this process.
 //
 // `deploy` spawns the graph's actors, wires every `needs` edge between
-// actors as a subscription, and returns when all are wired. A sensor and
-// the features and models that depend on it alone run as one cell actor
-// (actors/dataflow/cell_actor.hpp); every other feature or model runs as its
-// own node actor (`deploy_options::fuse` false: one actor per node).
+// actors as a subscription, and returns when all are wired. Every feature
+// and model joins the cell of its first trigger input
+// (actors/dataflow/cell_actor.hpp), and the sensors' cells run in a few
+// cell-group actors (`deploy_options::cell_groups`); with `cell_groups` 0
+// each sensor's cell is its own actor of at most `cell_capacity` nodes and
+// the rest run as node actors (`deploy_options::fuse` false: one actor per
+// node).
 // `deploy_sink` adds a sink actor subscribed to every emitting node;
 // `attach_source` attaches a source to every sensor. All three block the
 // calling scoped_actor until the actors confirmed. Reports and end-of-stream
