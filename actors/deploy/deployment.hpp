@@ -65,9 +65,9 @@ struct deploy_options {
   /// groups: the sensors spread round-robin, each group one cell without a
   /// size cap) instead of one actor per sensor's cell; 0 keeps one cell per
   /// sensor of at most `cell_capacity` nodes. Fewer, larger actors send
-  /// fewer messages per sample (docs/performance.md, "Cell groups and the live path"). By
-  /// default four per scheduler thread, enough for the threads to share
-  /// the work.
+  /// fewer messages per sample (docs/performance.md, "Cell groups and the live
+  /// path"). By default four per scheduler thread, enough for the threads to
+  /// share the work.
   size_t cell_groups = auto_cell_groups;
   /// What the nodes' functions are made with (the process's model cache
   /// unless a caller hands in another).
