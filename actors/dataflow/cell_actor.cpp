@@ -134,15 +134,11 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
     [=](need_atom, int64_t ts) {
       auto& s = self->state;
       auto& who = self->current_sender();
-      auto sub = caf::actor_cast<caf::actor>(who);
-      auto handle = [](const cell_subscriber& x) -> const caf::actor& {
-        return x.handle;
-      };
-      auto i = s.subscriber_at.find(s.subscribers, sub, handle);
-      if (i == actor_index::npos || ts <= s.subscribers[i].asked)
+      auto* entry = find_subscriber(s, caf::actor_cast<caf::actor>(who));
+      if (entry == nullptr || ts <= entry->asked)
         return;
-      s.subscribers[i].asked = ts;
-      for (auto at : s.subscribers[i].targets)
+      entry->asked = ts;
+      for (auto at : entry->targets)
         request(self, at, who, ts);
       run(self);
     },
@@ -177,20 +173,7 @@ caf::behavior cell_actor(self_ptr self, cell_spec spec, caf::actor monitor,
       run(self);
     },
     [=](caf::unsubscribe_atom, const caf::actor& sub) {
-      auto& s = self->state;
-      for (auto& x : s.sensors)
-        x.pub.remove(sub);
-      for (auto& n : s.nodes)
-        n.core.pub.remove(sub);
-      auto handle = [](const cell_subscriber& x) -> const caf::actor& {
-        return x.handle;
-      };
-      auto i = s.subscriber_at.find(s.subscribers, sub, handle);
-      if (i != actor_index::npos) {
-        s.subscribers.erase(s.subscribers.begin()
-                            + static_cast<std::ptrdiff_t>(i));
-        s.subscriber_at.rebuild(s.subscribers, handle);
-      }
+      drop_subscriber(self->state, sub);
     },
   };
 }

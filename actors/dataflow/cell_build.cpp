@@ -147,17 +147,40 @@ caf::response_promise wire(self_ptr self, const std::vector<std::string>& names,
   return st.wiring.start(self, std::move(refs));
 }
 
+namespace {
+
+const caf::actor& handle_of(const cell_subscriber& x) {
+  return x.handle;
+}
+
+} // namespace
+
+/// The entry of subscriber `who`, or null.
+cell_subscriber* find_subscriber(cell_state& st, const caf::actor& who) {
+  auto i = st.subscriber_at.find(st.subscribers, who, handle_of);
+  return i != actor_index::npos ? &st.subscribers[i] : nullptr;
+}
+
 /// The entry of subscriber `who`, added if new.
 cell_subscriber& subscriber_of(cell_state& st, const caf::actor& who) {
-  auto handle = [](const cell_subscriber& x) -> const caf::actor& {
-    return x.handle;
-  };
-  auto i = st.subscriber_at.find(st.subscribers, who, handle);
-  if (i != actor_index::npos)
-    return st.subscribers[i];
+  if (auto* entry = find_subscriber(st, who))
+    return *entry;
   st.subscribers.push_back(cell_subscriber{who, {}, wm_none});
-  st.subscriber_at.pushed(st.subscribers, handle);
+  st.subscriber_at.pushed(st.subscribers, handle_of);
   return st.subscribers.back();
+}
+
+/// Removes subscriber `who` from every node and sensor it subscribed to.
+void drop_subscriber(cell_state& st, const caf::actor& who) {
+  auto i = st.subscriber_at.find(st.subscribers, who, handle_of);
+  if (i == actor_index::npos)
+    return;
+  for (auto at : st.subscribers[i].targets) {
+    auto [pub, wm] = find_node(st, at);
+    pub->remove(who);
+  }
+  st.subscribers.erase(st.subscribers.begin() + static_cast<std::ptrdiff_t>(i));
+  st.subscriber_at.rebuild(st.subscribers, handle_of);
 }
 
 } // namespace shoal::cell_detail

@@ -52,6 +52,10 @@ std::pair<publisher*, int64_t> find_node(cell_state& st, uint32_t at);
 caf::response_promise wire(self_ptr self, const std::vector<std::string>& names,
                            const std::vector<caf::actor>& xs);
 
+cell_subscriber* find_subscriber(cell_state& st, const caf::actor& who);
+
 cell_subscriber& subscriber_of(cell_state& st, const caf::actor& who);
+
+void drop_subscriber(cell_state& st, const caf::actor& who);
 
 } // namespace shoal::cell_detail
