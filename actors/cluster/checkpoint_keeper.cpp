@@ -22,13 +22,15 @@ caf::behavior checkpoint_keeper(self_ptr self,
   self->state.store = std::move(opened);
   return {
     [=](ckpt_atom, uint64_t k, const std::string& owner,
-        std::vector<std::string>& names,
-        std::vector<std::string>& states) -> caf::result<caf::ok_atom> {
-      checkpoint_store::state_list xs;
+        const std::vector<std::string>& names,
+        const std::vector<std::string>& states) -> caf::result<caf::ok_atom> {
+      // Read in place: the graph host sends the same message on as the
+      // copy (host_checkpoint.cpp).
+      checkpoint_store::state_views xs;
       xs.reserve(names.size());
       for (size_t i = 0; i < names.size() && i < states.size(); ++i)
-        xs.emplace_back(std::move(names[i]), std::move(states[i]));
-      if (auto err = self->state.store->write(owner, k, xs))
+        xs.emplace_back(names[i], states[i]);
+      if (auto err = self->state.store->write_views(owner, k, std::move(xs)))
         return err;
       return caf::ok_atom_v;
     },

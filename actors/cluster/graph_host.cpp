@@ -218,6 +218,7 @@ deploy(self_ptr self, const graph_spec& g,
     band.standby = standby || warm[i];
     auto slot = std::make_shared<counts_slot>();
     band.env.counts = slot;
+    band.env.board = self->state.ckpt.board;
     // A replacement spawns before its predecessor stops: what that one did
     // here is retired now, as its slot goes.
     retire(self, name);
@@ -247,6 +248,8 @@ deploy(self_ptr self, const graph_spec& g,
 caf::behavior graph_host(self_ptr self, std::string member, caf::actor keeper) {
   self->state.ckpt.member = std::move(member);
   self->state.ckpt.keeper = std::move(keeper);
+  if (self->state.ckpt.keeper)
+    self->state.ckpt.board = std::make_shared<checkpoint_board>();
   // The member shuts down (it is linked to the host): the nodes go with
   // the host, one message each.
   self->set_exit_handler([=](caf::exit_msg& em) {

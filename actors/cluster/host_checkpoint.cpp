@@ -59,11 +59,8 @@ void send_copy(self_ptr self, const round_ptr& r) {
     done_round(self, r);
     return;
   }
-  auto to_copy = [=](std::vector<std::string> names,
-                     std::vector<std::string> states) {
-    self
-      ->request(r->copy_host, write_timeout, ckpt_atom_v, r->k,
-                self->state.ckpt.member, std::move(names), std::move(states))
+  auto to_copy = [=](caf::message msg) {
+    self->request(r->copy_host, write_timeout, std::move(msg))
       .then(
         [=](caf::ok_atom) {
           self->state.ckpt.copy_host = r->copy_host;
@@ -74,15 +71,17 @@ void send_copy(self_ptr self, const round_ptr& r) {
         });
   };
   if (ck.copy_host == r->copy_host) {
-    to_copy(std::move(r->names), std::move(r->states));
+    to_copy(std::move(r->written));
     return;
   }
+  r->written = caf::message{};
   self
     ->request(ck.keeper, write_timeout, ckpt_atom_v, fetch_atom_v, ck.member,
               r->k, std::vector<std::string>{})
     .then(
       [=](std::vector<std::string>& names, std::vector<std::string>& states) {
-        to_copy(std::move(names), std::move(states));
+        to_copy(caf::make_message(ckpt_atom_v, r->k, self->state.ckpt.member,
+                                  std::move(names), std::move(states)));
       },
       [=](caf::error& err) {
         fail_round(self, r, std::move(err));
@@ -98,9 +97,9 @@ void write_round(self_ptr self, const round_ptr& r) {
   // are written (checkpointer.hpp).
   if (r->member)
     self->send(r->member, ckpt_atom_v, ready_atom_v, r->k);
-  self
-    ->request(ck.keeper, write_timeout, ckpt_atom_v, r->k, ck.member, r->names,
-              r->states)
+  r->written = caf::make_message(ckpt_atom_v, r->k, ck.member,
+                                 std::move(r->names), std::move(r->states));
+  self->request(ck.keeper, write_timeout, r->written)
     .then(
       [=](caf::ok_atom) {
         send_copy(self, r);
@@ -110,20 +109,24 @@ void write_round(self_ptr self, const round_ptr& r) {
       });
 }
 
-/// Node `name` took its part of round `k` (`state` empty: unchanged).
-void part(self_ptr self, uint64_t k, const std::string& name,
-          std::string state) {
-  auto r = self->state.ckpt.round;
-  if (!r || r->k != k || r->pending == 0 || self->state.local.count(name) == 0)
+/// Every part of round `r` is on the board: the changed states are encoded
+/// and written.
+void collect(self_ptr self, const round_ptr& r) {
+  auto& st = self->state;
+  if (r->collected)
     return;
-  if (!state.empty()) {
+  r->collected = true;
+  for (auto& p : st.ckpt.board->take(r->k)) {
+    // A node that left since the round began (its part may still be here).
+    if (!p.state || st.local.count(p.name) == 0)
+      continue;
+    auto bytes = encode_state(self->system(), *p.state);
     ++r->changed;
-    r->bytes += state.size();
-    r->names.push_back(name);
-    r->states.push_back(std::move(state));
+    r->bytes += bytes.size();
+    r->names.push_back(std::move(p.name));
+    r->states.push_back(std::move(bytes));
   }
-  if (--r->pending == 0)
-    write_round(self, r);
+  write_round(self, r);
 }
 
 } // namespace
@@ -146,21 +149,20 @@ caf::message_handler host_checkpoint_handlers(self_ptr self) {
       r->copy_host = std::move(copy_host);
       r->member = caf::actor_cast<caf::actor>(self->current_sender());
       r->started = std::chrono::steady_clock::now();
-      r->pending = st.local.size();
       r->rp = self->make_response_promise();
       st.ckpt.round = r;
+      auto complete = st.ckpt.board->begin(k, st.local.size());
       for (auto& [name, actor] : st.local)
         if (st.specs[name].kind == node_kind::sensor)
           self->send(actor, ckpt_atom_v, k);
-      if (r->pending == 0)
-        write_round(self, r);
+      if (complete)
+        collect(self, r);
       return r->rp;
     },
-    [=](ckpt_atom, uint64_t k, const std::string& name, const handover& h) {
-      part(self, k, name, encode_state(self->system(), h));
-    },
-    [=](ckpt_atom, uint64_t k, const std::string& name) {
-      part(self, k, name, std::string{});
+    [=](ckpt_atom, ready_atom, uint64_t k) {
+      auto r = self->state.ckpt.round;
+      if (r && r->k == k)
+        collect(self, r);
     },
     [=](ckpt_atom, uint64_t k, std::string& owner,
         std::vector<std::string>& names, std::vector<std::string>& states) {

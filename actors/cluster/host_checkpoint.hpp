@@ -1,6 +1,7 @@
 // A graph host's part of checkpoints (docs/cluster.md, "Checkpoints"): it
 // asks its sensors for their parts of a round, collects the parts of all
-// its nodes (actors/dataflow/checkpoint_marks.hpp), has its member's
+// its nodes from its board (actors/dataflow/checkpoint_marks.hpp and
+// checkpoint_board.hpp), encodes the states, has its member's
 // checkpoint keeper write the states that changed
 // (actors/cluster/checkpoint_keeper.hpp), and sends them to the graph host
 // of the member that keeps this member's copy (the first time that member
@@ -15,9 +16,10 @@
 //       once the states are written here and there; before that, once
 //       every node's part is here (the states are captured), it tells the
 //       member `(ckpt_atom, ready_atom, k)`
-//   (ckpt_atom, uint64_t k, std::string name, handover h)
-//   (ckpt_atom, uint64_t k, std::string name)
-//       a node's part (changed, unchanged)
+//   (ckpt_atom, ready_atom, uint64_t k)
+//       from a node: its part was the last one round k waited for; the
+//       host takes every part from its board
+//       (actors/dataflow/checkpoint_board.hpp)
 //   (ckpt_atom, uint64_t k, std::string owner, std::vector<std::string>
 //    names, std::vector<std::string> states) -> ok_atom
 //       another member's copy, written by the keeper
@@ -44,10 +46,12 @@
 #include <vector>
 
 #include "caf/actor.hpp"
+#include "caf/message.hpp"
 #include "caf/message_handler.hpp"
 #include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/dataflow/checkpoint_board.hpp"
 #include "runtime/core/log_sink.hpp"
 
 namespace shoal {
@@ -57,11 +61,15 @@ struct graph_host_state;
 /// One round under way at a graph host.
 struct host_round {
   uint64_t k = 0;
-  /// Nodes whose part has not come yet.
-  size_t pending = 0;
+  /// Every part was taken from the board.
+  bool collected = false;
   /// The parts that changed.
   std::vector<std::string> names;
   std::vector<std::string> states;
+  /// Once every part is here: `(ckpt_atom, k, member, names, states)`,
+  /// made once and sent both to the keeper and to the copy's host (a
+  /// message's contents are shared, not copied, by its receivers).
+  caf::message written;
   /// How many parts changed and their bytes, kept for the log after
   /// `names` and `states` went out.
   size_t changed = 0;
@@ -82,6 +90,9 @@ struct host_checkpoint_state {
   /// keeper: checkpoints are off.
   std::string member;
   caf::actor keeper;
+  /// Where this host's nodes put their parts (made with the keeper; given
+  /// to every node it spawns).
+  checkpoint_board_ptr board;
   std::shared_ptr<host_round> round;
   /// The graph host that holds a full copy of this member's states.
   caf::actor copy_host;

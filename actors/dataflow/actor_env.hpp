@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include "actors/dataflow/checkpoint_board.hpp"
 #include "runtime/core/clock.hpp"
 #include "runtime/core/counts_slot.hpp"
 #include "runtime/core/log_sink.hpp"
@@ -25,6 +26,9 @@ struct actor_env {
   /// Where the actor publishes its counters for its graph host (null:
   /// nowhere; runtime/core/counts_slot.hpp).
   counts_slot_ptr counts;
+  /// Where the actor puts its parts of checkpoint rounds (null: no
+  /// checkpoints; actors/dataflow/checkpoint_board.hpp).
+  checkpoint_board_ptr board;
 };
 
 } // namespace shoal

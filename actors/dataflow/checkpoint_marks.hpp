@@ -9,23 +9,23 @@
 // mark until every node took its part.
 // A sensor takes its part once its member's graph host asked it
 // `(ckpt_atom, k)` and every attached source that marks (said when it
-// attached) marked k; a node once every input marked k. Each then sends
-// its state to its graph host and the mark on to its subscribers, after
-// its last batch to them. So a node's state holds exactly the replay's
-// input up to the point where the round began, wherever the node runs
-// (Chandy and Lamport's marker rule; no input needs holding back, since
-// nothing comes after a replay's mark until every node took its part). Live
-// input does not pause: for it, the cut is where each sensor took its part, and
-// what arrives after it is lost if the checkpoint is restored.
+// attached) marked k; a node once every input marked k. Each then puts
+// its state on its graph host's board (checkpoint_board.hpp) and sends the
+// mark on to its subscribers, after its last batch to them. So a node's state
+// holds exactly the replay's input up to the point where the round began,
+// wherever the node runs (Chandy and Lamport's marker rule; no input needs
+// holding back, since nothing comes after a replay's mark until every node took
+// its part). Live input does not pause: for it, the cut is where each sensor
+// took its part, and what arrives after it is lost if the checkpoint is
+// restored.
 //
 // The messages:
 //   source -> sensor   (mark_atom, uint64_t k, uint64_t key(source))
 //   U -> subscriber    (mark_atom, uint64_t k, uint64_t key(U))
 //   host -> sensor     (ckpt_atom, uint64_t k)
-//   node -> host       (ckpt_atom, uint64_t k, std::string name, handover)
-//                      its state changed since its last part
-//   node -> host       (ckpt_atom, uint64_t k, std::string name)
-//                      unchanged since its last part
+//   node -> host       (ckpt_atom, ready_atom, uint64_t k)
+//                      its part was the last one round k waited for on
+//                      the board
 // Sinks and tails ignore marks (but a cluster replay's sink, which tells
 // its member once every input marked a round). A subscriber that comes
 // after a node passed a round gets that mark at once (`catch_up_mark`).
@@ -37,12 +37,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
 #include "caf/event_based_actor.hpp"
 
+#include "actors/dataflow/checkpoint_board.hpp"
 #include "actors/dataflow/publisher.hpp"
 #include "actors/messages.hpp"
 
@@ -68,22 +70,23 @@ struct mark_tracker {
 };
 
 /// Takes the part of round `k` of the node `name` that publishes with
-/// `pub`: sends `host` its state (`state()`, a `handover` without
-/// subscribers) if it changed since its last part, a note that it did not
-/// otherwise, and passes the mark on to the subscribers, after their last
-/// batch.
+/// `pub`: puts its state (`state()`, a `handover` without subscribers) on
+/// its graph host's `board` if it changed since its last part, a note that
+/// it did not otherwise, tells `host` when that was the last part the round
+/// waited for, and passes the mark on to the subscribers, after their last
+/// batch. Without a board nobody collects parts: only the mark goes on.
 template <class State>
 void take_part(caf::event_based_actor* self, const caf::actor& host,
-               mark_tracker& marks, uint64_t k, const std::string& name,
-               publisher& pub, State&& state) {
-  if (host) {
+               checkpoint_board* board, mark_tracker& marks, uint64_t k,
+               const std::string& name, publisher& pub, State&& state) {
+  if (board) {
+    std::optional<handover> h;
     if (marks.dirty) {
-      handover h = state();
-      h.last = pub.last();
-      self->send(host, ckpt_atom_v, k, name, std::move(h));
-    } else {
-      self->send(host, ckpt_atom_v, k, name);
+      h = state();
+      h->last = pub.last();
     }
+    if (board->put(k, name, std::move(h)) && host)
+      self->send(host, ckpt_atom_v, ready_atom_v, k);
   }
   marks.taken = k;
   marks.dirty = false;

@@ -99,7 +99,7 @@ void check_marks(self_ptr self) {
   if (k == 0)
     return;
   c.pub.flush(self, c.join.out_wm());
-  take_part(self, st.monitor, st.marks, k, c.name, c.pub, [&] {
+  take_part(self, st.monitor, st.board.get(), st.marks, k, c.name, c.pub, [&] {
     auto h = node_state_of(c);
     if (!h.cold.empty() && !st.cold_counted) {
       // A Lua `state` holding a function or userdata: once per node.
@@ -177,6 +177,7 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
   st.tracker = std::move(where.tracker);
   st.log = where.env.log;
   st.counts_out = where.env.counts;
+  st.board = where.env.board;
   auto core
     = node_core::make(spec, st.tracker.get(), where.band,
                       st.tracker ? where.input_bands : std::vector<uint32_t>{},

@@ -96,6 +96,9 @@ struct node_state {
   /// Where the node publishes its counters (`actor_env::counts`; may be
   /// null).
   counts_slot_ptr counts_out;
+  /// Where the node puts its parts of checkpoint rounds
+  /// (`actor_env::board`; may be null).
+  checkpoint_board_ptr board;
   input_wiring wiring;
   bool reported = false;
   /// A move under way, if any (move_protocol.hpp); a pointer, since it is

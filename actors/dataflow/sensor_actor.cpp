@@ -55,9 +55,10 @@ void check_marks(self_ptr self) {
   if (k <= st.marks.taken)
     return;
   st.pub->flush(self, st.core.out_wm());
-  take_part(self, st.monitor, st.marks, k, st.sensor, *st.pub, [&] {
-    return sensor_state_of(st.core);
-  });
+  take_part(self, st.monitor, st.env.board.get(), st.marks, k, st.sensor,
+            *st.pub, [&] {
+              return sensor_state_of(st.core);
+            });
 }
 
 /// Hands the sensor's state to its new actor once every source sends there.

@@ -34,6 +34,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,10 @@ class checkpoint_store {
 public:
   /// Node name -> state bytes.
   using state_list = std::vector<std::pair<std::string, std::string>>;
+
+  /// The same, viewing bytes that the caller keeps alive.
+  using state_views
+    = std::vector<std::pair<std::string_view, std::string_view>>;
 
   /// The latest committed checkpoint: its id and its metadata.
   using commit_info = std::pair<uint64_t, std::string>;
@@ -78,6 +83,13 @@ public:
   caf::error write(const std::string& owner, uint64_t k,
                    const state_list& states,
                    const std::vector<std::string>& removed = {});
+
+  /// The same for states the caller keeps (nothing is copied before the
+  /// batch). The entries are put in name order, which is what RocksDB's
+  /// memtable inserts fastest.
+  caf::error write_views(const std::string& owner, uint64_t k,
+                         state_views states,
+                         const std::vector<std::string>& removed = {});
 
   /// Every node of `owner` as of checkpoint `k`, sorted by name.
   caf::expected<state_list> read(const std::string& owner, uint64_t k) const;

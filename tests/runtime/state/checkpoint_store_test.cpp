@@ -282,3 +282,22 @@ TEST_F(CheckpointStore, RefusesNamesThatCannotBeKeys) {
   // Nothing of the refused writes arrived.
   EXPECT_EQ(ok(store->read("n1", 1)), states{});
 }
+
+TEST_F(CheckpointStore, WritesViewsInAnyOrderAndTheLastOfANameWins) {
+  auto store = open_store(db_dir());
+  ASSERT_NE(store, nullptr);
+  std::string c = "c1";
+  std::string a = "a1";
+  std::string a_again = "a2";
+  // Out of name order, and "a" twice: the second one is what is kept.
+  ASSERT_FALSE(store->write_views(
+    "n1", 1, {{"c", c}, {"a", a}, {"b", "b1"}, {"a", a_again}}));
+  EXPECT_EQ(ok(store->read("n1", 1)),
+            (states{{"a", "a2"}, {"b", "b1"}, {"c", "c1"}}));
+  auto bad = store->write_views("n1", 2, {{"x", "1"}, {"", "2"}});
+  ASSERT_TRUE(bad);
+  EXPECT_NE(describe(bad).find("is empty or has a NUL byte"), std::string::npos)
+    << describe(bad);
+  EXPECT_EQ(ok(store->read("n1", 2)), ok(store->read("n1", 1)))
+    << "nothing of a refused write is kept";
+}
