@@ -20,4 +20,8 @@ constexpr size_t auto_cell_groups = SIZE_MAX;
 /// groups").
 constexpr size_t cell_groups_per_thread = 4;
 
+/// The most groups a command line may ask for (each is an actor; more than
+/// sensors is no use, and a typo should not spawn millions).
+constexpr size_t max_cell_groups = 1 << 20;
+
 } // namespace shoal

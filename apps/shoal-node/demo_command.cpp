@@ -105,6 +105,7 @@ int demo_command(const node_args& args, const std::string& demo_graph) {
   }
   deploy_options dopts;
   dopts.track_progress = true;
+  dopts.cell_groups = args.cell_groups;
   auto d = deploy_with_sink(self, *g, std::make_shared<discard_sink>(), monitor,
                             alert, dopts);
   if (!d) {

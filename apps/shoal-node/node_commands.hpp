@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "actors/deploy/cell_groups.hpp"
+
 namespace shoal {
 
 struct node_args {
@@ -22,6 +24,10 @@ struct node_args {
   std::string http;
   /// Scheduler threads (0: one per core).
   size_t threads = 0;
+  /// Replay and demo: the actors the sensors' cells run in
+  /// (`deploy_options::cell_groups`; 0: one per sensor's cell; default: four
+  /// per scheduler thread).
+  size_t cell_groups = auto_cell_groups;
   /// Demo: stop after this many seconds (0: run until Ctrl-C).
   double duration = 0;
   /// Replay: allowed lateness in nanoseconds.

@@ -66,6 +66,7 @@ int replay_command(const node_args& given) {
   }
   run_options opts;
   opts.threads = args.threads;
+  opts.cell_groups = args.cell_groups;
   opts.replay.allowed_lateness_ns = args.allowed_lateness_ns;
   auto reader = std::make_shared<sample_reader>(std::move(*input));
   std::shared_ptr<output_sink> sink{std::move(*out)};

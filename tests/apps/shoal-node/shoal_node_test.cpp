@@ -114,6 +114,39 @@ TEST(ShoalNodeReplay, MatchesReferenceOnDemoGraph) {
   EXPECT_TRUE(got == want);
 }
 
+TEST(ShoalNodeReplay, AnyNumberOfCellGroupsGivesTheReferenceOutputs) {
+  // One actor per sensor's cell (0), all in one, a few, and more groups
+  // than the demo has sensors.
+  auto graph = std::string{SHOAL_SOURCE_DIR} + "/config/demo/plant.toml";
+  auto g = load_graph(graph);
+  ASSERT_TRUE(g) << describe(g.error());
+  auto input = write_temp_file("e2e_groups_in.csv", random_input(*g, 11, 5000));
+  auto expected = reference_replay(*g, input, 0);
+  ASSERT_TRUE(expected);
+  auto want = expected->outputs;
+  std::sort(want.begin(), want.end());
+  ASSERT_FALSE(want.empty());
+  for (const char* groups : {"0", "1", "3", "500"}) {
+    auto out = write_temp_file("e2e_groups_out.csv", "");
+    auto res = run_command(node_cmd(std::string{"--threads 2 --cell-groups "}
+                                    + groups + " --graph " + graph
+                                    + " --replay " + input + " --out " + out));
+    ASSERT_EQ(res.exit_code, 0) << groups << ": " << res.output;
+    EXPECT_TRUE(parse_output(read_file(out)) == want) << groups;
+  }
+  for (const char* bad : {"-1", "many", "2000000"}) {
+    auto res = run_command(node_cmd(std::string{"--cell-groups "} + bad
+                                    + " --graph " + graph + " --replay " + input
+                                    + " --out /tmp/never.csv"));
+    EXPECT_EQ(res.exit_code, 2) << bad;
+    EXPECT_NE(res.output.find(std::string{"--cell-groups needs an integer "
+                                          "from 0 to 1048576, got '"}
+                              + bad + "'"),
+              std::string::npos)
+      << res.output;
+  }
+}
+
 TEST(ShoalNodeReplay, SentinelTimestampsAreMalformedAndLaterSamplesFlow) {
   // INT64_MAX and INT64_MIN are the watermark sentinels: such rows are
   // counted as malformed (with their lines), move no watermark, and the
