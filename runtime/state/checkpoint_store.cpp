@@ -90,8 +90,9 @@ checkpoint_store::write_views(const std::string& owner, uint64_t k,
   auto prefix = keys::owner_prefix(owner);
   auto suffix = keys::entry_suffix(k);
   // RocksDB's memtable is a skip list that inserts keys in order fastest (it
-  // starts each search where the previous one ended): a third of a round's
-  // writing at 100,000 nodes went to its searches (docs/performance.md).
+  // starts each search where the previous one ended): half of RocksDB's
+  // time in a round at 100,000 nodes went to its searches before
+  // (docs/performance.md, "Where a round's cost goes").
   std::stable_sort(states.begin(), states.end(),
                    [](const auto& x, const auto& y) {
                      return x.first < y.first;
