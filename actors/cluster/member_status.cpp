@@ -14,6 +14,17 @@ caf::message_handler status_handlers(member_self self) {
                                down_members(st.membership),
                                st.coordinator.graph, st.coordinator.dir);
     },
+    [=](status_atom, uint64_t known) {
+      auto& st = self->state;
+      auto& c = st.coordinator;
+      if (known == c.generation)
+        return caf::make_message(all_members(st.membership),
+                                 down_members(st.membership), c.generation,
+                                 graph_spec{}, directory{});
+      return caf::make_message(all_members(st.membership),
+                               down_members(st.membership), c.generation,
+                               c.graph, c.dir);
+    },
     [=](stats_atom) {
       return self->state.status.nodes_failed_over;
     },

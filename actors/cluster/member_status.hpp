@@ -12,6 +12,15 @@
 //   (status_atom)                        -> (std::vector<member_info> alive,
 //                                           std::vector<std::string> down,
 //                                           graph_spec, directory)
+//   (status_atom, uint64_t known)        -> (alive, down, uint64_t
+//                                           deployment, graph_spec,
+//                                           directory): the same for the
+//                                           status collector, with an
+//                                           empty graph and directory when
+//                                           `known` is the current
+//                                           deployment (a graph of 100,000
+//                                           nodes is not copied every
+//                                           second)
 //   (stats_atom)                         -> uint64_t: nodes whose member
 //                                           died since start
 //   (latency_atom, caf::actor sink)      the sink of this member's [[sink]]s

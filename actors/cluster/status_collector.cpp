@@ -369,11 +369,28 @@ void ask_ready(self_ptr self, std::shared_ptr<refresh> r,
 
 void start_refresh(self_ptr self) {
   self->state.busy = true;
-  self->request(self->state.member, ask_timeout, status_atom_v)
+  self
+    ->request(self->state.member, ask_timeout, status_atom_v,
+              self->state.deployment)
     .then(
       [self](std::vector<member_info>& members,
-             std::vector<std::string>& departed, graph_spec& g,
-             directory& dir) {
+             std::vector<std::string>& departed, uint64_t deployment,
+             graph_spec& g, directory& dir) {
+        auto& st = self->state;
+        if (deployment != st.deployment) {
+          st.deployment = deployment;
+          st.deployed_nodes.clear();
+          st.deployed_nodes.reserve(g.nodes.size());
+          for (auto& n : g.nodes) {
+            node_status x;
+            x.name = std::move(n.name);
+            x.kind = n.kind;
+            x.fn = std::move(n.fn);
+            x.needs = std::move(n.needs);
+            st.deployed_nodes.push_back(std::move(x));
+          }
+          st.deployed_dir = std::move(dir);
+        }
         auto r = std::make_shared<refresh>();
         for (auto& m : members) {
           member_status x;
@@ -387,17 +404,9 @@ void start_refresh(self_ptr self) {
           x.name = name;
           r->model.members.push_back(std::move(x));
         }
-        r->model.nodes.reserve(g.nodes.size());
-        for (auto& n : g.nodes) {
-          node_status x;
-          x.name = n.name;
-          x.kind = n.kind;
-          x.fn = n.fn;
-          x.needs = n.needs;
-          r->model.nodes.push_back(std::move(x));
-        }
-        index_nodes(self->state, r->model.nodes);
-        place_nodes(self->state, dir, r->model.nodes);
+        r->model.nodes = st.deployed_nodes;
+        index_nodes(st, r->model.nodes);
+        place_nodes(st, st.deployed_dir, r->model.nodes);
         r->answered.assign(r->model.nodes.size(), false);
         ask_ready(self, std::move(r), std::move(members));
       },

@@ -2,8 +2,9 @@
 //
 // The `status_collector` actor refreshes a status_board
 // (runtime/http/status_board.hpp) every `interval`: it asks the member
-// actor for the membership and the deployment ((status_atom) -> members,
-// departed names, graph, directory), then what readiness needs
+// actor for the membership and the deployment ((status_atom, known) ->
+// members, departed names, the deployment's number, and its graph and
+// directory when they changed since `known`), then what readiness needs
 // ((ready_atom) -> joined, deployed; actors/cluster/member_status.hpp),
 // then every live member's graph host
 // for its nodes' counters
@@ -52,6 +53,7 @@
 #include "caf/actor.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "actors/cluster/directory.hpp"
 #include "runtime/http/node_metrics.hpp"
 #include "runtime/http/status_board.hpp"
 #include "runtime/http/status_model.hpp"
@@ -91,6 +93,12 @@ struct status_collector_state {
   /// This member's own work as its host last answered (see `own`).
   member_work last_own;
   uint64_t live_rolled_back = 0;
+  /// The deployment the member last answered with (none yet: max), each
+  /// of its nodes as the model starts it (name, kind, fn, needs), and its
+  /// directory: the member sends the graph only when it changed.
+  uint64_t deployment = UINT64_MAX;
+  std::vector<node_status> deployed_nodes;
+  directory deployed_dir;
   /// The model's nodes by name, kept while the graph stays the same (a
   /// graph of 100,000 nodes is refreshed every second), and its version.
   std::vector<std::string> index_names;

@@ -28,18 +28,18 @@ struct fake_member_state {
   bool silent = false;
 };
 
-/// A member actor that answers `status_atom` with an empty cluster and
-/// `ready_atom` as `st` says.
+/// A member actor that answers `status_atom` with an empty cluster (its
+/// deployment 0) and `ready_atom` as `st` says.
 caf::behavior fake_member(caf::event_based_actor*,
                           std::shared_ptr<fake_member_state> st) {
   return {
-    [st](status_atom)
+    [st](status_atom, uint64_t)
       -> caf::result<std::vector<member_info>, std::vector<std::string>,
-                     graph_spec, directory> {
+                     uint64_t, graph_spec, directory> {
       if (st->silent)
         return make_error(errc::io_error, "busy");
       return {std::vector<member_info>{}, std::vector<std::string>{},
-              graph_spec{}, directory{}};
+              uint64_t{0}, graph_spec{}, directory{}};
     },
     [st](ready_atom) -> caf::result<bool, bool> {
       if (st->silent)
