@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <mutex>
 #include <netinet/in.h>
+#include <random>
+#include <set>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,16 +29,59 @@ sockaddr_in loopback(uint16_t port) {
 
 } // namespace
 
-uint16_t free_loopback_port() {
+namespace {
+
+/// Whether a listening socket could bind 127.0.0.1:`port` now (0: any
+/// port; `got` is then the one the kernel chose).
+bool can_bind(uint16_t port, uint16_t& got) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  auto addr = loopback(0);
+  auto addr = loopback(port);
   socklen_t len = sizeof(addr);
-  uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0
-      && ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0
+            && ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  got = ok ? ntohs(addr.sin_port) : 0;
   ::close(fd);
-  return port;
+  return ok;
+}
+
+/// The first port of the kernel's ephemeral range (32768 unless
+/// configured otherwise).
+unsigned ephemeral_start() {
+  std::ifstream in{"/proc/sys/net/ipv4/ip_local_port_range"};
+  unsigned low = 0;
+  if (in >> low && low > 0)
+    return low;
+  return 32768;
+}
+
+} // namespace
+
+uint16_t free_loopback_port() {
+  // A port the kernel picks for a bind to port 0 comes from the ephemeral
+  // range, where it also picks the local ports of outgoing connections: a
+  // test's connection could take it before the server given it binds it
+  // (a member that then never starts). So: a random port of the 12,000
+  // below that range, free now, and not handed out before here.
+  static std::mutex mtx;
+  static std::set<uint16_t> given;
+  static std::mt19937 rng{static_cast<uint32_t>(
+    ::getpid() ^ std::chrono::steady_clock::now().time_since_epoch().count())};
+  std::lock_guard<std::mutex> guard{mtx};
+  auto high = ephemeral_start();
+  if (high > 13024) {
+    std::uniform_int_distribution<unsigned> pick{high - 12000, high - 1};
+    for (int tries = 0; tries < 2000; ++tries) {
+      auto port = static_cast<uint16_t>(pick(rng));
+      uint16_t got = 0;
+      if (given.count(port) == 0 && can_bind(port, got)) {
+        given.insert(port);
+        return port;
+      }
+    }
+  }
+  uint16_t got = 0;
+  can_bind(0, got);
+  return got;
 }
 
 bool port_accepts(uint16_t port) {

@@ -78,7 +78,10 @@ private:
 std::string make_password_file(const std::string& user,
                                const std::string& password);
 
-/// A port on 127.0.0.1 that was free a moment ago.
+/// A port on 127.0.0.1 that was free a moment ago, below the kernel's
+/// range of ephemeral ports (so that no test's outgoing connection takes
+/// it before the server that is given it binds it), and not handed out
+/// before in this process.
 uint16_t free_loopback_port();
 
 /// Whether something accepts TCP connections on 127.0.0.1:`port`.
