@@ -39,3 +39,43 @@ shoal_build() {
     "${launcher[@]}" >/dev/null
   cmake --build "$SHOAL_BUILD" -j "$(nproc)" "$@"
 }
+
+# Prints $1 ports on 127.0.0.1 that are free now, one a line, picked at
+# random below the kernel's ephemeral range: a port the kernel hands out
+# for a bind to port 0 comes from that range, where other processes'
+# outgoing connections take their local ports too, and one of them could
+# take it before the member it is meant for binds it.
+shoal_free_ports() {
+  /usr/bin/python3 - "$1" <<'PY'
+import random, socket, sys
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+want, got, socks = int(sys.argv[1]), [], []
+for _ in range(20000):
+    if len(got) == want:
+        break
+    if low > 13024:
+        port = random.randrange(low - 12000, low)
+    else:
+        port = 0
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        s.close()
+        continue
+    port = s.getsockname()[1]
+    if port in got:
+        s.close()
+        continue
+    socks.append(s)
+    got.append(port)
+for s in socks:
+    s.close()
+if len(got) < want:
+    sys.exit("no %d free ports on 127.0.0.1" % want)
+print("\n".join(str(p) for p in got))
+PY
+}
