@@ -17,7 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto provider = [&text] {
     status_model model;
     auto name = text.substr(0, 64);
-    model.members.push_back(member_status{name, text, true, 1.5, 1, 0, {}});
+    member_status member;
+    member.name = name;
+    member.address = text;
+    member.alive = true;
+    member.load = 1.5;
+    member.nodes = 1;
+    model.members.push_back(std::move(member));
     node_status node;
     node.name = name;
     node.kind = node_kind::feature;
