@@ -13,7 +13,9 @@
 // A part may come before its host began the round: a node whose inputs are
 // all on other members can take its part as soon as their marks arrive,
 // before this member's host was asked. Such parts wait here until the
-// round begins; parts of a round that was superseded are dropped.
+// round begins; parts of a round that was superseded are dropped when a
+// newer round begins (so a round aborted before it began here leaves at
+// most its parts until then).
 //
 // Thread-safe: written by the host's nodes on any scheduler thread, read
 // by the host.
