@@ -13,11 +13,15 @@ namespace shoal {
 ingest_router::ingest_router(uint64_t key, std::vector<caf::actor> sensors,
                              metrics* live)
   : key_(key), live_(live), sensors_(std::move(sensors)),
-    buffers_(sensors_.size()), sent_wm_(sensors_.size(), wm_none),
-    shared_(sensors_.size(), false) {
+    buffers_(sensors_.size()), sent_wm_(sensors_.size(), wm_none) {
+  find_shared();
+}
+
+void ingest_router::find_shared() {
   std::unordered_map<caf::actor, uint32_t> count;
   for (auto& x : sensors_)
     ++count[x];
+  shared_.assign(sensors_.size(), false);
   for (size_t i = 0; i < sensors_.size(); ++i)
     shared_[i] = count[sensors_[i]] > 1;
 }
@@ -106,6 +110,9 @@ void ingest_router::swap_sensor(caf::event_based_actor* self,
       send_feeds(self);
     }
     sensors_[sensor] = std::move(to);
+    // The sensor's new actor may run others of ours, or none; its old one
+    // may now run only one.
+    find_shared();
     break;
   }
   self->send(from, swapped_atom_v, key_);

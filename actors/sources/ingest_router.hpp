@@ -88,6 +88,9 @@ private:
   /// Sends the batches gathered for actors of several sensors.
   void send_feeds(caf::event_based_actor* self);
 
+  /// Sets `shared_` from `sensors_`.
+  void find_shared();
+
   using request_entry = std::pair<int64_t, uint32_t>;
 
   uint64_t key_;

@@ -156,3 +156,29 @@ TEST(IngestRouterGroups, SensorsOfOneActorGetOneFeedPerFlush) {
   for (auto& b : last.batches)
     EXPECT_EQ(b.wm, wm_end);
 }
+
+TEST(IngestRouterGroups, ASensorSwappedOutOfAGroupGetsPlainBatches) {
+  test_system ts;
+  metrics live;
+  auto group = ts.spawn_probe();
+  auto moved = ts.spawn_probe();
+  // Sensors 0 and 1 run in one actor; the first sensor of that actor (0)
+  // moves to an actor of its own, which takes plain batches (it is no cell
+  // group). (Cluster members, where sensors move, run one actor per
+  // sensor; a swap names the sensor by its actor.)
+  ingest_router router{key, {group.actor, group.actor}, &live};
+  driven_actor source{ts};
+  source.step([&](caf::event_based_actor* self) {
+    router.swap_sensor(self, group.actor, moved.actor, 0);
+  });
+  source.step([&](caf::event_based_actor* self) {
+    router.add(0, {1, 1.0});
+    router.add(1, {2, 2.0});
+    router.flush(self, 2);
+  });
+  EXPECT_EQ(received(*moved.log), (got{{{{1, 1.0}}, 2}}));
+  // Sensor 1 is now alone in its actor too: a plain batch, no feed.
+  EXPECT_EQ(received(*group.log), (got{{{{2, 2.0}}, 2}}));
+  for (auto& m : group.log->others)
+    EXPECT_FALSE(m.match_elements<sensor_feed>());
+}
