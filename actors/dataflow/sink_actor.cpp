@@ -185,8 +185,8 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
         std::vector<std::string>& names) {
       auto& st = self->state;
       st.inputs.reserve(st.inputs.size() + names.size());
+      st.index.clear();
       for (size_t k = 0; k < names.size(); ++k) {
-        st.index.clear();
         auto& in = st.inputs[node_key(names[k])];
         if (in.name.empty()) {
           in.name = names[k];
@@ -212,6 +212,8 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       std::unordered_map<uint64_t, size_t> wanted;
       for (size_t k = 0; k < names.size() && k < nodes.size(); ++k)
         wanted.emplace(node_key(names[k]), k);
+      // The inputs change: `find_input` rebuilds its index when next asked.
+      st.index.clear();
       // Inputs no longer in the graph go.
       for (auto i = st.inputs.begin(); i != st.inputs.end();) {
         if (wanted.count(i->first) == 0) {
@@ -221,7 +223,6 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
             --st.open;
           release_hold(st, i->second);
           i = st.inputs.erase(i);
-          st.index.clear();
         } else {
           ++i;
         }
@@ -229,7 +230,6 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       // New inputs and new actors of replaced nodes are subscribed to.
       std::vector<input_ref> subscribe;
       for (auto& [key, k] : wanted) {
-        st.index.clear();
         auto& in = st.inputs[key];
         if (in.name.empty()) {
           in.name = names[k];
