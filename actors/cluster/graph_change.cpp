@@ -1,6 +1,7 @@
 #include "actors/cluster/graph_change.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -35,6 +36,19 @@ struct change_run {
   directory dir;
   size_t pending = 0;
   caf::error failure;
+  /// When the change began, and when each step ended (steady clock), for
+  /// the `ms` fields of its log line.
+  std::chrono::steady_clock::time_point began
+    = std::chrono::steady_clock::now();
+  log_fields steps;
+
+  /// Notes that step `what` ended now (`what_ms`: since the change began).
+  void step_done(const char* what) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - began)
+                .count();
+    steps.emplace_back(std::string{what} + "_ms", static_cast<int64_t>(ms));
+  }
 };
 
 using run_ptr = std::shared_ptr<change_run>;
@@ -80,7 +94,10 @@ void commit(member_self self, const run_ptr& run) {
                  + std::to_string(run->names[k].size());
   if (!spawned.empty())
     what += " (new actors: " + spawned + ")";
-  logf(*self->state.opts.log, log_level::info, run->c.fields,
+  run->step_done("total");
+  auto fields = run->c.fields;
+  fields.insert(fields.end(), run->steps.begin(), run->steps.end());
+  logf(*self->state.opts.log, log_level::info, fields,
        "shoal-node: member %s: %s", self->state.opts.name.c_str(),
        what.c_str());
   finish(self, run, caf::none);
@@ -90,6 +107,7 @@ void commit(member_self self, const run_ptr& run) {
 /// and stop (nodes of departed members are gone already; their inputs still
 /// drop them).
 void retire(member_self self, const run_ptr& run) {
+  run->step_done("rewire");
   auto& st = self->state;
   auto& before = st.coordinator.dir;
   std::unordered_map<std::string, std::vector<caf::actor>> stop;
@@ -122,6 +140,7 @@ void retire(member_self self, const run_ptr& run) {
 
 /// Step 3: running subscribers of nodes that got new actors switch to them.
 void rewire(member_self self, const run_ptr& run) {
+  run->step_done("wire");
   auto& before = self->state.coordinator.dir;
   auto& fresh = run->dir;
   std::set<std::string> spawned(run->c.spawn.begin(), run->c.spawn.end());
@@ -208,8 +227,10 @@ void sync_sinks(member_self self, const run_ptr& run) {
     }
   auto pending = std::make_shared<size_t>(run->members.size() + 1);
   auto done_one = [=] {
-    if (--*pending == 0)
+    if (--*pending == 0) {
+      run->step_done("sync_sinks");
       wire(self, run);
+    }
   };
   for (auto& m : run->members)
     self
@@ -254,6 +275,7 @@ void spawn(member_self self, const run_ptr& run) {
       roll_back(self, run);
       return;
     }
+    run->step_done("spawn");
     build_directory(self, run);
     if (run->c.restore_k != 0)
       sync_sinks(self, run);
@@ -291,6 +313,7 @@ void spawn(member_self self, const run_ptr& run) {
 
 /// Step 1: where each node to spawn goes (runtime/cluster/placement.hpp).
 void place(member_self self, const run_ptr& run) {
+  run->step_done("load");
   std::unordered_map<std::string, size_t> member_index;
   for (size_t k = 0; k < run->members.size(); ++k)
     member_index.emplace(run->members[k].name, k);
@@ -316,6 +339,7 @@ void place(member_self self, const run_ptr& run) {
   auto done_one = [=] {
     if (--*pending > 0)
       return;
+    run->step_done("fetch");
     auto warm = run->states.size();
     auto k = run->c.restore_k != 0 ? run->c.restore_k
                                    : self->state.checkpoint.meta.k;
