@@ -62,7 +62,7 @@ void ask(self_ptr self, uint32_t k, int64_t t) {
     } else if (in.from == cell_node::from_outside) {
       auto r = st.route_at.find(in.key);
       if (r != key_table::npos && st.routes[r].handle)
-        self->send(st.routes[r].handle, need_atom_v, t);
+        st.box.need(st.routes[r].handle, t);
       else
         in.asked = wm_none; // not wired yet: ask again later
     } else {

@@ -140,6 +140,21 @@ void outbox::add(const caf::actor& to, batch b) {
   index_.pushed(items_, first_of<decltype(items_)::value_type>);
 }
 
+void outbox::need(const caf::actor& to, int64_t t) {
+  auto to_of = [](const need_range& x) -> const caf::actor& {
+    return x.to;
+  };
+  auto i = need_index_.find(needs_, to, to_of);
+  if (i != actor_index::npos) {
+    auto& x = needs_[i];
+    x.lo = std::min(x.lo, t);
+    x.hi = std::max(x.hi, t);
+    return;
+  }
+  needs_.push_back(need_range{to, t, t});
+  need_index_.pushed(needs_, to_of);
+}
+
 void outbox::send(caf::event_based_actor* self) {
   for (auto& [handle, batches] : items_) {
     if (batches.size() == 1)
@@ -149,6 +164,13 @@ void outbox::send(caf::event_based_actor* self) {
   }
   items_.clear();
   index_.clear();
+  for (auto& x : needs_) {
+    self->send(x.to, need_atom_v, x.lo);
+    if (x.hi > x.lo)
+      self->send(x.to, need_atom_v, x.hi);
+  }
+  needs_.clear();
+  need_index_.clear();
 }
 
 void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {

@@ -30,9 +30,21 @@ namespace shoal {
 /// nodes (actors/dataflow/cell_actor.hpp) and then sent as one message per
 /// receiver: the batch itself, or a `std::vector<batch>` if there are several.
 /// A receiver handles them in order, as if they had come one by one.
+/// Requests for watermarks (`need`) are gathered too: the nodes of a cell
+/// that lag behind inputs of one other actor ask it once per run, not once
+/// per input and firing.
 class outbox {
 public:
   void add(const caf::actor& to, batch b);
+
+  /// Asks `to` for its watermarks up to `t` (`(need_atom, t)`,
+  /// actors/dataflow/data_edge.hpp). A receiver answers a need for every
+  /// node the asking actor subscribed to, and keeps only the largest it
+  /// was asked; so the requests of one run to one receiver go out as the
+  /// smallest and the largest `t` (the smallest is answered at once where
+  /// the watermark passed it, the largest once it gets there), instead of
+  /// one message per node and input.
+  void need(const caf::actor& to, int64_t t);
 
   /// Sends everything gathered and empties the outbox.
   void send(caf::event_based_actor* self);
@@ -42,6 +54,14 @@ private:
   /// Where each receiver is in `items_`: a sensor's cell may send to
   /// thousands of node actors in one run.
   actor_index index_;
+  /// The smallest and the largest `t` asked of each receiver in this run.
+  struct need_range {
+    caf::actor to;
+    int64_t lo;
+    int64_t hi;
+  };
+  std::vector<need_range> needs_;
+  actor_index need_index_;
 };
 
 class publisher {

@@ -204,6 +204,70 @@ TEST_F(CellActor, AWatermarkRequestReachesOnlyTheInputsOfItsNode) {
   EXPECT_TRUE(other_sub.log->batches.empty());
 }
 
+TEST(CellNeeds, NodesLaggingBehindOneOutsideActorAskItOncePerRun) {
+  // s's cell holds y1 <- (s, t), y2 <- (s, u) and y3 <- (s, t, u), all
+  // triggered by s; t and u run in one other actor (a cell group).
+  graph_spec g;
+  g.nodes.push_back(sensor("s"));
+  g.nodes.push_back(sensor("t"));
+  g.nodes.push_back(sensor("u"));
+  g.nodes.push_back(linear("y1", {"s", "t"}, {1.0, 1.0}, 0.0, {"s"}));
+  g.nodes.push_back(linear("y2", {"s", "u"}, {1.0, 1.0}, 0.0, {"s"}));
+  g.nodes.push_back(linear("y3", {"s", "t", "u"}, {1.0, 1.0, 1.0}, 0.0, {"s"}));
+  metrics live;
+  cell_spec c;
+  c.graph = &g;
+  c.sensors = {0};
+  c.directory = {0};
+  c.nodes = {3, 4, 5};
+  auto s = cell_node::sensor_ref(0);
+  auto out = cell_node::from_outside;
+  c.from = {{s, out}, {s, out}, {s, out, out}};
+  c.live = &live;
+  test_system ts;
+  auto source = ts.spawn_probe();
+  auto outside = ts.spawn_probe();
+  auto monitor = ts.spawn_probe();
+  auto cell = ts.spawn(cell_actor, std::move(c), monitor.actor,
+                       std::shared_ptr<progress_tracker>{});
+  caf::send_as(source.actor, cell, attach_atom_v, source.actor, source_key,
+               uint32_t{0});
+  caf::send_as(monitor.actor, cell, wire_atom_v,
+               std::vector<std::string>{"t", "u"},
+               std::vector<caf::actor>{outside.actor, outside.actor});
+  ts.run();
+  ASSERT_EQ(outside.log->others.size(), 2u); // subscribed to t and to u
+  for (auto name : {"t", "u"})
+    caf::send_as(outside.actor, cell, subscribed_atom_v, node_key(name),
+                 point{wm_none, 0.0}, wm_none);
+  ts.run();
+  outside.log->others.clear();
+  // One batch of s with three firings of each model: four nodes' inputs
+  // lag behind the outside actor, each for the first firing.
+  caf::send_as(source.actor, cell,
+               make_batch(source_key, {{1, 1.0}, {3, 2.0}, {5, 3.0}}, 5));
+  ts.run();
+  std::vector<int64_t> asked;
+  for (auto& m : outside.log->others) {
+    ASSERT_TRUE((m.match_elements<need_atom, int64_t>()));
+    asked.push_back(m.get_as<int64_t>(1));
+  }
+  EXPECT_EQ(asked, (std::vector<int64_t>{1}));
+  // t and u answer up to 3: the nodes fire twice and ask for 5, once.
+  outside.log->others.clear();
+  std::vector<batch> answers{make_batch(node_key("t"), {{1, 10.0}}, 3),
+                             make_batch(node_key("u"), {{2, 20.0}}, 3)};
+  caf::send_as(outside.actor, cell, answers);
+  ts.run();
+  asked.clear();
+  for (auto& m : outside.log->others) {
+    ASSERT_TRUE((m.match_elements<need_atom, int64_t>()));
+    asked.push_back(m.get_as<int64_t>(1));
+  }
+  EXPECT_EQ(asked, (std::vector<int64_t>{5}));
+  EXPECT_TRUE(monitor.log->batches.empty());
+}
+
 namespace {
 
 /// The graph of the fixture above as one cell group: both sensors, so that

@@ -157,3 +157,56 @@ TEST_F(Publisher, GathersBatchesInAnOutboxAsOneMessagePerReceiver) {
   EXPECT_EQ(a.log->batches[1].wm, 1);
   EXPECT_EQ(live.backlog(), 2);
 }
+
+TEST_F(Publisher, GathersTheNeedsOfARunAsTheSmallestAndLargestPerReceiver) {
+  auto a = ts.spawn_probe();
+  auto b = ts.spawn_probe();
+  auto c = ts.spawn_probe();
+  owner.step([&](caf::event_based_actor* self) {
+    outbox box;
+    // Many nodes of a cell asking one receiver in a run: two messages.
+    for (int64_t t : {30, 10, 50, 20, 40})
+      box.need(a.actor, t);
+    box.need(b.actor, 7);
+    box.need(b.actor, 7);
+    box.send(self);
+    // The outbox is empty after sending: a later run asks again.
+    box.need(c.actor, 3);
+    box.send(self);
+    box.send(self);
+  });
+  auto needs = [](const probe_log& log) {
+    std::vector<int64_t> asked;
+    for (auto& m : log.others)
+      if (m.match_elements<need_atom, int64_t>())
+        asked.push_back(m.get_as<int64_t>(1));
+    EXPECT_EQ(asked.size(), log.others.size()) << "only needs were sent";
+    return asked;
+  };
+  EXPECT_EQ(needs(*a.log), (std::vector<int64_t>{10, 50}));
+  EXPECT_EQ(needs(*b.log), (std::vector<int64_t>{7}));
+  EXPECT_EQ(needs(*c.log), (std::vector<int64_t>{3}));
+  EXPECT_TRUE(a.log->batches.empty());
+}
+
+TEST_F(Publisher, AnOutboxIndexesManyReceiversOfNeeds) {
+  // Past actor_index::min_indexed receivers the outbox finds each by its
+  // index: every receiver still gets its own range once.
+  std::vector<probed> xs;
+  for (int i = 0; i < 40; ++i)
+    xs.push_back(ts.spawn_probe());
+  owner.step([&](caf::event_based_actor* self) {
+    outbox box;
+    for (int round = 0; round < 3; ++round)
+      for (size_t i = 0; i < xs.size(); ++i)
+        box.need(xs[i].actor, static_cast<int64_t>(i * 10 + round));
+    box.send(self);
+  });
+  for (size_t i = 0; i < xs.size(); ++i) {
+    ASSERT_EQ(xs[i].log->others.size(), 2u) << "receiver " << i;
+    EXPECT_EQ(xs[i].log->others[0].get_as<int64_t>(1),
+              static_cast<int64_t>(i * 10));
+    EXPECT_EQ(xs[i].log->others[1].get_as<int64_t>(1),
+              static_cast<int64_t>(i * 10 + 2));
+  }
+}
