@@ -16,7 +16,9 @@
 //   D -> U  (need_atom, int64_t ts)
 //               "send me your watermark once it reaches ts", answered by a
 //               batch (`answer_need`); a cell answers for every node of it
-//               that D subscribed to
+//               that D subscribed to, so a cell D asks each actor U once
+//               per run (the smallest and the largest ts its nodes need,
+//               `outbox::need`), not once per node and input
 //   D -> U  (unsubscribe_atom, D)
 //   T -> D  (frontier_atom, uint32_t band, int64_t F)
 //               from a progress tracker (actors/dataflow/progress.hpp) to a
