@@ -7,6 +7,7 @@
 #include "caf/all.hpp"
 
 #include "actors/cluster/checkpoint_codec.hpp"
+#include "actors/cluster/request_window.hpp"
 #include "actors/dataflow/node_actor.hpp"
 #include "actors/dataflow/sensor_actor.hpp"
 #include "actors/messages.hpp"
@@ -134,31 +135,45 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
     rp.deliver(caf::ok_atom_v);
     return rp;
   }
-  auto pending = std::make_shared<size_t>(to_wire.size());
   auto failed = std::make_shared<bool>(false);
-  for (auto& w : to_wire)
-    // Nodes added to a running graph subscribe urgently (ahead of their
-    // inputs' backlogs).
-    self
-      ->request(w.actor, wire_timeout, wire_atom_v, std::move(w.inputs),
-                only != nullptr)
-      .then(
-        [=](caf::ok_atom) mutable {
-          if (--*pending == 0 && !*failed)
-            rp.deliver(caf::ok_atom_v);
-        },
-        [=, name = w.name](caf::error& err) mutable {
-          if (*failed)
-            return;
-          *failed = true;
-          if (err == caf::sec::request_timeout)
-            rp.deliver(make_error(errc::io_error,
-                                  "node '" + name
-                                    + "' did not subscribe to its inputs "
-                                      "within 90 s"));
-          else
-            rp.deliver(std::move(err));
-        });
+  auto work = std::make_shared<std::vector<wiring>>(std::move(to_wire));
+  bool urgent = only != nullptr;
+  // A window of requests, not one per node at once (request_window.hpp).
+  request_window::run(
+    work->size(), default_request_window,
+    [=](size_t i, request_window::done_fn done) mutable {
+      if (*failed) {
+        done();
+        return;
+      }
+      auto& w = (*work)[i];
+      // Nodes added to a running graph subscribe urgently (ahead of their
+      // inputs' backlogs).
+      self
+        ->request(w.actor, wire_timeout, wire_atom_v, std::move(w.inputs),
+                  urgent)
+        .then(
+          [done](caf::ok_atom) {
+            done();
+          },
+          [=, name = w.name](caf::error& err) mutable {
+            if (!*failed) {
+              *failed = true;
+              if (err == caf::sec::request_timeout)
+                rp.deliver(
+                  make_error(errc::io_error, "node '" + name
+                                               + "' did not subscribe to its "
+                                                 "inputs within 90 s"));
+              else
+                rp.deliver(std::move(err));
+            }
+            done();
+          });
+    },
+    [=]() mutable {
+      if (!*failed)
+        rp.deliver(caf::ok_atom_v);
+    });
   return rp;
 }
 

@@ -7,6 +7,7 @@
 
 #include "actors/cluster/member_actor.hpp"
 #include "actors/cluster/replay_resume.hpp"
+#include "actors/cluster/request_window.hpp"
 #include "actors/dataflow/sink_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/sources/replay_source.hpp"
@@ -301,26 +302,37 @@ void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
     if (self->state.replay.run == run && run->source == source)
       fail_replay(self, describe(err));
   };
-  auto attached = std::make_shared<size_t>(sensors.size());
+  auto failed = std::make_shared<bool>(false);
+  // A window of requests, not one per sensor at once (request_window.hpp).
   // A checkpoint round under way pauses the source from its start (after
   // the sensors know that it marks rounds).
-  auto start = [=] {
-    if (auto k = self->state.checkpoint.paused)
-      self->send(source, ckpt_atom_v, k);
-    self->send(source, start_atom_v);
-  };
-  if (sensors.empty())
-    start();
-  for (uint32_t i = 0; i < sensors.size(); ++i)
-    self
-      ->request(sensors[i], std::chrono::minutes(2), attach_atom_v, source, key,
-                i, true)
-      .then(
-        [=](caf::ok_atom) {
-          if (--*attached == 0)
-            start();
-        },
-        fail);
+  request_window::run(
+    sensors.size(), default_request_window,
+    [=](size_t i, request_window::done_fn done) {
+      if (*failed) {
+        done();
+        return;
+      }
+      self
+        ->request(sensors[i], std::chrono::minutes(2), attach_atom_v, source,
+                  key, static_cast<uint32_t>(i), true)
+        .then(
+          [done](caf::ok_atom) {
+            done();
+          },
+          [=](caf::error& err) {
+            *failed = true;
+            fail(err);
+            done();
+          });
+    },
+    [=] {
+      if (*failed)
+        return;
+      if (auto k = self->state.checkpoint.paused)
+        self->send(source, ckpt_atom_v, k);
+      self->send(source, start_atom_v);
+    });
 }
 
 void release_chunk(replay_session& run) {
