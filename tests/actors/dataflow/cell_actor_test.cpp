@@ -33,16 +33,25 @@ graph_spec cell_graph() {
   return g;
 }
 
-cell_spec make_cell(const graph_spec& g, metrics& live) {
+/// The cell of sensor 0 of `g` (directory index 0) with `nodes`, each
+/// reading the inputs `from` (cell_spec::from).
+cell_spec sensor_cell(const graph_spec& g, metrics& live,
+                      std::vector<size_t> nodes,
+                      std::vector<std::vector<uint32_t>> from) {
   cell_spec c;
   c.graph = &g;
   c.sensors = {0};
   c.directory = {0};
-  c.nodes = {2, 3, 4};
-  auto s = cell_node::sensor_ref(0);
-  c.from = {{s}, {0}, {s, cell_node::from_outside}};
+  c.nodes = std::move(nodes);
+  c.from = std::move(from);
   c.live = &live;
   return c;
+}
+
+cell_spec make_cell(const graph_spec& g, metrics& live) {
+  auto s = cell_node::sensor_ref(0);
+  return sensor_cell(g, live, {2, 3, 4},
+                     {{s}, {0}, {s, cell_node::from_outside}});
 }
 
 batch make_batch(uint64_t from, std::vector<point> points, int64_t wm) {
@@ -215,15 +224,9 @@ TEST(CellNeeds, NodesLaggingBehindOneOutsideActorAskItOncePerRun) {
   g.nodes.push_back(linear("y2", {"s", "u"}, {1.0, 1.0}, 0.0, {"s"}));
   g.nodes.push_back(linear("y3", {"s", "t", "u"}, {1.0, 1.0, 1.0}, 0.0, {"s"}));
   metrics live;
-  cell_spec c;
-  c.graph = &g;
-  c.sensors = {0};
-  c.directory = {0};
-  c.nodes = {3, 4, 5};
   auto s = cell_node::sensor_ref(0);
   auto out = cell_node::from_outside;
-  c.from = {{s, out}, {s, out}, {s, out, out}};
-  c.live = &live;
+  auto c = sensor_cell(g, live, {3, 4, 5}, {{s, out}, {s, out}, {s, out, out}});
   test_system ts;
   auto source = ts.spawn_probe();
   auto outside = ts.spawn_probe();
