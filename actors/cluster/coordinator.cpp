@@ -132,6 +132,10 @@ void learn_deployment(member_self self, graph_spec& g, directory& dir) {
 
 caf::message_handler coordinator_handlers(member_self self) {
   return {
+    [=](left_atom) {
+      // A member left `failover_settle` ago (coordinator_member_left).
+      fail_over(self);
+    },
     [=](apply_atom, graph_spec& g) -> caf::result<std::string> {
       auto& st = self->state.coordinator;
       // shoalctl refuses these before sending; another client might not.
@@ -247,6 +251,7 @@ void coordinator_member_joined(member_self self, const std::string& name,
 void coordinator_member_left(member_self self, const std::string& name) {
   self->state.coordinator.failover_pending = true;
   self->state.coordinator.leaving.erase(name);
+  self->delayed_send(self, failover_settle, left_atom_v);
 }
 
 void begin_change(member_self self) {

@@ -10,9 +10,11 @@
 // that is not the leader asks it (within 5 min) and relays its answer, so
 // the answer reaches the client over the client's own connection; every
 // member learns each deployment (`deploy_atom`) and keeps it, so that any
-// can serve graph, tail, status and replay, and lead the next change. On
-// its heartbeat the leader places the nodes of departed members again,
-// then moves nodes to members that joined. Runs in the member actor.
+// can serve graph, tail, status and replay, and lead the next change. The
+// leader places the nodes of departed members again `failover_settle`
+// after it learned of the departure (or, if a change was under way, on a
+// later heartbeat), and on its heartbeat moves nodes to members that
+// joined. Runs in the member actor.
 //
 // Messages handled:
 //   (apply_atom, graph_spec)             -> std::string summary
@@ -27,9 +29,13 @@
 //                                        leaves (SIGTERM); the leader moves
 //                                        its nodes with their state to the
 //                                        others (actors/cluster/rebalance.hpp)
+//   (left_atom)                          from itself, `failover_settle`
+//                                        after a member left: place its
+//                                        nodes again now
 
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <set>
@@ -80,7 +86,14 @@ void coordinator_tick(member_self self);
 void coordinator_member_joined(member_self self, const std::string& name,
                                bool answered);
 
-/// A member left: its nodes are placed again on the leader's next heartbeat.
+/// How long the leader waits after a member left before it places that
+/// member's nodes again: long enough that members that die together (a
+/// rack, a partition) are noticed together and placed in one change, far
+/// shorter than a heartbeat (it waited for the next one before).
+constexpr auto failover_settle = std::chrono::milliseconds(50);
+
+/// A member left: its nodes are placed again `failover_settle` later (or
+/// on the leader's next heartbeat, if a change is under way then).
 void coordinator_member_left(member_self self, const std::string& name);
 
 /// A change starts: others are refused until `end_change`.

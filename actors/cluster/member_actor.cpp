@@ -24,8 +24,8 @@ void on_member_left(member_self self, const std::string& name,
                       && self->state.coordinator.dir.count_on(name) == 0;
   status_member_left(self, name);
   abort_round(self, "member " + name + " left");
-  // Its nodes are placed again (by the leader, on its next tick); a replay
-  // would miss what they lost.
+  // Its nodes are placed again (by the leader, `failover_settle` later);
+  // a replay would miss what they lost.
   coordinator_member_left(self, name);
   if (lost_nothing)
     return;

@@ -113,7 +113,8 @@ emit = true
 std::string write_member_config(const std::string& name, int port,
                                 const std::vector<int>& seeds,
                                 const std::string& node_extra,
-                                const std::string& tables, int failure_ms) {
+                                const std::string& tables, int failure_ms,
+                                int heartbeat_ms) {
   std::string seeds_text;
   for (auto p : seeds)
     seeds_text += (seeds_text.empty() ? "\"127.0.0.1:" : ", \"127.0.0.1:")
@@ -123,8 +124,8 @@ std::string write_member_config(const std::string& name, int port,
     "[node]\nname = \"" + name
       + "\"\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\nthreads = 2\n"
       + node_extra + "[cluster]\nseeds = [" + seeds_text
-      + "]\nheartbeat_ms = 100\nfailure_timeout_ms = "
-      + std::to_string(failure_ms) + "\n" + tables);
+      + "]\nheartbeat_ms = " + std::to_string(heartbeat_ms)
+      + "\nfailure_timeout_ms = " + std::to_string(failure_ms) + "\n" + tables);
 }
 
 void await_member_count(int port, size_t n) {

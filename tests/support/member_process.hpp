@@ -57,14 +57,15 @@ private:
 };
 
 /// Writes a member's NODE.toml: `name` listening on 127.0.0.1:`port`, 2
-/// threads, the given seeds (loopback ports), heartbeat 100 ms, failure
-/// timeout `failure_ms`; `node_extra` is appended to [node] (e.g. an http
-/// line), `tables` after [cluster] (sources, sinks). Returns its path.
+/// threads, the given seeds (loopback ports), heartbeat `heartbeat_ms`,
+/// failure timeout `failure_ms`; `node_extra` is appended to [node] (e.g.
+/// an http line), `tables` after [cluster] (sources, sinks). Returns its
+/// path.
 std::string write_member_config(const std::string& name, int port,
                                 const std::vector<int>& seeds,
                                 const std::string& node_extra = "",
                                 const std::string& tables = "",
-                                int failure_ms = 2000);
+                                int failure_ms = 2000, int heartbeat_ms = 100);
 
 /// A graph of two cells (sensors a.temp and b.temp, their features, and a
 /// model joining both): placement puts a cell on each of two members.

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <gtest/gtest.h>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "runtime/graph/graph_load.hpp"
@@ -301,6 +303,37 @@ TEST(ClusterFailover, AKilledMembersNodesArePlacedAgainOnTheSurvivors) {
   EXPECT_GT(rows_of(rows, "b.ewma").size(), 100u);
   EXPECT_GT(rows_of(rows, "m.sum").size(), 100u);
   EXPECT_TRUE(c.n1.running() && c.n3.running());
+}
+
+TEST(ClusterFailover, TheLeaderPlacesTheNodesAgainWithoutWaitingForAHeartbeat) {
+  // Heartbeats a minute apart: a kill -9 is noticed at once (the connection
+  // drops), and the leader places the dead member's nodes again 50 ms
+  // later (coordinator.hpp, failover_settle), not at its next heartbeat.
+  auto graph = write_temp_file("settle_graph.toml", two_cell_graph);
+  std::vector<int> ports{free_loopback_port(), free_loopback_port()};
+  // A member dials at once only seeds whose address sorts before its own
+  // (membership.cpp, try_join); the others a few heartbeats later, minutes
+  // here. So n1, the seed, gets the address that sorts first, and listens
+  // before n2 starts.
+  if (std::to_string(ports[1]) < std::to_string(ports[0]))
+    std::swap(ports[0], ports[1]);
+  member_process n1{
+    write_member_config("n1", ports[0], {ports[0]}, "", "", 120'000, 60'000)};
+  await_member_count(ports[0], 1);
+  member_process n2{
+    write_member_config("n2", ports[1], {ports[0]}, "", "", 120'000, 60'000)};
+  await_member_count(ports[0], 2);
+  await_member_count(ports[1], 2);
+  auto res = shoalctl(ports[0], "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log() << n2.log();
+  auto placed = shoalctl(ports[0], "graph").output;
+  ASSERT_NE(placed.find(" n2"), std::string::npos) << placed;
+  n2.kill9();
+  // await_log waits 10 s, a sixth of the heartbeat.
+  EXPECT_TRUE(await_log(n1, "placed 2 nodes of departed members again: "))
+    << n1.log();
+  placed = shoalctl(ports[0], "graph").output;
+  EXPECT_EQ(placed.find(" n2"), std::string::npos) << placed;
 }
 
 TEST(ClusterChange, TheConfiguredGraphIsAppliedWhenTheClusterForms) {
