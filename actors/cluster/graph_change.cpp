@@ -109,7 +109,6 @@ void commit(member_self self, const run_ptr& run) {
 /// and stop (nodes of departed members are gone already; their inputs still
 /// drop them).
 void retire(member_self self, const run_ptr& run) {
-  run->step_done("rewire");
   auto& st = self->state;
   auto& before = st.coordinator.dir;
   std::unordered_map<std::string, std::vector<caf::actor>> stop;
@@ -198,6 +197,7 @@ void rewire(member_self self, const run_ptr& run) {
           });
     },
     [=] {
+      run->step_done("rewire");
       retire(self, run);
     });
 }
