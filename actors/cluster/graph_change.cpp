@@ -186,17 +186,18 @@ void rewire(member_self self, const run_ptr& run) {
                   std::move(w.olds), std::move(w.news))
         .then(
           [done](caf::ok_atom) {
-            done();
+            done(true);
           },
           [=, name = w.name](caf::error& err) {
+            // Logged; the others are re-wired all the same.
             logf(*self->state.opts.log, log_level::error,
                  "shoal-node: member %s: re-wiring %s: %s",
                  self->state.opts.name.c_str(), name.c_str(),
                  describe(err).c_str());
-            done();
+            done(true);
           });
     },
-    [=] {
+    [=](bool) {
       run->step_done("rewire");
       retire(self, run);
     });

@@ -142,10 +142,6 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
   request_window::run(
     work->size(), default_request_window,
     [=](size_t i, request_window::done_fn done) mutable {
-      if (*failed) {
-        done();
-        return;
-      }
       auto& w = (*work)[i];
       // Nodes added to a running graph subscribe urgently (ahead of their
       // inputs' backlogs).
@@ -154,9 +150,11 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
                   urgent)
         .then(
           [done](caf::ok_atom) {
-            done();
+            done(true);
           },
           [=, name = w.name](caf::error& err) mutable {
+            // The first failure answers; those of requests still awaited
+            // then are dropped.
             if (!*failed) {
               *failed = true;
               if (err == caf::sec::request_timeout)
@@ -167,11 +165,11 @@ caf::result<caf::ok_atom> wire_local(self_ptr self,
               else
                 rp.deliver(std::move(err));
             }
-            done();
+            done(false);
           });
     },
-    [=]() mutable {
-      if (!*failed)
+    [=](bool stopped) mutable {
+      if (!stopped)
         rp.deliver(caf::ok_atom_v);
     });
   return rp;

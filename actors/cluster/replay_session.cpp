@@ -302,33 +302,27 @@ void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
     if (self->state.replay.run == run && run->source == source)
       fail_replay(self, describe(err));
   };
-  auto failed = std::make_shared<bool>(false);
   // A window of requests, not one per sensor at once (request_window.hpp).
-  // A checkpoint round under way pauses the source from its start (after
-  // the sensors know that it marks rounds).
   request_window::run(
     sensors.size(), default_request_window,
     [=](size_t i, request_window::done_fn done) {
-      if (*failed) {
-        done();
-        return;
-      }
       self
         ->request(sensors[i], std::chrono::minutes(2), attach_atom_v, source,
                   key, static_cast<uint32_t>(i), true)
         .then(
           [done](caf::ok_atom) {
-            done();
+            done(true);
           },
           [=](caf::error& err) {
-            *failed = true;
             fail(err);
-            done();
+            done(false);
           });
     },
-    [=] {
-      if (*failed)
+    [=](bool stopped) {
+      if (stopped)
         return;
+      // A checkpoint round under way pauses the source from its start
+      // (after the sensors know that it marks rounds).
       if (auto k = self->state.checkpoint.paused)
         self->send(source, ckpt_atom_v, k);
       self->send(source, start_atom_v);

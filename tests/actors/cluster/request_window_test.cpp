@@ -1,6 +1,7 @@
 // request_window: the requests of many items start in order, never more
-// than the window awaiting at once, skipped items do not count against it,
-// and `finished` runs once, after the last item is done.
+// than the window awaiting at once, items done at once do not count against
+// it, a failure that says stop starts nothing more, and `finished` runs
+// once, after the last item started is done.
 
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@ struct fake_requests {
   std::vector<std::pair<size_t, request_window::done_fn>> awaiting;
   size_t most_awaiting = 0;
   int finished = 0;
+  bool stopped = false;
 
   request_window::start_fn start() {
     return [this](size_t i, request_window::done_fn done) {
@@ -27,17 +29,19 @@ struct fake_requests {
     };
   }
 
-  std::function<void()> on_finished() {
-    return [this] {
+  request_window::finished_fn on_finished() {
+    return [this](bool s) {
       ++finished;
+      stopped = s;
     };
   }
 
-  /// Answers the awaiting request at position `pos` (0: the oldest).
-  void answer(size_t pos) {
+  /// Answers the awaiting request at position `pos` (0: the oldest);
+  /// `go_on` false is a failure that ends the whole.
+  void answer(size_t pos, bool go_on = true) {
     auto done = std::move(awaiting[pos].second);
     awaiting.erase(awaiting.begin() + static_cast<std::ptrdiff_t>(pos));
-    done();
+    done(go_on);
   }
 };
 
@@ -60,20 +64,35 @@ TEST(RequestWindow, KeepsAtMostTheWindowAwaitingAndStartsInOrder) {
   EXPECT_EQ(r.started, all);
   EXPECT_EQ(r.most_awaiting, 3u);
   EXPECT_EQ(r.finished, 1);
+  EXPECT_FALSE(r.stopped);
 }
 
-TEST(RequestWindow, SkippedItemsAreDoneAtOnceWithoutRecursion) {
-  // Every item skipped (a failure before them): 100,000 items finish in
-  // one loop, not 100,000 nested calls.
+TEST(RequestWindow, AFailureThatSaysStopStartsNothingMore) {
+  fake_requests r;
+  request_window::run(10, 3, r.start(), r.on_finished());
+  r.answer(0, false);
+  // Items 1 and 2 still await; nothing after them starts.
+  EXPECT_EQ(r.started, (std::vector<size_t>{0, 1, 2}));
+  r.answer(0);
+  EXPECT_EQ(r.finished, 0);
+  r.answer(0);
+  EXPECT_EQ(r.started, (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(r.finished, 1);
+  EXPECT_TRUE(r.stopped);
+}
+
+TEST(RequestWindow, ItemsDoneAtOnceFinishWithoutRecursion) {
+  // Every item done at once: 100,000 items finish in one loop, not 100,000
+  // nested calls.
   size_t seen = 0;
   int finished = 0;
   request_window::run(
     100'000, 4,
     [&](size_t, request_window::done_fn done) {
       ++seen;
-      done();
+      done(true);
     },
-    [&] {
+    [&](bool) {
       ++finished;
     });
   EXPECT_EQ(seen, 100'000u);
