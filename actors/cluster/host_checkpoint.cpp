@@ -92,11 +92,6 @@ void send_copy(self_ptr self, const round_ptr& r) {
 /// the copy goes out.
 void write_round(self_ptr self, const round_ptr& r) {
   auto& ck = self->state.ckpt;
-  r->captured = std::chrono::steady_clock::now();
-  // The states are captured: the member's replay may read on while they
-  // are written (checkpointer.hpp).
-  if (r->member)
-    self->send(r->member, ckpt_atom_v, ready_atom_v, r->k);
   r->written = caf::make_message(ckpt_atom_v, r->k, ck.member,
                                  std::move(r->names), std::move(r->states));
   self->request(ck.keeper, write_timeout, r->written)
@@ -116,6 +111,11 @@ void collect(self_ptr self, const round_ptr& r) {
   if (r->collected)
     return;
   r->collected = true;
+  r->captured = std::chrono::steady_clock::now();
+  // The states are captured: the member's replay may read on while they
+  // are encoded and written (checkpointer.hpp).
+  if (r->member)
+    self->send(r->member, ckpt_atom_v, ready_atom_v, r->k);
   for (auto& p : st.ckpt.board->take(r->k)) {
     // A node that left since the round began (its part may still be here).
     if (!p.state || st.local.count(p.name) == 0)
