@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
-#include <utility>
 
 #include "caf/all.hpp"
 
@@ -180,12 +178,6 @@ caf::behavior replay_source(self_ptr self, std::string label,
       auto& s = self->state;
       if (s.round != 0) {
         // A checkpoint round: nothing may follow the marks until it ends.
-        // The next chunk is read meanwhile and held in the router.
-        if (!s.ahead) {
-          s.ahead = read_chunk(self);
-          if (s.opts.feed)
-            release_held(self);
-        }
         s.due = true;
         return;
       }
@@ -196,16 +188,15 @@ caf::behavior replay_source(self_ptr self, std::string label,
       }
       // Pace on the process's mailbox backlog, but never stall for good:
       // the gauge is process-wide and only approximate.
-      if (!s.ahead && s.opts.live->backlog() > s.opts.max_backlog
+      if (s.opts.live->backlog() > s.opts.max_backlog
           && s.paused < max_pauses) {
         ++s.paused;
         self->delayed_send(self, std::chrono::milliseconds(1), start_atom_v);
         return;
       }
       s.paused = 0;
-      auto ahead = std::exchange(s.ahead, std::nullopt);
-      auto got = ahead ? *ahead : read_chunk(self);
-      if (s.opts.feed && !ahead)
+      auto got = read_chunk(self);
+      if (s.opts.feed)
         release_held(self);
       if (got == row_kind::end) {
         finish(self);
@@ -213,8 +204,7 @@ caf::behavior replay_source(self_ptr self, std::string label,
       }
       s.router->flush(self, s.filter->watermark());
       pace_members(self);
-      // A streamed input that ran dry during the round may have more now.
-      if (got == row_kind::pending && !ahead) {
+      if (got == row_kind::pending) {
         s.waiting = true;
         return;
       }
@@ -250,10 +240,7 @@ caf::behavior replay_source(self_ptr self, std::string label,
     [=](src_need_atom, int64_t ts, uint32_t index) {
       auto& s = self->state;
       s.router->request(index, ts);
-      // The rows read ahead during a round wait for its end, and so does
-      // their watermark.
-      if (s.round == 0 || !s.ahead)
-        s.router->flush(self, s.filter->watermark());
+      s.router->flush(self, s.filter->watermark());
     },
     [=](swap_atom, const caf::actor& from, caf::actor& to) {
       auto& s = self->state;

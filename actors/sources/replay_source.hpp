@@ -28,12 +28,9 @@
 //   (ckpt_atom, uint64_t k)               checkpoint round k: sends what it
 //                                         read, marks every sensor
 //                                         (actors/dataflow/checkpoint_marks.hpp),
-//                                         tells its monitor where it is
-//                                         (`replay_position`), and sends
-//                                         nothing more until the round
-//                                         ends; it reads one chunk ahead
-//                                         meanwhile (`ahead`), sent when
-//                                         the round ends
+//                                         pauses reading, and tells its
+//                                         monitor where it is
+//                                         (`replay_position`)
 //   (ckpt_atom, uint64_t k, bool)         every node took its part of round
 //                                         k (or the round ended): reading
 //                                         resumes
@@ -45,7 +42,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -127,11 +123,6 @@ struct replay_source_state {
   uint64_t round = 0;
   /// A read was due while paused: it runs when the round lets it.
   bool due = false;
-  /// What the chunk read during a round gave (the router holds its rows
-  /// until the round ends), or nothing: a round reads one chunk ahead, so
-  /// that the graph gets the next rows as soon as it ends instead of
-  /// waiting for them to be parsed.
-  std::optional<row_kind> ahead;
   /// Members that have not answered the pace request of the last chunk
   /// yet (actors/dataflow/pacing.hpp), and whether a read waits for them.
   int pacing = 0;
