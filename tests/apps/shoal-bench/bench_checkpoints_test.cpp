@@ -117,6 +117,7 @@ TEST(BenchCheckpointsScript, PrintsEveryFigureOnATinyCluster) {
         "members' CPU per replay, checkpoints on",
         "members' CPU per replay, checkpoints off",
         "CPU cost of checkpoints \\(medians\\)",
+        "CPU per round during the replay \\(medians\\)",
         "on disk while running, per node", "on disk after reopening, per node",
         "state per node, one copy", "one round, per changed node",
         "one round, metadata", "kill -9 of m3: departure logged after",
