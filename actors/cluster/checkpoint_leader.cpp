@@ -42,6 +42,7 @@ void commit_round(member_self self, uint64_t k) {
   m.members = std::move(ck.round_members);
   m.copies = std::move(ck.round_copies);
   ck.round = 0;
+  ck.ended = std::chrono::steady_clock::now();
   ++ck.committed_rounds;
   ck.activity = std::move(ck.round_activity);
   ck.activity_generation = st.coordinator.generation;
@@ -62,10 +63,13 @@ void commit_round(member_self self, uint64_t k) {
 bool may_start_round(member_self self) {
   auto& st = self->state;
   auto& ck = st.checkpoint;
+  auto paused_enough = !ck.ended
+                       || std::chrono::steady_clock::now() - *ck.ended
+                            >= st.opts.checkpoint_min_pause;
   return ck.round == 0 && !ck.probing && is_leader(self)
          && st.coordinator.deployed && !st.coordinator.busy
          && !st.coordinator.failover_pending
-         && st.coordinator.leave_queue.empty();
+         && st.coordinator.leave_queue.empty() && paused_enough;
 }
 
 /// Runs round `newest + 1`.
@@ -221,6 +225,7 @@ void abort_round(member_self self, const std::string& why) {
     return;
   auto k = ck.round;
   ck.round = 0;
+  ck.ended = std::chrono::steady_clock::now();
   ++ck.failed_rounds;
   ck.last_failure = why;
   logf(*st.opts.log, log_level::warning,

@@ -114,6 +114,9 @@ struct checkpoint_state {
   uint64_t round = 0;
   size_t pending = 0;
   std::chrono::steady_clock::time_point started;
+  /// Leader: when the last round ended (committed or not), for
+  /// `checkpoint_min_pause`; unset before the first.
+  std::optional<std::chrono::steady_clock::time_point> ended;
   /// The round this member's replay source is paused for (0: none).
   uint64_t paused = 0;
   /// The latest committed round, learned from the leader, and its

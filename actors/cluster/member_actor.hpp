@@ -87,6 +87,8 @@ struct member_options {
   /// without a store or with an interval of 0.
   std::shared_ptr<checkpoint_store> store;
   std::chrono::milliseconds checkpoint_interval{1000};
+  /// The least time from the end of one round to the start of the next.
+  std::chrono::milliseconds checkpoint_min_pause{0};
 };
 
 struct member_state {

@@ -145,6 +145,8 @@ int member_command(const node_args& args) {
   opts.store = store;
   opts.checkpoint_interval
     = std::chrono::milliseconds(cfg->checkpoint_interval_ms);
+  opts.checkpoint_min_pause
+    = std::chrono::milliseconds(cfg->checkpoint_min_pause_ms);
   // Detached: the member keeps its own thread, so that heartbeats (sent and
   // received) are never queued behind the graph's work on the scheduler's
   // threads; with `threads = 1` a busy graph otherwise delayed them past the

@@ -189,9 +189,10 @@ caf::error read_node_rest(const table_reader& r, member_config& cfg,
 
 caf::error read_cluster(const table_reader& r, member_config& cfg,
                         const std::filesystem::path& dir) {
-  if (auto err = r.check_keys({"seeds", "graph", "heartbeat_ms",
-                               "failure_timeout_ms", "replay_buffer_rows",
-                               "replay_page_rows", "checkpoint_interval_ms"}))
+  if (auto err
+      = r.check_keys({"seeds", "graph", "heartbeat_ms", "failure_timeout_ms",
+                      "replay_buffer_rows", "replay_page_rows",
+                      "checkpoint_interval_ms", "checkpoint_min_pause_ms"}))
     return err;
   if (auto err = r.read("seeds", cfg.seeds))
     return err;
@@ -214,6 +215,9 @@ caf::error read_cluster(const table_reader& r, member_config& cfg,
     return err;
   if (auto err = r.read("checkpoint_interval_ms", cfg.checkpoint_interval_ms, 0,
                         3'600'000))
+    return err;
+  if (auto err = r.read("checkpoint_min_pause_ms", cfg.checkpoint_min_pause_ms,
+                        0, 3'600'000))
     return err;
   return caf::none;
 }

@@ -73,6 +73,9 @@ struct member_config {
   int64_t replay_page_rows = 64 * 1024;
   /// How often the members take a checkpoint; 0 turns checkpoints off.
   int64_t checkpoint_interval_ms = 1000;
+  /// The least time from the end of one checkpoint round to the start of
+  /// the next (Flink's min pause between checkpoints); 0: none.
+  int64_t checkpoint_min_pause_ms = 0;
   io_config io;
 };
 

@@ -273,3 +273,53 @@ code = "return function(x) state.f = function() return x end return x end"
     << status;
   EXPECT_NE(status.find("\"errors\":1"), std::string::npos) << status;
 }
+
+TEST(CheckpointPause, NoRoundStartsUntilThePauseAfterTheLastOnePassed) {
+  // Two single-member clusters, checkpoints every 100 ms: one with a
+  // pause of ten minutes between rounds, one without. After the first round,
+  // a replay changes every node; only the one without the pause takes
+  // another round.
+  auto graph = write_temp_file("pause_graph.toml", R"(
+[[sensor]]
+name = "s"
+[[feature]]
+name = "s.mean"
+fn = "rolling_mean"
+needs = ["s"]
+window = 3
+)");
+  auto input = write_temp_file("pause_input.csv",
+                               "sensor,ts,value\ns,1000,1\ns,2000,2\n");
+  auto paused_port = free_loopback_port();
+  auto plain_port = free_loopback_port();
+  member_process paused{write_member_config(
+    "p1", paused_port, {paused_port}, "",
+    "checkpoint_interval_ms = 100\ncheckpoint_min_pause_ms = 600000\n")};
+  member_process plain{write_member_config("q1", plain_port, {plain_port}, "",
+                                           "checkpoint_interval_ms = 100\n")};
+  await_member_count(paused_port, 1);
+  await_member_count(plain_port, 1);
+  for (auto port : {paused_port, plain_port}) {
+    auto res = shoalctl(port, "apply " + graph);
+    ASSERT_EQ(res.exit_code, 0) << res.output << paused.log() << plain.log();
+    ASSERT_TRUE(await_checkpoint_after(port, 0)) << paused.log() << plain.log();
+  }
+  auto first = committed_checkpoint(paused_port);
+  for (auto port : {paused_port, plain_port}) {
+    auto out = write_temp_file("pause_out.csv", "");
+    auto res = shoalctl(port, "replay " + input + " --out " + out);
+    ASSERT_EQ(res.exit_code, 0) << res.output << paused.log() << plain.log();
+  }
+  // The member without the pause checkpoints what the replay changed.
+  auto plain_first = committed_checkpoint(plain_port);
+  ASSERT_TRUE(await_checkpoint_after(plain_port, plain_first)) << plain.log();
+  // The other, asked at least as long, still has only its first round,
+  // and has not given up any either.
+  EXPECT_EQ(committed_checkpoint(paused_port), first) << paused.log();
+  auto status = shoalctl(paused_port, "status --checkpoint --json").output;
+  EXPECT_TRUE(
+    std::regex_search(status, std::regex{R"("rounds_committed":1\b)"}))
+    << status;
+  EXPECT_TRUE(std::regex_search(status, std::regex{R"("rounds_failed":0\b)"}))
+    << status;
+}

@@ -158,6 +158,30 @@ TEST(MemberConfig, DataDirIsBesideTheConfigAndOptional) {
     << describe(cfg.error());
 }
 
+TEST(MemberConfig, CheckpointMinPauseDefaultsToNoneAndIsBounded) {
+  auto cfg = load("mc_pause_default.toml", "listen = \"127.0.0.1:7701\"\n");
+  ASSERT_TRUE(cfg) << describe(cfg.error());
+  EXPECT_EQ(cfg->checkpoint_min_pause_ms, 0);
+  for (auto ms : {0, 1500, 3'600'000}) {
+    cfg = load("mc_pause_ok.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
+                                   "checkpoint_min_pause_ms = "
+                                     + std::to_string(ms) + "\n");
+    ASSERT_TRUE(cfg) << describe(cfg.error());
+    EXPECT_EQ(cfg->checkpoint_min_pause_ms, ms);
+  }
+  for (auto value : {"-1", "3600001", "\"1s\"", "1.5"}) {
+    cfg = load("mc_pause_bad.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
+                                    "checkpoint_min_pause_ms = "
+                                      + std::string{value} + "\n");
+    ASSERT_FALSE(cfg) << value;
+    EXPECT_NE(describe(cfg.error())
+                .find("mc_pause_bad.toml: [cluster] 'checkpoint_min_pause_ms': "
+                      "must be "),
+              std::string::npos)
+      << describe(cfg.error());
+  }
+}
+
 TEST(MemberConfig, CheckpointIntervalDefaultsToASecondAndZeroTurnsItOff) {
   auto cfg = load("mc_ckpt_default.toml", "listen = \"127.0.0.1:7701\"\n");
   ASSERT_TRUE(cfg) << describe(cfg.error());
