@@ -133,6 +133,13 @@ TEST(BenchCheckpointsScript, PrintsEveryFigureOnATinyCluster) {
   EXPECT_TRUE(std::regex_search(
     res.output, std::regex{"restored ([0-9]+) of \\1 nodes from checkpoint"}))
     << res.output;
+  for (const char* args : {"--min-pause", "--min-pause -1", "--min-pause 1s"}) {
+    auto bad = run_command(std::string{SHOAL_SOURCE_DIR}
+                           + "/scripts/bench-checkpoints --no-build " + args);
+    EXPECT_EQ(bad.exit_code, 2) << args << "\n" << bad.output;
+    EXPECT_NE(bad.output.find("[--min-pause MS]"), std::string::npos)
+      << bad.output;
+  }
 }
 
 TEST(BenchClusterScript, ComparesATinyClusterReplayWithOneProcess) {
