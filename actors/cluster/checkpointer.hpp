@@ -1,6 +1,7 @@
 // Checkpoints of a member actor (actors/cluster/member_actor.hpp;
 // docs/cluster.md, "Checkpoints"): the leader starts a round every
-// `checkpoint_interval`, and commits it once every member wrote its part.
+// `checkpoint_interval` (but not before `checkpoint_min_pause` passed since
+// the last one ended), and commits it once every member wrote its part.
 //
 // A round k, from the leader (the live member with the smallest name):
 //   1. asks every member `(ckpt_atom, k, copy_host)`: the member pauses its

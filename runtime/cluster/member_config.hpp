@@ -3,8 +3,8 @@
 // `load_member_config` parses NODE.toml: `[node]` (name, listen, http,
 // threads, insecure, data_dir, log_level), `[cluster]` (seeds, graph,
 // heartbeat_ms, failure_timeout_ms, replay_buffer_rows, replay_page_rows,
-// checkpoint_interval_ms), `[security]` (cert, key, ca), `[http]`
-// (node_metrics, node_metrics_top) and the
+// checkpoint_interval_ms, checkpoint_min_pause_ms), `[security]` (cert, key,
+// ca), `[http]` (node_metrics, node_metrics_top) and the
 // `[[source]]`/`[[sink]]` arrays
 // (runtime/io/io_config.hpp). Unknown tables and keys, missing required keys,
 // wrong types and bad addresses are `errc::invalid_config` errors of the form
