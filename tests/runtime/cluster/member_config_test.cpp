@@ -158,54 +158,50 @@ TEST(MemberConfig, DataDirIsBesideTheConfigAndOptional) {
     << describe(cfg.error());
 }
 
-TEST(MemberConfig, CheckpointMinPauseDefaultsToNoneAndIsBounded) {
-  auto cfg = load("mc_pause_default.toml", "listen = \"127.0.0.1:7701\"\n");
+namespace {
+
+/// `[cluster] key` reads into `field`: `def` when absent, each of `ok` as
+/// given, and each of `bad` refused with a message naming the file and key.
+void expect_cluster_ms(const std::string& key, int64_t member_config::*field,
+                       int64_t def, std::initializer_list<int64_t> ok,
+                       std::initializer_list<const char*> bad) {
+  auto cfg
+    = load("mc_" + key + "_default.toml", "listen = \"127.0.0.1:7701\"\n");
   ASSERT_TRUE(cfg) << describe(cfg.error());
-  EXPECT_EQ(cfg->checkpoint_min_pause_ms, 0);
-  for (auto ms : {0, 1500, 3'600'000}) {
-    cfg = load("mc_pause_ok.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
-                                   "checkpoint_min_pause_ms = "
-                                     + std::to_string(ms) + "\n");
+  EXPECT_EQ((*cfg).*field, def) << key;
+  for (auto ms : ok) {
+    cfg = load("mc_" + key + "_ok.toml",
+               "listen = \"127.0.0.1:7701\"\n[cluster]\n" + key + " = "
+                 + std::to_string(ms) + "\n");
     ASSERT_TRUE(cfg) << describe(cfg.error());
-    EXPECT_EQ(cfg->checkpoint_min_pause_ms, ms);
+    EXPECT_EQ((*cfg).*field, ms) << key;
   }
-  for (auto value : {"-1", "3600001", "\"1s\"", "1.5"}) {
-    cfg = load("mc_pause_bad.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
-                                    "checkpoint_min_pause_ms = "
-                                      + std::string{value} + "\n");
-    ASSERT_FALSE(cfg) << value;
-    EXPECT_NE(describe(cfg.error())
-                .find("mc_pause_bad.toml: [cluster] 'checkpoint_min_pause_ms': "
-                      "must be "),
-              std::string::npos)
+  for (auto value : bad) {
+    auto file = "mc_" + key + "_bad.toml";
+    cfg = load(file, "listen = \"127.0.0.1:7701\"\n[cluster]\n" + key + " = "
+                       + std::string{value} + "\n");
+    ASSERT_FALSE(cfg) << key << " = " << value;
+    EXPECT_NE(
+      describe(cfg.error()).find(file + ": [cluster] '" + key + "': must be "),
+      std::string::npos)
       << describe(cfg.error());
   }
 }
 
+} // namespace
+
+TEST(MemberConfig, CheckpointMinPauseDefaultsToNoneAndIsBounded) {
+  expect_cluster_ms("checkpoint_min_pause_ms",
+                    &member_config::checkpoint_min_pause_ms, 0,
+                    {0, 1500, 3'600'000}, {"-1", "3600001", "\"1s\"", "1.5"});
+}
+
 TEST(MemberConfig, CheckpointIntervalDefaultsToASecondAndZeroTurnsItOff) {
-  auto cfg = load("mc_ckpt_default.toml", "listen = \"127.0.0.1:7701\"\n");
-  ASSERT_TRUE(cfg) << describe(cfg.error());
-  EXPECT_EQ(cfg->checkpoint_interval_ms, 1000);
-  for (auto ms : {0, 250, 3'600'000}) {
-    cfg = load("mc_ckpt_ok.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
-                                  "checkpoint_interval_ms = "
-                                    + std::to_string(ms) + "\n");
-    ASSERT_TRUE(cfg) << describe(cfg.error());
-    EXPECT_EQ(cfg->checkpoint_interval_ms, ms);
-  }
-  for (auto value : {"-1", "3600001", "\"1s\""}) {
-    cfg = load("mc_ckpt_bad.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
-                                   "checkpoint_interval_ms = "
-                                     + std::string{value} + "\n");
-    ASSERT_FALSE(cfg) << value;
-    EXPECT_NE(describe(cfg.error())
-                .find("mc_ckpt_bad.toml: [cluster] 'checkpoint_interval_ms': "
-                      "must be "),
-              std::string::npos)
-      << describe(cfg.error());
-  }
-  cfg = load("mc_ckpt_neg.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
-                                 "checkpoint_interval_ms = -5\n");
+  expect_cluster_ms("checkpoint_interval_ms",
+                    &member_config::checkpoint_interval_ms, 1000,
+                    {0, 250, 3'600'000}, {"-1", "3600001", "\"1s\""});
+  auto cfg = load("mc_ckpt_neg.toml", "listen = \"127.0.0.1:7701\"\n[cluster]\n"
+                                      "checkpoint_interval_ms = -5\n");
   ASSERT_FALSE(cfg);
   EXPECT_NE(describe(cfg.error()).find("must be from 0 to 3600000, not -5"),
             std::string::npos)
