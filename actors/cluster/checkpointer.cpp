@@ -71,7 +71,9 @@ caf::result<uint64_t> take_round(member_self self, uint64_t k,
     part->sink_done = false;
   ck.part = part;
   replay_round_began(self, k);
-  if (auto src = replay_source_of(self)) {
+  // A source that read all its input quit: it says nothing more (the round
+  // records that the input ended, replay_round_began).
+  if (auto src = replay_source_of(self); src && !run->source_done) {
     part->position_done = !run->resume.on;
     self->send(src, ckpt_atom_v, k);
   }
@@ -240,6 +242,26 @@ void start_checkpoints(member_self self) {
   if (self->state.opts.checkpoint_interval.count() > 0)
     self->delayed_send(self, self->state.opts.checkpoint_interval, ckpt_atom_v,
                        caf::tick_atom_v);
+}
+
+void replay_part_source_done(member_self self) {
+  auto& part = self->state.checkpoint.part;
+  if (!part || part->position_done)
+    return;
+  // It quit before it got the round: it had sent all its input, which
+  // every sensor takes in before its part (it detached after it).
+  replay_round_began(self, part->k);
+  part->position_done = true;
+  finish_part(self);
+}
+
+void replay_part_sink_done(member_self self) {
+  auto& part = self->state.checkpoint.part;
+  if (!part || part->sink_done)
+    return;
+  // It has every output of the replay, those from before the round too.
+  part->sink_done = true;
+  finish_part(self);
 }
 
 caf::message_handler checkpoint_handlers(member_self self) {

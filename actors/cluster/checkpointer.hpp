@@ -195,4 +195,11 @@ void load_committed(member_self self, uint64_t k, const std::string& meta);
 /// Ends the round under way, if any, uncommitted: `why` says why.
 void abort_round(member_self self, const std::string& why);
 
+/// The replay's source reported that it read all its input, or its sink
+/// that it has every output: this member's part of a round under way
+/// stops waiting for what either would have said of it (a source or sink
+/// that finished as the round began never hears of the round).
+void replay_part_source_done(member_self self);
+void replay_part_sink_done(member_self self);
+
 } // namespace shoal

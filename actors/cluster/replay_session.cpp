@@ -5,6 +5,7 @@
 
 #include "caf/all.hpp"
 
+#include "actors/cluster/checkpointer.hpp"
 #include "actors/cluster/member_actor.hpp"
 #include "actors/cluster/replay_resume.hpp"
 #include "actors/cluster/request_window.hpp"
@@ -35,6 +36,9 @@ void end_session(member_self self, const run_ptr& run) {
     self->demonitor(run->client);
   self->send_exit(run->source, caf::exit_reason::user_shutdown);
   self->send_exit(run->sink, caf::exit_reason::user_shutdown);
+  // Neither says anything of a round under way now.
+  replay_part_source_done(self);
+  replay_part_sink_done(self);
 }
 
 /// How long a waiting fetch goes before looking for new outputs again: the
@@ -350,6 +354,9 @@ void fail_replay(member_self self, const std::string& why) {
     run->chunk_rp.deliver(replay_error(why));
   }
   self->send_exit(run->sink, caf::exit_reason::user_shutdown);
+  // Neither says anything of a round under way now.
+  replay_part_source_done(self);
+  replay_part_sink_done(self);
   // The client hears why at its next request (now, if it waits for
   // outputs).
   serve_fetch(self);
@@ -435,6 +442,7 @@ caf::message_handler replay_handlers(member_self self) {
       // A source replaced after a member's death reports nothing here.
       if (run && self->current_sender() == run->source) {
         run->source_done = true;
+        replay_part_source_done(self);
         run->samples = samples;
         run->malformed_lines = malformed;
         if (!read_error.empty() && run->error.empty()) {
@@ -465,6 +473,7 @@ caf::message_handler replay_handlers(member_self self) {
     [=](done_atom, uint64_t, const caf::error& err) {
       if (auto run = self->state.replay.run) {
         run->sink_done = true;
+        replay_part_sink_done(self);
         if (err && run->error.empty()) {
           run->error = describe(err);
           log_replay_end(self, *run, run->error);

@@ -323,3 +323,41 @@ window = 3
   EXPECT_TRUE(std::regex_search(status, std::regex{R"("rounds_failed":0\b)"}))
     << status;
 }
+
+TEST(CheckpointRounds, ARoundThatBeginsAsAReplayEndsIsCommitted) {
+  // Checkpoints every millisecond, so that rounds begin while a replay's
+  // source has read its whole input and quit, and while its sink takes
+  // the last outputs and quits: neither hears of such a round, and the
+  // member's part must not wait for them (it waited for the round's
+  // 15 s deadline, and the round failed).
+  std::string toml;
+  std::string header = "sensor,ts,value\n";
+  for (int i = 0; i < 2000; ++i) {
+    auto s = "s" + std::to_string(i);
+    toml += "[[sensor]]\nname = \"" + s + "\"\n[[feature]]\nname = \"" + s
+            + ".mean\"\nfn = \"rolling_mean\"\nneeds = [\"" + s
+            + "\"]\nwindow = 2\n";
+  }
+  auto graph = write_temp_file("replay_end_graph.toml", toml);
+  auto port = free_loopback_port();
+  member_process n1{write_member_config("n1", port, {port}, "",
+                                        "checkpoint_interval_ms = 1\n")};
+  await_member_count(port, 1);
+  auto res = shoalctl(port, "apply " + graph);
+  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  ASSERT_TRUE(await_checkpoint_after(port, 0)) << n1.log();
+  for (int r = 1; r <= 5; ++r) {
+    std::string input = header;
+    for (int i = 0; i < 2000; ++i)
+      input += "s" + std::to_string(i) + "," + std::to_string(r * 1000) + ","
+               + std::to_string(r) + "\n";
+    auto in = write_temp_file("replay_end_input.csv", input);
+    auto out = write_temp_file("replay_end_out.csv", "");
+    res = shoalctl(port, "replay " + in + " --out " + out);
+    ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
+  }
+  ASSERT_TRUE(await_checkpoint_current(port)) << n1.log();
+  auto status = shoalctl(port, "status --checkpoint --json").output;
+  EXPECT_TRUE(std::regex_search(status, std::regex{R"("rounds_failed":0\b)"}))
+    << status << n1.log();
+}
