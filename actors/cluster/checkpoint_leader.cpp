@@ -28,6 +28,38 @@ void end_round(member_self self, uint64_t k, bool committed,
 }
 
 /// Every member wrote its part: round `k` is committed.
+/// How often at most the leader warns that rounds take longer than the
+/// interval.
+constexpr auto slow_warning_every = std::chrono::minutes(10);
+
+/// Warns (`checkpoint_slow`) when committed round `k` took longer than the
+/// interval and no pause between rounds is set: the rounds then run back
+/// to back (docs/cluster.md, "Choosing the interval").
+void warn_if_slow(member_self self, uint64_t k) {
+  auto& st = self->state;
+  auto& ck = st.checkpoint;
+  auto now = std::chrono::steady_clock::now();
+  if (ck.last_took <= st.opts.checkpoint_interval
+      || st.opts.checkpoint_min_pause.count() > 0
+      || (ck.warned_slow && now - *ck.warned_slow < slow_warning_every))
+    return;
+  ck.warned_slow = now;
+  auto ms = static_cast<double>(ck.last_took.count()) / 1000.0;
+  auto interval_ms
+    = static_cast<long long>(st.opts.checkpoint_interval.count());
+  logf(*st.opts.log, log_level::warning,
+       {{"event", "checkpoint_slow"},
+        {"round", k},
+        {"ms", ms},
+        {"interval_ms", interval_ms}},
+       "shoal-node: member %s: checkpoint %llu took %.0f ms, longer than "
+       "checkpoint_interval_ms (%lld): the rounds run back to back; a longer "
+       "interval or checkpoint_min_pause_ms leaves the graph time between "
+       "them",
+       st.opts.name.c_str(), static_cast<unsigned long long>(k), ms,
+       interval_ms);
+}
+
 void commit_round(member_self self, uint64_t k) {
   auto& st = self->state;
   auto& ck = st.checkpoint;
@@ -56,6 +88,7 @@ void commit_round(member_self self, uint64_t k) {
         {"ms", static_cast<double>(ck.last_took.count()) / 1000.0}},
        "shoal-node: member %s: checkpoint %llu committed", st.opts.name.c_str(),
        static_cast<unsigned long long>(k));
+  warn_if_slow(self, k);
   end_round(self, k, true, encode_meta(self->system(), m));
 }
 

@@ -118,6 +118,9 @@ struct checkpoint_state {
   /// Leader: when the last round ended (committed or not), for
   /// `checkpoint_min_pause`; unset before the first.
   std::optional<std::chrono::steady_clock::time_point> ended;
+  /// Leader: when it last warned that a round took longer than the
+  /// interval (`checkpoint_slow`, at most once per `slow_warning_every`).
+  std::optional<std::chrono::steady_clock::time_point> warned_slow;
   /// The round this member's replay source is paused for (0: none).
   uint64_t paused = 0;
   /// The latest committed round, learned from the leader, and its

@@ -324,6 +324,58 @@ window = 3
     << status;
 }
 
+TEST(CheckpointPause, RoundsLongerThanTheIntervalAreWarnedAboutOnce) {
+  // 4,000 nodes and checkpoints every millisecond: every round takes
+  // longer than the interval. The member without a pause between rounds
+  // says so, once however many rounds run; the one with a pause does not.
+  std::string toml;
+  std::string input = "sensor,ts,value\n";
+  for (int i = 0; i < 2000; ++i) {
+    auto s = "s" + std::to_string(i);
+    toml += "[[sensor]]\nname = \"" + s + "\"\n[[feature]]\nname = \"" + s
+            + ".mean\"\nfn = \"rolling_mean\"\nneeds = [\"" + s
+            + "\"]\nwindow = 3\n";
+    input += s + ",1000,1\n";
+  }
+  auto graph = write_temp_file("slow_graph.toml", toml);
+  auto in = write_temp_file("slow_input.csv", input);
+  auto plain_port = free_loopback_port();
+  auto paused_port = free_loopback_port();
+  member_process plain{write_member_config("q1", plain_port, {plain_port}, "",
+                                           "checkpoint_interval_ms = 1\n")};
+  member_process paused{write_member_config(
+    "p1", paused_port, {paused_port}, "",
+    "checkpoint_interval_ms = 1\ncheckpoint_min_pause_ms = 1\n")};
+  await_member_count(plain_port, 1);
+  await_member_count(paused_port, 1);
+  for (auto port : {plain_port, paused_port}) {
+    auto res = shoalctl(port, "apply " + graph);
+    ASSERT_EQ(res.exit_code, 0) << res.output << plain.log() << paused.log();
+    ASSERT_TRUE(await_checkpoint_after(port, 0)) << plain.log() << paused.log();
+    // The replay changes every node: another round.
+    auto first = committed_checkpoint(port);
+    auto out = write_temp_file("slow_out.csv", "");
+    res = shoalctl(port, "replay " + in + " --out " + out);
+    ASSERT_EQ(res.exit_code, 0) << res.output << plain.log() << paused.log();
+    ASSERT_TRUE(await_checkpoint_after(port, first))
+      << plain.log() << paused.log();
+  }
+  auto count = [](const std::string& log) {
+    size_t n = 0;
+    for (auto at = log.find("event=checkpoint_slow"); at != std::string::npos;
+         at = log.find("event=checkpoint_slow", at + 1))
+      ++n;
+    return n;
+  };
+  auto log = plain.log();
+  EXPECT_EQ(count(log), 1u) << log;
+  EXPECT_NE(log.find("longer than checkpoint_interval_ms (1): the rounds run "
+                     "back to back"),
+            std::string::npos)
+    << log;
+  EXPECT_EQ(count(paused.log()), 0u) << paused.log();
+}
+
 TEST(CheckpointRounds, ARoundThatBeginsAsAReplayEndsIsCommitted) {
   // Checkpoints every millisecond, so that rounds begin while a replay's
   // source has read its whole input and quit, and while its sink takes
