@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <future>
 #include <gtest/gtest.h>
 #include <memory>
@@ -93,6 +94,29 @@ struct cluster3 {
     return out;
   }
 };
+
+/// A graph of `n` sensors s0.. and a rolling mean of each: 2n nodes, whose
+/// checkpoint rounds take longer than a millisecond.
+std::string sensors_and_means(int n) {
+  std::string toml;
+  for (int i = 0; i < n; ++i) {
+    auto s = "s" + std::to_string(i);
+    toml += "[[sensor]]\nname = \"" + s + "\"\n[[feature]]\nname = \"" + s
+            + ".mean\"\nfn = \"rolling_mean\"\nneeds = [\"" + s
+            + "\"]\nwindow = 2\n";
+  }
+  return toml;
+}
+
+/// One sample at `ts` with `value` for each of the sensors of
+/// `sensors_and_means(n)`.
+std::string one_sample_each(int n, int64_t ts, int value) {
+  std::string csv = "sensor,ts,value\n";
+  for (int i = 0; i < n; ++i)
+    csv += "s" + std::to_string(i) + "," + std::to_string(ts) + ","
+           + std::to_string(value) + "\n";
+  return csv;
+}
 
 } // namespace
 
@@ -279,17 +303,8 @@ TEST(CheckpointPause, NoRoundStartsUntilThePauseAfterTheLastOnePassed) {
   // pause of ten minutes between rounds, one without. After the first round,
   // a replay changes every node; only the one without the pause takes
   // another round.
-  auto graph = write_temp_file("pause_graph.toml", R"(
-[[sensor]]
-name = "s"
-[[feature]]
-name = "s.mean"
-fn = "rolling_mean"
-needs = ["s"]
-window = 3
-)");
-  auto input = write_temp_file("pause_input.csv",
-                               "sensor,ts,value\ns,1000,1\ns,2000,2\n");
+  auto graph = write_temp_file("pause_graph.toml", sensors_and_means(1));
+  auto input = write_temp_file("pause_input.csv", one_sample_each(1, 1000, 1));
   auto paused_port = free_loopback_port();
   auto plain_port = free_loopback_port();
   member_process paused{write_member_config(
@@ -328,17 +343,8 @@ TEST(CheckpointPause, RoundsLongerThanTheIntervalAreWarnedAboutOnce) {
   // 4,000 nodes and checkpoints every millisecond: every round takes
   // longer than the interval. The member without a pause between rounds
   // says so, once however many rounds run; the one with a pause does not.
-  std::string toml;
-  std::string input = "sensor,ts,value\n";
-  for (int i = 0; i < 2000; ++i) {
-    auto s = "s" + std::to_string(i);
-    toml += "[[sensor]]\nname = \"" + s + "\"\n[[feature]]\nname = \"" + s
-            + ".mean\"\nfn = \"rolling_mean\"\nneeds = [\"" + s
-            + "\"]\nwindow = 3\n";
-    input += s + ",1000,1\n";
-  }
-  auto graph = write_temp_file("slow_graph.toml", toml);
-  auto in = write_temp_file("slow_input.csv", input);
+  auto graph = write_temp_file("slow_graph.toml", sensors_and_means(2000));
+  auto in = write_temp_file("slow_input.csv", one_sample_each(2000, 1000, 1));
   auto plain_port = free_loopback_port();
   auto paused_port = free_loopback_port();
   member_process plain{write_member_config("q1", plain_port, {plain_port}, "",
@@ -382,15 +388,8 @@ TEST(CheckpointRounds, ARoundThatBeginsAsAReplayEndsIsCommitted) {
   // the last outputs and quits: neither hears of such a round, and the
   // member's part must not wait for them (it waited for the round's
   // 15 s deadline, and the round failed).
-  std::string toml;
-  std::string header = "sensor,ts,value\n";
-  for (int i = 0; i < 2000; ++i) {
-    auto s = "s" + std::to_string(i);
-    toml += "[[sensor]]\nname = \"" + s + "\"\n[[feature]]\nname = \"" + s
-            + ".mean\"\nfn = \"rolling_mean\"\nneeds = [\"" + s
-            + "\"]\nwindow = 2\n";
-  }
-  auto graph = write_temp_file("replay_end_graph.toml", toml);
+  auto graph
+    = write_temp_file("replay_end_graph.toml", sensors_and_means(2000));
   auto port = free_loopback_port();
   member_process n1{write_member_config("n1", port, {port}, "",
                                         "checkpoint_interval_ms = 1\n")};
@@ -399,11 +398,8 @@ TEST(CheckpointRounds, ARoundThatBeginsAsAReplayEndsIsCommitted) {
   ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
   ASSERT_TRUE(await_checkpoint_after(port, 0)) << n1.log();
   for (int r = 1; r <= 5; ++r) {
-    std::string input = header;
-    for (int i = 0; i < 2000; ++i)
-      input += "s" + std::to_string(i) + "," + std::to_string(r * 1000) + ","
-               + std::to_string(r) + "\n";
-    auto in = write_temp_file("replay_end_input.csv", input);
+    auto in = write_temp_file("replay_end_input.csv",
+                              one_sample_each(2000, r * 1000, r));
     auto out = write_temp_file("replay_end_out.csv", "");
     res = shoalctl(port, "replay " + in + " --out " + out);
     ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
