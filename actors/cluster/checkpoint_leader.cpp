@@ -20,14 +20,15 @@ namespace shoal {
 
 namespace {
 
-/// Tells every member how round `k` ended.
+/// Round `k` ended: notes when (for `checkpoint_min_pause`) and tells
+/// every member how.
 void end_round(member_self self, uint64_t k, bool committed,
                const std::string& meta) {
+  self->state.checkpoint.ended = std::chrono::steady_clock::now();
   for (auto& m : all_members(self->state.membership))
     self->send(m.handle, ckpt_atom_v, k, committed, meta);
 }
 
-/// Every member wrote its part: round `k` is committed.
 /// How often at most the leader warns that rounds take longer than the
 /// interval.
 constexpr auto slow_warning_every = std::chrono::minutes(10);
@@ -60,6 +61,7 @@ void warn_if_slow(member_self self, uint64_t k) {
        interval_ms);
 }
 
+/// Every member wrote its part: round `k` is committed.
 void commit_round(member_self self, uint64_t k) {
   auto& st = self->state;
   auto& ck = st.checkpoint;
@@ -74,7 +76,6 @@ void commit_round(member_self self, uint64_t k) {
   m.members = std::move(ck.round_members);
   m.copies = std::move(ck.round_copies);
   ck.round = 0;
-  ck.ended = std::chrono::steady_clock::now();
   ++ck.committed_rounds;
   ck.activity = std::move(ck.round_activity);
   ck.activity_generation = st.coordinator.generation;
@@ -258,7 +259,6 @@ void abort_round(member_self self, const std::string& why) {
     return;
   auto k = ck.round;
   ck.round = 0;
-  ck.ended = std::chrono::steady_clock::now();
   ++ck.failed_rounds;
   ck.last_failure = why;
   logf(*st.opts.log, log_level::warning,

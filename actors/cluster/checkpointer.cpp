@@ -21,10 +21,13 @@ namespace shoal {
 
 namespace {
 
-/// The replay source under way here, if any.
+/// The replay source under way here, if any: not one that read all its
+/// input and quit (it hears of no round; replay_round_began records that
+/// the input ended).
 caf::actor replay_source_of(member_self self) {
   auto& run = self->state.replay.run;
-  return run && run->error.empty() ? run->source : caf::actor{};
+  return run && run->error.empty() && !run->source_done ? run->source
+                                                        : caf::actor{};
 }
 
 /// Reading goes on here after round `k` (or an earlier one) paused the
@@ -71,9 +74,7 @@ caf::result<uint64_t> take_round(member_self self, uint64_t k,
     part->sink_done = false;
   ck.part = part;
   replay_round_began(self, k);
-  // A source that read all its input quit: it says nothing more (the round
-  // records that the input ended, replay_round_began).
-  if (auto src = replay_source_of(self); src && !run->source_done) {
+  if (auto src = replay_source_of(self)) {
     part->position_done = !run->resume.on;
     self->send(src, ckpt_atom_v, k);
   }
@@ -248,8 +249,10 @@ void replay_part_source_done(member_self self) {
   auto& part = self->state.checkpoint.part;
   if (!part || part->position_done)
     return;
-  // It quit before it got the round: it had sent all its input, which
-  // every sensor takes in before its part (it detached after it).
+  // It quit before it got the round. When it had read all its input, it
+  // had sent all of it, which every sensor takes in before its part (it
+  // detached after it), and the round records that the input ended; when
+  // the replay failed or ended, nothing goes on from the round.
   replay_round_began(self, part->k);
   part->position_done = true;
   finish_part(self);

@@ -27,6 +27,13 @@ caf::error replay_error(const std::string& why) {
   return make_error(errc::io_error, why);
 }
 
+/// The source and sink of the replay under way are being stopped: a
+/// round under way waits for neither.
+void stop_round_waits(member_self self) {
+  replay_part_source_done(self);
+  replay_part_sink_done(self);
+}
+
 /// Stops the source and sink of `run` and forgets it.
 void end_session(member_self self, const run_ptr& run) {
   auto& st = self->state.replay;
@@ -36,9 +43,7 @@ void end_session(member_self self, const run_ptr& run) {
     self->demonitor(run->client);
   self->send_exit(run->source, caf::exit_reason::user_shutdown);
   self->send_exit(run->sink, caf::exit_reason::user_shutdown);
-  // Neither says anything of a round under way now.
-  replay_part_source_done(self);
-  replay_part_sink_done(self);
+  stop_round_waits(self);
 }
 
 /// How long a waiting fetch goes before looking for new outputs again: the
@@ -354,9 +359,7 @@ void fail_replay(member_self self, const std::string& why) {
     run->chunk_rp.deliver(replay_error(why));
   }
   self->send_exit(run->sink, caf::exit_reason::user_shutdown);
-  // Neither says anything of a round under way now.
-  replay_part_source_done(self);
-  replay_part_sink_done(self);
+  stop_round_waits(self);
   // The client hears why at its next request (now, if it waits for
   // outputs).
   serve_fetch(self);
