@@ -25,16 +25,19 @@ std::shared_ptr<replay_session> running(member_self self) {
   return run && run->error.empty() ? run : nullptr;
 }
 
-/// Drops the kept input before the older of the last two committed
-/// positions (a restore goes back to one of them, never further).
+/// Drops the kept pieces that end before the older of the last two
+/// committed positions (a restore goes back to one of them, never further).
 void trim(replay_resume_state& r) {
   if (r.committed.size() < 2)
     return;
   auto from = r.committed.begin()->second.first;
-  if (from == replay_resume_state::ended || from <= r.kept_from)
+  if (from == replay_resume_state::ended)
     return;
-  r.kept.erase(0, static_cast<size_t>(from - r.kept_from));
-  r.kept_from = from;
+  while (!r.kept.empty() && r.kept_from + r.kept.front().size() <= from) {
+    r.kept_from += r.kept.front().size();
+    r.kept_bytes -= r.kept.front().size();
+    r.kept.pop_front();
+  }
 }
 
 void log_warning(member_self self, const std::string& what) {
@@ -49,17 +52,19 @@ void keep_input(member_self self, replay_session& run,
   auto& r = run.resume;
   if (!r.on)
     return;
-  if (r.kept.size() + bytes.size() > max_kept_bytes) {
+  if (r.kept_bytes + bytes.size() > max_kept_bytes) {
     r.on = false;
     r.kept.clear();
     r.kept.shrink_to_fit();
+    r.kept_bytes = 0;
     log_warning(self, "replay " + run.name + ": more than "
                         + std::to_string(max_kept_bytes >> 20)
                         + " MiB of input since the last checkpoint; the "
                           "replay no longer survives a member's death");
     return;
   }
-  r.kept += bytes;
+  r.kept.push_back(bytes);
+  r.kept_bytes += bytes.size();
 }
 
 bool may_take_input(const replay_session& run) {
@@ -153,8 +158,18 @@ void replay_restored(member_self self, uint64_t k) {
          + " was dropped");
     return;
   }
+  // The kept input from the round's position on, copied: another
+  // member's death before the next commit goes back to it again.
   auto feed = std::make_shared<chunk_feed>();
-  feed->push(r.kept.substr(static_cast<size_t>(pos.first - r.kept_from)));
+  auto skip = pos.first - r.kept_from;
+  for (const auto& piece : r.kept) {
+    if (skip >= piece.size()) {
+      skip -= piece.size();
+      continue;
+    }
+    feed->push(piece.substr(static_cast<size_t>(skip)));
+    skip = 0;
+  }
   if (run->ended)
     feed->close();
   std::shared_ptr<sample_reader> reader;

@@ -3,9 +3,10 @@
 // "Checkpoints and failover").
 //
 // While checkpoints are on, the session keeps the input it took from the
-// oldest of its last two committed positions on (at most
-// `max_kept_bytes`; beyond that it gives up going on, and a member's
-// death fails the replay as before). Each round, its source reports where
+// oldest of its last two committed positions on, in the pieces it came in
+// (from the piece that holds that position; at most `max_kept_bytes`;
+// beyond that it gives up going on, and a member's death fails the replay
+// as before). Each round, its source reports where
 // it paused (`replay_position`); once the round is committed, that is
 // where a replay resumed from that round starts. When a member dies and
 // a committed round exists that the replay can go on from, the source

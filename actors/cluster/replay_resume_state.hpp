@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <map>
 #include <string>
@@ -20,10 +21,15 @@ struct replay_resume_state {
   using position = std::pair<uint64_t, std::string>;
 
   /// Checkpoints are on: the input is kept from the oldest committed
-  /// position on.
+  /// position on, as the pieces it came in (`kept_from` is where the first
+  /// one begins in the input), so that keeping a piece and dropping the
+  /// oldest ones copies nothing else: one string grown and cut from the
+  /// front cost a cluster replay a tenth of its page faults and copies
+  /// (docs/performance.md, "The kept input").
   bool on = false;
-  std::string kept;
+  std::deque<std::string> kept;
   uint64_t kept_from = 0;
+  uint64_t kept_bytes = 0;
   /// Positions of rounds not committed yet, and of the last two committed.
   std::map<uint64_t, position> taken;
   std::map<uint64_t, position> committed;
