@@ -23,9 +23,10 @@ struct replay_resume_state {
   /// Checkpoints are on: the input is kept from the oldest committed
   /// position on, as the pieces it came in (`kept_from` is where the first
   /// one begins in the input), so that keeping a piece and dropping the
-  /// oldest ones copies nothing else: one string grown and cut from the
-  /// front cost a cluster replay a tenth of its page faults and copies
-  /// (docs/performance.md, "The kept input").
+  /// oldest ones copies nothing else (one string, grown and cut from the
+  /// front, moved what it kept at every commit and every doubling: 6 % of
+  /// a replay's page faults; docs/performance.md, "What else a round
+  /// costs").
   bool on = false;
   std::deque<std::string> kept;
   uint64_t kept_from = 0;
