@@ -108,6 +108,29 @@ std::string sensors_and_means(int n) {
   return toml;
 }
 
+/// Two single-member clusters on free ports, both with `[cluster]`
+/// settings of their own: "plain" (member q1) and "paused" (member p1).
+struct plain_and_paused {
+  int plain_port = free_loopback_port();
+  int paused_port = free_loopback_port();
+  member_process plain;
+  member_process paused;
+
+  plain_and_paused(const std::string& plain_cluster,
+                   const std::string& paused_cluster)
+    : plain{write_member_config("q1", plain_port, {plain_port}, "",
+                                plain_cluster)},
+      paused{write_member_config("p1", paused_port, {paused_port}, "",
+                                 paused_cluster)} {
+    await_member_count(plain_port, 1);
+    await_member_count(paused_port, 1);
+  }
+
+  std::string logs() const {
+    return plain.log() + paused.log();
+  }
+};
+
 /// One sample at `ts` with `value` for each of the sensors of
 /// `sensors_and_means(n)`.
 std::string one_sample_each(int n, int64_t ts, int value) {
@@ -305,33 +328,28 @@ TEST(CheckpointPause, NoRoundStartsUntilThePauseAfterTheLastOnePassed) {
   // another round.
   auto graph = write_temp_file("pause_graph.toml", sensors_and_means(1));
   auto input = write_temp_file("pause_input.csv", one_sample_each(1, 1000, 1));
-  auto paused_port = free_loopback_port();
-  auto plain_port = free_loopback_port();
-  member_process paused{write_member_config(
-    "p1", paused_port, {paused_port}, "",
-    "checkpoint_interval_ms = 100\ncheckpoint_min_pause_ms = 600000\n")};
-  member_process plain{write_member_config("q1", plain_port, {plain_port}, "",
-                                           "checkpoint_interval_ms = 100\n")};
-  await_member_count(paused_port, 1);
-  await_member_count(plain_port, 1);
-  for (auto port : {paused_port, plain_port}) {
+  plain_and_paused c{
+    "checkpoint_interval_ms = 100\n",
+    "checkpoint_interval_ms = 100\ncheckpoint_min_pause_ms = 600000\n"};
+  for (auto port : {c.paused_port, c.plain_port}) {
     auto res = shoalctl(port, "apply " + graph);
-    ASSERT_EQ(res.exit_code, 0) << res.output << paused.log() << plain.log();
-    ASSERT_TRUE(await_checkpoint_after(port, 0)) << paused.log() << plain.log();
+    ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
+    ASSERT_TRUE(await_checkpoint_after(port, 0)) << c.logs();
   }
-  auto first = committed_checkpoint(paused_port);
-  for (auto port : {paused_port, plain_port}) {
+  auto first = committed_checkpoint(c.paused_port);
+  for (auto port : {c.paused_port, c.plain_port}) {
     auto out = write_temp_file("pause_out.csv", "");
     auto res = shoalctl(port, "replay " + input + " --out " + out);
-    ASSERT_EQ(res.exit_code, 0) << res.output << paused.log() << plain.log();
+    ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
   }
   // The member without the pause checkpoints what the replay changed.
-  auto plain_first = committed_checkpoint(plain_port);
-  ASSERT_TRUE(await_checkpoint_after(plain_port, plain_first)) << plain.log();
+  auto plain_first = committed_checkpoint(c.plain_port);
+  ASSERT_TRUE(await_checkpoint_after(c.plain_port, plain_first))
+    << c.plain.log();
   // The other, asked at least as long, still has only its first round,
   // and has not given up any either.
-  EXPECT_EQ(committed_checkpoint(paused_port), first) << paused.log();
-  auto status = shoalctl(paused_port, "status --checkpoint --json").output;
+  EXPECT_EQ(committed_checkpoint(c.paused_port), first) << c.paused.log();
+  auto status = shoalctl(c.paused_port, "status --checkpoint --json").output;
   EXPECT_TRUE(
     std::regex_search(status, std::regex{R"("rounds_committed":1\b)"}))
     << status;
@@ -345,26 +363,19 @@ TEST(CheckpointPause, RoundsLongerThanTheIntervalAreWarnedAboutOnce) {
   // says so, once however many rounds run; the one with a pause does not.
   auto graph = write_temp_file("slow_graph.toml", sensors_and_means(2000));
   auto in = write_temp_file("slow_input.csv", one_sample_each(2000, 1000, 1));
-  auto plain_port = free_loopback_port();
-  auto paused_port = free_loopback_port();
-  member_process plain{write_member_config("q1", plain_port, {plain_port}, "",
-                                           "checkpoint_interval_ms = 1\n")};
-  member_process paused{write_member_config(
-    "p1", paused_port, {paused_port}, "",
-    "checkpoint_interval_ms = 1\ncheckpoint_min_pause_ms = 1\n")};
-  await_member_count(plain_port, 1);
-  await_member_count(paused_port, 1);
-  for (auto port : {plain_port, paused_port}) {
+  plain_and_paused c{
+    "checkpoint_interval_ms = 1\n",
+    "checkpoint_interval_ms = 1\ncheckpoint_min_pause_ms = 1\n"};
+  for (auto port : {c.plain_port, c.paused_port}) {
     auto res = shoalctl(port, "apply " + graph);
-    ASSERT_EQ(res.exit_code, 0) << res.output << plain.log() << paused.log();
-    ASSERT_TRUE(await_checkpoint_after(port, 0)) << plain.log() << paused.log();
+    ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
+    ASSERT_TRUE(await_checkpoint_after(port, 0)) << c.logs();
     // The replay changes every node: another round.
     auto first = committed_checkpoint(port);
     auto out = write_temp_file("slow_out.csv", "");
     res = shoalctl(port, "replay " + in + " --out " + out);
-    ASSERT_EQ(res.exit_code, 0) << res.output << plain.log() << paused.log();
-    ASSERT_TRUE(await_checkpoint_after(port, first))
-      << plain.log() << paused.log();
+    ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
+    ASSERT_TRUE(await_checkpoint_after(port, first)) << c.logs();
   }
   auto count = [](const std::string& log) {
     size_t n = 0;
@@ -373,13 +384,13 @@ TEST(CheckpointPause, RoundsLongerThanTheIntervalAreWarnedAboutOnce) {
       ++n;
     return n;
   };
-  auto log = plain.log();
+  auto log = c.plain.log();
   EXPECT_EQ(count(log), 1u) << log;
   EXPECT_NE(log.find("longer than checkpoint_interval_ms (1): the rounds run "
                      "back to back"),
             std::string::npos)
     << log;
-  EXPECT_EQ(count(paused.log()), 0u) << paused.log();
+  EXPECT_EQ(count(c.paused.log()), 0u) << c.paused.log();
 }
 
 TEST(CheckpointRounds, ARoundThatBeginsAsAReplayEndsIsCommitted) {
