@@ -129,6 +129,16 @@ struct plain_and_paused {
   std::string logs() const {
     return plain.log() + paused.log();
   }
+
+  /// Applies `graph` to both and waits for each one's first round (call
+  /// within ASSERT_NO_FATAL_FAILURE).
+  void apply(const std::string& graph) const {
+    for (auto port : {plain_port, paused_port}) {
+      auto res = shoalctl(port, "apply " + graph);
+      ASSERT_EQ(res.exit_code, 0) << res.output << logs();
+      ASSERT_TRUE(await_checkpoint_after(port, 0)) << logs();
+    }
+  }
 };
 
 /// One sample at `ts` with `value` for each of the sensors of
@@ -331,19 +341,17 @@ TEST(CheckpointPause, NoRoundStartsUntilThePauseAfterTheLastOnePassed) {
   plain_and_paused c{
     "checkpoint_interval_ms = 100\n",
     "checkpoint_interval_ms = 100\ncheckpoint_min_pause_ms = 600000\n"};
-  for (auto port : {c.paused_port, c.plain_port}) {
-    auto res = shoalctl(port, "apply " + graph);
-    ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
-    ASSERT_TRUE(await_checkpoint_after(port, 0)) << c.logs();
-  }
+  ASSERT_NO_FATAL_FAILURE(c.apply(graph));
+  // Both read before the replays: a round that takes in what a replay
+  // changed may be committed by the time it ends.
   auto first = committed_checkpoint(c.paused_port);
+  auto plain_first = committed_checkpoint(c.plain_port);
   for (auto port : {c.paused_port, c.plain_port}) {
     auto out = write_temp_file("pause_out.csv", "");
     auto res = shoalctl(port, "replay " + input + " --out " + out);
     ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
   }
   // The member without the pause checkpoints what the replay changed.
-  auto plain_first = committed_checkpoint(c.plain_port);
   ASSERT_TRUE(await_checkpoint_after(c.plain_port, plain_first))
     << c.plain.log();
   // The other, asked at least as long, still has only its first round,
@@ -366,14 +374,12 @@ TEST(CheckpointPause, RoundsLongerThanTheIntervalAreWarnedAboutOnce) {
   plain_and_paused c{
     "checkpoint_interval_ms = 1\n",
     "checkpoint_interval_ms = 1\ncheckpoint_min_pause_ms = 1\n"};
+  ASSERT_NO_FATAL_FAILURE(c.apply(graph));
   for (auto port : {c.plain_port, c.paused_port}) {
-    auto res = shoalctl(port, "apply " + graph);
-    ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
-    ASSERT_TRUE(await_checkpoint_after(port, 0)) << c.logs();
     // The replay changes every node: another round.
     auto first = committed_checkpoint(port);
     auto out = write_temp_file("slow_out.csv", "");
-    res = shoalctl(port, "replay " + in + " --out " + out);
+    auto res = shoalctl(port, "replay " + in + " --out " + out);
     ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
     ASSERT_TRUE(await_checkpoint_after(port, first)) << c.logs();
   }
