@@ -108,39 +108,6 @@ std::string sensors_and_means(int n) {
   return toml;
 }
 
-/// Two single-member clusters on free ports, both with `[cluster]`
-/// settings of their own: "plain" (member q1) and "paused" (member p1).
-struct plain_and_paused {
-  int plain_port = free_loopback_port();
-  int paused_port = free_loopback_port();
-  member_process plain;
-  member_process paused;
-
-  plain_and_paused(const std::string& plain_cluster,
-                   const std::string& paused_cluster)
-    : plain{write_member_config("q1", plain_port, {plain_port}, "",
-                                plain_cluster)},
-      paused{write_member_config("p1", paused_port, {paused_port}, "",
-                                 paused_cluster)} {
-    await_member_count(plain_port, 1);
-    await_member_count(paused_port, 1);
-  }
-
-  std::string logs() const {
-    return plain.log() + paused.log();
-  }
-
-  /// Applies `graph` to both and waits for each one's first round (call
-  /// within ASSERT_NO_FATAL_FAILURE).
-  void apply(const std::string& graph) const {
-    for (auto port : {plain_port, paused_port}) {
-      auto res = shoalctl(port, "apply " + graph);
-      ASSERT_EQ(res.exit_code, 0) << res.output << logs();
-      ASSERT_TRUE(await_checkpoint_after(port, 0)) << logs();
-    }
-  }
-};
-
 /// One sample at `ts` with `value` for each of the sensors of
 /// `sensors_and_means(n)`.
 std::string one_sample_each(int n, int64_t ts, int value) {
@@ -150,6 +117,67 @@ std::string one_sample_each(int n, int64_t ts, int value) {
            + std::to_string(value) + "\n";
   return csv;
 }
+
+/// A cluster of one member `name` on a free port, with `[cluster]`
+/// settings `cluster`.
+struct lone_member {
+  int port = free_loopback_port();
+  member_process process;
+
+  lone_member(const std::string& name, const std::string& cluster)
+    : process{write_member_config(name, port, {port}, "", cluster)} {
+    await_member_count(port, 1);
+  }
+
+  std::string log() const {
+    return process.log();
+  }
+
+  /// Applies the graph file `graph` (call within ASSERT_NO_FATAL_FAILURE,
+  /// as `replay`).
+  void apply(const std::string& graph) const {
+    auto res = shoalctl(port, "apply " + graph);
+    ASSERT_EQ(res.exit_code, 0) << res.output << log();
+  }
+
+  /// Replays the file `input` (its outputs are not kept).
+  void replay(const std::string& input) const {
+    auto out = write_temp_file("lone_out.csv", "");
+    auto res = shoalctl(port, "replay " + input + " --out " + out);
+    ASSERT_EQ(res.exit_code, 0) << res.output << log();
+  }
+};
+
+/// Two single-member clusters with `[cluster]` settings of their own:
+/// "plain" (member q1) and "paused" (member p1), running
+/// `sensors_and_means(n)` once `apply(n)` was called.
+struct plain_and_paused {
+  lone_member plain;
+  lone_member paused;
+  /// One sample of every sensor, written by `apply`.
+  std::string input;
+
+  plain_and_paused(const std::string& plain_cluster,
+                   const std::string& paused_cluster)
+    : plain{"q1", plain_cluster}, paused{"p1", paused_cluster} {
+    // nop
+  }
+
+  std::string logs() const {
+    return plain.log() + paused.log();
+  }
+
+  /// Applies `sensors_and_means(n)` to both and waits for each one's first
+  /// round (call within ASSERT_NO_FATAL_FAILURE).
+  void apply(int n) {
+    auto graph = write_temp_file("pause_graph.toml", sensors_and_means(n));
+    input = write_temp_file("pause_input.csv", one_sample_each(n, 1000, 1));
+    for (auto* m : {&plain, &paused}) {
+      ASSERT_NO_FATAL_FAILURE(m->apply(graph));
+      ASSERT_TRUE(await_checkpoint_after(m->port, 0)) << logs();
+    }
+  }
+};
 
 } // namespace
 
@@ -312,19 +340,12 @@ kind = "lua"
 needs = ["s"]
 code = "return function(x) state.f = function() return x end return x end"
 )");
-  auto port = free_loopback_port();
-  member_process n1{write_member_config("n1", port, {port}, "",
-                                        "checkpoint_interval_ms = 100\n")};
-  await_member_count(port, 1);
-  auto res = shoalctl(port, "apply " + graph);
-  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
-  auto input = write_temp_file("cold_state_input.csv",
-                               "sensor,ts,value\ns,1000,1\ns,2000,2\n");
-  auto out = write_temp_file("cold_state_out.csv", "");
-  res = shoalctl(port, "replay " + input + " --out " + out);
-  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
-  ASSERT_TRUE(await_checkpoint_current(port)) << n1.log();
-  auto status = shoalctl(port, "status --json").output;
+  lone_member n1{"n1", "checkpoint_interval_ms = 100\n"};
+  ASSERT_NO_FATAL_FAILURE(n1.apply(graph));
+  ASSERT_NO_FATAL_FAILURE(n1.replay(write_temp_file(
+    "cold_state_input.csv", "sensor,ts,value\ns,1000,1\ns,2000,2\n")));
+  ASSERT_TRUE(await_checkpoint_current(n1.port)) << n1.log();
+  auto status = shoalctl(n1.port, "status --json").output;
   EXPECT_NE(status.find("checkpoint without its function's state"),
             std::string::npos)
     << status;
@@ -336,28 +357,23 @@ TEST(CheckpointPause, NoRoundStartsUntilThePauseAfterTheLastOnePassed) {
   // pause of ten minutes between rounds, one without. After the first round,
   // a replay changes every node; only the one without the pause takes
   // another round.
-  auto graph = write_temp_file("pause_graph.toml", sensors_and_means(1));
-  auto input = write_temp_file("pause_input.csv", one_sample_each(1, 1000, 1));
   plain_and_paused c{
     "checkpoint_interval_ms = 100\n",
     "checkpoint_interval_ms = 100\ncheckpoint_min_pause_ms = 600000\n"};
-  ASSERT_NO_FATAL_FAILURE(c.apply(graph));
+  ASSERT_NO_FATAL_FAILURE(c.apply(1));
   // Both read before the replays: a round that takes in what a replay
   // changed may be committed by the time it ends.
-  auto first = committed_checkpoint(c.paused_port);
-  auto plain_first = committed_checkpoint(c.plain_port);
-  for (auto port : {c.paused_port, c.plain_port}) {
-    auto out = write_temp_file("pause_out.csv", "");
-    auto res = shoalctl(port, "replay " + input + " --out " + out);
-    ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
-  }
+  auto first = committed_checkpoint(c.paused.port);
+  auto plain_first = committed_checkpoint(c.plain.port);
+  for (auto* m : {&c.paused, &c.plain})
+    ASSERT_NO_FATAL_FAILURE(m->replay(c.input));
   // The member without the pause checkpoints what the replay changed.
-  ASSERT_TRUE(await_checkpoint_after(c.plain_port, plain_first))
+  ASSERT_TRUE(await_checkpoint_after(c.plain.port, plain_first))
     << c.plain.log();
   // The other, asked at least as long, still has only its first round,
   // and has not given up any either.
-  EXPECT_EQ(committed_checkpoint(c.paused_port), first) << c.paused.log();
-  auto status = shoalctl(c.paused_port, "status --checkpoint --json").output;
+  EXPECT_EQ(committed_checkpoint(c.paused.port), first) << c.paused.log();
+  auto status = shoalctl(c.paused.port, "status --checkpoint --json").output;
   EXPECT_TRUE(
     std::regex_search(status, std::regex{R"("rounds_committed":1\b)"}))
     << status;
@@ -369,19 +385,15 @@ TEST(CheckpointPause, RoundsLongerThanTheIntervalAreWarnedAboutOnce) {
   // 4,000 nodes and checkpoints every millisecond: every round takes
   // longer than the interval. The member without a pause between rounds
   // says so, once however many rounds run; the one with a pause does not.
-  auto graph = write_temp_file("slow_graph.toml", sensors_and_means(2000));
-  auto in = write_temp_file("slow_input.csv", one_sample_each(2000, 1000, 1));
   plain_and_paused c{
     "checkpoint_interval_ms = 1\n",
     "checkpoint_interval_ms = 1\ncheckpoint_min_pause_ms = 1\n"};
-  ASSERT_NO_FATAL_FAILURE(c.apply(graph));
-  for (auto port : {c.plain_port, c.paused_port}) {
+  ASSERT_NO_FATAL_FAILURE(c.apply(2000));
+  for (auto* m : {&c.plain, &c.paused}) {
     // The replay changes every node: another round.
-    auto first = committed_checkpoint(port);
-    auto out = write_temp_file("slow_out.csv", "");
-    auto res = shoalctl(port, "replay " + in + " --out " + out);
-    ASSERT_EQ(res.exit_code, 0) << res.output << c.logs();
-    ASSERT_TRUE(await_checkpoint_after(port, first)) << c.logs();
+    auto first = committed_checkpoint(m->port);
+    ASSERT_NO_FATAL_FAILURE(m->replay(c.input));
+    ASSERT_TRUE(await_checkpoint_after(m->port, first)) << c.logs();
   }
   auto count = [](const std::string& log) {
     size_t n = 0;
@@ -407,22 +419,14 @@ TEST(CheckpointRounds, ARoundThatBeginsAsAReplayEndsIsCommitted) {
   // 15 s deadline, and the round failed).
   auto graph
     = write_temp_file("replay_end_graph.toml", sensors_and_means(2000));
-  auto port = free_loopback_port();
-  member_process n1{write_member_config("n1", port, {port}, "",
-                                        "checkpoint_interval_ms = 1\n")};
-  await_member_count(port, 1);
-  auto res = shoalctl(port, "apply " + graph);
-  ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
-  ASSERT_TRUE(await_checkpoint_after(port, 0)) << n1.log();
-  for (int r = 1; r <= 5; ++r) {
-    auto in = write_temp_file("replay_end_input.csv",
-                              one_sample_each(2000, r * 1000, r));
-    auto out = write_temp_file("replay_end_out.csv", "");
-    res = shoalctl(port, "replay " + in + " --out " + out);
-    ASSERT_EQ(res.exit_code, 0) << res.output << n1.log();
-  }
-  ASSERT_TRUE(await_checkpoint_current(port)) << n1.log();
-  auto status = shoalctl(port, "status --checkpoint --json").output;
+  lone_member n1{"n1", "checkpoint_interval_ms = 1\n"};
+  ASSERT_NO_FATAL_FAILURE(n1.apply(graph));
+  ASSERT_TRUE(await_checkpoint_after(n1.port, 0)) << n1.log();
+  for (int r = 1; r <= 5; ++r)
+    ASSERT_NO_FATAL_FAILURE(n1.replay(write_temp_file(
+      "replay_end_input.csv", one_sample_each(2000, r * 1000, r))));
+  ASSERT_TRUE(await_checkpoint_current(n1.port)) << n1.log();
+  auto status = shoalctl(n1.port, "status --checkpoint --json").output;
   EXPECT_TRUE(std::regex_search(status, std::regex{R"("rounds_failed":0\b)"}))
     << status << n1.log();
 }
