@@ -40,12 +40,16 @@ struct batch {
   /// batch under, for receivers in the sender's band-counted deployment;
   /// INT64_MIN when not counted.
   int64_t token = INT64_MIN;
+  /// A checkpoint mark that follows the points and the watermark, or 0
+  /// (actors/dataflow/checkpoint_marks.hpp): a mark travels on the data it
+  /// comes after, so that it reaches a receiver in the same message.
+  uint64_t mark = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch& x) {
   packed<point> points{&x.points};
-  return f(x.from, points, x.wm, x.token);
+  return f(x.from, points, x.wm, x.token, x.mark);
 }
 
 /// Batches from one source for several sensors that run in one actor (a

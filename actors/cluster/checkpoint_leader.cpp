@@ -118,7 +118,6 @@ void run_round(member_self self) {
   ck.started = std::chrono::steady_clock::now();
   ck.round_members.clear();
   ck.round_copies.clear();
-  ck.round_captured.clear();
   for (size_t j = 0; j < members.size(); ++j) {
     ck.round_members.push_back(members[j].name);
     ck.round_copies.push_back(members.size() > 1
@@ -232,24 +231,6 @@ void restore_saved_graph(member_self self) {
        st.opts.name.c_str(), static_cast<unsigned long long>(ck.meta.k),
        c.spawn.size());
   change_graph(self, std::move(c), caf::response_promise{});
-}
-
-/// Leader: `member`'s graph host captured the states of round `k`; once
-/// every member's did, every replay source reads on while the states are
-/// written (Flink's asynchronous phase of a checkpoint).
-void round_captured(member_self self, uint64_t k, const std::string& member) {
-  auto& ck = self->state.checkpoint;
-  if (ck.round != k
-      || std::find(ck.round_members.begin(), ck.round_members.end(), member)
-           == ck.round_members.end()
-      || std::find(ck.round_captured.begin(), ck.round_captured.end(), member)
-           != ck.round_captured.end())
-    return;
-  ck.round_captured.push_back(member);
-  if (ck.round_captured.size() < ck.round_members.size())
-    return;
-  for (auto& m : all_members(self->state.membership))
-    self->send(m.handle, ckpt_atom_v, start_atom_v, k);
 }
 
 void abort_round(member_self self, const std::string& why) {

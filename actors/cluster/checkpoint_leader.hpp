@@ -20,10 +20,6 @@ namespace shoal {
 /// runs.
 void start_round(member_self self);
 
-/// `member`'s graph host captured the states of round `k`: once every
-/// member's of the round did, every member's replay source reads on.
-void round_captured(member_self self, uint64_t k, const std::string& member);
-
 /// A restarted cluster's leader restores the graph of its store's committed
 /// round with every node's state, once the members of that round are back
 /// or `restore_wait` passed.

@@ -30,17 +30,6 @@ caf::actor replay_source_of(member_self self) {
                                                         : caf::actor{};
 }
 
-/// Reading goes on here after round `k` (or an earlier one) paused the
-/// replay source.
-void resume_source(member_self self, uint64_t k) {
-  auto& ck = self->state.checkpoint;
-  if (ck.paused != 0 && ck.paused <= k) {
-    ck.paused = 0;
-    if (auto src = replay_source_of(self))
-      self->send(src, ckpt_atom_v, k, true);
-  }
-}
-
 /// Delivers this member's part once its host and its replay sink are done.
 void finish_part(member_self self) {
   auto& part = self->state.checkpoint.part;
@@ -50,9 +39,9 @@ void finish_part(member_self self) {
   }
 }
 
-/// This member's part of round `k`: its replay pauses, its graph host
-/// writes its nodes' states here and at `copy_host`, and its replay sink
-/// marks the round.
+/// This member's part of round `k`: its replay source marks the round, its
+/// graph host writes its nodes' states here and at `copy_host`, and its
+/// replay sink has every output from before the marks.
 caf::result<uint64_t> take_round(member_self self, uint64_t k,
                                  caf::actor copy_host) {
   auto& ck = self->state.checkpoint;
@@ -61,14 +50,13 @@ caf::result<uint64_t> take_round(member_self self, uint64_t k,
     // data_dir): the leader goes on after it.
     return ck.meta.k;
   ck.newest = std::max(ck.newest, k);
-  ck.paused = k;
+  ck.marking = k;
   if (ck.part && ck.part->rp.pending())
     ck.part->rp.deliver(make_error(errc::invalid_input,
                                    "superseded by round " + std::to_string(k)));
   auto part = std::make_shared<member_part>();
   part->k = k;
   part->rp = self->make_response_promise();
-  part->leader = caf::actor_cast<caf::actor>(self->current_sender());
   auto& run = self->state.replay.run;
   if (run && run->error.empty() && run->sink && !run->sink_done)
     part->sink_done = false;
@@ -103,7 +91,11 @@ void round_ended(member_self self, uint64_t k, bool committed,
   auto& ck = st.checkpoint;
   ck.newest = std::max(ck.newest, k);
   replay_round_ended(self, k, committed);
-  resume_source(self, k);
+  if (ck.marking <= k)
+    ck.marking = 0;
+  if (!committed)
+    // What sensors and nodes hold after their marks of round k goes on.
+    self->send(st.host, ckpt_atom_v, done_atom_v, k);
   if (!committed || k <= ck.meta.k)
     return;
   auto m = decode_meta(self->system(), meta);
@@ -272,12 +264,6 @@ caf::message_handler checkpoint_handlers(member_self self) {
     [=](ckpt_atom, caf::tick_atom) {
       if (self->state.membership.left)
         return;
-      // No round under way here: a replay source must not stay paused (it
-      // would hold the replay, and an idle cluster takes no more rounds).
-      auto& ck = self->state.checkpoint;
-      if (ck.paused == 0 && !ck.part)
-        if (auto src = replay_source_of(self))
-          self->send(src, ckpt_atom_v, ck.newest, true);
       restore_saved_graph(self);
       start_round(self);
       start_checkpoints(self);
@@ -306,20 +292,6 @@ caf::message_handler checkpoint_handlers(member_self self) {
     },
     [=](ckpt_atom, restore_atom, uint64_t k) {
       replay_restored(self, k);
-    },
-    [=](ckpt_atom, ready_atom, uint64_t k) {
-      // The graph host captured its nodes' states of round k.
-      auto& part = self->state.checkpoint.part;
-      if (part && part->k == k && part->leader)
-        self->send(part->leader, ckpt_atom_v, ready_atom_v, k,
-                   self->state.opts.name);
-    },
-    [=](ckpt_atom, ready_atom, uint64_t k, const std::string& member) {
-      round_captured(self, k, member);
-    },
-    [=](ckpt_atom, start_atom, uint64_t k) {
-      // Every member captured round k: the replay reads on.
-      resume_source(self, k);
     },
     [=](ckpt_atom, sync_atom, std::vector<std::string>& names,
         std::vector<caf::actor>& actors) {

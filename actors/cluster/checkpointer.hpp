@@ -4,9 +4,9 @@
 // the last one ended), and commits it once every member wrote its part.
 //
 // A round k, from the leader (the live member with the smallest name):
-//   1. asks every member `(ckpt_atom, k, copy_host)`: the member pauses its
-//      replay source for the round (which marks its sensors,
-//      actors/dataflow/checkpoint_marks.hpp, and says where it paused) and
+//   1. asks every member `(ckpt_atom, k, copy_host)`: the member asks its
+//      replay source to mark the round (on the next chunk it reads,
+//      actors/dataflow/checkpoint_marks.hpp; it says where it marked) and
 //      asks its graph host for the round
 //      (actors/cluster/host_checkpoint.hpp), which answers once its nodes'
 //      states are written in its store and in the store of the member
@@ -14,23 +14,21 @@
 //      so that losing a machine loses no checkpoint; with a replay under
 //      way the member also waits until the replay's sink has every output
 //      from before the round (the sink's marks), so that a restore from
-//      the round loses none in flight;
-//   1a. before that, each graph host tells its member once every node's
-//      state is captured (`(ckpt_atom, ready_atom, k)`), the member tells
-//      the leader (`(ckpt_atom, ready_atom, k, name)`), and once every
-//      member's was, the leader tells every member `(ckpt_atom, start_atom,
-//      k)`: the replay sources read on while the states are written and
-//      copied (the asynchronous phase of a Flink checkpoint; nothing read
-//      now can reach a state of round k, which every node took already);
+//      the round loses none in flight. The replay never pauses for a
+//      round: what follows a mark waits at each sensor and node until it
+//      took its part (Flink's barrier alignment), and the states are
+//      written while the replay reads on (the asynchronous phase of a
+//      Flink checkpoint);
 //   2. once every member answered, sends every member
 //      `(ckpt_atom, k, true, meta)`: the round is committed with its
 //      metadata (`checkpoint_meta`: where each node's state is and who
-//      keeps each member's copy); every member resumes its replay source
-//      (if it did not already), learns the metadata and commits it in its
-//      own store;
+//      keeps each member's copy); every member learns the metadata and
+//      commits it in its own store;
 //   3. a member that fails or does not answer within `round_timeout`, a
 //      graph change that begins, or a member that leaves ends the round
-//      uncommitted: `(ckpt_atom, k, false, "")`, and the replay resumes.
+//      uncommitted: `(ckpt_atom, k, false, "")`, and every member's
+//      sensors and nodes let go of what they hold after their marks of
+//      the round (`(ckpt_atom, done_atom, k)` through the graph host).
 // Round ids increase across leaders: every member remembers the newest it
 // saw, and a leader starts after it (a member whose store committed a
 // newer one answers with it instead, and the next round starts after
@@ -47,16 +45,10 @@
 //                                             output before round k
 //   (ckpt_atom, uint64_t k, uint64_t offset, std::string position)
 //                                             where the replay source
-//                                             paused for round k
+//                                             marked round k
 //                                             (actors/cluster/replay_resume.hpp)
 //   (ckpt_atom, restore_atom, uint64_t k)     the leader restored every
 //                                             node from round k
-//   (ckpt_atom, ready_atom, uint64_t k)       the graph host captured
-//                                             round k
-//   (ckpt_atom, ready_atom, uint64_t k, std::string member)
-//                                             leader: so did `member`'s
-//   (ckpt_atom, start_atom, uint64_t k)       every member's did: the
-//                                             replay source reads on
 //   (ckpt_atom, sync_atom, std::vector<std::string> names,
 //    std::vector<caf::actor> actors) -> ok_atom
 //       during a restore, before the new actors are wired: the replay's
@@ -98,12 +90,9 @@ struct member_part {
   uint64_t k = 0;
   bool host_done = false;
   bool sink_done = true;
-  /// The replay source said where it paused.
+  /// The replay source said where it marked the round.
   bool position_done = true;
   caf::response_promise rp;
-  /// The leader that asked: it learns when the graph host captured the
-  /// states.
-  caf::actor leader;
 };
 
 struct checkpoint_state {
@@ -121,8 +110,9 @@ struct checkpoint_state {
   /// Leader: when it last warned that a round took longer than the
   /// interval (`checkpoint_slow`, at most once per `slow_warning_every`).
   std::optional<std::chrono::steady_clock::time_point> warned_slow;
-  /// The round this member's replay source is paused for (0: none).
-  uint64_t paused = 0;
+  /// The round under way that this member's replay source was asked to
+  /// mark (0: none): a source that starts during it marks it too.
+  uint64_t marking = 0;
   /// The latest committed round, learned from the leader, and its
   /// metadata.
   checkpoint_meta meta;
@@ -149,8 +139,6 @@ struct checkpoint_state {
   /// Leader: the members of the round under way and who keeps whose copy.
   std::vector<std::string> round_members;
   std::vector<std::string> round_copies;
-  /// Leader: the members whose graph hosts captured the round's states.
-  std::vector<std::string> round_captured;
   bool probing = false;
   /// Rounds skipped because nothing changed.
   uint64_t skipped_rounds = 0;

@@ -112,10 +112,6 @@ void collect(self_ptr self, const round_ptr& r) {
     return;
   r->collected = true;
   r->captured = std::chrono::steady_clock::now();
-  // The states are captured: the member's replay may read on while they
-  // are encoded and written (checkpointer.hpp).
-  if (r->member)
-    self->send(r->member, ckpt_atom_v, ready_atom_v, r->k);
   for (auto& p : st.ckpt.board->take(r->k)) {
     // A node that left since the round began (its part may still be here).
     if (!p.state || st.local.count(p.name) == 0)
@@ -164,6 +160,12 @@ caf::message_handler host_checkpoint_handlers(self_ptr self) {
       if (r && r->k == k)
         collect(self, r);
     },
+    [=](ckpt_atom, done_atom, uint64_t k) {
+      // Round k ended uncommitted: every sensor and node lets go of what
+      // it holds for it (actors/dataflow/checkpoint_marks.hpp).
+      for (auto& kvp : self->state.local)
+        self->send(kvp.second, ckpt_atom_v, done_atom_v, k);
+    },
     [=](ckpt_atom, uint64_t k, std::string& owner,
         std::vector<std::string>& names, std::vector<std::string>& states) {
       auto& keeper = self->state.ckpt.keeper;
@@ -177,9 +179,7 @@ caf::message_handler host_checkpoint_handlers(self_ptr self) {
     [=](ckpt_atom, load_atom) {
       // What this process did so far: unchanged since the last round, its
       // nodes' states are unchanged too (checkpointer.hpp skips the round).
-      auto& m = process_metrics();
-      return m.received() + m.samples_accepted() + m.samples_rejected()
-             + m.firings();
+      return process_metrics().worked();
     },
     [=](ckpt_atom, caf::get_atom) {
       auto& keeper = self->state.ckpt.keeper;

@@ -7,7 +7,7 @@
 // (from the piece that holds that position; at most `max_kept_bytes`;
 // beyond that it gives up going on, and a member's death fails the replay
 // as before). Each round, its source reports where
-// it paused (`replay_position`); once the round is committed, that is
+// it marked the round (`replay_position`); once the round is committed, that is
 // where a replay resumed from that round starts. When a member dies and
 // a committed round exists that the replay can go on from, the source
 // stops and the session waits (taking no input) for the leader, which
@@ -46,7 +46,7 @@ bool may_take_input(const replay_session& run);
 /// records that.
 void replay_round_began(member_self self, uint64_t k);
 
-/// The replay source paused for round `k` at `offset`, `position`.
+/// The replay source marked round `k` at `offset`, `position`.
 void replay_round_position(member_self self, uint64_t k, uint64_t offset,
                            std::string position);
 

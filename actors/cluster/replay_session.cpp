@@ -330,9 +330,10 @@ void start_replay_source(member_self self, std::shared_ptr<replay_session> run,
     [=](bool stopped) {
       if (stopped)
         return;
-      // A checkpoint round under way pauses the source from its start
-      // (after the sensors know that it marks rounds).
-      if (auto k = self->state.checkpoint.paused)
+      // A checkpoint round under way: the source marks it too, on its
+      // first chunk (the sensors know by now that it marks rounds and wait
+      // for its mark).
+      if (auto k = self->state.checkpoint.marking)
         self->send(source, ckpt_atom_v, k);
       self->send(source, start_atom_v);
     });

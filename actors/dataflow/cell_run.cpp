@@ -199,6 +199,10 @@ void run(self_ptr self) {
       },
       [&](int64_t t) {
         ask(self, k, t);
+      },
+      // Cells run single-node deployments, which take no checkpoints.
+      [] {
+        return uint64_t{0};
       });
     auto& wm = st.wms[k];
     bool moved = !n.out.empty() || out_wm != wm;

@@ -2,35 +2,59 @@
 // a checkpoint (docs/cluster.md, "Checkpoints").
 //
 // A checkpoint round k starts at the sources that can be sent again (a
-// cluster replay): each sends `(mark_atom, k, key)` to every sensor it
-// feeds, after its last batch before the round, and then pauses until
-// every node of every member took its part (actors/cluster/checkpointer.hpp:
-// the states are then written while it reads on), so nothing follows the
-// mark until every node took its part.
-// A sensor takes its part once its member's graph host asked it
-// `(ckpt_atom, k)` and every attached source that marks (said when it
-// attached) marked k; a node once every input marked k. Each then puts
-// its state on its graph host's board (checkpoint_board.hpp) and sends the
-// mark on to its subscribers, after its last batch to them. So a node's state
-// holds exactly the replay's input up to the point where the round began,
-// wherever the node runs (Chandy and Lamport's marker rule; no input needs
-// holding back, since nothing comes after a replay's mark until every node took
-// its part). Live input does not pause: for it, the cut is where each sensor
-// took its part, and what arrives after it is lost if the checkpoint is
-// restored.
+// cluster replay): each marks k after the next chunk of input it reads
+// once asked (or, if none comes within `mark_patience`, at once; see
+// actors/sources/replay_source.hpp), on the batches of that chunk to every
+// sensor it feeds, and reads on.
+// A sensor takes its part once every attached source that marks (said
+// when it attached) marked k, or, with no such source, once its member's
+// graph host asked it `(ckpt_atom, k)`; a node once every input marked k.
+// (A part may come before the host began the round: the board keeps it.)
+// Each then puts its state on its graph host's board (checkpoint_board.hpp)
+// and sends the mark on to its subscribers on its next batch to them, after
+// the outputs its part holds. What an input sends after its mark of a round
+// the receiver has not taken its part of waits in the receiver, in arrival
+// order, until it did (Flink's barrier alignment; `held` in the node and
+// sensor states): so a node's state holds exactly the replay's input up to
+// the point where the round began, wherever the node runs (Chandy and
+// Lamport's marker rule), while the replay never pauses. Live input does
+// not wait: for it, the cut is where each sensor took its part, and what
+// arrives after it is lost if the checkpoint is restored.
+//
+// A mark travels on data: `batch::mark` says that it follows the batch's
+// points and watermark. Since the replay marks after a chunk it sends, a
+// node's last inputs before the cut carry their marks, and the node takes
+// its part in the same step that handles them and sends its outputs: a
+// round costs no activation of its own where data flows (a mark sent
+// alone, after the node went idle, woke every node once more per round,
+// and a replay that paused until every node took its part stood still for
+// it; docs/performance.md, "Marks on the data").
+//
+// A round that ends uncommitted (a member died, a graph change began)
+// reaches every sensor and node as `(ckpt_atom, done_atom, k)` from its
+// graph host: nothing waits for it any more. A node or sensor that moves
+// gives up the rounds it waits for before it hands its state over (a move
+// ends the round anyway).
 //
 // The messages:
-//   source -> sensor   (mark_atom, uint64_t k, uint64_t key(source))
+//   source -> sensor   batch{key(source), samples, wm, token, k}
+//   U -> subscriber    batch{key(U), outputs, wm, token, k}
+//                      (points may be empty: the mark alone)
 //   U -> subscriber    (mark_atom, uint64_t k, uint64_t key(U))
+//                      a subscriber that comes after U passed round k
+//                      gets that mark at once (`catch_up_mark`): it gets
+//                      nothing from before it anyway, and must not wait
+//                      for it (a subscription made during a round, after a
+//                      graph change)
 //   host -> sensor     (ckpt_atom, uint64_t k)
+//   host -> actor      (ckpt_atom, done_atom, uint64_t k)
 //   node -> host       (ckpt_atom, ready_atom, uint64_t k)
 //                      its part was the last one round k waited for on
 //                      the board
 // Sinks and tails ignore marks (but a cluster replay's sink, which tells
-// its member once every input marked a round). A subscriber that comes
-// after a node passed a round gets that mark at once (`catch_up_mark`).
-// Rounds that never complete (a member died) are simply superseded: a
-// later round's marks count for every earlier one.
+// its member once every input marked a round).
+// Rounds that never complete are superseded: a later round's marks count
+// for every earlier one.
 // Used from the owning actor's handlers only.
 
 #pragma once
@@ -72,13 +96,14 @@ struct mark_tracker {
 /// Takes the part of round `k` of the node `name` that publishes with
 /// `pub`: puts its state (`state()`, a `handover` without subscribers) on
 /// its graph host's `board` if it changed since its last part, a note that
-/// it did not otherwise, tells `host` when that was the last part the round
-/// waited for, and passes the mark on to the subscribers, after their last
-/// batch. Without a board nobody collects parts: only the mark goes on.
+/// it did not otherwise, and tells `host` when that was the last part the
+/// round waited for. Without a board nobody collects parts. The caller then
+/// passes the mark on: `pub.flush(..., k)` sends it to every subscriber on
+/// the batch of the outputs the part holds.
 template <class State>
-void take_part(caf::event_based_actor* self, const caf::actor& host,
-               checkpoint_board* board, mark_tracker& marks, uint64_t k,
-               const std::string& name, publisher& pub, State&& state) {
+void put_part(caf::event_based_actor* self, const caf::actor& host,
+              checkpoint_board* board, mark_tracker& marks, uint64_t k,
+              const std::string& name, const publisher& pub, State&& state) {
   if (board) {
     std::optional<handover> h;
     if (marks.dirty) {
@@ -90,7 +115,6 @@ void take_part(caf::event_based_actor* self, const caf::actor& host,
   }
   marks.taken = k;
   marks.dirty = false;
-  pub.mark(self, k);
 }
 
 /// A subscriber that comes after the node passed round `marks.taken` gets

@@ -9,8 +9,9 @@
 //               answered with
 //   U -> D  (subscribed_atom, key(U), point last, int64_t wm)
 //               U's latest output and output watermark (`subscribe_reply`)
-//   U -> D  batch{key(U), points, wm, token}
-//               outputs in increasing ts, then U's output watermark; a cell
+//   U -> D  batch{key(U), points, wm, token, mark}
+//               outputs in increasing ts, then U's output watermark, then
+//               a checkpoint mark if not 0 (checkpoint_marks.hpp); a cell
 //               sends one receiver's batches of one run as one
 //               std::vector<batch>, handled in order
 //   D -> U  (need_atom, int64_t ts)
@@ -38,7 +39,7 @@
 // The edge from a source S (actors/sources/) to a sensor differs: the owner
 // attaches the sensor, which then asks S by index, not by subscription:
 //   owner -> sensor  (attach_atom, S, uint64_t key(S), uint32_t index)
-//   S -> sensor      batch{key(S), samples, wm, token}
+//   S -> sensor      batch{key(S), samples, wm, token, mark}
 //   sensor -> S      (src_need_atom, int64_t ts, uint32_t index)
 //                        the source's own watermark request
 //   S -> sensor      (detach_atom, key(S), int64_t wm)
@@ -141,16 +142,18 @@ void ask_inputs(Self* self, node_core& c, int64_t t, AskEdge&& ask_edge) {
 }
 
 /// One step of node `c` after something reached it: fires every safe
-/// timestamp (each output also goes to `also`), publishes the outputs and
-/// the output watermark (into `box` if not null), holds a progress item for
-/// the queued firings, and calls `ask(t)` for what the node and its
-/// subscribers wait on. Returns the output watermark.
-template <class Also, class Ask>
+/// timestamp (each output also goes to `also`), calls `part()`, which takes
+/// the node's part of a checkpoint round its inputs all marked and returns
+/// the round (or 0), publishes the outputs, the output watermark and that
+/// mark (into `box` if not null), holds a progress item for the queued
+/// firings, and calls `ask(t)` for what the node and its subscribers wait
+/// on. Returns the output watermark.
+template <class Also, class Ask, class Part>
 int64_t node_step(caf::event_based_actor* self, node_core& c, outbox* box,
-                  Also&& also, Ask&& ask) {
+                  Also&& also, Ask&& ask, Part&& part) {
   c.fire(std::forward<Also>(also));
   auto wm = c.join.out_wm();
-  c.pub.flush(self, wm, box);
+  c.pub.flush(self, wm, box, part());
   c.update_hold();
   auto [next, requested] = c.wanted();
   if (next != wm_none)
@@ -161,11 +164,13 @@ int64_t node_step(caf::event_based_actor* self, node_core& c, outbox* box,
 }
 
 /// One step of a sensor at output watermark `wm` (`core.out_wm()`):
-/// publishes its accepted samples and `wm` (into `box` if not null), and
-/// asks its sources for what its subscribers wait on.
+/// publishes its accepted samples, `wm` and checkpoint mark `mark` if not 0
+/// (into `box` if not null), and asks its sources for what its subscribers
+/// wait on.
 inline void sensor_step(caf::event_based_actor* self, publisher& pub,
-                        sensor_core& core, int64_t wm, outbox* box = nullptr) {
-  pub.flush(self, wm, box);
+                        sensor_core& core, int64_t wm, outbox* box = nullptr,
+                        uint64_t mark = 0) {
+  pub.flush(self, wm, box, mark);
   auto wanted = pub.max_request();
   if (wanted > wm)
     core.ask_sources(self, wanted);

@@ -1,5 +1,6 @@
 #include "actors/dataflow/node_actor.hpp"
 
+#include <algorithm>
 #include <tuple>
 #include <utility>
 
@@ -37,24 +38,6 @@ void ask(self_ptr self, int64_t t) {
   });
 }
 
-/// Fires what is safe, publishes, and asks for what the node waits on.
-void process(self_ptr self) {
-  auto& st = self->state;
-  auto& c = *st.core;
-  st.marks.dirty = true;
-  auto wm = node_step(
-    self, c, nullptr, [](point) {},
-    [&](int64_t t) {
-      ask(self, t);
-    });
-  if (st.counts_out)
-    st.counts_out->publish(c.counts);
-  if (wm == wm_end)
-    end_stream(self, st.reported, [&] {
-      report_to(self, st.monitor, c.name, c.counts);
-    });
-}
-
 /// Pairs the node's inputs `xs` (in `needs` order) with their keys.
 std::vector<input_ref> refs_of(const node_core& c, std::vector<caf::actor> xs) {
   std::vector<uint64_t> keys;
@@ -63,15 +46,44 @@ std::vector<input_ref> refs_of(const node_core& c, std::vector<caf::actor> xs) {
   return input_refs(std::move(xs), keys, c.band);
 }
 
-/// Takes the points and watermark of batch `b` from an input.
-void take(self_ptr self, const batch& b) {
-  auto& c = *self->state.core;
-  self->state.marks.dirty = true;
-  if (sent_from_here(self))
-    c.live->batch_received();
+/// Input `key` marked checkpoint round `k`.
+void note_mark(node_state& st, uint64_t k, uint64_t key) {
+  auto& c = *st.core;
   for (size_t i = 0; i < c.inputs.size(); ++i)
-    if (c.inputs[i].key == b.from)
+    if (c.inputs[i].key == key && st.marks.seen[i] < k)
+      st.marks.seen[i] = k;
+}
+
+/// Counts batch `b`, which just arrived, in the backlog.
+void arrived(self_ptr self, const batch& b) {
+  if (sent_from_here(self))
+    self->state.core->live->batch_received(b.points.empty() && b.mark != 0);
+}
+
+/// Input `key` marked a round the node has not taken its part of: what it
+/// sends now waits in `held` until the node did (checkpoint_marks.hpp).
+bool holds(const node_state& st, uint64_t key) {
+  auto& c = *st.core;
+  for (size_t i = 0; i < c.inputs.size(); ++i)
+    if (c.inputs[i].key == key && st.marks.seen[i] > st.marks.taken)
+      return true;
+  return false;
+}
+
+/// Takes the points, watermark and mark of batch `b` from an input.
+/// Returns whether that changed anything but the marks (a mark alone does
+/// not make a node's state change since its last part).
+bool take(self_ptr self, const batch& b) {
+  auto& c = *self->state.core;
+  bool changed = false;
+  for (size_t i = 0; i < c.inputs.size(); ++i)
+    if (c.inputs[i].key == b.from) {
+      changed = changed || !b.points.empty() || b.wm > c.join.input_wm(i);
       c.join.push(i, b.points.data(), b.points.size(), b.wm);
+    }
+  if (b.mark != 0)
+    note_mark(self->state, b.mark, b.from);
+  return changed;
 }
 
 /// The node's own state: its join, its function's state and its counters.
@@ -91,15 +103,15 @@ handover node_state_of(const node_core& c) {
 }
 
 /// Takes the node's part of the checkpoint round its inputs all marked,
-/// if there is one (actors/dataflow/checkpoint_marks.hpp).
-void check_marks(self_ptr self) {
+/// if there is one (actors/dataflow/checkpoint_marks.hpp), and returns it
+/// (or 0): the caller's flush passes the mark on.
+uint64_t part(self_ptr self) {
   auto& st = self->state;
   auto& c = *st.core;
   auto k = st.marks.ready();
   if (k == 0)
-    return;
-  c.pub.flush(self, c.join.out_wm());
-  take_part(self, st.monitor, st.board.get(), st.marks, k, c.name, c.pub, [&] {
+    return 0;
+  put_part(self, st.monitor, st.board.get(), st.marks, k, c.name, c.pub, [&] {
     auto h = node_state_of(c);
     if (!h.cold.empty() && !st.cold_counted) {
       // A Lua `state` holding a function or userdata: once per node.
@@ -113,12 +125,90 @@ void check_marks(self_ptr self) {
     }
     return h;
   });
+  return k;
+}
+
+/// Fires what is safe, takes the node's part of a round its inputs all
+/// marked, publishes (the mark on the outputs), and asks for what the node
+/// waits on. `changed`: something reached the node since its last step
+/// (not only marks), so its state may differ from its last part.
+void process(self_ptr self, bool changed = true) {
+  auto& st = self->state;
+  auto& c = *st.core;
+  if (changed)
+    st.marks.dirty = true;
+  auto wm = node_step(
+    self, c, nullptr, [](point) {},
+    [&](int64_t t) {
+      ask(self, t);
+    },
+    [&] {
+      return part(self);
+    });
+  if (st.counts_out)
+    st.counts_out->publish(c.counts);
+  if (wm == wm_end)
+    end_stream(self, st.reported, [&] {
+      report_to(self, st.monitor, c.name, c.counts);
+    });
+}
+
+/// Takes the node's part of a round its inputs all marked, if there is
+/// one, and passes the mark on.
+void check_marks(self_ptr self) {
+  auto& c = *self->state.core;
+  if (auto k = part(self))
+    c.pub.flush(self, c.join.out_wm(), nullptr, k);
+}
+
+/// Handles, in arrival order, what inputs sent after their marks of rounds
+/// the node has taken its part of (or given up) since: each input's
+/// batches until one carries a mark again. Taking a part may let more go.
+void release(self_ptr self) {
+  auto& st = self->state;
+  while (!st.held.empty()) {
+    std::vector<batch> keep;
+    std::vector<batch> taken;
+    bool changed = false;
+    for (auto& b : st.held) {
+      if (holds(st, b.from)) {
+        keep.push_back(std::move(b));
+        continue;
+      }
+      changed = take(self, b) || changed;
+      taken.push_back(std::move(b));
+    }
+    st.held = std::move(keep);
+    if (taken.empty())
+      return;
+    auto before = st.marks.taken;
+    process(self, changed);
+    for (auto& b : taken)
+      release_batch(st.tracker.get(), st.core->band, b);
+    if (st.marks.taken == before)
+      return;
+  }
+}
+
+/// Round `k` ended without this node's part, or the node moves: nothing
+/// waits for it any more (checkpoint_marks.hpp).
+void give_up_round(self_ptr self, uint64_t k) {
+  auto& st = self->state;
+  if (k <= st.marks.taken)
+    return;
+  st.marks.taken = k;
+  release(self);
 }
 
 /// Sends the node's state to its new actor, tells the subscribers where it
 /// went, and stops: every input's last batch for this actor was handled.
 void finish_move(self_ptr self) {
   auto& st = self->state;
+  // A move ends any round under way: what inputs sent after their marks
+  // goes into the state that moves.
+  if (!st.marks.seen.empty())
+    give_up_round(
+      self, *std::max_element(st.marks.seen.begin(), st.marks.seen.end()));
   auto& c = *st.core;
   auto h = node_state_of(c);
   h.inputs = st.inputs;
@@ -205,28 +295,59 @@ caf::behavior node_actor(self_ptr self, node_spec spec, caf::actor monitor,
     [=](auto... move_handler) {
       return caf::behavior{
         [=](batch& b) {
-          take(self, b);
-          process(self);
           auto& s = self->state;
+          arrived(self, b);
+          if (holds(s, b.from)) {
+            s.held.push_back(std::move(b));
+            return;
+          }
+          auto before = s.marks.taken;
+          process(self, take(self, b));
           release_batch(s.tracker.get(), s.core->band, b);
+          if (s.marks.taken != before)
+            release(self);
         },
         [=](std::vector<batch>& bs) {
           // Several inputs' batches from one cell
           // (actors/dataflow/cell_actor.hpp).
-          for (auto& b : bs)
-            take(self, b);
-          process(self);
           auto& s = self->state;
-          for (auto& b : bs)
-            release_batch(s.tracker.get(), s.core->band, b);
+          bool changed = false;
+          std::vector<const batch*> taken;
+          for (auto& b : bs) {
+            arrived(self, b);
+            if (holds(s, b.from)) {
+              s.held.push_back(std::move(b));
+              continue;
+            }
+            changed = take(self, b) || changed;
+            taken.push_back(&b);
+          }
+          auto before = s.marks.taken;
+          process(self, changed);
+          for (auto* b : taken)
+            release_batch(s.tracker.get(), s.core->band, *b);
+          if (s.marks.taken != before)
+            release(self);
         },
         [=](mark_atom, uint64_t k, uint64_t key) {
+          // A mark alone: an input caught this node up on a round
+          // (checkpoint_marks.hpp, catch_up_mark).
           auto& s = self->state;
-          auto& c = *s.core;
-          for (size_t i = 0; i < c.inputs.size(); ++i)
-            if (c.inputs[i].key == key && s.marks.seen[i] < k)
-              s.marks.seen[i] = k;
+          if (holds(s, key)) {
+            batch m{key, {}, wm_none};
+            m.mark = k;
+            s.held.push_back(std::move(m));
+            return;
+          }
+          note_mark(s, k, key);
+          auto before = s.marks.taken;
           check_marks(self);
+          if (s.marks.taken != before)
+            release(self);
+        },
+        [=](ckpt_atom, done_atom, uint64_t k) {
+          // Round k ended uncommitted (actors/cluster/checkpointer.hpp).
+          give_up_round(self, k);
         },
         [=](frontier_atom, uint32_t, int64_t f) {
           self->state.core->frontier(f);

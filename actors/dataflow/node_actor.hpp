@@ -104,8 +104,12 @@ struct node_state {
   /// A move under way, if any (move_protocol.hpp); a pointer, since it is
   /// rare and every node pays for its size.
   std::unique_ptr<move_state> move;
-  /// The checkpoint marks of its inputs (checkpoint_marks.hpp).
+  /// The checkpoint marks of its inputs (checkpoint_marks.hpp), and what
+  /// inputs sent after their marks of a round the node has not taken its
+  /// part of yet, in arrival order (a mark alone as a batch without
+  /// points).
   mark_tracker marks;
+  std::vector<batch> held;
   /// A checkpoint could not hold its function's state, and that was
   /// counted as an error (once).
   bool cold_counted = false;

@@ -173,7 +173,8 @@ void outbox::send(caf::event_based_actor* self) {
   need_index_.clear();
 }
 
-void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
+void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box,
+                      uint64_t mark) {
   if (subs_.empty()) {
     pending_.clear();
     return;
@@ -201,12 +202,12 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
     live_->batch_sent(here);
     caf::message msg;
     if (!box)
-      msg = caf::make_message(batch{key_, std::move(points), wm, token});
+      msg = caf::make_message(batch{key_, std::move(points), wm, token, mark});
     for (auto& s : subs_) {
       if (s.held)
         continue;
       if (box)
-        box->add(s.handle, batch{key_, points, wm, token});
+        box->add(s.handle, batch{key_, points, wm, token, mark});
       else
         self->send(s.handle, msg);
       s.sent_wm = wm;
@@ -221,9 +222,11 @@ void publisher::flush(caf::event_based_actor* self, int64_t wm, outbox* box) {
       k.wm = std::max(k.wm, wm);
       continue;
     }
-    if (s.sent_wm >= wm)
+    if (mark != 0)
+      send_wm(self, s, std::max(wm, s.sent_wm), box, mark);
+    else if (s.sent_wm >= wm)
       continue;
-    if (wm == wm_end || (s.requested != wm_none && s.requested <= wm))
+    else if (wm == wm_end || (s.requested != wm_none && s.requested <= wm))
       send_wm(self, s, wm, box);
   }
 }
@@ -258,22 +261,18 @@ int64_t publisher::max_request() const {
 }
 
 void publisher::send_wm(caf::event_based_actor* self, subscriber& sub,
-                        int64_t wm, outbox* box) {
+                        int64_t wm, outbox* box, uint64_t mark) {
+  batch b{key_, {}, wm};
+  b.mark = mark;
   if (box)
-    box->add(sub.handle, batch{key_, {}, wm});
+    box->add(sub.handle, std::move(b));
   else
-    self->send(sub.handle, batch{key_, {}, wm});
+    self->send(sub.handle, std::move(b));
   if (sub.here)
     live_->batch_sent();
   sub.sent_wm = wm;
   if (sub.requested <= wm)
     sub.requested = wm_none;
-}
-
-void publisher::mark(caf::event_based_actor* self, uint64_t k) const {
-  for (auto& s : subs_)
-    if (!s.held)
-      self->send(s.handle, mark_atom_v, k, key_);
 }
 
 } // namespace shoal

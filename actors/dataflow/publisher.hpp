@@ -127,8 +127,13 @@ public:
 
   /// Sends queued outputs with watermark `wm` to every subscriber, then the
   /// watermark alone to subscribers whose request `wm` now satisfies (and to
-  /// all at end of stream). With `box`, the batches go there instead.
-  void flush(caf::event_based_actor* self, int64_t wm, outbox* box = nullptr);
+  /// all at end of stream). With `box`, the batches go there instead. With
+  /// checkpoint mark `mark` (actors/dataflow/checkpoint_marks.hpp), every
+  /// subscriber gets a batch that carries it after its points (with none,
+  /// only the watermark and the mark); a held one gets no mark (a move
+  /// ends the round anyway).
+  void flush(caf::event_based_actor* self, int64_t wm, outbox* box = nullptr,
+             uint64_t mark = 0);
 
   /// Subscriber `who` waits for a watermark of at least `ts`; answers at once
   /// if `wm` already satisfies it, else remembers the request. Returns false
@@ -138,11 +143,6 @@ public:
 
   /// The largest request still open, or `wm_none`.
   int64_t max_request() const;
-
-  /// Sends checkpoint mark `k` (actors/dataflow/checkpoint_marks.hpp) to
-  /// every subscriber, after what it was sent so far; a held one gets none
-  /// (a move ends the round anyway).
-  void mark(caf::event_based_actor* self, uint64_t k) const;
 
 private:
   struct subscriber {
@@ -171,7 +171,7 @@ private:
   subscriber* find(const caf::actor& handle);
 
   void send_wm(caf::event_based_actor* self, subscriber& sub, int64_t wm,
-               outbox* box = nullptr);
+               outbox* box = nullptr, uint64_t mark = 0);
 
   /// Adds `n` to the subscribers counted in band `band`.
   void count_band(uint32_t band, int64_t n);

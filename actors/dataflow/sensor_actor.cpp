@@ -1,6 +1,7 @@
 #include "actors/dataflow/sensor_actor.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -22,16 +23,6 @@ namespace {
 
 using self_ptr = caf::stateful_actor<sensor_state>*;
 
-void publish(self_ptr self) {
-  auto& st = self->state;
-  auto wm = st.core.out_wm();
-  sensor_step(self, *st.pub, st.core, wm);
-  if (wm == wm_end)
-    end_stream(self, st.reported, [&] {
-      report_to(self, st.monitor, st.sensor, st.core.counts);
-    });
-}
-
 /// The sensor's own state: its gate, floor and counters.
 handover sensor_state_of(const sensor_core& core) {
   handover h;
@@ -43,27 +34,104 @@ handover sensor_state_of(const sensor_core& core) {
   return h;
 }
 
-/// Takes the sensor's part of the checkpoint round that its host asked for
-/// and every attached source marked, if there is one
-/// (actors/dataflow/checkpoint_marks.hpp).
-void check_marks(self_ptr self) {
-  auto& st = self->state;
-  auto k = st.asked;
+/// The checkpoint round the sensor can take its part of now, or 0
+/// (actors/dataflow/checkpoint_marks.hpp): the one every attached source
+/// that marks marked, or without such a source the one its host asked for.
+/// A replay's mark on its data is the sensor's cue, so that the part is
+/// taken in the step that handles the data, whether or not the host's
+/// question came first.
+uint64_t due_round(const sensor_state& st) {
+  auto k = std::numeric_limits<uint64_t>::max();
   for (auto& src : st.core.sources)
     if (src.marks)
       k = std::min(k, src.mark);
-  if (k <= st.marks.taken)
-    return;
-  st.pub->flush(self, st.core.out_wm());
-  take_part(self, st.monitor, st.env.board.get(), st.marks, k, st.sensor,
-            *st.pub, [&] {
-              return sensor_state_of(st.core);
-            });
+  if (k == std::numeric_limits<uint64_t>::max())
+    k = st.asked;
+  return k > st.marks.taken ? k : 0;
+}
+
+/// Takes the sensor's part of a round that is due, if one is, and
+/// publishes its accepted samples, its watermark and the mark.
+void publish(self_ptr self) {
+  auto& st = self->state;
+  auto wm = st.core.out_wm();
+  auto k = due_round(st);
+  if (k != 0)
+    put_part(self, st.monitor, st.env.board.get(), st.marks, k, st.sensor,
+             *st.pub, [&] {
+               return sensor_state_of(st.core);
+             });
+  sensor_step(self, *st.pub, st.core, wm, nullptr, k);
+  if (wm == wm_end)
+    end_stream(self, st.reported, [&] {
+      report_to(self, st.monitor, st.sensor, st.core.counts);
+    });
+}
+
+/// Source `key` marked a round the sensor has not taken its part of: what
+/// it sends now waits until the sensor did (checkpoint_marks.hpp).
+bool holds(const sensor_state& st, uint64_t key) {
+  for (auto& src : st.core.sources)
+    if (src.key == key)
+      return src.marks && src.mark > st.marks.taken;
+  return false;
+}
+
+/// Admits the samples of batch `b` from a source and notes its mark.
+void take(sensor_state& s, const batch& b) {
+  // A mark alone (no samples, the same watermark) changes nothing since
+  // the sensor's last part.
+  if (!b.points.empty() || b.wm > s.core.out_wm())
+    s.marks.dirty = true;
+  s.core.accept(b, [&](point p) {
+    s.pub->push(p);
+  });
+  if (b.mark != 0)
+    for (auto& src : s.core.sources)
+      if (src.key == b.from && src.mark < b.mark)
+        src.mark = b.mark;
+}
+
+/// Handles, in arrival order, what sources sent after their marks of
+/// rounds the sensor has taken its part of since.
+void release(self_ptr self) {
+  auto& st = self->state;
+  while (!st.held.empty()) {
+    std::vector<sensor_state::held_input> keep;
+    bool went = false;
+    for (auto& x : st.held) {
+      if (holds(st, x.b.from)) {
+        keep.push_back(std::move(x));
+        continue;
+      }
+      went = true;
+      if (!x.detach) {
+        take(st, x.b);
+        release_batch(st.tracker.get(), 0, x.b);
+      } else if (st.core.detach(x.b.from, x.b.wm))
+        st.marks.dirty = true;
+    }
+    st.held = std::move(keep);
+    if (!went)
+      return;
+    auto before = st.marks.taken;
+    if (st.env.counts)
+      st.env.counts->publish(st.core.counts);
+    publish(self);
+    if (st.marks.taken == before)
+      return;
+  }
 }
 
 /// Hands the sensor's state to its new actor once every source sends there.
 void finish_move(self_ptr self) {
   auto& st = self->state;
+  // A move ends any round under way: what sources sent after their marks
+  // goes into the state that moves.
+  for (auto& src : st.core.sources)
+    if (src.marks && src.mark > st.marks.taken)
+      st.marks.taken = src.mark;
+  release(self);
   auto h = sensor_state_of(st.core);
   for (auto& src : st.core.sources) {
     h.sources.push_back(src.handle);
@@ -147,35 +215,50 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
           return caf::ok_atom_v;
         },
         [=](detach_atom, uint64_t key, int64_t wm) {
-          if (self->state.core.detach(key, wm)) {
-            self->state.marks.dirty = true;
+          auto& s = self->state;
+          if (holds(s, key)) {
+            s.held.push_back({batch{key, {}, wm}, true});
+            return;
+          }
+          if (s.core.detach(key, wm)) {
+            s.marks.dirty = true;
+            auto before = s.marks.taken;
             publish(self);
-            check_marks(self);
+            if (s.marks.taken != before)
+              release(self);
           }
         },
         [=](ckpt_atom, uint64_t k) {
           auto& s = self->state;
           s.asked = std::max(s.asked, k);
-          check_marks(self);
+          if (due_round(s) != 0)
+            publish(self);
         },
-        [=](mark_atom, uint64_t k, uint64_t key) {
-          for (auto& src : self->state.core.sources)
-            if (src.key == key && src.mark < k)
-              src.mark = k;
-          check_marks(self);
+        [=](ckpt_atom, done_atom, uint64_t k) {
+          // Round k ended uncommitted (actors/cluster/checkpointer.hpp):
+          // nothing waits for it any more.
+          auto& s = self->state;
+          if (k <= s.marks.taken)
+            return;
+          s.marks.taken = k;
+          release(self);
         },
         [=](batch& b) {
           auto& s = self->state;
           if (sent_from_here(self))
-            s.env.live->batch_received();
-          s.marks.dirty = true;
-          s.core.accept(b, [&](point p) {
-            s.pub->push(p);
-          });
+            s.env.live->batch_received(b.points.empty() && b.mark != 0);
+          if (holds(s, b.from)) {
+            s.held.push_back({std::move(b), false});
+            return;
+          }
+          take(s, b);
           if (s.env.counts)
             s.env.counts->publish(s.core.counts);
+          auto before = s.marks.taken;
           publish(self);
           release_batch(s.tracker.get(), 0, b);
+          if (s.marks.taken != before)
+            release(self);
         },
         [=](need_atom, int64_t ts) {
           auto& s = self->state;

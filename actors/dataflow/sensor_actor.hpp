@@ -88,6 +88,15 @@ struct sensor_state {
   /// sources' marks are in `core.sources`).
   uint64_t asked = 0;
   mark_tracker marks;
+  /// What a replay source sent after its mark of a round the sensor has
+  /// not taken its part of yet (another replay source has not marked it),
+  /// in arrival order: a batch, or the source's detach (`detach`, with its
+  /// watermark in `b.wm`).
+  struct held_input {
+    batch b;
+    bool detach = false;
+  };
+  std::vector<held_input> held;
   /// A replay source on another member waits for this process's backlog
   /// to fall (actors/dataflow/pacing.hpp); null almost always.
   std::unique_ptr<pace_waits> pace;

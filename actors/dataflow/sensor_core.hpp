@@ -30,7 +30,7 @@ struct sensor_core {
     uint32_t index = 0;
     int64_t wm = wm_none;
     int64_t asked = wm_none;
-    /// It marks checkpoint rounds (a replay source, which pauses for them;
+    /// It marks checkpoint rounds (a replay source;
     /// actors/dataflow/checkpoint_marks.hpp), and the newest round it
     /// marked.
     bool marks = false;

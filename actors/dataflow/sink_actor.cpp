@@ -109,11 +109,29 @@ sink_state::input* find_input(sink_state& st, uint64_t key) {
   return nullptr;
 }
 
-/// Writes the outputs of batch `b` and follows its input's watermark.
+/// Input `key` marked checkpoint round `k` (actors/dataflow/
+/// checkpoint_marks.hpp): a cluster replay's round waits until every
+/// output before it is here.
+void note_mark(self_ptr self, uint64_t k, uint64_t key) {
+  auto& st = self->state;
+  auto* found = st.report_marks ? find_input(st, key) : nullptr;
+  if (found == nullptr)
+    return;
+  auto& in = *found;
+  if (k > st.marked)
+    release_hold(st, in);
+  in.mark = std::max(in.mark, k);
+  // Most marks leave an input that still holds the round back.
+  if (st.holding <= 0)
+    check_marks(self, k);
+}
+
+/// Writes the outputs of batch `b`, follows its input's watermark and
+/// takes its mark.
 void take(self_ptr self, const batch& b) {
   auto& st = self->state;
   if (sent_from_here(self))
-    st.env.live->batch_received();
+    st.env.live->batch_received(b.points.empty() && b.mark != 0);
   auto* found = find_input(st, b.from);
   if (found == nullptr)
     return;
@@ -162,8 +180,12 @@ void take(self_ptr self, const batch& b) {
     }
   }
   if (st.until != wm_end && !was_complete && complete(st, in)
-      && --st.behind <= 0)
+      && --st.behind <= 0) {
     finish(self);
+    return;
+  }
+  if (b.mark != 0)
+    note_mark(self, b.mark, b.from);
 }
 
 } // namespace
@@ -280,19 +302,7 @@ caf::behavior sink_actor(self_ptr self, std::shared_ptr<output_sink> out,
       self->state.report_marks = true;
     },
     [=](mark_atom, uint64_t k, uint64_t key) {
-      // A checkpoint round (actors/dataflow/checkpoint_marks.hpp): a
-      // cluster replay's round waits until every output before it is here.
-      auto& st = self->state;
-      auto* found = st.report_marks ? find_input(st, key) : nullptr;
-      if (found == nullptr)
-        return;
-      auto& in = *found;
-      if (k > st.marked)
-        release_hold(st, in);
-      in.mark = std::max(in.mark, k);
-      // Most marks leave an input that still holds the round back.
-      if (st.holding <= 0)
-        check_marks(self, k);
+      note_mark(self, k, key);
     },
     [=](batch& b) {
       take(self, b);

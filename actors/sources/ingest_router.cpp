@@ -40,7 +40,7 @@ void ingest_router::request(uint32_t sensor, int64_t ts) {
 }
 
 void ingest_router::send(caf::event_based_actor* self, uint32_t sensor,
-                         int64_t wm) {
+                         int64_t wm, uint64_t mark) {
   auto& buf = buffers_[sensor];
   auto token = progress_tracker::no_token;
   if (tracker_ && !buf.empty()) {
@@ -62,9 +62,10 @@ void ingest_router::send(caf::event_based_actor* self, uint32_t sensor,
       i = feeds_.size() - 1;
     }
     feeds_[i].second.sensors.push_back(sensor);
-    feeds_[i].second.batches.push_back(batch{key_, std::move(buf), wm, token});
+    feeds_[i].second.batches.push_back(
+      batch{key_, std::move(buf), wm, token, mark});
   } else {
-    self->send(sensors_[sensor], batch{key_, std::move(buf), wm, token});
+    self->send(sensors_[sensor], batch{key_, std::move(buf), wm, token, mark});
   }
   if (runs_here(sensors_[sensor]))
     live_->batch_sent();
@@ -79,9 +80,15 @@ void ingest_router::send_feeds(caf::event_based_actor* self) {
   feed_at_.clear();
 }
 
-void ingest_router::flush(caf::event_based_actor* self, int64_t wm) {
-  for (auto sensor : dirty_)
-    send(self, sensor, wm);
+void ingest_router::flush(caf::event_based_actor* self, int64_t wm,
+                          uint64_t mark) {
+  if (mark != 0) {
+    for (uint32_t sensor = 0; sensor < sensors_.size(); ++sensor)
+      send(self, sensor, wm, mark);
+  } else {
+    for (auto sensor : dirty_)
+      send(self, sensor, wm);
+  }
   dirty_.clear();
   buffered_ = 0;
   while (!requests_.empty() && requests_.top().first <= wm) {

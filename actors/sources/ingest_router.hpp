@@ -62,14 +62,10 @@ public:
   void request(uint32_t sensor, int64_t ts);
 
   /// Sends buffered samples and watermark `wm` (see the class comment).
-  void flush(caf::event_based_actor* self, int64_t wm);
-
-  /// Sends checkpoint mark `k` to every sensor, after what was flushed
-  /// (actors/dataflow/checkpoint_marks.hpp).
-  void mark(caf::event_based_actor* self, uint64_t k) const {
-    for (auto& sensor : sensors_)
-      self->send(sensor, mark_atom_v, k, key_);
-  }
+  /// With checkpoint mark `mark` (actors/dataflow/checkpoint_marks.hpp),
+  /// every sensor gets a batch that carries it after its samples (or
+  /// alone).
+  void flush(caf::event_based_actor* self, int64_t wm, uint64_t mark = 0);
 
   /// Sensor `from` moves to `to`: what is buffered for it goes to `from`
   /// (with watermark `wm`), then `from` gets `(swapped_atom, key)` after it,
@@ -83,7 +79,8 @@ public:
   }
 
 private:
-  void send(caf::event_based_actor* self, uint32_t sensor, int64_t wm);
+  void send(caf::event_based_actor* self, uint32_t sensor, int64_t wm,
+            uint64_t mark = 0);
 
   /// Sends the batches gathered for actors of several sensors.
   void send_feeds(caf::event_based_actor* self);

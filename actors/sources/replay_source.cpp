@@ -119,6 +119,28 @@ void pace_members(self_ptr self) {
   }
 }
 
+/// Marks the round asked for after what was read: tells the monitor where
+/// the source is and sends what it read to every sensor with the mark
+/// (actors/dataflow/checkpoint_marks.hpp). Reading goes on: what follows
+/// a mark waits at each sensor and node until it took its part.
+void mark_round(self_ptr self) {
+  auto& st = self->state;
+  auto k = st.want;
+  st.want = 0;
+  // The position first: the monitor has it before anything the marks
+  // cause reaches it.
+  replay_position pos;
+  pos.at = st.reader->where();
+  state_writer w;
+  st.filter->save(w);
+  pos.filter = std::move(w.bytes());
+  pos.malformed_lines = st.malformed_lines;
+  if (st.monitor)
+    self->send(st.monitor, ckpt_atom_v, k, pos.at.offset, pos.encode());
+  st.router->flush(self, st.filter->watermark(), k);
+  st.marked = k;
+}
+
 } // namespace
 
 std::string replay_position::encode() const {
@@ -176,11 +198,6 @@ caf::behavior replay_source(self_ptr self, std::string label,
   return {
     [=](start_atom) {
       auto& s = self->state;
-      if (s.round != 0) {
-        // A checkpoint round: nothing may follow the marks until it ends.
-        s.due = true;
-        return;
-      }
       // Every other member took the last chunk in.
       if (s.pacing > 0) {
         s.pace_due = true;
@@ -198,11 +215,16 @@ caf::behavior replay_source(self_ptr self, std::string label,
       auto got = read_chunk(self);
       if (s.opts.feed)
         release_held(self);
-      if (got == row_kind::end) {
+      if (got == row_kind::end && s.want == 0) {
         finish(self);
         return;
       }
-      s.router->flush(self, s.filter->watermark());
+      // A round asked for: its mark goes on this chunk's batches (and the
+      // end, if this was it, comes with the next start).
+      if (s.want != 0)
+        mark_round(self);
+      else
+        s.router->flush(self, s.filter->watermark());
       pace_members(self);
       if (got == row_kind::pending) {
         s.waiting = true;
@@ -229,9 +251,7 @@ caf::behavior replay_source(self_ptr self, std::string label,
         s.waiting = false;
         self->send(self, start_atom_v);
       }
-      // During a checkpoint round the piece waits too: after the round the
-      // source reads on from one piece, not from two.
-      if (behind == 0 && s.round == 0)
+      if (behind == 0)
         return caf::ok_atom_v;
       s.held = self->make_response_promise();
       s.held_bytes = size;
@@ -247,31 +267,17 @@ caf::behavior replay_source(self_ptr self, std::string label,
       s.router->swap_sensor(self, from, std::move(to), s.filter->watermark());
     },
     [=](ckpt_atom, uint64_t k) {
+      // The mark goes on the next chunk read (checkpoint_marks.hpp).
       auto& s = self->state;
-      // The position first: the monitor has it before anything the marks
-      // cause reaches it.
-      replay_position pos;
-      pos.at = s.reader->where();
-      state_writer w;
-      s.filter->save(w);
-      pos.filter = std::move(w.bytes());
-      pos.malformed_lines = s.malformed_lines;
-      if (s.monitor)
-        self->send(s.monitor, ckpt_atom_v, k, pos.at.offset, pos.encode());
-      s.router->flush(self, s.filter->watermark());
-      s.router->mark(self, k);
-      s.round = k;
-      self->delayed_send(self, round_patience, ckpt_atom_v, k, false);
-    },
-    [=](ckpt_atom, uint64_t k, bool) {
-      auto& s = self->state;
-      if (s.round == 0 || k < s.round)
+      if (k <= s.want || k <= s.marked)
         return;
-      s.round = 0;
-      if (s.due) {
-        s.due = false;
-        self->send(self, start_atom_v);
-      }
+      s.want = k;
+      self->delayed_send(self, mark_patience, mark_atom_v, k);
+    },
+    [=](mark_atom, uint64_t k) {
+      // No chunk came since round k was asked for: it is marked alone.
+      if (self->state.want == k)
+        mark_round(self);
     },
   };
 }

@@ -25,17 +25,20 @@
 //   (src_need_atom, int64_t ts, uint32_t i) from sensor i
 //   (swap_atom, actor from, actor to)     sensor `from` moves to `to`
 //                                         (ingest_router::swap_sensor)
-//   (ckpt_atom, uint64_t k)               checkpoint round k: sends what it
-//                                         read, marks every sensor
-//                                         (actors/dataflow/checkpoint_marks.hpp),
-//                                         pauses reading, and tells its
+//   (ckpt_atom, uint64_t k)               checkpoint round k: after the
+//                                         next chunk it reads, it tells its
 //                                         monitor where it is
-//                                         (`replay_position`)
-//   (ckpt_atom, uint64_t k, bool)         every node took its part of round
-//                                         k (or the round ended): reading
-//                                         resumes
-//                                         (also by itself after
-//                                         `round_patience`)
+//                                         (`replay_position`) and sends the
+//                                         chunk with mark k to every sensor
+//                                         (actors/dataflow/checkpoint_marks.hpp);
+//                                         if no chunk comes within
+//                                         `mark_patience` (a streamed input
+//                                         ran dry), it marks at once.
+//                                         Reading goes on: sensors and
+//                                         nodes hold what follows a mark
+//                                         until they took their part
+//   (mark_atom, uint64_t k)               to itself: `mark_patience` since
+//                                         round k was asked for
 
 #pragma once
 
@@ -57,9 +60,15 @@
 
 namespace shoal {
 
-/// How long a checkpoint round may pause a replay source before it reads
-/// on by itself (a leader that died during the round never ends it).
-constexpr std::chrono::seconds round_patience{30};
+/// How long a replay source waits for a chunk to carry a round's mark
+/// before it sends the mark alone. A mark on data reaches each node with
+/// the data; alone, it wakes every node once more
+/// (actors/dataflow/checkpoint_marks.hpp). A streamed replay's source is
+/// mostly waiting for its next piece when a round begins, and the piece
+/// came 90 to 280 ms later in a loaded cluster replay on 2 cores (with 50
+/// ms every mark went alone); waiting only delays the round, not the
+/// replay.
+constexpr std::chrono::milliseconds mark_patience{500};
 
 struct replay_options {
   int64_t allowed_lateness_ns = 0;
@@ -78,13 +87,13 @@ struct replay_options {
   /// The source of the reader when the input is streamed to this source:
   /// pieces pushed by `chunk_atom` messages. Null for a file.
   std::shared_ptr<chunk_feed> feed;
-  /// Go on from where a checkpoint round paused an earlier source of the
-  /// same input (`replay_position::encode`; the reader starts there too);
-  /// empty: from the start.
+  /// Go on from where an earlier source of the same input marked a
+  /// checkpoint round (`replay_position::encode`; the reader starts there
+  /// too); empty: from the start.
   std::string resume;
 };
 
-/// Where a replay source was when a checkpoint round paused it: its
+/// Where a replay source was when it marked a checkpoint round: its
 /// reader's position, its filter's state and the malformed lines so far.
 /// The source sends it to its monitor as
 /// `(ckpt_atom, uint64_t k, uint64_t offset, std::string position)`.
@@ -119,10 +128,11 @@ struct replay_source_state {
   /// before it are unread (the feed holds more than `held_bytes`).
   caf::response_promise held;
   size_t held_bytes = 0;
-  /// The checkpoint round that paused reading, or 0 (see ckpt_atom).
-  uint64_t round = 0;
-  /// A read was due while paused: it runs when the round lets it.
-  bool due = false;
+  /// The checkpoint round asked for and not marked yet, or 0: its mark
+  /// goes on the next chunk (see ckpt_atom).
+  uint64_t want = 0;
+  /// The newest round marked.
+  uint64_t marked = 0;
   /// Members that have not answered the pace request of the last chunk
   /// yet (actors/dataflow/pacing.hpp), and whether a read waits for them.
   int pacing = 0;

@@ -35,9 +35,12 @@ public:
     bump(mine().sent, n);
   }
 
-  /// A batch was taken out of a mailbox of this process.
-  void batch_received() {
-    bump(mine().received, 1);
+  /// A batch was taken out of a mailbox of this process; `mark_alone`: it
+  /// carried a checkpoint mark and no points (see `worked`).
+  void batch_received(bool mark_alone = false) {
+    auto& s = mine();
+    bump(s.received, 1);
+    bump(s.marks_alone, mark_alone ? 1 : 0);
   }
 
   uint64_t samples_accepted() const {
@@ -59,6 +62,14 @@ public:
   uint64_t received() const {
     return sum(&shard::received);
   }
+  /// What this process did so far: samples, firings and batches taken,
+  /// but not the batches that only carried a checkpoint mark, which a
+  /// round sends where no data goes (so that a round after an idle one
+  /// still finds nothing changed).
+  uint64_t worked() const {
+    return received() - sum(&shard::marks_alone) + samples_accepted()
+           + samples_rejected() + firings();
+  }
   /// Batches sent but not yet handled (mailbox backlog).
   int64_t backlog() const {
     return static_cast<int64_t>(sum(&shard::sent) - sum(&shard::received));
@@ -73,6 +84,7 @@ private:
     std::atomic<uint64_t> errors{0};
     std::atomic<uint64_t> sent{0};
     std::atomic<uint64_t> received{0};
+    std::atomic<uint64_t> marks_alone{0};
   };
 
   static constexpr size_t shard_count = 64;

@@ -54,6 +54,7 @@ TEST_F(wire, ABatchComesBackBitForBit) {
   b.from = 0x0123456789abcdefull;
   b.wm = -5;
   b.token = 77;
+  b.mark = 0xfedcba9876543210ull;
   b.points = {point{INT64_MIN + 1, -0.0},
               point{-1, std::numeric_limits<double>::infinity()},
               point{0, std::numeric_limits<double>::quiet_NaN()},
@@ -61,7 +62,7 @@ TEST_F(wire, ABatchComesBackBitForBit) {
               point{INT64_MAX - 1, std::numeric_limits<double>::denorm_min()}};
   auto buf = save(b);
   // A length and 16 bytes per point, not a field at a time.
-  EXPECT_LT(buf.size(), 8 + 5 * 16 + 8 + 8 + 8);
+  EXPECT_LT(buf.size(), 8 + 5 * 16 + 8 + 8 + 8 + 8);
   batch back;
   back.points = {point{9, 9.0}};
   caf::binary_deserializer in{sys, buf};
@@ -69,6 +70,7 @@ TEST_F(wire, ABatchComesBackBitForBit) {
   EXPECT_EQ(back.from, b.from);
   EXPECT_EQ(back.wm, b.wm);
   EXPECT_EQ(back.token, b.token);
+  EXPECT_EQ(back.mark, b.mark);
   ASSERT_EQ(back.points.size(), b.points.size());
   for (size_t i = 0; i < b.points.size(); ++i) {
     EXPECT_EQ(back.points[i].ts, b.points[i].ts);

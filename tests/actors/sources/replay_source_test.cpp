@@ -1,7 +1,8 @@
 // The replay source through checkpoint rounds, on CAF's deterministic test
-// scheduler: no sample reaches a sensor between a round's marks and its
-// end, reading goes on from there when it ends, and the position reported for a
-// round is where its marks were sent.
+// scheduler: a round's mark goes on the next chunk read after it was asked
+// for (or alone once `mark_patience` passed without one), reading goes on
+// after it (the sensors and nodes hold what follows a mark), and the
+// position reported for a round is where its mark was sent.
 
 #include <gtest/gtest.h>
 #include <memory>
@@ -34,11 +35,13 @@ caf::behavior recorder(caf::event_based_actor* self,
       std::string s;
       for (auto& p : b.points)
         s += (s.empty() ? "" : ",") + std::to_string(p.ts);
-      log->push_back(s);
-    },
-    [log](mark_atom, uint64_t k, uint64_t from) {
-      EXPECT_EQ(from, key);
-      log->push_back("mark " + std::to_string(k));
+      // A mark follows the batch's points; a mark alone is only the mark.
+      if (!s.empty() || b.mark == 0)
+        log->push_back(s);
+      if (b.mark != 0) {
+        EXPECT_EQ(b.from, key);
+        log->push_back("mark " + std::to_string(b.mark));
+      }
     },
   };
 }
@@ -112,73 +115,104 @@ protected:
 
 } // namespace
 
-TEST_F(ReplaySourceRounds, NothingFollowsTheMarksUntilTheRoundEnds) {
+/// The size of the header and of rows `from` to `to`.
+size_t offset_after(int from, int to) {
+  return std::string{"sensor,ts,value\n"}.size() + rows(from, to).size();
+}
+
+TEST_F(ReplaySourceRounds, ADryInputIsMarkedAloneAfterThePatience) {
   caf::anon_send(source, start_atom_v);
   ts.run();
   // Rows 1 to 6 read; the input ran dry.
   EXPECT_EQ(delivered(), "1,2,3,4,5,6");
   caf::anon_send(source, ckpt_atom_v, uint64_t{1});
   ts.run();
+  // The mark waits for a chunk to go on, for a while.
+  EXPECT_EQ(got->back(), "5,6");
+  EXPECT_TRUE(mon->rounds.empty());
+  ts.advance(mark_patience);
   ASSERT_FALSE(got->empty());
   EXPECT_EQ(got->back(), "mark 1");
   ASSERT_EQ(mon->rounds.size(), 1u);
-  // The round's position is where the marks went out: after row 6.
-  EXPECT_EQ(mon->rounds[0].second,
-            std::string{"sensor,ts,value\n"}.size() + rows(1, 6).size());
-  // More input arrives during the round, and a sensor asks for a
-  // watermark beyond what was read: nothing is sent.
+  // The round's position is where the mark went out: after row 6.
+  EXPECT_EQ(mon->rounds[0].second, offset_after(1, 6));
+  // The replay does not wait for the round: more input goes out at once.
   caf::anon_send(source, chunk_atom_v, rows(7, 10), true);
-  caf::anon_send(source, src_need_atom_v, int64_t{10}, uint32_t{0});
-  ts.run();
-  EXPECT_EQ(got->back(), "mark 1");
-  EXPECT_EQ(delivered(), "1,2,3,4,5,6");
-  EXPECT_FALSE(mon->reported);
-  // The round ends: the rest of the input goes out, then its end.
-  caf::anon_send(source, ckpt_atom_v, uint64_t{1}, true);
   ts.run();
   EXPECT_EQ(delivered(), "1,2,3,4,5,6,7,8,9,10");
   EXPECT_TRUE(mon->reported);
+  EXPECT_EQ(mon->rounds.size(), 1u);
 }
 
-TEST_F(ReplaySourceRounds, ARoundThatSupersedesAnotherMarksFromTheSamePlace) {
+TEST_F(ReplaySourceRounds, AMarkGoesOnTheNextChunkRead) {
   caf::anon_send(source, start_atom_v);
   ts.run();
   caf::anon_send(source, ckpt_atom_v, uint64_t{1});
   ts.run();
-  caf::anon_send(source, chunk_atom_v, rows(7, 10), true);
+  // A piece comes before the patience ran out: the mark goes on its
+  // first chunk's batch, after its samples, the round's position is after
+  // that chunk, and the next chunk follows.
+  caf::anon_send(source, chunk_atom_v, rows(7, 12), true);
   ts.run();
-  // Round 1 never ends (its leader died); round 2 supersedes it: the
-  // source has read nothing since, so round 2's position is round 1's.
+  EXPECT_EQ(*got, (events{"1,2,3,4", "5,6", "7,8,9,10", "mark 1", "11,12"}));
+  ASSERT_EQ(mon->rounds.size(), 1u);
+  EXPECT_EQ(mon->rounds[0].second, offset_after(1, 10));
+  EXPECT_TRUE(mon->reported);
+  // The patience running out later changes nothing.
+  ts.advance(mark_patience);
+  EXPECT_EQ(mon->rounds.size(), 1u);
+  EXPECT_EQ(got->size(), 5u);
+}
+
+TEST_F(ReplaySourceRounds, TheLastChunkCarriesAMarkBeforeTheEnd) {
+  caf::anon_send(source, start_atom_v);
+  ts.run();
+  caf::anon_send(source, ckpt_atom_v, uint64_t{1});
+  caf::anon_send(source, chunk_atom_v, rows(7, 8), true);
+  ts.run();
+  // The last chunk carries the mark; the end of the stream (its watermark
+  // to the sensor, the report) follows it.
+  EXPECT_EQ(*got, (events{"1,2,3,4", "5,6", "7,8", "mark 1", ""}));
+  EXPECT_EQ(mon->rounds.at(0).second, offset_after(1, 8));
+  EXPECT_TRUE(mon->reported);
+}
+
+TEST_F(ReplaySourceRounds, ALaterRoundWithNothingReadMarksFromTheSamePlace) {
+  caf::anon_send(source, start_atom_v);
+  ts.run();
+  caf::anon_send(source, ckpt_atom_v, uint64_t{1});
+  ts.run();
+  ts.advance(mark_patience);
+  // Round 1 never ends (its leader died); round 2 comes while nothing was
+  // read since: it marks from the same place.
   caf::anon_send(source, ckpt_atom_v, uint64_t{2});
   ts.run();
-  EXPECT_EQ(delivered(), "1,2,3,4,5,6");
+  ts.advance(mark_patience);
   EXPECT_EQ(*got, (events{"1,2,3,4", "5,6", "mark 1", "mark 2"}));
   ASSERT_EQ(mon->rounds.size(), 2u);
   EXPECT_EQ(mon->rounds[1].second, mon->rounds[0].second);
-  // Ending round 1 late does not end round 2.
-  caf::anon_send(source, ckpt_atom_v, uint64_t{1}, true);
+  // A round asked for again, or an older one, is not marked twice.
+  caf::anon_send(source, ckpt_atom_v, uint64_t{2});
+  caf::anon_send(source, ckpt_atom_v, uint64_t{1});
   ts.run();
-  EXPECT_EQ(delivered(), "1,2,3,4,5,6");
-  caf::anon_send(source, ckpt_atom_v, uint64_t{2}, true);
+  ts.advance(mark_patience);
+  EXPECT_EQ(mon->rounds.size(), 2u);
+  caf::anon_send(source, chunk_atom_v, rows(7, 10), true);
   ts.run();
   EXPECT_EQ(delivered(), "1,2,3,4,5,6,7,8,9,10");
   EXPECT_TRUE(mon->reported);
 }
 
-TEST_F(ReplaySourceRounds,
-       AnInputThatIsThereWholeWaitsForARoundBeforeItsStart) {
+TEST_F(ReplaySourceRounds, ARoundAskedForBeforeTheStartMarksTheFirstChunk) {
   feed->push(rows(7, 8));
   feed->close();
   caf::anon_send(source, ckpt_atom_v, uint64_t{1});
   caf::anon_send(source, start_atom_v);
   ts.run();
-  // The whole input was there, but the round came first: only its mark.
-  EXPECT_EQ(*got, (events{"mark 1"}));
+  // The whole input was there: the mark goes on the first chunk, and the
+  // rest follows.
+  EXPECT_EQ(*got, (events{"1,2,3,4", "mark 1", "5,6,7,8", ""}));
   ASSERT_EQ(mon->rounds.size(), 1u);
-  EXPECT_EQ(mon->rounds[0].second, std::string{"sensor,ts,value\n"}.size());
-  EXPECT_FALSE(mon->reported);
-  caf::anon_send(source, ckpt_atom_v, uint64_t{1}, true);
-  ts.run();
-  EXPECT_EQ(delivered(), "1,2,3,4,5,6,7,8");
+  EXPECT_EQ(mon->rounds[0].second, offset_after(1, 4));
   EXPECT_TRUE(mon->reported);
 }
