@@ -52,6 +52,23 @@ protected:
     host.log->others.clear();
   }
 
+  /// The replay source sends `points` up to watermark `wm` with mark `k`.
+  void replay(std::vector<point> points, int64_t wm, uint64_t k) {
+    batch b{source_key, std::move(points), wm};
+    b.mark = k;
+    caf::anon_send(sensor, std::move(b));
+    ts.run();
+  }
+
+  /// Round `k`'s parts, the sensor's and the node's, are on the board, each
+  /// with its state or (`changed` false) as unchanged.
+  void expect_parts(uint64_t k, bool changed) {
+    auto parts = board->take(k);
+    ASSERT_EQ(parts.size(), 2u);
+    for (auto& p : parts)
+      EXPECT_EQ(p.state.has_value(), changed) << p.name;
+  }
+
   /// How many of the host's messages said a round's parts are all on the
   /// board.
   size_t rounds_ready() const {
@@ -75,10 +92,7 @@ protected:
 
 TEST_F(CheckpointMarks, AMarkOnDataIsTakenAndPassedOnWithTheOutputs) {
   ASSERT_FALSE(board->begin(1, 2));
-  batch b{source_key, {{10, 1.0}, {20, 3.0}}, 20};
-  b.mark = 1;
-  caf::anon_send(sensor, std::move(b));
-  ts.run();
+  replay({{10, 1.0}, {20, 3.0}}, 20, 1);
   // The node's outputs and the mark came in one message, the mark after
   // the outputs.
   EXPECT_EQ(sub.log->messages, 1u);
@@ -90,36 +104,24 @@ TEST_F(CheckpointMarks, AMarkOnDataIsTakenAndPassedOnWithTheOutputs) {
   EXPECT_EQ(out.points.back().ts, 20);
   // Both parts are on the board, with their states, and the host heard
   // once that the round has them all.
-  auto parts = board->take(1);
-  ASSERT_EQ(parts.size(), 2u);
-  for (auto& p : parts)
-    EXPECT_TRUE(p.state.has_value()) << p.name;
+  expect_parts(1, true);
   EXPECT_EQ(rounds_ready(), 1u);
 }
 
 TEST_F(CheckpointMarks, AMarkAloneChangesNoStateAndStillGoesOn) {
   ASSERT_FALSE(board->begin(1, 2));
-  batch b{source_key, {{10, 1.0}}, 10};
-  b.mark = 1;
-  caf::anon_send(sensor, std::move(b));
-  ts.run();
-  EXPECT_EQ(board->take(1).size(), 2u);
+  replay({{10, 1.0}}, 10, 1);
+  expect_parts(1, true);
   // Round 2 while no data flows: the source marks alone; the parts say
   // "unchanged", and the subscriber gets the mark alone.
   sub.log->batches.clear();
   sub.log->messages = 0;
   ASSERT_FALSE(board->begin(2, 2));
-  batch m{source_key, {}, 10};
-  m.mark = 2;
-  caf::anon_send(sensor, std::move(m));
-  ts.run();
+  replay({}, 10, 2);
   ASSERT_EQ(sub.log->batches.size(), 1u);
   EXPECT_TRUE(sub.log->batches[0].points.empty());
   EXPECT_EQ(sub.log->batches[0].mark, 2u);
-  auto parts = board->take(2);
-  ASSERT_EQ(parts.size(), 2u);
-  for (auto& p : parts)
-    EXPECT_FALSE(p.state.has_value()) << p.name;
+  expect_parts(2, false);
   EXPECT_EQ(rounds_ready(), 2u);
 }
 
@@ -130,14 +132,36 @@ TEST_F(CheckpointMarks, ASensorFedByAReplayTakesItsPartOnTheMarkNotTheAsk) {
   ts.run();
   EXPECT_EQ(sub.log->messages, 0u);
   EXPECT_EQ(board->pending(), 2u);
-  batch b{source_key, {{10, 1.0}}, 10};
-  b.mark = 1;
-  caf::anon_send(sensor, std::move(b));
-  ts.run();
+  replay({{10, 1.0}}, 10, 1);
   EXPECT_EQ(board->pending(), 0u);
   ASSERT_EQ(sub.log->batches.size(), 1u);
   EXPECT_EQ(sub.log->batches[0].mark, 1u);
   EXPECT_FALSE(sub.log->batches[0].points.empty());
+}
+
+TEST_F(CheckpointMarks, ASensorFedByTwoReplaysHoldsWhatFollowsTheFirstMark) {
+  const uint64_t other_key = 43;
+  caf::anon_send(sensor, attach_atom_v, source.actor, other_key, uint32_t{0},
+                 true);
+  ts.run();
+  ASSERT_FALSE(board->begin(1, 2));
+  // The first replay marks after 10 and sends 20; the second marks after
+  // 15: the sensor's part holds 10 and 15, and 20 follows the mark.
+  replay({{10, 1.0}}, 10, 1);
+  replay({{20, 3.0}}, 20, 0);
+  batch b{other_key, {{15, 2.0}}, 20};
+  b.mark = 1;
+  caf::anon_send(sensor, std::move(b));
+  ts.run();
+  std::vector<std::string> got;
+  for (auto& x : sub.log->batches) {
+    for (auto& p : x.points)
+      got.push_back(std::to_string(p.ts));
+    if (x.mark != 0)
+      got.push_back("mark " + std::to_string(x.mark));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"10", "15", "mark 1", "20"}));
+  expect_parts(1, true);
 }
 
 namespace {
