@@ -98,6 +98,7 @@ void release(self_ptr self) {
   auto& st = self->state;
   while (!st.held.empty()) {
     std::vector<sensor_state::held_input> keep;
+    std::vector<batch> taken;
     bool went = false;
     for (auto& x : st.held) {
       if (holds(st, x.b.from)) {
@@ -107,9 +108,10 @@ void release(self_ptr self) {
       went = true;
       if (!x.detach) {
         take(st, x.b);
-        release_batch(st.tracker.get(), 0, x.b);
-      } else if (st.core.detach(x.b.from, x.b.wm))
+        taken.push_back(std::move(x.b));
+      } else if (st.core.detach(x.b.from, x.b.wm)) {
         st.marks.dirty = true;
+      }
     }
     st.held = std::move(keep);
     if (!went)
@@ -118,9 +120,22 @@ void release(self_ptr self) {
     if (st.env.counts)
       st.env.counts->publish(st.core.counts);
     publish(self);
+    // Released once what they caused is counted (as in the batch handler).
+    for (auto& b : taken)
+      release_batch(st.tracker.get(), 0, b);
     if (st.marks.taken == before)
       return;
   }
+}
+
+/// Round `k` ended without this sensor's part, or the sensor moves: nothing
+/// waits for it any more (checkpoint_marks.hpp).
+void give_up_round(self_ptr self, uint64_t k) {
+  auto& st = self->state;
+  if (k <= st.marks.taken)
+    return;
+  st.marks.taken = k;
+  release(self);
 }
 
 /// Hands the sensor's state to its new actor once every source sends there.
@@ -128,10 +143,11 @@ void finish_move(self_ptr self) {
   auto& st = self->state;
   // A move ends any round under way: what sources sent after their marks
   // goes into the state that moves.
+  uint64_t newest = 0;
   for (auto& src : st.core.sources)
-    if (src.marks && src.mark > st.marks.taken)
-      st.marks.taken = src.mark;
-  release(self);
+    if (src.marks)
+      newest = std::max(newest, src.mark);
+  give_up_round(self, newest);
   auto h = sensor_state_of(st.core);
   for (auto& src : st.core.sources) {
     h.sources.push_back(src.handle);
@@ -235,13 +251,8 @@ caf::behavior sensor_actor(self_ptr self, node_spec spec, caf::actor monitor,
             publish(self);
         },
         [=](ckpt_atom, done_atom, uint64_t k) {
-          // Round k ended uncommitted (actors/cluster/checkpointer.hpp):
-          // nothing waits for it any more.
-          auto& s = self->state;
-          if (k <= s.marks.taken)
-            return;
-          s.marks.taken = k;
-          release(self);
+          // Round k ended uncommitted (actors/cluster/checkpointer.hpp).
+          give_up_round(self, k);
         },
         [=](batch& b) {
           auto& s = self->state;
