@@ -91,7 +91,49 @@ struct mark_tracker {
     auto k = *std::min_element(seen.begin(), seen.end());
     return k > taken ? k : 0;
   }
+
+  /// Round `k` ended without this actor's part, or the actor moves: no
+  /// part of it or an earlier round is taken any more. False if none was
+  /// due anyway.
+  bool give_up(uint64_t k) {
+    if (k <= taken)
+      return false;
+    taken = k;
+    return true;
+  }
 };
+
+/// Lets go of what waits in `held` (what inputs sent after their marks, in
+/// arrival order) for the inputs that no longer hold (`holds(x)` false,
+/// since the actor took its part or gave the round up): `take(x)` for each,
+/// then one `step()` for them all (which may take a part), then `done(x)`
+/// for each. An input that holds again (it marked once more) keeps the
+/// rest. Repeats while a step took a part, since that may let more go.
+template <class T, class Holds, class Take, class Step, class Done>
+void release_held(std::vector<T>& held, const mark_tracker& marks,
+                  Holds&& holds, Take&& take, Step&& step, Done&& done) {
+  while (!held.empty()) {
+    std::vector<T> keep;
+    std::vector<T> went;
+    for (auto& x : held) {
+      if (holds(x)) {
+        keep.push_back(std::move(x));
+        continue;
+      }
+      take(x);
+      went.push_back(std::move(x));
+    }
+    held = std::move(keep);
+    if (went.empty())
+      return;
+    auto before = marks.taken;
+    step();
+    for (auto& x : went)
+      done(x);
+    if (marks.taken == before)
+      return;
+  }
+}
 
 /// Takes the part of round `k` of the node `name` that publishes with
 /// `pub`: puts its state (`state()`, a `handover` without subscribers) on

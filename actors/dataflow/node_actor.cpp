@@ -162,42 +162,33 @@ void check_marks(self_ptr self) {
 }
 
 /// Handles, in arrival order, what inputs sent after their marks of rounds
-/// the node has taken its part of (or given up) since: each input's
-/// batches until one carries a mark again. Taking a part may let more go.
+/// the node has taken its part of (or given up) since
+/// (checkpoint_marks.hpp, `release_held`).
 void release(self_ptr self) {
   auto& st = self->state;
-  while (!st.held.empty()) {
-    std::vector<batch> keep;
-    std::vector<batch> taken;
-    bool changed = false;
-    for (auto& b : st.held) {
-      if (holds(st, b.from)) {
-        keep.push_back(std::move(b));
-        continue;
-      }
+  bool changed = false;
+  release_held(
+    st.held, st.marks,
+    [&](const batch& b) {
+      return holds(st, b.from);
+    },
+    [&](const batch& b) {
       changed = take(self, b) || changed;
-      taken.push_back(std::move(b));
-    }
-    st.held = std::move(keep);
-    if (taken.empty())
-      return;
-    auto before = st.marks.taken;
-    process(self, changed);
-    for (auto& b : taken)
+    },
+    [&] {
+      process(self, changed);
+      changed = false;
+    },
+    [&](const batch& b) {
       release_batch(st.tracker.get(), st.core->band, b);
-    if (st.marks.taken == before)
-      return;
-  }
+    });
 }
 
 /// Round `k` ended without this node's part, or the node moves: nothing
-/// waits for it any more (checkpoint_marks.hpp).
+/// waits for it any more.
 void give_up_round(self_ptr self, uint64_t k) {
-  auto& st = self->state;
-  if (k <= st.marks.taken)
-    return;
-  st.marks.taken = k;
-  release(self);
+  if (self->state.marks.give_up(k))
+    release(self);
 }
 
 /// Sends the node's state to its new actor, tells the subscribers where it

@@ -93,49 +93,38 @@ void take(sensor_state& s, const batch& b) {
 }
 
 /// Handles, in arrival order, what sources sent after their marks of
-/// rounds the sensor has taken its part of since.
+/// rounds the sensor has taken its part of (or given up) since
+/// (checkpoint_marks.hpp, `release_held`).
 void release(self_ptr self) {
   auto& st = self->state;
-  while (!st.held.empty()) {
-    std::vector<sensor_state::held_input> keep;
-    std::vector<batch> taken;
-    bool went = false;
-    for (auto& x : st.held) {
-      if (holds(st, x.b.from)) {
-        keep.push_back(std::move(x));
-        continue;
-      }
-      went = true;
-      if (!x.detach) {
+  release_held(
+    st.held, st.marks,
+    [&](const sensor_state::held_input& x) {
+      return holds(st, x.b.from);
+    },
+    [&](const sensor_state::held_input& x) {
+      if (!x.detach)
         take(st, x.b);
-        taken.push_back(std::move(x.b));
-      } else if (st.core.detach(x.b.from, x.b.wm)) {
+      else if (st.core.detach(x.b.from, x.b.wm))
         st.marks.dirty = true;
-      }
-    }
-    st.held = std::move(keep);
-    if (!went)
-      return;
-    auto before = st.marks.taken;
-    if (st.env.counts)
-      st.env.counts->publish(st.core.counts);
-    publish(self);
+    },
+    [&] {
+      if (st.env.counts)
+        st.env.counts->publish(st.core.counts);
+      publish(self);
+    },
     // Released once what they caused is counted (as in the batch handler).
-    for (auto& b : taken)
-      release_batch(st.tracker.get(), 0, b);
-    if (st.marks.taken == before)
-      return;
-  }
+    [&](const sensor_state::held_input& x) {
+      if (!x.detach)
+        release_batch(st.tracker.get(), 0, x.b);
+    });
 }
 
 /// Round `k` ended without this sensor's part, or the sensor moves: nothing
-/// waits for it any more (checkpoint_marks.hpp).
+/// waits for it any more.
 void give_up_round(self_ptr self, uint64_t k) {
-  auto& st = self->state;
-  if (k <= st.marks.taken)
-    return;
-  st.marks.taken = k;
-  release(self);
+  if (self->state.marks.give_up(k))
+    release(self);
 }
 
 /// Hands the sensor's state to its new actor once every source sends there.
